@@ -1,0 +1,156 @@
+"""The `oms` command: database, demo data, API keys, server and worker."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from oms import auth
+from oms.app import migrations
+from oms.platform import outbox
+from oms.platform.database import create_database_engine
+from oms.platform.observability import configure_logging
+from oms.platform.settings import Settings
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import DomainError, Invalid
+
+app = typer.Typer(help="oms: order management for merchants that sell on many channels.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo merchant data.", no_args_is_help=True)
+key_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(key_app, name="apikey")
+
+console = Console(stderr=True)
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    console.print(f"[red]error:[/red] {error.detail}")
+    if isinstance(error, Invalid):
+        for problem in error.problems:
+            console.print(f"  {problem.field}: {problem.message}")
+    return typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url, revision)
+    console.print(f"database is at {revision}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's migration revision."""
+    migrations.current(Settings().database_url)
+
+
+@demo_app.command("load")
+def demo_load(
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 42,
+) -> None:
+    """Load the demo merchant (idempotent: a second run changes nothing) and print a key."""
+    from oms.app import demo
+
+    settings = Settings()
+    engine = create_database_engine(settings.database_url)
+    summary = demo.load(UnitOfWork(engine), seed=seed, progress=console)
+    console.print(summary.describe())
+    issued = auth.create_api_key(
+        auth.CreateApiKey(name="demo admin", role=auth.Role.ADMIN), uow=UnitOfWork(engine)
+    )
+    console.print(f"API docs:  http://{settings.host}:{settings.port}/docs")
+    console.print(f"Health:    http://{settings.host}:{settings.port}/health")
+    console.print("Admin API key (shown once):")
+    typer.echo(issued.secret)
+
+
+@key_app.command("create")
+def apikey_create(
+    role: Annotated[auth.Role, typer.Option(help="Role of the key.")],
+    name: Annotated[str, typer.Option(help="Who or what uses the key.")],
+    channel: Annotated[str | None, typer.Option(help="Channel code (channel keys).")] = None,
+) -> None:
+    """Create an API key; the key alone is printed on the last line."""
+    engine = create_database_engine(Settings().database_url)
+    try:
+        issued = auth.create_api_key(
+            auth.CreateApiKey(name=name, role=role, channel_code=channel), uow=UnitOfWork(engine)
+        )
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(f"created {issued.key.role} key {issued.key.id} ({issued.key.display_prefix}...)")
+    typer.echo(issued.secret)
+
+
+@key_app.command("list")
+def apikey_list() -> None:
+    """List API keys (never their secrets)."""
+    engine = create_database_engine(Settings().database_url)
+    for key in auth.list_api_keys(uow=UnitOfWork(engine), after=None, limit=10_000):
+        state = "revoked" if key.revoked_at else "active"
+        typer.echo(f"{key.id}  {key.display_prefix}...  {key.role:<9} "
+                   f"{key.channel_code or '-':<12} {state:<8} {key.name}")
+
+
+@key_app.command("revoke")
+def apikey_revoke(key_id: str) -> None:
+    """Revoke an API key by id."""
+    from uuid import UUID
+
+    engine = create_database_engine(Settings().database_url)
+    try:
+        auth.revoke_api_key(UUID(key_id), uow=UnitOfWork(engine))
+    except ValueError:
+        console.print(f"[red]error:[/red] {key_id!r} is not a key id")
+        raise typer.Exit(code=2) from None
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(f"revoked {key_id}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+    workers: Annotated[int | None, typer.Option(help="HTTP worker processes.")] = None,
+) -> None:
+    """Serve the API (and, in embedded mode, relay events) until interrupted."""
+    import uvicorn
+
+    settings = Settings()
+    uvicorn.run(
+        "oms.app.http:app_from_environment",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Relay outbox events until SIGTERM/SIGINT (server mode)."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    engine = create_database_engine(settings.database_url)
+    relay = outbox.Relay(engine, [outbox.LogPublisher()])
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    console.print("worker relaying outbox events; Ctrl-C to stop")
+    relay.run_until(stop, settings.relay_interval_seconds)
+
+
+def main() -> None:
+    app()

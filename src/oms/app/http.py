@@ -1,0 +1,124 @@
+"""The HTTP application factory: every context's routes, error mapping, logging, relay."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine, text
+
+import oms
+from oms import auth
+from oms.app import schema
+from oms.auth import api as auth_api
+from oms.catalog import api as catalog_api
+from oms.channels import api as channels_api
+from oms.customers import api as customers_api
+from oms.inventory import api as inventory_api
+from oms.platform import outbox, problems
+from oms.platform.database import create_database_engine
+from oms.platform.observability import RequestContextMiddleware, configure_logging
+from oms.platform.problems import Problem
+from oms.platform.settings import Settings
+from oms.shared.clock import Clock, SystemClock
+
+ROUTERS = (
+    channels_api.router,
+    catalog_api.router,
+    inventory_api.router,
+    customers_api.router,
+    auth_api.router,
+)
+
+DESCRIPTION = """
+oms captures every channel's orders in one place and carries them to the customer.
+
+**Authentication**: `Authorization: Bearer oms_...` (API keys, created with `oms apikey create`).
+Each route states the permission it needs; a channel key sees only its channel's data.
+
+**Errors** are `application/problem+json` (RFC 9457) with a stable `code`.
+
+**Idempotency**: creating POSTs accept `Idempotency-Key`; stock movements require it.
+
+**Money** is `{"amount": "19.99", "currency": "EUR"}` with the amount as a string.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    run_relay: bool | None = None,
+) -> FastAPI:
+    """Build the app; nothing connects until the first request or the lifespan starts."""
+    settings = settings or Settings()
+    engine = engine or create_database_engine(settings.database_url, pool_size=settings.pool_size)
+    clock = clock or SystemClock()
+    relay_enabled = settings.embedded_relay if run_relay is None else run_relay
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop: Callable[[], None] | None = None
+        if relay_enabled:
+            relay = outbox.Relay(engine, [outbox.LogPublisher()], clock=clock)
+            stop = outbox.start_in_thread(relay, settings.relay_interval_seconds)
+        try:
+            yield
+        finally:
+            if stop is not None:
+                stop()
+
+    app = FastAPI(
+        title="oms",
+        version=oms.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+    )
+    app.state.engine = engine
+    app.state.clock = clock
+    app.state.settings = settings
+    app.state.authenticator = auth.KeyAuthenticator(engine, clock)
+    problems.install(app)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_health(app, engine)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    _ = schema.metadata
+    return app
+
+
+def _add_health(app: FastAPI, engine: Engine) -> None:
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness and database reachability (no authentication)."""
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "database": engine.dialect.name, "version": oms.__version__}
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    spec = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+        Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    )
+    field_error = spec["components"]["schemas"]["Problem"].pop("$defs", {})
+    spec["components"]["schemas"].update(field_error)
+    app.openapi_schema = spec
+    return spec
+
+
+def app_from_environment() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` in worker processes."""
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

@@ -1,0 +1,17 @@
+"""The whole schema: importing this registers every context's tables on ``metadata``."""
+
+from oms.auth import tables as _auth_tables
+from oms.catalog import tables as _catalog_tables
+from oms.channels import tables as _channels_tables
+from oms.customers import tables as _customers_tables
+from oms.inventory import tables as _inventory_tables
+from oms.platform import idempotency as _idempotency
+from oms.platform import outbox as _outbox
+from oms.platform.database import metadata
+
+__all__ = ["metadata"]
+
+_ = (
+    _auth_tables, _catalog_tables, _channels_tables, _customers_tables, _inventory_tables,
+    _idempotency, _outbox,
+)

@@ -1,0 +1,26 @@
+"""Access control: API keys, roles and their permissions.
+
+Public interface for other contexts and the composition root.
+"""
+
+from oms.auth.domain import ROLE_PERMISSIONS, ApiKey, Role
+from oms.auth.services import (
+    CreateApiKey,
+    IssuedKey,
+    KeyAuthenticator,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+)
+
+__all__ = [
+    "ROLE_PERMISSIONS",
+    "ApiKey",
+    "CreateApiKey",
+    "IssuedKey",
+    "KeyAuthenticator",
+    "Role",
+    "create_api_key",
+    "list_api_keys",
+    "revoke_api_key",
+]

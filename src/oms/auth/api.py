@@ -1,0 +1,55 @@
+"""HTTP routes of the auth context: API key management (admin only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+
+from oms.auth import services
+from oms.auth.schemas import ApiKeyIn, ApiKeyOut, IssuedApiKeyOut
+from oms.platform.http import UoW
+from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.problems import responses
+from oms.platform.security import Permission, Principal, Requires
+from oms.shared.errors import Invalid
+
+router = APIRouter(prefix="/v1", tags=["api keys"])
+
+KeyManager = Annotated[Principal, Depends(Requires(Permission.API_KEYS_MANAGE))]
+
+
+@router.get("/api-keys", responses=responses(401, 403, 422))
+def list_api_keys(
+    _: KeyManager, uow: UoW, limit: Limit = 50, cursor: Cursor = None
+) -> Page[ApiKeyOut]:
+    """API keys, oldest first; secrets are never shown again."""
+    key = decode_cursor(cursor)
+    try:
+        after = UUID(str(key[0])) if key else None
+    except ValueError:
+        raise Invalid("cursor is not one this API issued", field="cursor") from None
+    found = services.list_api_keys(uow=uow, after=after, limit=limit + 1)
+    page = found[:limit]
+    more = encode_cursor([str(page[-1].id)]) if len(found) > limit else None
+    return Page(items=[ApiKeyOut.of(k) for k in page], next_cursor=more)
+
+
+@router.post("/api-keys", status_code=201, responses=responses(401, 403, 404, 422))
+def create_api_key(body: ApiKeyIn, _: KeyManager, uow: UoW) -> IssuedApiKeyOut:
+    """Issue a key. The secret appears in this response only.
+
+    Not replayable with ``Idempotency-Key`` on purpose: a replay could only return the secret
+    if it were stored, and secrets are never stored. A lost response means: revoke and reissue.
+    """
+    issued = services.create_api_key(
+        services.CreateApiKey(name=body.name, role=body.role, channel_code=body.channel), uow=uow
+    )
+    return IssuedApiKeyOut(**ApiKeyOut.of(issued.key).model_dump(), secret=issued.secret)
+
+
+@router.delete("/api-keys/{key_id}", responses=responses(401, 403, 404, 422))
+def revoke_api_key(key_id: UUID, _: KeyManager, uow: UoW) -> ApiKeyOut:
+    """Revoke a key; revoking twice is harmless."""
+    return ApiKeyOut.of(services.revoke_api_key(key_id, uow=uow))

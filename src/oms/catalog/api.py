@@ -1,0 +1,7 @@
+"""HTTP routes of the catalog context."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1", tags=["catalog"])

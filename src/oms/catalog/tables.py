@@ -1,0 +1,3 @@
+"""Tables of the catalog context."""
+
+from __future__ import annotations

@@ -1,0 +1,52 @@
+"""Sales channels and the locations (warehouses, stores) that serve them.
+
+Public interface for other contexts; everything else in this package is private.
+"""
+
+from oms.channels.domain import (
+    Channel,
+    ChannelKind,
+    ChannelNotFound,
+    Location,
+    LocationKind,
+    LocationNotFound,
+)
+from oms.channels.services import (
+    CreateChannel,
+    CreateLocation,
+    UpdateChannel,
+    UpdateLocation,
+    create_channel,
+    create_location,
+    get_channel,
+    get_location,
+    list_channels,
+    list_locations,
+    locations_by_codes,
+    serving_location_ids,
+    update_channel,
+    update_location,
+)
+
+__all__ = [
+    "Channel",
+    "ChannelKind",
+    "ChannelNotFound",
+    "CreateChannel",
+    "CreateLocation",
+    "Location",
+    "LocationKind",
+    "LocationNotFound",
+    "UpdateChannel",
+    "UpdateLocation",
+    "create_channel",
+    "create_location",
+    "get_channel",
+    "get_location",
+    "list_channels",
+    "list_locations",
+    "locations_by_codes",
+    "serving_location_ids",
+    "update_channel",
+    "update_location",
+]

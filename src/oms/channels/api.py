@@ -1,0 +1,145 @@
+"""HTTP routes of the channels context: channels and locations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from oms.channels import services
+from oms.channels.schemas import (
+    ChannelIn,
+    ChannelOut,
+    ChannelPatch,
+    LocationIn,
+    LocationOut,
+    LocationPatch,
+)
+from oms.platform.http import UoW
+from oms.platform.idempotency import IdempotencyKey, run_idempotent
+from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.problems import responses
+from oms.platform.security import Permission, Principal, Requires
+
+router = APIRouter(prefix="/v1", tags=["channels"])
+
+ChannelReader = Annotated[Principal, Depends(Requires(Permission.CHANNELS_READ))]
+ChannelWriter = Annotated[Principal, Depends(Requires(Permission.CHANNELS_WRITE))]
+LocationReader = Annotated[Principal, Depends(Requires(Permission.LOCATIONS_READ))]
+LocationWriter = Annotated[Principal, Depends(Requires(Permission.LOCATIONS_WRITE))]
+
+
+def _after(cursor: str | None) -> str | None:
+    key = decode_cursor(cursor)
+    return str(key[0]) if key else None
+
+
+@router.get("/channels", responses=responses(401, 403, 422))
+def list_channels(
+    principal: ChannelReader, uow: UoW,
+    limit: Limit = 50, cursor: Cursor = None,
+) -> Page[ChannelOut]:
+    """Sales channels by code. A channel key sees only its own channel."""
+    found = services.list_channels(
+        uow=uow, after=_after(cursor), limit=limit + 1, visible_to=principal.channel_code
+    )
+    page = found[:limit]
+    more = encode_cursor([page[-1].code]) if len(found) > limit else None
+    return Page(items=[ChannelOut.of(c) for c in page], next_cursor=more)
+
+
+@router.get("/channels/{code}", responses=responses(401, 403, 404))
+def get_channel(
+    code: str, principal: ChannelReader, uow: UoW
+) -> ChannelOut:
+    """One channel with its serving locations."""
+    return ChannelOut.of(services.get_channel(code, uow=uow, visible_to=principal.channel_code))
+
+
+@router.post(
+    "/channels", status_code=201, response_model=ChannelOut,
+    responses=responses(400, 401, 403, 409, 422),
+)
+def create_channel(
+    body: ChannelIn, _: ChannelWriter,
+    uow: UoW, idempotency: IdempotencyKey,
+) -> Response:
+    """Open a sales channel."""
+    command = services.CreateChannel(
+        code=body.code, name=body.name, kind=body.kind, currency=body.currency,
+        default_locale=body.default_locale, location_codes=tuple(body.locations),
+        allows_backorders=body.allows_backorders, prices_include_tax=body.prices_include_tax,
+        active=body.active,
+    )
+    return run_idempotent(
+        uow, idempotency, lambda: services.create_channel(command, uow=uow), ChannelOut.of
+    )
+
+
+@router.patch("/channels/{code}", responses=responses(401, 403, 404, 422))
+def update_channel(
+    code: str, body: ChannelPatch, _: ChannelWriter,
+    uow: UoW,
+) -> ChannelOut:
+    """Change a channel's settings or serving locations (the currency is fixed)."""
+    command = services.UpdateChannel(
+        code=code, name=body.name, default_locale=body.default_locale,
+        location_codes=tuple(body.locations) if body.locations is not None else None,
+        allows_backorders=body.allows_backorders, prices_include_tax=body.prices_include_tax,
+        active=body.active,
+    )
+    return ChannelOut.of(services.update_channel(command, uow=uow))
+
+
+@router.get("/locations", responses=responses(401, 403, 422))
+def list_locations(
+    _: LocationReader, uow: UoW,
+    limit: Limit = 50, cursor: Cursor = None,
+) -> Page[LocationOut]:
+    """Warehouses and stores by code."""
+    found = services.list_locations(uow=uow, after=_after(cursor), limit=limit + 1)
+    page = found[:limit]
+    more = encode_cursor([page[-1].code]) if len(found) > limit else None
+    return Page(items=[LocationOut.of(loc) for loc in page], next_cursor=more)
+
+
+@router.get("/locations/{code}", responses=responses(401, 403, 404))
+def get_location(
+    code: str, _: LocationReader, uow: UoW
+) -> LocationOut:
+    """One location."""
+    return LocationOut.of(services.get_location(code, uow=uow))
+
+
+@router.post(
+    "/locations", status_code=201, response_model=LocationOut,
+    responses=responses(400, 401, 403, 409, 422),
+)
+def create_location(
+    body: LocationIn, _: LocationWriter,
+    uow: UoW, idempotency: IdempotencyKey,
+) -> Response:
+    """Register a warehouse or store."""
+    command = services.CreateLocation(
+        code=body.code, name=body.name, kind=body.kind, address=body.address.to_domain(),
+        latitude=body.latitude, longitude=body.longitude, ships=body.ships,
+        offers_pickup=body.offers_pickup, daily_capacity=body.daily_capacity, active=body.active,
+    )
+    return run_idempotent(
+        uow, idempotency, lambda: services.create_location(command, uow=uow), LocationOut.of
+    )
+
+
+@router.patch("/locations/{code}", responses=responses(401, 403, 404, 422))
+def update_location(
+    code: str, body: LocationPatch, _: LocationWriter,
+    uow: UoW,
+) -> LocationOut:
+    """Change a location's details, capabilities or active flag."""
+    command = services.UpdateLocation(
+        code=code, name=body.name,
+        address=body.address.to_domain() if body.address else None,
+        latitude=body.latitude, longitude=body.longitude, ships=body.ships,
+        offers_pickup=body.offers_pickup, daily_capacity=body.daily_capacity, active=body.active,
+    )
+    return LocationOut.of(services.update_location(command, uow=uow))

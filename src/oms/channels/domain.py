@@ -1,0 +1,137 @@
+"""Sales channels and the locations that serve them.
+
+A channel is where orders come from (web shop, app, marketplace, POS, call centre, kiosk); a
+location is where stock sits and orders leave from (warehouse or store). The channel's ordered
+list of serving locations decides which stock it may promise and, for now, where it sources from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from oms.shared.address import Address
+from oms.shared.errors import Conflict, FieldProblem, Invalid, NotFound
+from oms.shared.events import Event
+
+
+class ChannelKind(StrEnum):
+    WEB = "web"
+    MOBILE = "mobile"
+    MARKETPLACE = "marketplace"
+    POS = "pos"
+    CALL_CENTRE = "call_centre"
+    KIOSK = "kiosk"
+
+
+class LocationKind(StrEnum):
+    WAREHOUSE = "warehouse"
+    STORE = "store"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Location:
+    id: UUID
+    code: str
+    name: str
+    kind: LocationKind
+    address: Address
+    latitude: Decimal
+    longitude: Decimal
+    ships: bool
+    offers_pickup: bool
+    daily_capacity: int
+    active: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Channel:
+    id: UUID
+    code: str
+    name: str
+    kind: ChannelKind
+    currency: str
+    default_locale: str
+    allows_backorders: bool
+    prices_include_tax: bool
+    active: bool
+    location_codes: tuple[str, ...] = field(default=())
+
+
+def check_coordinates(latitude: Decimal, longitude: Decimal) -> list[FieldProblem]:
+    problems = []
+    if not Decimal(-90) <= latitude <= Decimal(90):
+        problems.append(FieldProblem("latitude", "must be between -90 and 90"))
+    if not Decimal(-180) <= longitude <= Decimal(180):
+        problems.append(FieldProblem("longitude", "must be between -180 and 180"))
+    return problems
+
+
+def check_serving(location_codes: tuple[str, ...], known: dict[str, Location]) -> None:
+    """Serving locations must exist, be listed once, and be active."""
+    problems = []
+    for index, code in enumerate(location_codes):
+        if code not in known:
+            problems.append(FieldProblem(f"locations.{index}", f"no location has code {code!r}"))
+        elif not known[code].active:
+            problems.append(FieldProblem(f"locations.{index}", f"location {code!r} is inactive"))
+    if len(set(location_codes)) != len(location_codes):
+        problems.append(FieldProblem("locations", "lists a location more than once"))
+    if problems:
+        raise Invalid("the serving locations are not valid", problems=problems)
+
+
+class ChannelNotFound(NotFound):
+    code = "channel-not-found"
+    title = "Channel not found"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no channel has code {code!r}", channel=code)
+
+
+class LocationNotFound(NotFound):
+    code = "location-not-found"
+    title = "Location not found"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no location has code {code!r}", location=code)
+
+
+class CodeTaken(Conflict):
+    code = "code-taken"
+    title = "Code already in use"
+
+    def __init__(self, kind: str, code: str) -> None:
+        super().__init__(f"a {kind} with code {code!r} already exists", code_value=code)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelCreated(Event):
+    type = "channels.channel_created.v1"
+    aggregate = "channel"
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelChanged(Event):
+    type = "channels.channel_changed.v1"
+    aggregate = "channel"
+    code: str
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocationCreated(Event):
+    type = "channels.location_created.v1"
+    aggregate = "location"
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocationChanged(Event):
+    type = "channels.location_changed.v1"
+    aggregate = "location"
+    code: str
+    changed: tuple[str, ...]

@@ -1,0 +1,106 @@
+"""API schemas of the channels context."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field
+
+from oms.channels.domain import Channel, ChannelKind, Location, LocationKind
+from oms.platform.schemas import AddressIn, AddressOut, DecimalString, Input, Output
+
+CODE = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$", examples=["wh-de"])
+
+
+class LocationIn(Input):
+    code: str = CODE
+    name: str = Field(min_length=1, max_length=200)
+    kind: LocationKind
+    address: AddressIn
+    latitude: Decimal = Field(ge=-90, le=90)
+    longitude: Decimal = Field(ge=-180, le=180)
+    ships: bool = True
+    offers_pickup: bool = False
+    daily_capacity: int = Field(default=1000, ge=0, description="Orders per day it can fulfil.")
+    active: bool = True
+
+
+class LocationPatch(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    address: AddressIn | None = None
+    latitude: Decimal | None = Field(default=None, ge=-90, le=90)
+    longitude: Decimal | None = Field(default=None, ge=-180, le=180)
+    ships: bool | None = None
+    offers_pickup: bool | None = None
+    daily_capacity: int | None = Field(default=None, ge=0)
+    active: bool | None = None
+
+
+class LocationOut(Output):
+    id: str
+    code: str
+    name: str
+    kind: LocationKind
+    address: AddressOut
+    latitude: DecimalString
+    longitude: DecimalString
+    ships: bool
+    offers_pickup: bool
+    daily_capacity: int
+    active: bool
+
+    @classmethod
+    def of(cls, location: Location) -> LocationOut:
+        return cls(
+            id=str(location.id), code=location.code, name=location.name, kind=location.kind,
+            address=AddressOut.of(location.address), latitude=location.latitude,
+            longitude=location.longitude, ships=location.ships,
+            offers_pickup=location.offers_pickup, daily_capacity=location.daily_capacity,
+            active=location.active,
+        )
+
+
+class ChannelIn(Input):
+    code: str = CODE
+    name: str = Field(min_length=1, max_length=200)
+    kind: ChannelKind
+    currency: str = Field(min_length=3, max_length=3, examples=["EUR"])
+    default_locale: str = Field(min_length=2, max_length=20, examples=["de_DE"])
+    locations: list[str] = Field(
+        default_factory=list, max_length=100,
+        description="Codes of the locations that serve this channel, most preferred first.",
+    )
+    allows_backorders: bool = False
+    prices_include_tax: bool = True
+    active: bool = True
+
+
+class ChannelPatch(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    default_locale: str | None = Field(default=None, min_length=2, max_length=20)
+    locations: list[str] | None = Field(default=None, max_length=100)
+    allows_backorders: bool | None = None
+    prices_include_tax: bool | None = None
+    active: bool | None = None
+
+
+class ChannelOut(Output):
+    id: str
+    code: str
+    name: str
+    kind: ChannelKind
+    currency: str
+    default_locale: str
+    locations: list[str] = Field(description="Serving location codes, most preferred first.")
+    allows_backorders: bool
+    prices_include_tax: bool
+    active: bool
+
+    @classmethod
+    def of(cls, channel: Channel) -> ChannelOut:
+        return cls(
+            id=str(channel.id), code=channel.code, name=channel.name, kind=channel.kind,
+            currency=channel.currency, default_locale=channel.default_locale,
+            locations=list(channel.location_codes), allows_backorders=channel.allows_backorders,
+            prices_include_tax=channel.prices_include_tax, active=channel.active,
+        )

@@ -1,0 +1,232 @@
+"""Use cases of the channels context: one function each."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+
+from oms.channels import repository as repo
+from oms.channels.domain import (
+    Channel,
+    ChannelChanged,
+    ChannelCreated,
+    ChannelKind,
+    ChannelNotFound,
+    CodeTaken,
+    Location,
+    LocationChanged,
+    LocationCreated,
+    LocationKind,
+    LocationNotFound,
+    check_coordinates,
+    check_serving,
+)
+from oms.platform.unit_of_work import Transaction, UnitOfWork
+from oms.shared.address import Address, normalise
+from oms.shared.errors import FieldProblem, Invalid, collect
+from oms.shared.ids import new_id
+from oms.shared.locale import check_code, normalise_locale
+from oms.shared.money import is_currency
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateLocation:
+    code: str
+    name: str
+    kind: LocationKind
+    address: Address
+    latitude: Decimal
+    longitude: Decimal
+    ships: bool = True
+    offers_pickup: bool = False
+    daily_capacity: int = 1000
+    active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateLocation:
+    """Only the fields given (not None) change."""
+
+    code: str
+    name: str | None = None
+    address: Address | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    ships: bool | None = None
+    offers_pickup: bool | None = None
+    daily_capacity: int | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateChannel:
+    code: str
+    name: str
+    kind: ChannelKind
+    currency: str
+    default_locale: str
+    location_codes: tuple[str, ...] = ()
+    allows_backorders: bool = False
+    prices_include_tax: bool = True
+    active: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateChannel:
+    """Only the fields given (not None) change; the currency is fixed once orders may exist."""
+
+    code: str
+    name: str | None = None
+    default_locale: str | None = None
+    location_codes: tuple[str, ...] | None = None
+    allows_backorders: bool | None = None
+    prices_include_tax: bool | None = None
+    active: bool | None = None
+
+
+def _checked_location(location: Location) -> Location:
+    problems: list[FieldProblem] = check_coordinates(location.latitude, location.longitude)
+    if location.daily_capacity < 0:
+        problems.append(FieldProblem("daily_capacity", "must not be negative"))
+    if location.offers_pickup and location.kind is not LocationKind.STORE:
+        problems.append(FieldProblem("offers_pickup", "only stores offer pickup"))
+    collect(problems)
+    return dataclasses.replace(location, address=normalise(location.address, at="address"))
+
+
+def create_location(cmd: CreateLocation, *, uow: UnitOfWork) -> Location:
+    """Register a warehouse or store."""
+    check_code(cmd.code)
+    location = _checked_location(Location(id=new_id(), **_fields(cmd)))
+    with uow.begin() as tx:
+        if repo.location_by_code(tx.connection, cmd.code) is not None:
+            raise CodeTaken("location", cmd.code)
+        try:
+            repo.insert_location(tx.connection, location, tx.now)
+        except IntegrityError:
+            raise CodeTaken("location", cmd.code) from None
+        tx.record(LocationCreated(aggregate_id=location.id, code=location.code))
+    return location
+
+
+def update_location(cmd: UpdateLocation, *, uow: UnitOfWork) -> Location:
+    """Change a location's details, capabilities or active flag."""
+    changes = {k: v for k, v in _fields(cmd).items() if v is not None}
+    with uow.begin() as tx:
+        current = repo.location_by_code(tx.connection, cmd.code)
+        if current is None:
+            raise LocationNotFound(cmd.code)
+        location = _checked_location(dataclasses.replace(current, **changes))
+        repo.update_location(tx.connection, location, tx.now)
+        tx.record(LocationChanged(aggregate_id=location.id, code=location.code,
+                                  changed=tuple(sorted(changes))))
+    return location
+
+
+def get_location(code: str, *, uow: UnitOfWork) -> Location:
+    with uow.read() as tx:
+        location = repo.location_by_code(tx.connection, code)
+    if location is None:
+        raise LocationNotFound(code)
+    return location
+
+
+def list_locations(*, uow: UnitOfWork, after: str | None, limit: int) -> list[Location]:
+    """Locations ordered by code."""
+    with uow.read() as tx:
+        return repo.list_locations(tx.connection, after=after, limit=limit)
+
+
+def _fields(cmd: Any) -> dict[str, Any]:
+    return {f.name: getattr(cmd, f.name) for f in dataclasses.fields(cmd)}
+
+
+def _serving_ids(tx: Transaction, codes: tuple[str, ...]) -> list[UUID]:
+    known = repo.locations_by_codes(tx.connection, codes)
+    check_serving(codes, known)
+    return [known[code].id for code in codes]
+
+
+def _checked_channel(channel: Channel) -> Channel:
+    problems: list[FieldProblem] = []
+    if not is_currency(channel.currency):
+        problems.append(FieldProblem("currency", "is not an ISO 4217 currency"))
+    try:
+        locale = normalise_locale(channel.default_locale, field="default_locale")
+    except Invalid as error:
+        problems.extend(error.problems)
+        locale = channel.default_locale
+    collect(problems)
+    return dataclasses.replace(channel, default_locale=locale)
+
+
+def create_channel(cmd: CreateChannel, *, uow: UnitOfWork) -> Channel:
+    """Open a sales channel served by the given locations, in order of preference."""
+    check_code(cmd.code)
+    channel = _checked_channel(Channel(id=new_id(), **_fields(cmd)))
+    with uow.begin() as tx:
+        if repo.channel_by_code(tx.connection, cmd.code) is not None:
+            raise CodeTaken("channel", cmd.code)
+        location_ids = _serving_ids(tx, channel.location_codes)
+        try:
+            repo.insert_channel(tx.connection, channel, tx.now)
+        except IntegrityError:
+            raise CodeTaken("channel", cmd.code) from None
+        repo.replace_serving(tx.connection, channel.id, location_ids)
+        tx.record(ChannelCreated(aggregate_id=channel.id, code=channel.code))
+    return channel
+
+
+def update_channel(cmd: UpdateChannel, *, uow: UnitOfWork) -> Channel:
+    """Change a channel's settings or its serving locations."""
+    changes = {k: v for k, v in _fields(cmd).items() if v is not None}
+    with uow.begin() as tx:
+        current = repo.channel_by_code(tx.connection, cmd.code)
+        if current is None:
+            raise ChannelNotFound(cmd.code)
+        channel = _checked_channel(dataclasses.replace(current, **changes))
+        repo.update_channel(tx.connection, channel, tx.now)
+        if cmd.location_codes is not None:
+            repo.replace_serving(tx.connection, channel.id, _serving_ids(tx, cmd.location_codes))
+        tx.record(ChannelChanged(aggregate_id=channel.id, code=channel.code,
+                                 changed=tuple(sorted(k for k in changes if k != "code"))))
+    return channel
+
+
+def get_channel(code: str, *, uow: UnitOfWork, visible_to: str | None = None) -> Channel:
+    """One channel; a caller bound to another channel is told it does not exist."""
+    if visible_to is not None and visible_to != code:
+        raise ChannelNotFound(code)
+    with uow.read() as tx:
+        channel = repo.channel_by_code(tx.connection, code)
+    if channel is None:
+        raise ChannelNotFound(code)
+    return channel
+
+
+def list_channels(
+    *, uow: UnitOfWork, after: str | None, limit: int, visible_to: str | None = None
+) -> list[Channel]:
+    """Channels ordered by code; a channel-bound caller sees only its own."""
+    with uow.read() as tx:
+        return repo.list_channels(tx.connection, after=after, limit=limit, only=visible_to)
+
+
+def serving_location_ids(
+    *, uow: UnitOfWork, channel_codes: Sequence[str] | None = None
+) -> dict[str, list[UUID]]:
+    """Each channel's serving location ids, in preference order (for ATP and sourcing)."""
+    with uow.read() as tx:
+        return repo.serving_location_ids(tx.connection, channel_codes)
+
+
+def locations_by_codes(codes: Sequence[str], *, uow: UnitOfWork) -> dict[str, Location]:
+    """Locations for the given codes (missing codes are simply absent)."""
+    with uow.read() as tx:
+        return repo.locations_by_codes(tx.connection, codes)

@@ -1,0 +1,3 @@
+"""Tables of the customers context."""
+
+from __future__ import annotations

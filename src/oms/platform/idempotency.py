@@ -1,0 +1,205 @@
+"""``Idempotency-Key`` for creating POSTs, after the IETF httpapi draft.
+
+A key is claimed in its own short transaction (so a concurrent duplicate sees it and gets 409),
+then the operation runs and its rendered response is stored *in the operation's transaction*:
+either both commit or neither does, so a replay after a crash can never run the work twice. A
+claim whose process died is taken over once its lease expires. A domain refusal (4xx) releases
+the claim: nothing happened, so the client may retry with the same key once the cause is fixed.
+
+Keys are scoped to the API key that sent them. Replays carry ``Idempotent-Replayed: true``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from oms.platform.database import UTCDateTime, metadata
+from oms.platform.problems import HTTPProblem
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import DomainError
+
+T = TypeVar("T")
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("owner", String(64), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("response_status", Integer, nullable=True),
+    Column("response_body", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("owner", "key"),
+)
+
+IN_FLIGHT = "in_flight"
+DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotentRequest:
+    """The key, who sent it and a fingerprint of what was sent."""
+
+    key: str
+    owner: str
+    request_hash: str
+
+
+async def _fingerprint(request: Request) -> str:
+    body = await request.body()
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = body
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.url.path}\n".encode())
+    digest.update(canonical)
+    return digest.hexdigest()
+
+
+async def idempotent_request(
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Unique per intended operation (a UUID is ideal). Replays return the "
+            "first response; the same key with another body is 422; in flight is 409.",
+        ),
+    ] = None,
+) -> IdempotentRequest:
+    if idempotency_key is None or not idempotency_key.strip():
+        raise HTTPProblem(
+            400, "idempotency-key-required", "Idempotency-Key required",
+            "this operation requires an Idempotency-Key header",
+        )
+    if len(idempotency_key) > 255:
+        raise HTTPProblem(
+            400, "idempotency-key-too-long", "Idempotency-Key too long",
+            "an Idempotency-Key may be at most 255 characters",
+        )
+    principal = getattr(request.state, "principal", None)
+    owner = str(principal.key_id) if principal is not None else "anonymous"
+    return IdempotentRequest(idempotency_key, owner, await _fingerprint(request))
+
+
+IdempotencyKey = Annotated[IdempotentRequest, Depends(idempotent_request)]
+
+
+def _insert_ignoring_conflict(connection: Connection) -> object:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return (
+        dialect.insert(idempotency_keys)
+        .on_conflict_do_nothing()
+        .returning(idempotency_keys.c.key)
+    )
+
+
+def _claim(uow: UnitOfWork, req: IdempotentRequest, lease: timedelta) -> Response | None:
+    """Take the key, or return the stored response to replay; raise when it cannot be used."""
+    with uow.begin() as tx:
+        c = tx.connection
+        inserted = c.execute(
+            _insert_ignoring_conflict(c),  # type: ignore[call-overload]
+            {
+                "owner": req.owner, "key": req.key, "request_hash": req.request_hash,
+                "status": IN_FLIGHT, "created_at": tx.now, "locked_until": tx.now + lease,
+            },
+        ).first()
+        if inserted is not None:
+            return None
+        row = c.execute(
+            select(idempotency_keys).where(
+                idempotency_keys.c.owner == req.owner, idempotency_keys.c.key == req.key
+            )
+        ).one()
+        if row.request_hash != req.request_hash:
+            raise HTTPProblem(
+                422, "idempotency-key-reused", "Idempotency-Key reused",
+                "this Idempotency-Key was used with a different request",
+            )
+        if row.status == DONE:
+            return Response(
+                content=row.response_body,
+                status_code=row.response_status,
+                media_type="application/json",
+                headers={"Idempotent-Replayed": "true"},
+            )
+        taken = c.execute(
+            update(idempotency_keys)
+            .where(
+                idempotency_keys.c.owner == req.owner,
+                idempotency_keys.c.key == req.key,
+                idempotency_keys.c.status == IN_FLIGHT,
+                idempotency_keys.c.locked_until < tx.now,
+            )
+            .values(locked_until=tx.now + lease)
+        ).rowcount
+        if not taken:
+            raise HTTPProblem(
+                409, "idempotency-key-in-flight", "Request in flight",
+                "a request with this Idempotency-Key is still being processed; retry later",
+                {"Retry-After": "1"},
+            )
+        return None
+
+
+def _release(uow: UnitOfWork, req: IdempotentRequest) -> None:
+    with uow.begin() as tx:
+        tx.connection.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.owner == req.owner,
+                idempotency_keys.c.key == req.key,
+                idempotency_keys.c.status == IN_FLIGHT,
+            )
+        )
+
+
+def run_idempotent(
+    uow: UnitOfWork,
+    req: IdempotentRequest,
+    operation: Callable[[], T],
+    render: Callable[[T], BaseModel],
+    *,
+    status_code: int = 201,
+    lease: timedelta = timedelta(seconds=60),
+) -> Response:
+    """Run ``operation`` at most once per key and return (or replay) its rendered response."""
+    replay = _claim(uow, req, lease)
+    if replay is not None:
+        return replay
+    try:
+        with uow.begin() as tx:
+            body = render(operation()).model_dump_json()
+            tx.connection.execute(
+                update(idempotency_keys)
+                .where(idempotency_keys.c.owner == req.owner, idempotency_keys.c.key == req.key)
+                .values(status=DONE, response_status=status_code, response_body=body)
+            )
+    except DomainError:
+        _release(uow, req)
+        raise
+    return Response(content=body, status_code=status_code, media_type="application/json")

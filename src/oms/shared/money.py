@@ -1,0 +1,112 @@
+"""Money as Decimal with an ISO 4217 currency, rounded per currency (half-even).
+
+Stored as integer minor units plus the currency code, because SQLite sums NUMERIC as
+floating point. The currency's exponent comes from Babel (JPY has 0, EUR 2, BHD 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import cache
+
+from babel.numbers import get_currency_precision, list_currencies
+
+from oms.shared.errors import Invalid
+
+
+class CurrencyMismatch(Invalid):
+    """Two amounts in different currencies were combined."""
+
+    code = "currency-mismatch"
+
+
+@cache
+def _known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+@cache
+def exponent(currency: str) -> int:
+    """Number of minor-unit digits of ``currency`` (2 for EUR, 0 for JPY)."""
+    return int(get_currency_precision(currency))
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency Babel knows."""
+    return code in _known_currencies()
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount in one currency, always quantized to the currency's minor unit."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not is_currency(self.currency):
+            raise Invalid(f"unknown currency {self.currency!r}", field="currency")
+        if not isinstance(self.amount, Decimal) or not self.amount.is_finite():
+            raise Invalid("amount must be a finite decimal", field="amount")
+        quantum = Decimal(1).scaleb(-exponent(self.currency))
+        object.__setattr__(self, "amount", self.amount.quantize(quantum, ROUND_HALF_EVEN))
+
+    @classmethod
+    def of(cls, amount: str | int | Decimal, currency: str) -> Money:
+        """Parse an amount given as a string or Decimal (never float)."""
+        try:
+            value = Decimal(amount)
+        except (InvalidOperation, TypeError, ValueError):
+            raise Invalid(f"{amount!r} is not a decimal amount", field="amount") from None
+        return cls(value, currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal(0), currency)
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: str) -> Money:
+        """Build from integer minor units as stored in the database."""
+        return cls(Decimal(minor).scaleb(-exponent(currency)), currency)
+
+    @property
+    def minor(self) -> int:
+        """Integer minor units (cents for EUR) for storage."""
+        return int(self.amount.scaleb(exponent(self.currency)))
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(
+                f"cannot combine {self.currency} and {other.currency}", field="currency"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __mul__(self, factor: int | Decimal) -> Money:
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def is_negative(self) -> bool:
+        return self.amount < 0
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"

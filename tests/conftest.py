@@ -1,0 +1,116 @@
+"""Shared fixtures: one database per backend, emptied between tests.
+
+Integration tests run on SQLite always and on PostgreSQL when ``OMS_TEST_POSTGRES_URL`` is set.
+With ``CI=true`` an unset or unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from oms import auth
+from oms.app.http import create_app
+from oms.app.schema import metadata
+from oms.platform.database import create_database_engine
+from oms.platform.settings import Settings
+from oms.platform.unit_of_work import UnitOfWork
+
+POSTGRES_URL = os.environ.get("OMS_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_engine() -> Engine:
+    if not POSTGRES_URL:
+        if IN_CI:
+            pytest.fail("CI=true but OMS_TEST_POSTGRES_URL is not set")
+        pytest.skip("OMS_TEST_POSTGRES_URL not set")
+    engine = create_database_engine(POSTGRES_URL, pool_size=20)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as error:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL unreachable in CI: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    return engine
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated-schema engine per backend for the whole session."""
+    if request.param == "sqlite":
+        path = Path(tmp_path_factory.mktemp("sqlite")) / "oms-test.db"
+        engine = create_database_engine(f"sqlite:///{path}")
+    else:
+        engine = _postgres_engine()
+        with engine.begin() as conn:
+            metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+    yield engine
+    engine.dispose()
+
+
+def empty(engine: Engine) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def engine(database: Engine) -> Iterator[Engine]:
+    """The backend's engine with every table empty at the start of the test."""
+    empty(database)
+    yield database
+
+
+@pytest.fixture
+def uow(engine: Engine) -> UnitOfWork:
+    return UnitOfWork(engine)
+
+
+@pytest.fixture
+def app(engine: Engine) -> FastAPI:
+    return create_app(Settings(), engine=engine, run_relay=False)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+KeyMaker = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def key_for(engine: Engine) -> KeyMaker:
+    """``key_for("csr")`` or ``key_for("channel", channel="web")`` -> Authorization headers."""
+
+    def make(role: str, channel: str | None = None) -> dict[str, str]:
+        issued = auth.create_api_key(
+            auth.CreateApiKey(name=f"test {role}", role=auth.Role(role), channel_code=channel),
+            uow=UnitOfWork(engine),
+        )
+        return {"Authorization": f"Bearer {issued.secret}"}
+
+    return make
+
+
+@pytest.fixture
+def admin(key_for: KeyMaker) -> dict[str, str]:
+    return key_for("admin")

@@ -11,13 +11,16 @@ from oms.shared.address import Address
 
 ADDRESSES = {
     "DE": Address(line1="Lagerstraße 5", city="Hamburg", postal_code="20095", country="DE"),
-    "US": Address(line1="100 Warehouse Way", city="Newark", postal_code="07102", region="NJ",
-                  country="US"),
+    "US": Address(
+        line1="100 Warehouse Way", city="Newark", postal_code="07102", region="NJ", country="US"
+    ),
     "FR": Address(line1="12 Rue de Rivoli", city="Paris", postal_code="75004", country="FR"),
 }
 
 
-def location(uow: UnitOfWork, code: str = "wh-de", country: str = "DE", **overrides: Any) -> channels.Location:
+def location(
+    uow: UnitOfWork, code: str = "wh-de", country: str = "DE", **overrides: Any
+) -> channels.Location:
     fields: dict[str, Any] = {
         "code": code,
         "name": f"Location {code}",
@@ -30,7 +33,9 @@ def location(uow: UnitOfWork, code: str = "wh-de", country: str = "DE", **overri
     return channels.create_location(channels.CreateLocation(**fields), uow=uow)
 
 
-def channel(uow: UnitOfWork, code: str = "web", locations: tuple[str, ...] = (), **overrides: Any) -> channels.Channel:
+def channel(
+    uow: UnitOfWork, code: str = "web", locations: tuple[str, ...] = (), **overrides: Any
+) -> channels.Channel:
     fields: dict[str, Any] = {
         "code": code,
         "name": f"Channel {code}",

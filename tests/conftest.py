@@ -45,7 +45,9 @@ def _postgres_engine() -> Engine:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """A migrated-schema engine per backend for the whole session."""
     if request.param == "sqlite":
         path = Path(tmp_path_factory.mktemp("sqlite")) / "oms-test.db"
@@ -62,20 +64,29 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 def empty(engine: Engine) -> None:
+    """Remove every row. Append-only tables refuse DELETE by trigger, so on SQLite the triggers
+    are lifted for the cleanup and put back exactly as they were (TRUNCATE fires none)."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
+            return
+        triggers = conn.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
+        for name, _ in triggers:
+            conn.execute(text(f'DROP TRIGGER "{name}"'))
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+        for _, sql in triggers:
+            conn.execute(text(sql))
 
 
 @pytest.fixture
-def engine(database: Engine) -> Iterator[Engine]:
+def engine(database: Engine) -> Engine:
     """The backend's engine with every table empty at the start of the test."""
     empty(database)
-    yield database
+    return database
 
 
 @pytest.fixture

@@ -12,7 +12,12 @@ LOCATION = {
     "code": "store-paris",
     "name": "Paris Rivoli",
     "kind": "store",
-    "address": {"line1": "12 Rue de Rivoli", "city": "Paris", "postal_code": "75004", "country": "FR"},
+    "address": {
+        "line1": "12 Rue de Rivoli",
+        "city": "Paris",
+        "postal_code": "75004",
+        "country": "FR",
+    },
     "latitude": "48.8556",
     "longitude": "2.3600",
     "offers_pickup": True,
@@ -20,7 +25,9 @@ LOCATION = {
 }
 
 
-def test_a_location_is_created_once_per_idempotency_key(client: TestClient, admin: dict[str, str]) -> None:
+def test_a_location_is_created_once_per_idempotency_key(
+    client: TestClient, admin: dict[str, str]
+) -> None:
     headers = admin | {"Idempotency-Key": "loc-1"}
     first = client.post("/v1/locations", json=LOCATION, headers=headers)
     replay = client.post("/v1/locations", json=LOCATION, headers=headers)
@@ -42,30 +49,51 @@ def test_reusing_a_key_with_another_body_is_422(client: TestClient, admin: dict[
     assert other.headers["content-type"] == "application/problem+json"
 
 
-def test_an_invalid_postcode_is_a_422_naming_the_field(client: TestClient, admin: dict[str, str]) -> None:
+def test_an_invalid_postcode_is_a_422_naming_the_field(
+    client: TestClient, admin: dict[str, str]
+) -> None:
     body = LOCATION | {"address": LOCATION["address"] | {"postal_code": "7500"}}
     response = client.post("/v1/locations", json=body, headers=admin | {"Idempotency-Key": "k"})
     assert response.status_code == 422
-    assert {"field": "address.postal_code", "message": "is not valid for this country"} in response.json()["errors"]
+    assert {
+        "field": "address.postal_code",
+        "message": "is not valid for this country",
+    } in response.json()["errors"]
 
 
-def test_a_channel_lists_its_serving_locations_in_order(client: TestClient, admin: dict[str, str], uow: UnitOfWork) -> None:
+def test_a_channel_lists_its_serving_locations_in_order(
+    client: TestClient, admin: dict[str, str], uow: UnitOfWork
+) -> None:
     builders.location(uow, "wh-de")
     builders.location(uow, "wh-us", country="US")
-    body = {"code": "web", "name": "Web shop", "kind": "web", "currency": "EUR",
-            "default_locale": "de-DE", "locations": ["wh-us", "wh-de"]}
+    body = {
+        "code": "web",
+        "name": "Web shop",
+        "kind": "web",
+        "currency": "EUR",
+        "default_locale": "de-DE",
+        "locations": ["wh-us", "wh-de"],
+    }
     created = client.post("/v1/channels", json=body, headers=admin | {"Idempotency-Key": "c1"})
     assert created.status_code == 201, created.text
     assert created.json()["locations"] == ["wh-us", "wh-de"]
     assert created.json()["default_locale"] == "de_DE"
-    patched = client.patch("/v1/channels/web", json={"locations": ["wh-de"], "allows_backorders": True}, headers=admin)
+    patched = client.patch(
+        "/v1/channels/web", json={"locations": ["wh-de"], "allows_backorders": True}, headers=admin
+    )
     assert patched.json()["locations"] == ["wh-de"]
     assert patched.json()["allows_backorders"] is True
 
 
 def test_unknown_serving_locations_are_named(client: TestClient, admin: dict[str, str]) -> None:
-    body = {"code": "web", "name": "Web", "kind": "web", "currency": "EUR", "default_locale": "en",
-            "locations": ["nowhere"]}
+    body = {
+        "code": "web",
+        "name": "Web",
+        "kind": "web",
+        "currency": "EUR",
+        "default_locale": "en",
+        "locations": ["nowhere"],
+    }
     response = client.post("/v1/channels", json=body, headers=admin | {"Idempotency-Key": "c2"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "locations.0"

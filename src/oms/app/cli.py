@@ -18,8 +18,11 @@ from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import DomainError, Invalid
 
-app = typer.Typer(help="oms: order management for merchants that sell on many channels.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="oms: order management for merchants that sell on many channels.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo merchant data.", no_args_is_help=True)
 key_app = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -96,8 +99,10 @@ def apikey_list() -> None:
     engine = create_database_engine(Settings().database_url)
     for key in auth.list_api_keys(uow=UnitOfWork(engine), after=None, limit=10_000):
         state = "revoked" if key.revoked_at else "active"
-        typer.echo(f"{key.id}  {key.display_prefix}...  {key.role:<9} "
-                   f"{key.channel_code or '-':<12} {state:<8} {key.name}")
+        typer.echo(
+            f"{key.id}  {key.display_prefix}...  {key.role:<9} "
+            f"{key.channel_code or '-':<12} {state:<8} {key.name}"
+        )
 
 
 @key_app.command("revoke")

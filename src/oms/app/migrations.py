@@ -24,5 +24,10 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
+def downgrade(database_url: str, revision: str) -> None:
+    """Take the database at ``database_url`` back to ``revision`` (``base`` empties it)."""
+    command.downgrade(alembic_config(database_url), revision)
+
+
 def current(database_url: str) -> None:
     command.current(alembic_config(database_url), verbose=False)

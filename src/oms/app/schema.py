@@ -12,6 +12,11 @@ from oms.platform.database import metadata
 __all__ = ["metadata"]
 
 _ = (
-    _auth_tables, _catalog_tables, _channels_tables, _customers_tables, _inventory_tables,
-    _idempotency, _outbox,
+    _auth_tables,
+    _catalog_tables,
+    _channels_tables,
+    _customers_tables,
+    _inventory_tables,
+    _idempotency,
+    _outbox,
 )

@@ -14,7 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from uuid import UUID
 
-from oms.platform.security import Permission as P
+from oms.shared.permissions import Permission
 from oms.shared.errors import Invalid, NotFound
 from oms.shared.events import Event
 
@@ -30,18 +30,26 @@ class Role(StrEnum):
     CHANNEL = "channel"
 
 
-_READ_REFERENCE = frozenset({P.CATALOG_READ, P.CHANNELS_READ, P.LOCATIONS_READ})
+_READ_REFERENCE = frozenset(
+    {Permission.CATALOG_READ, Permission.CHANNELS_READ, Permission.LOCATIONS_READ}
+)
 
-ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType({
-    Role.ADMIN: frozenset(P),
-    Role.CSR: _READ_REFERENCE | {
-        P.CUSTOMERS_READ, P.CUSTOMERS_WRITE, P.CUSTOMERS_EXPORT, P.INVENTORY_READ,
-    },
-    Role.WAREHOUSE: _READ_REFERENCE | {P.INVENTORY_READ, P.INVENTORY_WRITE},
-    Role.FINANCE: _READ_REFERENCE | {P.CUSTOMERS_READ, P.INVENTORY_READ},
-    Role.MARKETING: _READ_REFERENCE | {P.CATALOG_WRITE, P.CUSTOMERS_READ},
-    Role.CHANNEL: _READ_REFERENCE | {P.INVENTORY_READ},
-})
+ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyType(
+    {
+        Role.ADMIN: frozenset(Permission),
+        Role.CSR: _READ_REFERENCE
+        | {
+            Permission.CUSTOMERS_READ,
+            Permission.CUSTOMERS_WRITE,
+            Permission.CUSTOMERS_EXPORT,
+            Permission.INVENTORY_READ,
+        },
+        Role.WAREHOUSE: _READ_REFERENCE | {Permission.INVENTORY_READ, Permission.INVENTORY_WRITE},
+        Role.FINANCE: _READ_REFERENCE | {Permission.CUSTOMERS_READ, Permission.INVENTORY_READ},
+        Role.MARKETING: _READ_REFERENCE | {Permission.CATALOG_WRITE, Permission.CUSTOMERS_READ},
+        Role.CHANNEL: _READ_REFERENCE | {Permission.INVENTORY_READ},
+    }
+)
 """Who may do what. Erasure and key management are admin-only on purpose."""
 
 

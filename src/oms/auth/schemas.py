@@ -29,9 +29,14 @@ class ApiKeyOut(Output):
     @classmethod
     def of(cls, key: ApiKey) -> ApiKeyOut:
         return cls(
-            id=str(key.id), name=key.name, role=key.role, channel=key.channel_code,
-            prefix=key.display_prefix, created_at=key.created_at,
-            last_used_at=key.last_used_at, revoked_at=key.revoked_at,
+            id=str(key.id),
+            name=key.name,
+            role=key.role,
+            channel=key.channel_code,
+            prefix=key.display_prefix,
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+            revoked_at=key.revoked_at,
         )
 
 

@@ -48,9 +48,15 @@ class IssuedKey:
 
 def _key(row: Row[Any]) -> ApiKey:
     return ApiKey(
-        id=row.id, name=row.name, role=Role(row.role), channel_id=row.channel_id,
-        channel_code=row.channel_code, display_prefix=row.display_prefix,
-        created_at=row.created_at, last_used_at=row.last_used_at, revoked_at=row.revoked_at,
+        id=row.id,
+        name=row.name,
+        role=Role(row.role),
+        channel_id=row.channel_id,
+        channel_code=row.channel_code,
+        display_prefix=row.display_prefix,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
     )
 
 
@@ -63,17 +69,31 @@ def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
             channels.get_channel(cmd.channel_code, uow=uow).id if cmd.channel_code else None
         )
         key = ApiKey(
-            id=new_id(), name=cmd.name, role=cmd.role, channel_id=channel_id,
-            channel_code=cmd.channel_code, display_prefix=display_prefix(secret),
-            created_at=tx.now, last_used_at=None, revoked_at=None,
+            id=new_id(),
+            name=cmd.name,
+            role=cmd.role,
+            channel_id=channel_id,
+            channel_code=cmd.channel_code,
+            display_prefix=display_prefix(secret),
+            created_at=tx.now,
+            last_used_at=None,
+            revoked_at=None,
         )
-        tx.connection.execute(insert(api_keys).values(
-            id=key.id, name=key.name, role=key.role.value, channel_id=key.channel_id,
-            channel_code=key.channel_code, secret_hash=hash_secret(secret),
-            display_prefix=key.display_prefix, created_at=key.created_at,
-        ))
-        tx.record(ApiKeyCreated(aggregate_id=key.id, role=key.role.value,
-                                channel_code=key.channel_code))
+        tx.connection.execute(
+            insert(api_keys).values(
+                id=key.id,
+                name=key.name,
+                role=key.role.value,
+                channel_id=key.channel_id,
+                channel_code=key.channel_code,
+                secret_hash=hash_secret(secret),
+                display_prefix=key.display_prefix,
+                created_at=key.created_at,
+            )
+        )
+        tx.record(
+            ApiKeyCreated(aggregate_id=key.id, role=key.role.value, channel_code=key.channel_code)
+        )
     return IssuedKey(key, secret)
 
 
@@ -81,7 +101,8 @@ def revoke_api_key(key_id: UUID, *, uow: UnitOfWork) -> ApiKey:
     """Revoke a key; every process stops accepting it within the authenticator's cache TTL."""
     with uow.begin() as tx:
         revoked = tx.connection.execute(
-            update(api_keys).where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+            update(api_keys)
+            .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
             .values(revoked_at=tx.now)
         ).rowcount
         row = tx.connection.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
@@ -155,6 +176,10 @@ class KeyAuthenticator:
                 )
         role = Role(row.role)
         return Principal(
-            key_id=row.id, name=row.name, role=role.value, permissions=ROLE_PERMISSIONS[role],
-            channel_id=row.channel_id, channel_code=row.channel_code,
+            key_id=row.id,
+            name=row.name,
+            role=role.value,
+            permissions=ROLE_PERMISSIONS[role],
+            channel_id=row.channel_id,
+            channel_code=row.channel_code,
         )

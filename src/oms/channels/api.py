@@ -36,8 +36,10 @@ def _after(cursor: str | None) -> str | None:
 
 @router.get("/channels", responses=responses(401, 403, 422))
 def list_channels(
-    principal: ChannelReader, uow: UoW,
-    limit: Limit = 50, cursor: Cursor = None,
+    principal: ChannelReader,
+    uow: UoW,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> Page[ChannelOut]:
     """Sales channels by code. A channel key sees only its own channel."""
     found = services.list_channels(
@@ -49,26 +51,33 @@ def list_channels(
 
 
 @router.get("/channels/{code}", responses=responses(401, 403, 404))
-def get_channel(
-    code: str, principal: ChannelReader, uow: UoW
-) -> ChannelOut:
+def get_channel(code: str, principal: ChannelReader, uow: UoW) -> ChannelOut:
     """One channel with its serving locations."""
     return ChannelOut.of(services.get_channel(code, uow=uow, visible_to=principal.channel_code))
 
 
 @router.post(
-    "/channels", status_code=201, response_model=ChannelOut,
+    "/channels",
+    status_code=201,
+    response_model=ChannelOut,
     responses=responses(400, 401, 403, 409, 422),
 )
 def create_channel(
-    body: ChannelIn, _: ChannelWriter,
-    uow: UoW, idempotency: IdempotencyKey,
+    body: ChannelIn,
+    _: ChannelWriter,
+    uow: UoW,
+    idempotency: IdempotencyKey,
 ) -> Response:
     """Open a sales channel."""
     command = services.CreateChannel(
-        code=body.code, name=body.name, kind=body.kind, currency=body.currency,
-        default_locale=body.default_locale, location_codes=tuple(body.locations),
-        allows_backorders=body.allows_backorders, prices_include_tax=body.prices_include_tax,
+        code=body.code,
+        name=body.name,
+        kind=body.kind,
+        currency=body.currency,
+        default_locale=body.default_locale,
+        location_codes=tuple(body.locations),
+        allows_backorders=body.allows_backorders,
+        prices_include_tax=body.prices_include_tax,
         active=body.active,
     )
     return run_idempotent(
@@ -78,14 +87,19 @@ def create_channel(
 
 @router.patch("/channels/{code}", responses=responses(401, 403, 404, 422))
 def update_channel(
-    code: str, body: ChannelPatch, _: ChannelWriter,
+    code: str,
+    body: ChannelPatch,
+    _: ChannelWriter,
     uow: UoW,
 ) -> ChannelOut:
     """Change a channel's settings or serving locations (the currency is fixed)."""
     command = services.UpdateChannel(
-        code=code, name=body.name, default_locale=body.default_locale,
+        code=code,
+        name=body.name,
+        default_locale=body.default_locale,
         location_codes=tuple(body.locations) if body.locations is not None else None,
-        allows_backorders=body.allows_backorders, prices_include_tax=body.prices_include_tax,
+        allows_backorders=body.allows_backorders,
+        prices_include_tax=body.prices_include_tax,
         active=body.active,
     )
     return ChannelOut.of(services.update_channel(command, uow=uow))
@@ -93,8 +107,10 @@ def update_channel(
 
 @router.get("/locations", responses=responses(401, 403, 422))
 def list_locations(
-    _: LocationReader, uow: UoW,
-    limit: Limit = 50, cursor: Cursor = None,
+    _: LocationReader,
+    uow: UoW,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> Page[LocationOut]:
     """Warehouses and stores by code."""
     found = services.list_locations(uow=uow, after=_after(cursor), limit=limit + 1)
@@ -104,26 +120,35 @@ def list_locations(
 
 
 @router.get("/locations/{code}", responses=responses(401, 403, 404))
-def get_location(
-    code: str, _: LocationReader, uow: UoW
-) -> LocationOut:
+def get_location(code: str, _: LocationReader, uow: UoW) -> LocationOut:
     """One location."""
     return LocationOut.of(services.get_location(code, uow=uow))
 
 
 @router.post(
-    "/locations", status_code=201, response_model=LocationOut,
+    "/locations",
+    status_code=201,
+    response_model=LocationOut,
     responses=responses(400, 401, 403, 409, 422),
 )
 def create_location(
-    body: LocationIn, _: LocationWriter,
-    uow: UoW, idempotency: IdempotencyKey,
+    body: LocationIn,
+    _: LocationWriter,
+    uow: UoW,
+    idempotency: IdempotencyKey,
 ) -> Response:
     """Register a warehouse or store."""
     command = services.CreateLocation(
-        code=body.code, name=body.name, kind=body.kind, address=body.address.to_domain(),
-        latitude=body.latitude, longitude=body.longitude, ships=body.ships,
-        offers_pickup=body.offers_pickup, daily_capacity=body.daily_capacity, active=body.active,
+        code=body.code,
+        name=body.name,
+        kind=body.kind,
+        address=body.address.to_domain(),
+        latitude=body.latitude,
+        longitude=body.longitude,
+        ships=body.ships,
+        offers_pickup=body.offers_pickup,
+        daily_capacity=body.daily_capacity,
+        active=body.active,
     )
     return run_idempotent(
         uow, idempotency, lambda: services.create_location(command, uow=uow), LocationOut.of
@@ -132,14 +157,21 @@ def create_location(
 
 @router.patch("/locations/{code}", responses=responses(401, 403, 404, 422))
 def update_location(
-    code: str, body: LocationPatch, _: LocationWriter,
+    code: str,
+    body: LocationPatch,
+    _: LocationWriter,
     uow: UoW,
 ) -> LocationOut:
     """Change a location's details, capabilities or active flag."""
     command = services.UpdateLocation(
-        code=code, name=body.name,
+        code=code,
+        name=body.name,
         address=body.address.to_domain() if body.address else None,
-        latitude=body.latitude, longitude=body.longitude, ships=body.ships,
-        offers_pickup=body.offers_pickup, daily_capacity=body.daily_capacity, active=body.active,
+        latitude=body.latitude,
+        longitude=body.longitude,
+        ships=body.ships,
+        offers_pickup=body.offers_pickup,
+        daily_capacity=body.daily_capacity,
+        active=body.active,
     )
     return LocationOut.of(services.update_location(command, uow=uow))

@@ -21,9 +21,14 @@ def _location(row: Row[Any]) -> Location:
         name=row.name,
         kind=LocationKind(row.kind),
         address=Address(
-            name=row.address_name, company=row.address_company, line1=row.line1,
-            line2=row.line2, city=row.city, postal_code=row.postal_code,
-            region=row.region, country=row.country,
+            name=row.address_name,
+            company=row.address_company,
+            line1=row.line1,
+            line2=row.line2,
+            city=row.city,
+            postal_code=row.postal_code,
+            region=row.region,
+            country=row.country,
         ),
         latitude=row.latitude,
         longitude=row.longitude,
@@ -37,12 +42,23 @@ def _location(row: Row[Any]) -> Location:
 def location_values(location: Location) -> dict[str, Any]:
     a = location.address
     return {
-        "id": location.id, "code": location.code, "name": location.name,
-        "kind": location.kind.value, "address_name": a.name, "address_company": a.company,
-        "line1": a.line1, "line2": a.line2, "city": a.city, "postal_code": a.postal_code,
-        "region": a.region, "country": a.country, "latitude": location.latitude,
-        "longitude": location.longitude, "ships": location.ships,
-        "offers_pickup": location.offers_pickup, "daily_capacity": location.daily_capacity,
+        "id": location.id,
+        "code": location.code,
+        "name": location.name,
+        "kind": location.kind.value,
+        "address_name": a.name,
+        "address_company": a.company,
+        "line1": a.line1,
+        "line2": a.line2,
+        "city": a.city,
+        "postal_code": a.postal_code,
+        "region": a.region,
+        "country": a.country,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "ships": location.ships,
+        "offers_pickup": location.offers_pickup,
+        "daily_capacity": location.daily_capacity,
         "active": location.active,
     }
 
@@ -93,10 +109,16 @@ def _channels(c: Connection, rows: Sequence[Row[Any]]) -> list[Channel]:
     serving = _serving(c, [row.id for row in rows])
     return [
         Channel(
-            id=row.id, code=row.code, name=row.name, kind=ChannelKind(row.kind),
-            currency=row.currency, default_locale=row.default_locale,
-            allows_backorders=row.allows_backorders, prices_include_tax=row.prices_include_tax,
-            active=row.active, location_codes=serving[row.id],
+            id=row.id,
+            code=row.code,
+            name=row.name,
+            kind=ChannelKind(row.kind),
+            currency=row.currency,
+            default_locale=row.default_locale,
+            allows_backorders=row.allows_backorders,
+            prices_include_tax=row.prices_include_tax,
+            active=row.active,
+            location_codes=serving[row.id],
         )
         for row in rows
     ]
@@ -121,10 +143,15 @@ def list_channels(
 
 def channel_values(channel: Channel) -> dict[str, Any]:
     return {
-        "id": channel.id, "code": channel.code, "name": channel.name,
-        "kind": channel.kind.value, "currency": channel.currency,
-        "default_locale": channel.default_locale, "allows_backorders": channel.allows_backorders,
-        "prices_include_tax": channel.prices_include_tax, "active": channel.active,
+        "id": channel.id,
+        "code": channel.code,
+        "name": channel.name,
+        "kind": channel.kind.value,
+        "currency": channel.currency,
+        "default_locale": channel.default_locale,
+        "allows_backorders": channel.allows_backorders,
+        "prices_include_tax": channel.prices_include_tax,
+        "active": channel.active,
     }
 
 
@@ -150,7 +177,9 @@ def replace_serving(c: Connection, channel_id: UUID, location_ids: Sequence[UUID
         )
 
 
-def serving_location_ids(c: Connection, channel_codes: Sequence[str] | None) -> dict[str, list[UUID]]:
+def serving_location_ids(
+    c: Connection, channel_codes: Sequence[str] | None
+) -> dict[str, list[UUID]]:
     """Ordered serving location ids per channel code (all channels when ``None``)."""
     query = (
         select(channels.c.code, channel_locations.c.location_id)

@@ -52,10 +52,16 @@ class LocationOut(Output):
     @classmethod
     def of(cls, location: Location) -> LocationOut:
         return cls(
-            id=str(location.id), code=location.code, name=location.name, kind=location.kind,
-            address=AddressOut.of(location.address), latitude=location.latitude,
-            longitude=location.longitude, ships=location.ships,
-            offers_pickup=location.offers_pickup, daily_capacity=location.daily_capacity,
+            id=str(location.id),
+            code=location.code,
+            name=location.name,
+            kind=location.kind,
+            address=AddressOut.of(location.address),
+            latitude=location.latitude,
+            longitude=location.longitude,
+            ships=location.ships,
+            offers_pickup=location.offers_pickup,
+            daily_capacity=location.daily_capacity,
             active=location.active,
         )
 
@@ -67,7 +73,8 @@ class ChannelIn(Input):
     currency: str = Field(min_length=3, max_length=3, examples=["EUR"])
     default_locale: str = Field(min_length=2, max_length=20, examples=["de_DE"])
     locations: list[str] = Field(
-        default_factory=list, max_length=100,
+        default_factory=list,
+        max_length=100,
         description="Codes of the locations that serve this channel, most preferred first.",
     )
     allows_backorders: bool = False
@@ -99,8 +106,14 @@ class ChannelOut(Output):
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
         return cls(
-            id=str(channel.id), code=channel.code, name=channel.name, kind=channel.kind,
-            currency=channel.currency, default_locale=channel.default_locale,
-            locations=list(channel.location_codes), allows_backorders=channel.allows_backorders,
-            prices_include_tax=channel.prices_include_tax, active=channel.active,
+            id=str(channel.id),
+            code=channel.code,
+            name=channel.name,
+            kind=channel.kind,
+            currency=channel.currency,
+            default_locale=channel.default_locale,
+            locations=list(channel.location_codes),
+            allows_backorders=channel.allows_backorders,
+            prices_include_tax=channel.prices_include_tax,
+            active=channel.active,
         )

@@ -124,8 +124,11 @@ def update_location(cmd: UpdateLocation, *, uow: UnitOfWork) -> Location:
             raise LocationNotFound(cmd.code)
         location = _checked_location(dataclasses.replace(current, **changes))
         repo.update_location(tx.connection, location, tx.now)
-        tx.record(LocationChanged(aggregate_id=location.id, code=location.code,
-                                  changed=tuple(sorted(changes))))
+        tx.record(
+            LocationChanged(
+                aggregate_id=location.id, code=location.code, changed=tuple(sorted(changes))
+            )
+        )
     return location
 
 
@@ -194,8 +197,13 @@ def update_channel(cmd: UpdateChannel, *, uow: UnitOfWork) -> Channel:
         repo.update_channel(tx.connection, channel, tx.now)
         if cmd.location_codes is not None:
             repo.replace_serving(tx.connection, channel.id, _serving_ids(tx, cmd.location_codes))
-        tx.record(ChannelChanged(aggregate_id=channel.id, code=channel.code,
-                                 changed=tuple(sorted(k for k in changes if k != "code"))))
+        tx.record(
+            ChannelChanged(
+                aggregate_id=channel.id,
+                code=channel.code,
+                changed=tuple(sorted(k for k in changes if k != "code")),
+            )
+        )
     return channel
 
 

@@ -1,1 +1,1 @@
-"""Technical backbone shared by all contexts: settings, database, unit of work, outbox, HTTP edges."""
+"""Technical backbone of all contexts: settings, database, unit of work, outbox, HTTP edges."""

@@ -93,12 +93,16 @@ async def idempotent_request(
 ) -> IdempotentRequest:
     if idempotency_key is None or not idempotency_key.strip():
         raise HTTPProblem(
-            400, "idempotency-key-required", "Idempotency-Key required",
+            400,
+            "idempotency-key-required",
+            "Idempotency-Key required",
             "this operation requires an Idempotency-Key header",
         )
     if len(idempotency_key) > 255:
         raise HTTPProblem(
-            400, "idempotency-key-too-long", "Idempotency-Key too long",
+            400,
+            "idempotency-key-too-long",
+            "Idempotency-Key too long",
             "an Idempotency-Key may be at most 255 characters",
         )
     principal = getattr(request.state, "principal", None)
@@ -112,9 +116,7 @@ IdempotencyKey = Annotated[IdempotentRequest, Depends(idempotent_request)]
 def _insert_ignoring_conflict(connection: Connection) -> object:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return (
-        dialect.insert(idempotency_keys)
-        .on_conflict_do_nothing()
-        .returning(idempotency_keys.c.key)
+        dialect.insert(idempotency_keys).on_conflict_do_nothing().returning(idempotency_keys.c.key)
     )
 
 
@@ -125,8 +127,12 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest, lease: timedelta) -> Respons
         inserted = c.execute(
             _insert_ignoring_conflict(c),  # type: ignore[call-overload]
             {
-                "owner": req.owner, "key": req.key, "request_hash": req.request_hash,
-                "status": IN_FLIGHT, "created_at": tx.now, "locked_until": tx.now + lease,
+                "owner": req.owner,
+                "key": req.key,
+                "request_hash": req.request_hash,
+                "status": IN_FLIGHT,
+                "created_at": tx.now,
+                "locked_until": tx.now + lease,
             },
         ).first()
         if inserted is not None:
@@ -138,7 +144,9 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest, lease: timedelta) -> Respons
         ).one()
         if row.request_hash != req.request_hash:
             raise HTTPProblem(
-                422, "idempotency-key-reused", "Idempotency-Key reused",
+                422,
+                "idempotency-key-reused",
+                "Idempotency-Key reused",
                 "this Idempotency-Key was used with a different request",
             )
         if row.status == DONE:
@@ -160,7 +168,9 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest, lease: timedelta) -> Respons
         ).rowcount
         if not taken:
             raise HTTPProblem(
-                409, "idempotency-key-in-flight", "Request in flight",
+                409,
+                "idempotency-key-in-flight",
+                "Request in flight",
                 "a request with this Idempotency-Key is still being processed; retry later",
                 {"Retry-After": "1"},
             )

@@ -151,7 +151,9 @@ class Relay:
                     event_type=row.event_type,
                     aggregate_type=row.aggregate_type,
                     aggregate_id=row.aggregate_id,
-                    payload=row.payload if isinstance(row.payload, dict) else json.loads(row.payload),
+                    payload=row.payload
+                    if isinstance(row.payload, dict)
+                    else json.loads(row.payload),
                     occurred_at=row.occurred_at,
                 )
                 for publisher in self.publishers:

@@ -18,9 +18,7 @@ T = TypeVar("T")
 
 MAX_LIMIT = 200
 
-Limit = Annotated[
-    int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
-]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")]
 Cursor = Annotated[
     str | None,
     Query(max_length=512, description="`next_cursor` from the previous page; omit for the first."),

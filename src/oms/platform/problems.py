@@ -8,6 +8,7 @@ unexpected as a bare 500 that leaks nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -91,7 +92,7 @@ def problem_response(
     *,
     request: Request | None = None,
     errors: list[FieldProblem] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
@@ -177,8 +178,11 @@ async def _starlette_http(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem_response(
-        500, "internal-error", "Internal server error", "an unexpected error occurred; "
-        "it has been logged with this request's id", request=request
+        500,
+        "internal-error",
+        "Internal server error",
+        "an unexpected error occurred; it has been logged with this request's id",
+        request=request,
     )
 
 

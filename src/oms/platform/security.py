@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -17,22 +16,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from oms.platform.problems import HTTPProblem
+from oms.shared.permissions import Permission
 
-
-class Permission(StrEnum):
-    CATALOG_READ = "catalog:read"
-    CATALOG_WRITE = "catalog:write"
-    CHANNELS_READ = "channels:read"
-    CHANNELS_WRITE = "channels:write"
-    LOCATIONS_READ = "locations:read"
-    LOCATIONS_WRITE = "locations:write"
-    CUSTOMERS_READ = "customers:read"
-    CUSTOMERS_WRITE = "customers:write"
-    CUSTOMERS_EXPORT = "customers:export"
-    CUSTOMERS_ERASE = "customers:erase"
-    INVENTORY_READ = "inventory:read"
-    INVENTORY_WRITE = "inventory:write"
-    API_KEYS_MANAGE = "api_keys:manage"
+__all__ = ["Authenticator", "Permission", "Principal", "Requires"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,20 +65,28 @@ class Requires:
     ) -> Principal:
         if credentials is None:
             raise HTTPProblem(
-                401, "unauthenticated", "Authentication required",
-                "send an API key as `Authorization: Bearer oms_...`", _UNAUTHENTICATED,
+                401,
+                "unauthenticated",
+                "Authentication required",
+                "send an API key as `Authorization: Bearer oms_...`",
+                _UNAUTHENTICATED,
             )
         authenticate: Authenticator = request.app.state.authenticator
         principal = authenticate(credentials.credentials)
         if principal is None:
             raise HTTPProblem(
-                401, "invalid-api-key", "Authentication required",
-                "the API key is unknown or revoked", _UNAUTHENTICATED,
+                401,
+                "invalid-api-key",
+                "Authentication required",
+                "the API key is unknown or revoked",
+                _UNAUTHENTICATED,
             )
         request.state.principal = principal
         if not principal.can(self.permission):
             raise HTTPProblem(
-                403, "forbidden", "Forbidden",
+                403,
+                "forbidden",
+                "Forbidden",
                 f"role {principal.role!r} lacks permission {self.permission.value!r}",
             )
         return principal

@@ -1,1 +1,1 @@
-"""Pure building blocks shared by every context: money, ids, clock, errors, events, state machines."""
+"""Pure building blocks of every context: money, ids, clock, errors, events, state machines."""

@@ -44,9 +44,14 @@ class Address:
 
     def as_dict(self) -> dict[str, str]:
         return {
-            "name": self.name, "company": self.company, "line1": self.line1,
-            "line2": self.line2, "city": self.city, "postal_code": self.postal_code,
-            "region": self.region, "country": self.country,
+            "name": self.name,
+            "company": self.company,
+            "line1": self.line1,
+            "line2": self.line2,
+            "city": self.city,
+            "postal_code": self.postal_code,
+            "region": self.region,
+            "country": self.country,
         }
 
 
@@ -57,22 +62,23 @@ def normalise(address: Address, *, at: str = "") -> Address:
     if not address.line1.strip():
         problems.append(FieldProblem(prefix + "line1", "is required"))
     try:
-        result = normalize_address({
-            "country_code": address.country.strip().upper(),
-            "country_area": address.region.strip(),
-            "city": address.city.strip(),
-            "postal_code": address.postal_code.strip(),
-            "street_address": "\n".join(
-                p for p in (address.line1.strip(), address.line2.strip()) if p
-            ),
-        })
+        result = normalize_address(
+            {
+                "country_code": address.country.strip().upper(),
+                "country_area": address.region.strip(),
+                "city": address.city.strip(),
+                "postal_code": address.postal_code.strip(),
+                "street_address": "\n".join(
+                    p for p in (address.line1.strip(), address.line2.strip()) if p
+                ),
+            }
+        )
     except InvalidAddressError as error:
         for field, reason in sorted(error.errors.items()):
             ours = _FIELD_NAMES.get(field, field)
             problems.append(FieldProblem(prefix + ours, _MESSAGES.get(reason, reason)))
         raise Invalid(
-            "the address is not valid: "
-            + ", ".join(f"{p.field} {p.message}" for p in problems),
+            "the address is not valid: " + ", ".join(f"{p.field} {p.message}" for p in problems),
             problems=problems,
         ) from None
     if problems:

@@ -1,0 +1,21 @@
+"""Permissions: what a role may do. Routes declare one each; the role table lives in ``auth``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    CATALOG_READ = "catalog:read"
+    CATALOG_WRITE = "catalog:write"
+    CHANNELS_READ = "channels:read"
+    CHANNELS_WRITE = "channels:write"
+    LOCATIONS_READ = "locations:read"
+    LOCATIONS_WRITE = "locations:write"
+    CUSTOMERS_READ = "customers:read"
+    CUSTOMERS_WRITE = "customers:write"
+    CUSTOMERS_EXPORT = "customers:export"
+    CUSTOMERS_ERASE = "customers:erase"
+    INVENTORY_READ = "inventory:read"
+    INVENTORY_WRITE = "inventory:write"
+    API_KEYS_MANAGE = "api_keys:manage"

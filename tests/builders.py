@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from oms import channels
+from oms import catalog, channels
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
 
@@ -46,3 +46,31 @@ def channel(
     }
     fields.update(overrides)
     return channels.create_channel(channels.CreateChannel(**fields), uow=uow)
+
+
+def product(
+    uow: UnitOfWork,
+    sku: str = "TS-RED-M",
+    *,
+    prices: dict[str, str] | None = None,
+    variants: tuple[catalog.NewVariant, ...] = (),
+    **overrides: Any,
+) -> catalog.Product:
+    """A product with one variant ``sku`` (or the given ``variants``), each priced per channel:
+    ``prices={"web": "19.99"}`` in that channel's currency."""
+    fields: dict[str, Any] = {
+        "name": "T-shirt",
+        "variants": variants or (catalog.NewVariant(sku=sku),),
+    }
+    fields.update(overrides)
+    created = catalog.create_product(catalog.CreateProduct(**fields), uow=uow)
+    for code, amount in (prices or {}).items():
+        currency = channels.get_channel(code, uow=uow).currency
+        for variant in created.variants:
+            catalog.set_price(
+                catalog.SetPrice(
+                    sku=variant.sku, channel=code, amount=Decimal(amount), currency=currency
+                ),
+                uow=uow,
+            )
+    return catalog.get_product(created.id, uow=uow)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine, text
 
@@ -24,6 +28,8 @@ from oms.platform.observability import RequestContextMiddleware, configure_loggi
 from oms.platform.problems import Problem
 from oms.platform.settings import Settings
 from oms.shared.clock import Clock, SystemClock
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 ROUTERS = (
     channels_api.router,
@@ -78,6 +84,8 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.clock = clock
@@ -88,6 +96,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     _add_health(app, engine)
+    _add_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     _ = schema.metadata
     return app
@@ -100,6 +109,21 @@ def _add_health(app: FastAPI, engine: Engine) -> None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "database": engine.dialect.name, "version": oms.__version__}
+
+
+def _add_docs(app: FastAPI) -> None:
+    """Swagger UI from vendored files, so the docs work on machines without internet access."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="oms API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+        )
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

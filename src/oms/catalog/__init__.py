@@ -1,1 +1,80 @@
-"""The catalog context."""
+"""The catalog: products, their variants (SKU, GTIN), translations and prices per channel.
+
+Public interface for other contexts; everything else in this package is private. Order capture
+needs ``find_variants`` (what a SKU is) and ``prices_for`` (what it costs in a channel); both
+match SKUs in any case and key their answers as the caller spelled them.
+"""
+
+from oms.catalog.domain import (
+    ChannelPrice,
+    Dimensions,
+    GtinTaken,
+    HandleTaken,
+    PriceNotFound,
+    Product,
+    ProductNotFound,
+    SkuTaken,
+    TaxCategory,
+    Translation,
+    Variant,
+    VariantDetail,
+    VariantNotFound,
+    VariantRef,
+    gtin_problem,
+)
+from oms.catalog.services import (
+    AddVariant,
+    CreateProduct,
+    NewVariant,
+    RemovePrice,
+    SetPrice,
+    UpdateProduct,
+    UpdateVariant,
+    add_variant,
+    create_product,
+    find_variants,
+    get_product,
+    get_variant,
+    list_products,
+    prices_for,
+    remove_price,
+    set_price,
+    update_product,
+    update_variant,
+)
+
+__all__ = [
+    "AddVariant",
+    "ChannelPrice",
+    "CreateProduct",
+    "Dimensions",
+    "GtinTaken",
+    "HandleTaken",
+    "NewVariant",
+    "PriceNotFound",
+    "Product",
+    "ProductNotFound",
+    "RemovePrice",
+    "SetPrice",
+    "SkuTaken",
+    "TaxCategory",
+    "Translation",
+    "UpdateProduct",
+    "UpdateVariant",
+    "Variant",
+    "VariantDetail",
+    "VariantNotFound",
+    "VariantRef",
+    "add_variant",
+    "create_product",
+    "find_variants",
+    "get_product",
+    "get_variant",
+    "gtin_problem",
+    "list_products",
+    "prices_for",
+    "remove_price",
+    "set_price",
+    "update_product",
+    "update_variant",
+]

@@ -83,13 +83,19 @@ class Product:
     updated_at: datetime | None = None
 
     def text_in(self, locale: str | None) -> tuple[str, Translation]:
-        """Name and description for ``locale``: exact match, then its language, then default."""
+        """Name and description for ``locale``: exact, its language, a sibling, then the default.
+
+        ``de_AT`` finds ``de_AT``, then ``de``, then ``de_DE``; a language with no translation
+        gets the default locale's text.
+        """
         own = Translation(name=self.name, description=self.description)
         if locale is None:
             return self.default_locale, own
         language = locale.split("_", 1)[0]
-        for candidate in (locale, language):
-            if candidate in self.translations:
+        if language == self.default_locale.split("_", 1)[0] and locale not in self.translations:
+            return self.default_locale, own
+        for candidate in (locale, language, *sorted(self.translations)):
+            if candidate.split("_", 1)[0] == language and candidate in self.translations:
                 return candidate, self.translations[candidate]
         return self.default_locale, own
 
@@ -116,6 +122,7 @@ class VariantDetail:
 
     @property
     def name(self) -> str:
+        """``T-shirt — Red / M``."""
         return variant_name(self.product.name, self.product.option_names, self.variant.options)
 
 
@@ -174,9 +181,11 @@ def check_names(
     problems = _text_problems("", name, description)
     for locale, text in translations.items():
         if locale == default_locale:
-            problems.append(FieldProblem(
-                f"translations.{locale}", "is the default locale; set name and description"
-            ))
+            problems.append(
+                FieldProblem(
+                    f"translations.{locale}", "is the default locale; set name and description"
+                )
+            )
         problems.extend(_text_problems(f"translations.{locale}.", text.name, text.description))
     return problems
 
@@ -195,6 +204,7 @@ def _text_problems(at: str, name: str, description: str) -> list[FieldProblem]:
 
 
 def check_handle(handle: str | None) -> list[FieldProblem]:
+    """A handle, when given, is a lowercase slug such as ``classic-t-shirt``."""
     if handle is None or (HANDLE_PATTERN.match(handle) and len(handle) <= MAX_HANDLE):
         return []
     return [FieldProblem("handle", "must be lowercase letters and digits joined by single hyphens")]
@@ -217,9 +227,11 @@ def check_variant(variant: Variant, option_names: tuple[str, ...], at: str) -> l
     """One variant's own rules; ``at`` prefixes field names (``variants.2.``)."""
     problems = []
     if not SKU_PATTERN.match(variant.sku):
-        problems.append(FieldProblem(
-            at + "sku", "must be 1-64 letters, digits, hyphens or underscores, starting alnum"
-        ))
+        problems.append(
+            FieldProblem(
+                at + "sku", "must be 1-64 letters, digits, hyphens or underscores, starting alnum"
+            )
+        )
     if variant.gtin is not None and (reason := gtin_problem(variant.gtin)):
         problems.append(FieldProblem(at + "gtin", reason))
     problems.extend(check_measures(variant, at))
@@ -236,6 +248,7 @@ def check_variant(variant: Variant, option_names: tuple[str, ...], at: str) -> l
 
 
 def check_measures(variant: Variant, at: str) -> list[FieldProblem]:
+    """Weight and dimensions are never negative."""
     problems = []
     if variant.weight_grams is not None and variant.weight_grams < 0:
         problems.append(FieldProblem(at + "weight_grams", "must not be negative"))
@@ -263,9 +276,11 @@ def check_distinct(variants: tuple[Variant, ...], new: tuple[Variant, ...], at: 
         if variant.gtin and gtin_key(variant.gtin) in gtins:
             problems.append(FieldProblem(prefix + "gtin", "is used by another variant"))
         if _combo(variant) in combos:
-            problems.append(FieldProblem(
-                prefix + "options", "another variant of the product has the same option values"
-            ))
+            problems.append(
+                FieldProblem(
+                    prefix + "options", "another variant of the product has the same option values"
+                )
+            )
         skus.add(sku_key(variant.sku))
         gtins.update({gtin_key(variant.gtin)} if variant.gtin else set())
         combos.add(_combo(variant))

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 
@@ -36,7 +37,7 @@ products = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
-"""``translations`` is ``{"de": {"name": ..., "description": ...}}``; always read with the product."""
+"""``translations`` is ``{"de": {"name": ..., "description": ...}}``, read with the product."""
 
 product_variants = Table(
     "product_variants",
@@ -53,16 +54,18 @@ product_variants = Table(
     Column("width_mm", Integer, nullable=True),
     Column("height_mm", Integer, nullable=True),
     Column("active", Boolean, nullable=False),
+    Column("position", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("weight_grams >= 0", name="weight_not_negative"),
     CheckConstraint(
         "length_mm >= 0 AND width_mm >= 0 AND height_mm >= 0", name="dimensions_not_negative"
     ),
-    Index("ix_product_variants_product_id", "product_id"),
+    UniqueConstraint("product_id", "position"),
 )
-"""``sku`` as given, ``sku_key`` upper-cased for uniqueness and lookups; ``gtin_key`` is the
-GTIN zero-padded to 14 digits, the form GS1 compares in."""
+"""Variants in the order they were added (``position``). ``sku`` as given, ``sku_key``
+upper-cased for uniqueness and lookups; ``gtin_key`` is the GTIN zero-padded to 14 digits, the
+form GS1 compares in."""
 
 variant_prices = Table(
     "variant_prices",
@@ -70,7 +73,7 @@ variant_prices = Table(
     Column(
         "variant_id", Uuid, ForeignKey("product_variants.id", ondelete="CASCADE"), nullable=False
     ),
-    Column("channel_code", String(40), nullable=False),
+    Column("channel_code", String(40), ForeignKey("channels.code"), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

@@ -1,7 +1,196 @@
-"""HTTP routes of the customers context."""
+"""HTTP routes of the customers context: profiles, addresses, GDPR export and erasure.
+
+Reads answer in the schema the caller's role is entitled to (``schemas.customer_view``): admin,
+csr and finance get ``CustomerOut``; marketing gets ``CustomerMarketingOut`` without phone,
+addresses or notes, and with the email only when the customer consented to marketing.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from oms.customers import services
+from oms.customers.schemas import (
+    CustomerAddressIn,
+    CustomerAddressOut,
+    CustomerAddressPatch,
+    CustomerExportOut,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+    CustomerView,
+    customer_view,
+    sees_contacts,
+)
+from oms.platform.http import UoW
+from oms.platform.idempotency import IdempotencyKey, run_idempotent
+from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.problems import responses
+from oms.platform.security import Permission, Principal, Requires
+from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/v1", tags=["customers"])
+
+Reader = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_READ))]
+Writer = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_WRITE))]
+Exporter = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_EXPORT))]
+Eraser = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_ERASE))]
+
+
+def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    try:
+        created_at, customer_id = key
+        return datetime.fromisoformat(created_at), UUID(customer_id)
+    except (TypeError, ValueError):
+        raise Invalid("cursor is not one this API issued", field="cursor") from None
+
+
+@router.get("/customers", responses=responses(401, 403, 422))
+def list_customers(
+    principal: Reader,
+    uow: UoW,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Start of an email, part of a name, digits of a phone number "
+            "(+49 30 1234567, 030 1234567 and 1234567 all match) or a customer number.",
+        ),
+    ] = None,
+    email: Annotated[str | None, Query(max_length=320, description="Exact email.")] = None,
+    tag: Annotated[str | None, Query(max_length=60)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[CustomerView]:
+    """Customers, newest first. Roles without contact details (marketing) see the reduced
+    schema and cannot search by phone, nor by the email of customers who did not consent."""
+    found = services.list_customers(
+        uow=uow,
+        q=q,
+        email=email,
+        tag=tag,
+        after=_after(cursor),
+        limit=limit + 1,
+        sees_contacts=sees_contacts(principal),
+    )
+    page = found[:limit]
+    more = (
+        encode_cursor([page[-1].created_at.isoformat(), str(page[-1].id)])
+        if len(found) > limit
+        else None
+    )
+    return Page(items=[customer_view(c, principal) for c in page], next_cursor=more)
+
+
+@router.get("/customers/{customer_id}", responses=responses(401, 403, 404, 422))
+def get_customer(customer_id: UUID, principal: Reader, uow: UoW) -> CustomerView:
+    """One customer: ``CustomerOut`` for admin, csr and finance; ``CustomerMarketingOut`` (no
+    phone, addresses or notes; email only with marketing consent) for marketing."""
+    return customer_view(services.get_customer(customer_id, uow=uow), principal)
+
+
+@router.post(
+    "/customers",
+    status_code=201,
+    response_model=CustomerView,
+    responses=responses(400, 401, 403, 409, 422),
+)
+def create_customer(
+    body: CustomerIn, principal: Writer, uow: UoW, idempotency: IdempotencyKey
+) -> Response:
+    """Register a customer. Every invalid field (email, phone, each address field) is named at
+    once; an email another customer uses is 409 ``email-taken``."""
+    command = body.to_command()
+    return run_idempotent(
+        uow,
+        idempotency,
+        lambda: services.create_customer(command, uow=uow),
+        lambda customer: customer_view(customer, principal),
+    )
+
+
+@router.patch("/customers/{customer_id}", responses=responses(401, 403, 404, 409, 422))
+def update_customer(
+    customer_id: UUID, body: CustomerPatch, principal: Writer, uow: UoW
+) -> CustomerView:
+    """Change a profile; an erased customer cannot be changed (409 ``customer-erased``)."""
+    updated = services.update_customer(body.to_command(customer_id), uow=uow)
+    return customer_view(updated, principal)
+
+
+@router.post(
+    "/customers/{customer_id}/addresses",
+    status_code=201,
+    response_model=CustomerAddressOut,
+    responses=responses(400, 401, 403, 404, 409, 422),
+)
+def add_address(
+    customer_id: UUID,
+    body: CustomerAddressIn,
+    _: Writer,
+    uow: UoW,
+    idempotency: IdempotencyKey,
+) -> Response:
+    """Save an address; the first one, or one marked default, becomes the default."""
+    command = body.to_command(customer_id)
+    return run_idempotent(
+        uow, idempotency, lambda: services.add_address(command, uow=uow), CustomerAddressOut.of
+    )
+
+
+@router.patch(
+    "/customers/{customer_id}/addresses/{address_id}",
+    responses=responses(401, 403, 404, 409, 422),
+)
+def update_address(
+    customer_id: UUID, address_id: UUID, body: CustomerAddressPatch, _: Writer, uow: UoW
+) -> CustomerAddressOut:
+    """Change a saved address or make it the default."""
+    command = body.to_command(customer_id, address_id)
+    return CustomerAddressOut.of(services.update_address(command, uow=uow))
+
+
+@router.delete(
+    "/customers/{customer_id}/addresses/{address_id}",
+    status_code=204,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def remove_address(customer_id: UUID, address_id: UUID, _: Writer, uow: UoW) -> Response:
+    """Delete a saved address; the oldest remaining one takes over its default roles."""
+    command = services.RemoveAddress(customer_id=customer_id, address_id=address_id)
+    services.remove_address(command, uow=uow)
+    return Response(status_code=204)
+
+
+@router.get("/customers/{customer_id}/export", responses=responses(401, 403, 404, 422))
+def export_customer(
+    customer_id: UUID, principal: Exporter, uow: UoW, response: Response
+) -> CustomerExportOut:
+    """All personal data held on the customer as a JSON attachment (GDPR access and
+    portability); the export is recorded with the requesting key's id."""
+    command = services.ExportCustomer(customer_id=customer_id, requested_by=principal.key_id)
+    data = services.export_customer(command, uow=uow)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="customer-{data.customer.number}.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return CustomerExportOut.of(data)
+
+
+@router.post("/customers/{customer_id}/erase", responses=responses(401, 403, 404, 422))
+def erase_customer(customer_id: UUID, principal: Eraser, uow: UoW) -> CustomerOut:
+    """Pseudonymise the customer (GDPR erasure) and keep the record for orders and invoices.
+
+    Email becomes ``erased+<id>@invalid``, the name "Erased customer"; phone, locale, notes,
+    tags and addresses are removed and marketing consent withdrawn. Id, number, creation time
+    and the consent history stay. Erasing again changes nothing.
+    """
+    command = services.EraseCustomer(customer_id=customer_id, requested_by=principal.key_id)
+    return CustomerOut.of(services.erase_customer(command, uow=uow))

@@ -1,1 +1,90 @@
-"""The inventory context."""
+"""The stock ledger: movements, levels per SKU and location, allocations and ATP per channel.
+
+Public interface for other contexts; everything else in this package is private. Order capture
+calls ``allocate`` (and later ``release``, ``fulfil``, ``restock``) with its unit of work, so the
+order and its stock movements commit together; a refusal is ``InsufficientStock`` naming every
+line that fell short.
+"""
+
+from oms.inventory.domain import (
+    Delta,
+    InsufficientAllocation,
+    InsufficientStock,
+    InsufficientUnavailable,
+    InventoryItem,
+    Movement,
+    MovementKind,
+    Posting,
+    Shortfall,
+    SkuNotFound,
+    StaleCount,
+    StockLevel,
+    StockLine,
+    UnavailableReason,
+)
+from oms.inventory.services import (
+    AdjustStock,
+    ChangeUnavailable,
+    CountStock,
+    ReceiveStock,
+    SetLowStockThreshold,
+    StockLines,
+    TransferStock,
+    adjust_stock,
+    allocate,
+    change_unavailable,
+    count_stock,
+    fulfil,
+    get_stock,
+    list_low_stock,
+    list_movements,
+    list_stock_at,
+    receive_stock,
+    release,
+    restock,
+    set_low_stock_threshold,
+    transfer_stock,
+)
+from oms.inventory.views import ChannelAvailability, LocationStock, SkuStock, StockChange
+
+__all__ = [
+    "AdjustStock",
+    "ChangeUnavailable",
+    "ChannelAvailability",
+    "CountStock",
+    "Delta",
+    "InsufficientAllocation",
+    "InsufficientStock",
+    "InsufficientUnavailable",
+    "InventoryItem",
+    "LocationStock",
+    "Movement",
+    "MovementKind",
+    "Posting",
+    "ReceiveStock",
+    "SetLowStockThreshold",
+    "Shortfall",
+    "SkuNotFound",
+    "SkuStock",
+    "StaleCount",
+    "StockChange",
+    "StockLevel",
+    "StockLine",
+    "StockLines",
+    "TransferStock",
+    "UnavailableReason",
+    "adjust_stock",
+    "allocate",
+    "change_unavailable",
+    "count_stock",
+    "fulfil",
+    "get_stock",
+    "list_low_stock",
+    "list_movements",
+    "list_stock_at",
+    "receive_stock",
+    "release",
+    "restock",
+    "set_low_stock_threshold",
+    "transfer_stock",
+]

@@ -1,0 +1,107 @@
+"""Use cases for channel prices: set, remove, and the price list order capture reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from oms import channels
+from oms.catalog import repository as repo
+from oms.catalog.domain import (
+    ChannelPrice,
+    PriceChanged,
+    PriceNotFound,
+    Variant,
+    VariantNotFound,
+    checked_price,
+    sku_key,
+)
+from oms.platform.unit_of_work import Transaction, UnitOfWork
+from oms.shared.errors import Invalid
+from oms.shared.money import Money
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetPrice:
+    sku: str
+    channel: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemovePrice:
+    sku: str
+    channel: str
+
+
+def _locked_variant(tx: Transaction, sku: str) -> Variant:
+    """The variant with every price, its row locked so concurrent price writes queue up."""
+    product_id = repo.product_id_of(tx.connection, sku, lock=True)
+    product = repo.product_by_id(tx.connection, product_id) if product_id else None
+    if product is None:
+        raise VariantNotFound(sku)
+    return product.variant(sku)
+
+
+def set_price(cmd: SetPrice, *, uow: UnitOfWork) -> ChannelPrice:
+    """Set what a variant costs in one channel, in that channel's currency."""
+    with uow.begin() as tx:
+        try:
+            channel = channels.get_channel(cmd.channel, uow=uow)
+        except channels.ChannelNotFound:
+            raise Invalid(f"no channel has code {cmd.channel!r}", field="channel") from None
+        price = checked_price(cmd.amount, cmd.currency, channel.currency)
+        variant = _locked_variant(tx, cmd.sku)
+        previous = variant.prices.get(channel.code)
+        repo.save_price(
+            tx.connection,
+            variant.id,
+            channel.code,
+            price,
+            exists_now=previous is not None,
+            now=tx.now,
+        )
+        if previous != price:
+            repo.touch_product(tx.connection, variant.product_id, tx.now)
+            tx.record(
+                PriceChanged(
+                    aggregate_id=variant.product_id,
+                    sku=variant.sku,
+                    channel=channel.code,
+                    price=price,
+                    previous=previous,
+                )
+            )
+    return ChannelPrice(sku=variant.sku, channel=channel.code, price=price)
+
+
+def remove_price(cmd: RemovePrice, *, uow: UnitOfWork) -> None:
+    """Stop selling a variant in a channel at a set price (it can no longer be ordered there)."""
+    with uow.begin() as tx:
+        variant = _locked_variant(tx, cmd.sku)
+        previous = variant.prices.get(cmd.channel)
+        if previous is None:
+            raise PriceNotFound(variant.sku, cmd.channel)
+        repo.delete_price(tx.connection, variant.id, cmd.channel)
+        repo.touch_product(tx.connection, variant.product_id, tx.now)
+        tx.record(
+            PriceChanged(
+                aggregate_id=variant.product_id,
+                sku=variant.sku,
+                channel=cmd.channel,
+                price=None,
+                previous=previous,
+            )
+        )
+
+
+def prices_for(skus: Sequence[str], channel_code: str, *, uow: UnitOfWork) -> dict[str, Money]:
+    """The channel's price list for these SKUs, keyed as the caller spelled them.
+
+    SKUs without a price in the channel (or unknown SKUs) are absent: they cannot be sold there.
+    """
+    with uow.read() as tx:
+        found = repo.prices_for(tx.connection, set(skus), channel_code)
+    return {sku: found[sku_key(sku)] for sku in skus if sku_key(sku) in found}

@@ -1,0 +1,49 @@
+"""Use cases of the customers context: one function each."""
+
+from oms.customers.services.addresses import (
+    AddAddress,
+    RemoveAddress,
+    UpdateAddress,
+    add_address,
+    remove_address,
+    update_address,
+)
+from oms.customers.services.privacy import (
+    EraseCustomer,
+    ExportCustomer,
+    erase_customer,
+    export_customer,
+)
+from oms.customers.services.profiles import (
+    CreateCustomer,
+    FindOrCreateCustomer,
+    NewAddress,
+    UpdateCustomer,
+    create_customer,
+    find_or_create_customer,
+    get_customer,
+    list_customers,
+    update_customer,
+)
+
+__all__ = [
+    "AddAddress",
+    "CreateCustomer",
+    "EraseCustomer",
+    "ExportCustomer",
+    "FindOrCreateCustomer",
+    "NewAddress",
+    "RemoveAddress",
+    "UpdateAddress",
+    "UpdateCustomer",
+    "add_address",
+    "create_customer",
+    "erase_customer",
+    "export_customer",
+    "find_or_create_customer",
+    "get_customer",
+    "list_customers",
+    "remove_address",
+    "update_address",
+    "update_customer",
+]

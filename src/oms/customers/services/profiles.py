@@ -1,0 +1,247 @@
+"""Use cases on a customer's profile: create, find or create, read, search, change."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+
+from oms.customers import repository as repo
+from oms.customers.domain import (
+    Customer,
+    CustomerAddress,
+    CustomerChanged,
+    CustomerCreated,
+    CustomerNotFound,
+    EmailTaken,
+    MarketingConsentChanged,
+    arrange_defaults,
+    check_editable,
+    checked_profile,
+    customer_number,
+    email_key,
+    normalise_email,
+    normalise_tag,
+    search_terms,
+    with_consent,
+)
+from oms.platform.unit_of_work import Transaction, UnitOfWork
+from oms.shared.address import Address
+from oms.shared.ids import new_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewAddress:
+    address: Address
+    label: str = ""
+    default_shipping: bool = False
+    default_billing: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateCustomer:
+    email: str
+    name: str
+    phone: str | None = None
+    locale: str | None = None
+    marketing_consent: bool = False
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    addresses: tuple[NewAddress, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindOrCreateCustomer:
+    """The buyer as an order names them; matched on the normalised email."""
+
+    email: str
+    name: str
+    phone: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateCustomer:
+    """Only the fields given (not None) change; an empty ``phone`` or ``locale`` removes it."""
+
+    customer_id: UUID
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    locale: str | None = None
+    marketing_consent: bool | None = None
+    tags: tuple[str, ...] | None = None
+    notes: str | None = None
+
+
+def editable_customer(tx: Transaction, customer_id: UUID) -> Customer:
+    """The customer, row-locked until commit so concurrent edits queue; erased ones refuse."""
+    customer = repo.customer_by_id(tx.connection, customer_id, lock=True)
+    if customer is None:
+        raise CustomerNotFound(customer_id)
+    check_editable(customer)
+    return customer
+
+
+def _drafted(cmd: CreateCustomer, now: datetime) -> Customer:
+    draft = checked_profile(
+        Customer(
+            id=new_id(),
+            number="",
+            email=cmd.email,
+            name=cmd.name,
+            phone=cmd.phone,
+            locale=cmd.locale,
+            tags=cmd.tags,
+            notes=cmd.notes,
+            addresses=tuple(
+                CustomerAddress(
+                    id=new_id(),
+                    label=a.label,
+                    address=a.address,
+                    default_shipping=a.default_shipping,
+                    default_billing=a.default_billing,
+                )
+                for a in cmd.addresses
+            ),
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    draft = dataclasses.replace(draft, addresses=arrange_defaults(draft.addresses))
+    return with_consent(draft, cmd.marketing_consent, now)
+
+
+def _inserted(tx: Transaction, draft: Customer) -> Customer | None:
+    """The customer as stored with its number, or None when its email is already taken.
+
+    The savepoint keeps the surrounding transaction usable after a unique violation (PostgreSQL
+    aborts it otherwise) and gives the sequence number back.
+    """
+    c = tx.connection
+    try:
+        with c.begin_nested():
+            customer = dataclasses.replace(draft, number=customer_number(repo.next_sequence(c)))
+            repo.insert_customer(c, customer)
+    except IntegrityError:
+        return None
+    tx.record(CustomerCreated(aggregate_id=customer.id, number=customer.number))
+    if customer.marketing_consent:
+        repo.record_consent(c, customer.id, True, tx.now)
+        tx.record(MarketingConsentChanged(aggregate_id=customer.id, granted=True))
+    return customer
+
+
+def create_customer(cmd: CreateCustomer, *, uow: UnitOfWork) -> Customer:
+    """Register a customer; an email another customer uses is refused (``email-taken``)."""
+    with uow.begin() as tx:
+        draft = _drafted(cmd, tx.now)
+        customer = _inserted(tx, draft)
+        if customer is None:
+            raise EmailTaken(repo.id_by_email_key(tx.connection, draft.email_key))
+    return customer
+
+
+def find_or_create_customer(cmd: FindOrCreateCustomer, *, uow: UnitOfWork) -> Customer:
+    """The customer with this email, created from the order's details if there is none.
+
+    An existing profile is returned unchanged: what staff curated is not overwritten by what a
+    checkout form sent. When two orders race on a new email, the loser's insert hits the unique
+    key and it re-reads the winner's customer, so one person is one customer.
+    """
+    with uow.begin() as tx:
+        draft = _drafted(
+            CreateCustomer(email=cmd.email, name=cmd.name, phone=cmd.phone, locale=cmd.locale),
+            tx.now,
+        )
+        found = repo.customer_by_email_key(tx.connection, draft.email_key)
+        if found is not None:
+            return found
+        created = _inserted(tx, draft)
+        if created is not None:
+            return created
+        winner = repo.customer_by_email_key(tx.connection, draft.email_key)
+        if winner is None:
+            raise EmailTaken(None)
+        return winner
+
+
+def get_customer(customer_id: UUID, *, uow: UnitOfWork) -> Customer:
+    """One customer with addresses and tags."""
+    with uow.read() as tx:
+        customer = repo.customer_by_id(tx.connection, customer_id)
+    if customer is None:
+        raise CustomerNotFound(customer_id)
+    return customer
+
+
+def list_customers(
+    *,
+    uow: UnitOfWork,
+    q: str | None = None,
+    email: str | None = None,
+    tag: str | None = None,
+    after: tuple[datetime, UUID] | None = None,
+    limit: int = 50,
+    sees_contacts: bool = True,
+) -> list[Customer]:
+    """Customers newest first matching ``q`` (email prefix, name part, phone digits, number),
+    the exact ``email`` and the ``tag``; a caller that may not see contact details (phone, and
+    email without marketing consent) cannot search by them either."""
+    terms = search_terms(q) if q is not None else None
+    key = email_key(normalise_email(email)) if email is not None else None
+    with uow.read() as tx:
+        return repo.list_customers(
+            tx.connection,
+            terms=terms,
+            email_key=key,
+            tag=normalise_tag(tag) if tag is not None else None,
+            after=after,
+            limit=limit,
+            sees_contacts=sees_contacts,
+        )
+
+
+def update_customer(cmd: UpdateCustomer, *, uow: UnitOfWork) -> Customer:
+    """Change a customer's profile; consent changes are timestamped and kept as history."""
+    changes = {
+        f.name: getattr(cmd, f.name)
+        for f in dataclasses.fields(cmd)
+        if f.name not in ("customer_id", "marketing_consent") and getattr(cmd, f.name) is not None
+    }
+    with uow.begin() as tx:
+        current = editable_customer(tx, cmd.customer_id)
+        updated = checked_profile(dataclasses.replace(current, **changes), only=changes)
+        if cmd.marketing_consent is not None:
+            updated = with_consent(updated, cmd.marketing_consent, tx.now)
+        changed = tuple(
+            sorted(
+                name
+                for name in (*changes, "marketing_consent")
+                if getattr(updated, name) != getattr(current, name)
+            )
+        )
+        if not changed:
+            return current
+        return _store_changes(tx, dataclasses.replace(updated, updated_at=tx.now), changed)
+
+
+def _store_changes(tx: Transaction, updated: Customer, changed: tuple[str, ...]) -> Customer:
+    c = tx.connection
+    try:
+        with c.begin_nested():
+            repo.update_profile(c, updated)
+    except IntegrityError:
+        raise EmailTaken(repo.id_by_email_key(c, updated.email_key)) from None
+    if "tags" in changed:
+        repo.replace_tags(c, updated.id, updated.tags)
+    tx.record(CustomerChanged(aggregate_id=updated.id, changed=changed))
+    if "marketing_consent" in changed:
+        repo.record_consent(c, updated.id, updated.marketing_consent, tx.now)
+        tx.record(
+            MarketingConsentChanged(aggregate_id=updated.id, granted=updated.marketing_consent)
+        )
+    return updated

@@ -1,0 +1,239 @@
+"""API schemas of the inventory context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from oms.inventory.domain import (
+    MAX_QUANTITY,
+    MAX_TEXT,
+    InventoryItem,
+    Movement,
+    MovementKind,
+    StockLevel,
+    UnavailableReason,
+)
+from oms.inventory.views import (
+    ChannelAvailability,
+    Labels,
+    LocationStock,
+    MovementHistory,
+    SkuStock,
+    StockChange,
+)
+from oms.platform.schemas import Input, Output
+
+SKU = Field(min_length=1, max_length=64, examples=["TS-1"])
+LOCATION = Field(min_length=1, max_length=40, examples=["wh-de"], description="A location code.")
+QUANTITY = Field(ge=1, le=MAX_QUANTITY, description="Whole units, at least one.")
+DELTA = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY, description="Signed whole units; zero is refused.")
+REFERENCE = Field(
+    default="", max_length=MAX_TEXT, description="The document behind it (PO, ticket, count)."
+)
+
+
+class ReceiptIn(Input):
+    sku: str = SKU
+    location: str = LOCATION
+    quantity: int = QUANTITY
+    reference: str = REFERENCE
+
+
+class AdjustmentIn(Input):
+    sku: str = SKU
+    location: str = LOCATION
+    delta: int = DELTA
+    reason: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT,
+        examples=["found in returns cage"],
+        description="Why; `damage` writes damaged stock off (the delta must then be negative).",
+    )
+    reference: str = REFERENCE
+
+
+class CountIn(Input):
+    sku: str = SKU
+    location: str = LOCATION
+    counted: int = Field(ge=0, le=MAX_QUANTITY, description="Units found on the shelf.")
+    expected_on_hand: int = Field(
+        ge=0,
+        le=MAX_QUANTITY,
+        description="The on-hand the count started from; if it has changed since, 409.",
+    )
+    reference: str = REFERENCE
+
+
+class TransferIn(Input):
+    sku: str = SKU
+    from_location: str = LOCATION
+    to_location: str = LOCATION
+    quantity: int = QUANTITY
+    reason: str = Field(default="", max_length=MAX_TEXT)
+    reference: str = REFERENCE
+
+
+class UnavailableIn(Input):
+    sku: str = SKU
+    location: str = LOCATION
+    delta: int = Field(
+        ge=-MAX_QUANTITY,
+        le=MAX_QUANTITY,
+        description="Positive sets stock aside as unavailable; negative makes it available again.",
+    )
+    reason: UnavailableReason
+    reference: str = REFERENCE
+
+
+class SettingsIn(Input):
+    low_stock_threshold: int = Field(
+        ge=0,
+        le=MAX_QUANTITY,
+        description="Available stock at or below this, at any one location, counts as low.",
+    )
+
+
+class LocationLevelOut(Output):
+    location: str
+    on_hand: int
+    allocated: int
+    unavailable: int
+    available: int = Field(description="on_hand - allocated - unavailable")
+
+    @classmethod
+    def of(cls, stock: LocationStock) -> LocationLevelOut:
+        return cls(
+            location=stock.location,
+            on_hand=stock.on_hand,
+            allocated=stock.allocated,
+            unavailable=stock.unavailable,
+            available=stock.available,
+        )
+
+
+class LevelOut(LocationLevelOut):
+    sku: str
+
+    @classmethod
+    def of_level(cls, level: StockLevel, labels: Labels) -> LevelOut:
+        return cls(
+            sku=labels.sku(level.variant_id),
+            location=labels.location(level.location_id),
+            on_hand=level.on_hand,
+            allocated=level.allocated,
+            unavailable=level.unavailable,
+            available=level.available,
+        )
+
+
+class WatchedLevelOut(LevelOut):
+    """A level with the SKU's low-stock threshold and whether it is at or below it."""
+
+    low_stock_threshold: int
+    low: bool
+
+    @classmethod
+    def of_stock(cls, stock: LocationStock) -> WatchedLevelOut:
+        return cls(
+            sku=stock.sku,
+            location=stock.location,
+            on_hand=stock.on_hand,
+            allocated=stock.allocated,
+            unavailable=stock.unavailable,
+            available=stock.available,
+            low_stock_threshold=stock.low_stock_threshold,
+            low=stock.is_low,
+        )
+
+
+class ChannelAvailabilityOut(Output):
+    channel: str
+    available_to_promise: int = Field(description="The sum of `available` over `breakdown`.")
+    breakdown: list[LocationLevelOut] = Field(
+        description="The channel's serving locations, most preferred first."
+    )
+
+    @classmethod
+    def of(cls, availability: ChannelAvailability) -> ChannelAvailabilityOut:
+        return cls(
+            channel=availability.channel,
+            available_to_promise=availability.available_to_promise,
+            breakdown=[LocationLevelOut.of(s) for s in availability.breakdown],
+        )
+
+
+class SkuStockOut(Output):
+    sku: str
+    low_stock_threshold: int
+    locations: list[LocationLevelOut] = Field(description="Every location holding a level.")
+    channels: list[ChannelAvailabilityOut]
+
+    @classmethod
+    def of(cls, stock: SkuStock) -> SkuStockOut:
+        return cls(
+            sku=stock.sku,
+            low_stock_threshold=stock.low_stock_threshold,
+            locations=[LocationLevelOut.of(s) for s in stock.locations],
+            channels=[ChannelAvailabilityOut.of(c) for c in stock.channels],
+        )
+
+
+class MovementOut(Output):
+    id: str
+    kind: MovementKind
+    sku: str
+    location: str
+    on_hand_delta: int
+    allocated_delta: int
+    unavailable_delta: int
+    reason: str
+    actor: str
+    reference: str
+    correlation_id: str | None = Field(description="Shared by both sides of a transfer.")
+    occurred_at: datetime
+
+    @classmethod
+    def of(cls, movement: Movement, labels: Labels) -> MovementOut:
+        return cls(
+            id=str(movement.id),
+            kind=movement.kind,
+            sku=labels.sku(movement.variant_id),
+            location=labels.location(movement.location_id),
+            on_hand_delta=movement.delta.on_hand,
+            allocated_delta=movement.delta.allocated,
+            unavailable_delta=movement.delta.unavailable,
+            reason=movement.reason,
+            actor=movement.actor,
+            reference=movement.reference,
+            correlation_id=str(movement.correlation_id) if movement.correlation_id else None,
+            occurred_at=movement.occurred_at,
+        )
+
+    @classmethod
+    def page(cls, history: MovementHistory) -> list[MovementOut]:
+        return [cls.of(m, history.labels) for m in history.movements]
+
+
+class StockChangeOut(Output):
+    """The movements a request appended and the levels they left."""
+
+    movements: list[MovementOut]
+    levels: list[LevelOut]
+
+    @classmethod
+    def of(cls, change: StockChange) -> StockChangeOut:
+        return cls(
+            movements=[MovementOut.of(m, change.labels) for m in change.posting.movements],
+            levels=[LevelOut.of_level(lv, change.labels) for lv in change.posting.levels],
+        )
+
+
+class InventoryItemOut(Output):
+    sku: str
+    low_stock_threshold: int
+
+    @classmethod
+    def of(cls, item: InventoryItem) -> InventoryItemOut:
+        return cls(sku=item.sku, low_stock_threshold=item.low_stock_threshold)

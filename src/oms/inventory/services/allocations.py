@@ -1,0 +1,99 @@
+"""Use cases other contexts call as orders move: allocate, release, fulfil, restock returns.
+
+They work on many lines at once, by variant and location id, in one set-based posting: the
+lines of an order allocate together or not at all, and a refusal names every shortfall so the
+caller can source the rest elsewhere. They join the caller's transaction when given its unit of
+work, so an order and its allocations commit together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from oms.inventory import repository as repo
+from oms.inventory.domain import (
+    Movement,
+    MovementKind,
+    Posting,
+    StockLine,
+    effect,
+    line_problems,
+    line_totals,
+    text_problems,
+)
+from oms.inventory.services.ledger import post, record_moves
+from oms.inventory.services.names import location_codes
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import FieldProblem, collect
+from oms.shared.ids import new_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockLines:
+    """The lines of one document (an order, a shipment, a return) that move stock together."""
+
+    lines: tuple[StockLine, ...]
+    reference: str
+    actor: str
+
+
+def _post_lines(
+    cmd: StockLines, kind: MovementKind, *, uow: UnitOfWork, creates: bool = False
+) -> Posting:
+    collect(line_problems(cmd.lines) + text_problems(reference=cmd.reference, actor=cmd.actor))
+    with uow.begin() as tx:
+        movements = [
+            Movement(
+                id=new_id(),
+                kind=kind,
+                variant_id=line.variant_id,
+                location_id=line.location_id,
+                delta=effect(kind, line.quantity),
+                reason="",
+                actor=cmd.actor,
+                reference=cmd.reference,
+                correlation_id=None,
+                occurred_at=tx.now,
+            )
+            for line in line_totals(cmd.lines)
+        ]
+        stocked = _stocked(cmd.lines, uow=uow) if creates else None
+        posting = post(movements, uow=uow, stocked=stocked)
+        record_moves(tx, posting)
+    return posting
+
+
+def _stocked(lines: tuple[StockLine, ...], *, uow: UnitOfWork) -> dict[UUID, str]:
+    """SKUs of the lines' variants; every variant and location must be known to inventory."""
+    with uow.read() as tx:
+        items = repo.items(tx.connection, {line.variant_id for line in lines})
+    codes = location_codes({line.location_id for line in lines}, uow=uow)
+    problems: list[FieldProblem] = []
+    for index, line in enumerate(lines):
+        if line.variant_id not in items:
+            problems.append(FieldProblem(f"lines.{index}.variant_id", "was never stocked"))
+        if line.location_id not in codes:
+            problems.append(FieldProblem(f"lines.{index}.location_id", "is not a location"))
+    collect(problems)
+    return {vid: item.sku for vid, item in items.items()}
+
+
+def allocate(cmd: StockLines, *, uow: UnitOfWork) -> Posting:
+    """Reserve available stock for order lines, all or nothing; a refusal names every shortfall."""
+    return _post_lines(cmd, MovementKind.ALLOCATION, uow=uow)
+
+
+def release(cmd: StockLines, *, uow: UnitOfWork) -> Posting:
+    """Give allocated stock back to availability (a cancelled or re-sourced line)."""
+    return _post_lines(cmd, MovementKind.RELEASE, uow=uow)
+
+
+def fulfil(cmd: StockLines, *, uow: UnitOfWork) -> Posting:
+    """Ship allocated stock: it leaves ``on_hand`` and ``allocated`` together."""
+    return _post_lines(cmd, MovementKind.FULFILMENT, uow=uow)
+
+
+def restock(cmd: StockLines, *, uow: UnitOfWork) -> Posting:
+    """Put returned goods back on hand at a location (which may not have stocked them before)."""
+    return _post_lines(cmd, MovementKind.RETURN_RESTOCK, uow=uow, creates=True)

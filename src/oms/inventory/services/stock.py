@@ -1,0 +1,181 @@
+"""Reading stock: per SKU with each channel's available-to-promise, per location, low stock,
+and the movement history; plus the per-SKU low-stock threshold.
+
+A caller bound to a channel sees only that channel and the locations serving it; anything else
+is reported as not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from oms import catalog, channels
+from oms.inventory import repository as repo
+from oms.inventory.domain import (
+    InventoryItem,
+    SkuNotFound,
+    StockLevel,
+    threshold_problem,
+)
+from oms.inventory.events import InventoryItemChanged
+from oms.inventory.services.names import labels_for, location_codes
+from oms.inventory.views import (
+    LocationStock,
+    MovementHistory,
+    SkuStock,
+    channel_availability,
+)
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import collect
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetLowStockThreshold:
+    """Available stock at or below ``low_stock_threshold`` at a location counts as low."""
+
+    sku: str
+    low_stock_threshold: int
+
+
+def _variant(sku: str, *, uow: UnitOfWork) -> catalog.VariantRef:
+    variant = catalog.find_variants([sku], uow=uow).get(sku)
+    if variant is None:
+        raise SkuNotFound(sku)
+    return variant
+
+
+def _stock(item: InventoryItem, level: StockLevel, code: str) -> LocationStock:
+    return LocationStock(
+        sku=item.sku,
+        location=code,
+        location_id=level.location_id,
+        on_hand=level.on_hand,
+        allocated=level.allocated,
+        unavailable=level.unavailable,
+        low_stock_threshold=item.low_stock_threshold,
+    )
+
+
+def get_stock(sku: str, *, uow: UnitOfWork, visible_to: str | None = None) -> SkuStock:
+    """A SKU's stock at every location and what each channel may promise of it, explained."""
+    with uow.read() as tx:
+        variant = _variant(sku, uow=uow)
+        item = repo.items(tx.connection, [variant.id]).get(variant.id) or InventoryItem(
+            variant_id=variant.id, sku=variant.sku, low_stock_threshold=0
+        )
+        levels = repo.levels_of_variant(tx.connection, variant.id)
+        serving = channels.serving_location_ids(
+            uow=uow, channel_codes=None if visible_to is None else [visible_to]
+        )
+        seen = {lid for ids in serving.values() for lid in ids}
+        codes = location_codes(seen | {level.location_id for level in levels}, uow=uow)
+    stock = {
+        lid: LocationStock(
+            sku=item.sku,
+            location=codes[lid],
+            location_id=lid,
+            low_stock_threshold=item.low_stock_threshold,
+        )
+        for lid in seen
+    }
+    stock |= {level.location_id: _stock(item, level, codes[level.location_id]) for level in levels}
+    shown = [
+        stock[level.location_id]
+        for level in levels
+        if visible_to is None or level.location_id in seen
+    ]
+    return SkuStock(
+        sku=item.sku,
+        variant_id=variant.id,
+        low_stock_threshold=item.low_stock_threshold,
+        locations=tuple(sorted(shown, key=lambda s: s.location)),
+        channels=tuple(
+            channel_availability(code, serving[code], stock) for code in sorted(serving)
+        ),
+    )
+
+
+def _visible_location(code: str, *, uow: UnitOfWork, visible_to: str | None) -> channels.Location:
+    """A location by code; one that does not serve the caller's channel is not found."""
+    location = channels.get_location(code, uow=uow)
+    if visible_to is not None and location.id not in _serving(visible_to, uow=uow):
+        raise channels.LocationNotFound(code)
+    return location
+
+
+def _serving(channel: str, *, uow: UnitOfWork) -> list[UUID]:
+    return channels.serving_location_ids(uow=uow, channel_codes=[channel]).get(channel, [])
+
+
+def list_stock_at(
+    location: str,
+    *,
+    uow: UnitOfWork,
+    after: str | None,
+    limit: int,
+    visible_to: str | None = None,
+) -> list[LocationStock]:
+    """Every SKU's level at one location, by SKU."""
+    with uow.read() as tx:
+        found = _visible_location(location, uow=uow, visible_to=visible_to)
+        rows = repo.levels_at_location(tx.connection, found.id, after_sku=after, limit=limit)
+    return [_stock(item, level, found.code) for item, level in rows]
+
+
+def list_low_stock(
+    *,
+    uow: UnitOfWork,
+    after: tuple[str, UUID] | None,
+    limit: int,
+    location: str | None = None,
+    visible_to: str | None = None,
+) -> list[LocationStock]:
+    """SKU and location pairs whose available stock is at or below the SKU's threshold."""
+    with uow.read() as tx:
+        within: Collection[UUID] | None = None
+        if location is not None:
+            within = [_visible_location(location, uow=uow, visible_to=visible_to).id]
+        elif visible_to is not None:
+            within = _serving(visible_to, uow=uow)
+        rows = repo.low_levels(tx.connection, location_ids=within, after=after, limit=limit)
+        codes = location_codes({level.location_id for _, level in rows}, uow=uow)
+    return [_stock(item, level, codes[level.location_id]) for item, level in rows]
+
+
+def list_movements(
+    sku: str,
+    *,
+    uow: UnitOfWork,
+    before: tuple[datetime, UUID] | None,
+    limit: int,
+    visible_to: str | None = None,
+) -> MovementHistory:
+    """A SKU's ledger, newest first. Staff only: it names other channels' orders and people."""
+    if visible_to is not None:
+        raise SkuNotFound(sku)
+    with uow.read() as tx:
+        variant = _variant(sku, uow=uow)
+        movements = repo.movements_of_variant(tx.connection, variant.id, before=before, limit=limit)
+        labels = labels_for([variant.id], {m.location_id for m in movements}, uow=uow)
+    return MovementHistory(movements=tuple(movements), labels=labels)
+
+
+def set_low_stock_threshold(cmd: SetLowStockThreshold, *, uow: UnitOfWork) -> InventoryItem:
+    """Say how little available stock of a SKU, at any one location, counts as low."""
+    collect([p for p in (threshold_problem(cmd.low_stock_threshold),) if p])
+    with uow.begin() as tx:
+        variant = _variant(cmd.sku, uow=uow)
+        item = repo.set_threshold(
+            tx.connection, variant.id, variant.sku, cmd.low_stock_threshold, tx.now
+        )
+        tx.record(
+            InventoryItemChanged(
+                aggregate_id=item.variant_id,
+                sku=item.sku,
+                low_stock_threshold=item.low_stock_threshold,
+            )
+        )
+    return item

@@ -1,0 +1,66 @@
+"""The quick start, as a new user runs it: migrate, load the demo twice, create keys, serve."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from tests.e2e.conftest import Cli, Server
+
+
+def test_the_demo_loads_once_and_prints_a_working_admin_key(cli: Cli) -> None:
+    cli.run("db", "upgrade")
+    first = cli.run("demo", "load")
+    second = cli.run("demo", "load")
+    first_key = first.stdout.strip().splitlines()[-1]
+    second_key = second.stdout.strip().splitlines()[-1]
+    assert first_key.startswith("oms_")
+    assert second_key.startswith("oms_")
+    assert "already loaded" in second.stderr
+
+
+def test_apikey_create_prints_the_key_alone_on_the_last_line(cli: Cli) -> None:
+    cli.run("db", "upgrade")
+    result = cli.run("apikey", "create", "--role", "warehouse", "--name", "Scanner 7")
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("oms_")
+    assert len(last) == 47
+    listed = cli.run("apikey", "list").stdout
+    assert "warehouse" in listed
+    assert last not in listed
+
+
+def test_a_channel_key_for_an_unknown_channel_is_a_readable_error(cli: Cli) -> None:
+    cli.run("db", "upgrade")
+    result = cli.run("apikey", "create", "--role", "channel", "--channel", "nope", "--name", "x", check=False)
+    assert result.returncode == 2
+    assert "no channel has code 'nope'" in result.stderr
+
+
+def test_the_served_demo_answers_with_docs_health_and_data(cli: Cli, server: Server) -> None:
+    cli.run("db", "upgrade")
+    key = cli.run("demo", "load").stdout.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert httpx.get(f"{server.url}/health").json()["status"] == "ok"
+    assert httpx.get(f"{server.url}/docs").status_code == 200
+    spec = httpx.get(f"{server.url}/openapi.json").json()
+    assert "/v1/inventory/{sku}" in spec["paths"]
+    channels = httpx.get(f"{server.url}/v1/channels", headers=headers).json()
+    assert {c["code"] for c in channels["items"]} == {"web", "app", "marketplace", "pos", "phone", "kiosk"}
+    locations = httpx.get(f"{server.url}/v1/locations", headers=headers).json()
+    assert {loc["code"] for loc in locations["items"]} == {"wh-de", "wh-us", "store-paris"}
+
+
+def test_logs_are_json_with_request_ids_and_never_contain_keys(cli: Cli, server: Server) -> None:
+    cli.run("db", "upgrade")
+    key = cli.run("apikey", "create", "--role", "admin", "--name", "ops").stdout.strip().splitlines()[-1]
+    httpx.get(f"{server.url}/v1/customers?q=someone@example.com", headers={"Authorization": f"Bearer {key}"})
+    httpx.get(f"{server.url}/v1/channels", headers={"Authorization": "Bearer oms_wrong"})
+    logs = server.logs()
+    assert key not in logs
+    assert "oms_wrong" not in logs
+    assert "someone@example.com" not in logs
+    access = [json.loads(line) for line in logs.splitlines() if line.startswith("{") and '"request"' in line]
+    assert access
+    assert all(entry["request_id"] for entry in access)

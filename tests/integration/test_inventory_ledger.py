@@ -1,0 +1,243 @@
+"""The stock ledger through its services: allocations, the append-only ledger, its invariants.
+
+``assert_ledger_balances`` is the invariant every inventory test ends with: each level equals the
+sum of its movements, and 0 <= allocated <= on_hand - unavailable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from oms import catalog, inventory
+from oms.inventory import tables
+from oms.platform.outbox import outbox_table
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import Invalid
+from tests import builders
+
+
+def assert_ledger_balances(engine: Engine) -> None:
+    """Every level is the sum of its movements and keeps 0 <= allocated <= on_hand - unavailable."""
+    m, s = tables.stock_movements.c, tables.stock_levels.c
+    with engine.connect() as c:
+        sums = {
+            (row.variant_id, row.location_id): (int(row.h), int(row.a), int(row.u))
+            for row in c.execute(
+                select(
+                    m.variant_id,
+                    m.location_id,
+                    func.sum(m.on_hand_delta).label("h"),
+                    func.sum(m.allocated_delta).label("a"),
+                    func.sum(m.unavailable_delta).label("u"),
+                ).group_by(m.variant_id, m.location_id)
+            )
+        }
+        levels = {
+            (row.variant_id, row.location_id): (row.on_hand, row.allocated, row.unavailable)
+            for row in c.execute(
+                select(s.variant_id, s.location_id, s.on_hand, s.allocated, s.unavailable)
+            )
+        }
+    for key, level in levels.items():
+        assert level == sums.get(key, (0, 0, 0)), f"level {key} is not the sum of its movements"
+        on_hand, allocated, unavailable = level
+        assert 0 <= allocated <= on_hand - unavailable, f"level {key} breaks the rule: {level}"
+        assert unavailable >= 0
+    assert set(sums) <= set(levels), "movements without a level"
+
+
+def forget_movements(engine: Engine) -> None:
+    """Empty the ledger on SQLite, where the shared fixture empties tables with DELETE.
+
+    The append-only triggers refuse that DELETE, so they are dropped for the moment it takes.
+    PostgreSQL is emptied with TRUNCATE, which the row triggers do not see.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as c:
+        for statement in (
+            *tables.DROP_APPEND_ONLY_SQLITE,
+            "DELETE FROM stock_movements",
+            *tables.APPEND_ONLY_SQLITE,
+        ):
+            c.execute(text(statement))
+
+
+@pytest.fixture(autouse=True)
+def balanced(engine: Engine) -> Iterator[None]:
+    yield
+    assert_ledger_balances(engine)
+    forget_movements(engine)
+
+
+def variant(uow: UnitOfWork, sku: str) -> UUID:
+    product = catalog.create_product(
+        catalog.CreateProduct(name=f"Product {sku}", variants=(catalog.NewVariant(sku=sku),)),
+        uow=uow,
+    )
+    return product.variant(sku).id
+
+
+def receive(uow: UnitOfWork, sku: str, location: str, quantity: int) -> None:
+    inventory.receive_stock(
+        inventory.ReceiveStock(sku=sku, location=location, quantity=quantity, actor="test"),
+        uow=uow,
+    )
+
+
+def lines(*triples: tuple[UUID, UUID, int]) -> inventory.StockLines:
+    return inventory.StockLines(
+        lines=tuple(
+            inventory.StockLine(variant_id=v, location_id=loc, quantity=q) for v, loc, q in triples
+        ),
+        reference="SO-10001",
+        actor="orders",
+    )
+
+
+def level(uow: UnitOfWork, sku: str, location: str) -> tuple[int, int, int]:
+    stock = inventory.get_stock(sku, uow=uow)
+    found = {s.location: (s.on_hand, s.allocated, s.unavailable) for s in stock.locations}
+    return found.get(location, (0, 0, 0))
+
+
+@pytest.fixture
+def world(uow: UnitOfWork) -> dict[str, UUID]:
+    """Two warehouses and a store, one SKU with stock in both warehouses."""
+    ids = {
+        code: builders.location(uow, code, country).id
+        for code, country in (("wh-de", "DE"), ("wh-fr", "FR"), ("store-paris", "FR"))
+    }
+    ids["TS-1"] = variant(uow, "TS-1")
+    receive(uow, "TS-1", "wh-de", 10)
+    receive(uow, "TS-1", "wh-fr", 4)
+    return ids
+
+
+def test_an_allocation_reserves_stock_and_records_one_movement_per_level(
+    uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    ts, de, fr = world["TS-1"], world["wh-de"], world["wh-fr"]
+    posting = inventory.allocate(lines((ts, de, 3), (ts, fr, 1), (ts, de, 2)), uow=uow)
+    assert sorted((m.location_id, m.kind, m.delta.allocated) for m in posting.movements) == sorted(
+        [(de, inventory.MovementKind.ALLOCATION, 5), (fr, inventory.MovementKind.ALLOCATION, 1)]
+    )
+    assert level(uow, "TS-1", "wh-de") == (10, 5, 0)
+    assert level(uow, "TS-1", "wh-fr") == (4, 1, 0)
+    assert {m.reference for m in posting.movements} == {"SO-10001"}
+
+
+def test_an_allocation_beyond_availability_names_every_shortfall_and_changes_nothing(
+    uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    ts, de, fr, paris = world["TS-1"], world["wh-de"], world["wh-fr"], world["store-paris"]
+    with pytest.raises(inventory.InsufficientStock) as refused:
+        inventory.allocate(lines((ts, de, 3), (ts, fr, 5), (ts, paris, 1)), uow=uow)
+    assert {(s.sku, s.location, s.requested, s.available) for s in refused.value.shortfalls} == {
+        ("TS-1", "wh-fr", 5, 4),
+        ("TS-1", "store-paris", 1, 0),
+    }
+    assert level(uow, "TS-1", "wh-de") == (10, 0, 0)
+
+
+def test_release_and_fulfilment_draw_on_allocations_only(
+    uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    ts, de = world["TS-1"], world["wh-de"]
+    inventory.allocate(lines((ts, de, 6)), uow=uow)
+    inventory.release(lines((ts, de, 2)), uow=uow)
+    inventory.fulfil(lines((ts, de, 3)), uow=uow)
+    assert level(uow, "TS-1", "wh-de") == (7, 1, 0)
+    with pytest.raises(inventory.InsufficientAllocation) as refused:
+        inventory.fulfil(lines((ts, de, 2)), uow=uow)
+    assert refused.value.facts == {
+        "sku": "TS-1",
+        "location": "wh-de",
+        "requested": 2,
+        "allocated": 1,
+    }
+
+
+def test_a_restock_puts_returns_back_even_where_the_sku_never_was(
+    uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    inventory.restock(lines((world["TS-1"], world["store-paris"], 2)), uow=uow)
+    assert level(uow, "TS-1", "store-paris") == (2, 0, 0)
+
+
+def test_a_restock_of_something_never_stocked_or_nowhere_is_refused(
+    uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    unknown = variant(uow, "NEVER-1")
+    with pytest.raises(Invalid) as bad:
+        inventory.restock(
+            lines((unknown, world["wh-de"], 1), (world["TS-1"], UUID(int=7), 1)), uow=uow
+        )
+    assert [p.field for p in bad.value.problems] == ["lines.0.variant_id", "lines.1.location_id"]
+
+
+def test_lines_must_move_at_least_one_unit_each(uow: UnitOfWork, world: dict[str, UUID]) -> None:
+    with pytest.raises(Invalid) as bad:
+        inventory.allocate(lines((world["TS-1"], world["wh-de"], 0)), uow=uow)
+    assert [p.field for p in bad.value.problems] == ["lines.0.quantity"]
+    with pytest.raises(Invalid):
+        inventory.allocate(lines(), uow=uow)
+
+
+def test_allocations_join_the_callers_transaction(uow: UnitOfWork, world: dict[str, UUID]) -> None:
+    class OrderRefused(Exception):
+        pass
+
+    def place_order() -> None:
+        with uow.begin():
+            inventory.allocate(lines((world["TS-1"], world["wh-de"], 4)), uow=uow)
+            raise OrderRefused
+
+    with pytest.raises(OrderRefused):
+        place_order()
+    assert level(uow, "TS-1", "wh-de") == (10, 0, 0)
+
+
+def test_each_movement_is_told_as_an_event_with_the_level_it_left(
+    engine: Engine, uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    inventory.allocate(lines((world["TS-1"], world["wh-de"], 4)), uow=uow)
+    with engine.connect() as c:
+        rows = c.execute(
+            select(outbox_table.c.event_type, outbox_table.c.payload)
+            .where(outbox_table.c.event_type.like("inventory.%"))
+            .order_by(outbox_table.c.position)
+        ).all()
+    assert [r.event_type for r in rows] == [
+        "inventory.stock_received.v1",
+        "inventory.stock_received.v1",
+        "inventory.stock_allocated.v1",
+    ]
+    allocated = rows[-1].payload
+    assert (allocated["allocated_delta"], allocated["on_hand"], allocated["allocated"]) == (
+        4,
+        10,
+        4,
+    )
+    assert allocated["aggregate_id"] == str(world["TS-1"])
+
+
+@pytest.mark.parametrize("statement", ["update", "delete"])
+def test_the_ledger_refuses_updates_and_deletes(
+    engine: Engine, world: dict[str, UUID], statement: str
+) -> None:
+    movements = tables.stock_movements
+    change = (
+        update(movements).values(on_hand_delta=1000)
+        if statement == "update"
+        else movements.delete()
+    )
+    with pytest.raises(IntegrityError, match="append-only"), engine.begin() as c:
+        c.execute(change)
+    with engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(movements)).scalar_one() == 2

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from oms import auth
-from oms.app import migrations
+from oms.app import http, migrations
 from oms.platform import outbox
 from oms.platform.database import create_database_engine
 from oms.platform.observability import configure_logging
@@ -153,8 +153,12 @@ def worker() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    stop_housekeeping = outbox.start_in_thread(
+        http.housekeeper(engine, settings), settings.housekeeping_interval_seconds, "housekeeping"
+    )
     console.print("worker relaying outbox events; Ctrl-C to stop")
     relay.run_until(stop, settings.relay_interval_seconds)
+    stop_housekeeping()
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from oms.customers import api as customers_api
 from oms.inventory import api as inventory_api
 from oms.platform import outbox, problems
 from oms.platform.database import create_database_engine
+from oms.platform.housekeeping import Housekeeper
 from oms.platform.observability import RequestContextMiddleware, configure_logging
 from oms.platform.problems import Problem
 from oms.platform.settings import Settings
@@ -68,14 +70,21 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        stop: Callable[[], None] | None = None
+        stops: list[Callable[[], None]] = []
         if relay_enabled:
             relay = outbox.Relay(engine, [outbox.LogPublisher()], clock=clock)
-            stop = outbox.start_in_thread(relay, settings.relay_interval_seconds)
+            stops.append(outbox.start_in_thread(relay, settings.relay_interval_seconds, "relay"))
+            stops.append(
+                outbox.start_in_thread(
+                    housekeeper(engine, settings, clock),
+                    settings.housekeeping_interval_seconds,
+                    "housekeeping",
+                )
+            )
         try:
             yield
         finally:
-            if stop is not None:
+            for stop in stops:
                 stop()
 
     app = FastAPI(
@@ -100,6 +109,14 @@ def create_app(
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     _ = schema.metadata
     return app
+
+
+def housekeeper(engine: Engine, settings: Settings, clock: Clock | None = None) -> Housekeeper:
+    return Housekeeper(
+        engine,
+        clock=clock,
+        idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
+    )
 
 
 def _add_health(app: FastAPI, engine: Engine) -> None:

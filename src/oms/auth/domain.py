@@ -40,12 +40,14 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
         Role.CSR: _READ_REFERENCE
         | {
             Permission.CUSTOMERS_READ,
+            Permission.CUSTOMERS_CONTACTS,
             Permission.CUSTOMERS_WRITE,
             Permission.CUSTOMERS_EXPORT,
             Permission.INVENTORY_READ,
         },
         Role.WAREHOUSE: _READ_REFERENCE | {Permission.INVENTORY_READ, Permission.INVENTORY_WRITE},
-        Role.FINANCE: _READ_REFERENCE | {Permission.CUSTOMERS_READ, Permission.INVENTORY_READ},
+        Role.FINANCE: _READ_REFERENCE
+        | {Permission.CUSTOMERS_READ, Permission.CUSTOMERS_CONTACTS, Permission.INVENTORY_READ},
         Role.MARKETING: _READ_REFERENCE | {Permission.CATALOG_WRITE, Permission.CUSTOMERS_READ},
         Role.CHANNEL: _READ_REFERENCE | {Permission.INVENTORY_READ},
     }

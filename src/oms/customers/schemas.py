@@ -14,15 +14,12 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from oms import auth
 from oms.customers import services
 from oms.customers.domain import ConsentRecord, Customer, CustomerAddress, PersonalData
 from oms.platform.schemas import AddressIn, Input, Output
-from oms.platform.security import Principal
+from oms.platform.security import Permission, Principal
 from oms.shared.address import Address
 
-CONTACT_ROLES = frozenset({auth.Role.ADMIN, auth.Role.CSR, auth.Role.FINANCE})
-"""Roles whose work needs customers' contact details (phone, addresses, notes, every email)."""
 
 Tag = Annotated[str, Field(max_length=60, examples=["vip"])]
 PHONE = Field(
@@ -38,7 +35,7 @@ LOCALE = Field(
 
 def sees_contacts(principal: Principal) -> bool:
     """Whether the caller may see (and so search by) phones, addresses, notes and all emails."""
-    return principal.role in CONTACT_ROLES
+    return principal.can(Permission.CUSTOMERS_CONTACTS)
 
 
 class CustomerAddressIn(AddressIn):

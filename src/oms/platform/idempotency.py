@@ -66,6 +66,7 @@ class IdempotentRequest:
     key: str
     owner: str
     request_hash: str
+    lease: timedelta = timedelta(seconds=60)
 
 
 async def _fingerprint(request: Request) -> str:
@@ -107,7 +108,9 @@ async def idempotent_request(
         )
     principal = getattr(request.state, "principal", None)
     owner = str(principal.key_id) if principal is not None else "anonymous"
-    return IdempotentRequest(idempotency_key, owner, await _fingerprint(request))
+    settings = getattr(request.app.state, "settings", None)
+    lease = timedelta(seconds=settings.idempotency_lease_seconds if settings else 60)
+    return IdempotentRequest(idempotency_key, owner, await _fingerprint(request), lease)
 
 
 IdempotencyKey = Annotated[IdempotentRequest, Depends(idempotent_request)]
@@ -120,7 +123,7 @@ def _insert_ignoring_conflict(connection: Connection) -> object:
     )
 
 
-def _claim(uow: UnitOfWork, req: IdempotentRequest, lease: timedelta) -> Response | None:
+def _claim(uow: UnitOfWork, req: IdempotentRequest) -> Response | None:
     """Take the key, or return the stored response to replay; raise when it cannot be used."""
     with uow.begin() as tx:
         c = tx.connection
@@ -132,7 +135,7 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest, lease: timedelta) -> Respons
                 "request_hash": req.request_hash,
                 "status": IN_FLIGHT,
                 "created_at": tx.now,
-                "locked_until": tx.now + lease,
+                "locked_until": tx.now + req.lease,
             },
         ).first()
         if inserted is not None:
@@ -164,7 +167,7 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest, lease: timedelta) -> Respons
                 idempotency_keys.c.status == IN_FLIGHT,
                 idempotency_keys.c.locked_until < tx.now,
             )
-            .values(locked_until=tx.now + lease)
+            .values(locked_until=tx.now + req.lease)
         ).rowcount
         if not taken:
             raise HTTPProblem(
@@ -195,10 +198,9 @@ def run_idempotent(
     render: Callable[[T], BaseModel],
     *,
     status_code: int = 201,
-    lease: timedelta = timedelta(seconds=60),
 ) -> Response:
     """Run ``operation`` at most once per key and return (or replay) its rendered response."""
-    replay = _claim(uow, req, lease)
+    replay = _claim(uow, req)
     if replay is not None:
         return replay
     try:

@@ -185,10 +185,14 @@ class Relay:
                 stop.wait(interval)
 
 
-def start_in_thread(relay: Relay, interval: float) -> Callable[[], None]:
-    """Run the relay in a daemon thread (embedded mode); returns a function that stops it."""
+class Loop(Protocol):
+    def run_until(self, stop: threading.Event, interval: float) -> None: ...
+
+
+def start_in_thread(loop: Loop, interval: float, name: str) -> Callable[[], None]:
+    """Run a background loop in a daemon thread; returns a function that stops it."""
     stop = threading.Event()
-    thread = threading.Thread(target=relay.run_until, args=(stop, interval), name="oms-relay")
+    thread = threading.Thread(target=loop.run_until, args=(stop, interval), name=name)
     thread.daemon = True
     thread.start()
 

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
         "separate `oms worker` processes relay events.",
     )
     relay_interval_seconds: float = Field(default=0.5, gt=0)
+    idempotency_retention_hours: float = Field(
+        default=24, gt=0, description="How long replayable responses are kept."
+    )
+    housekeeping_interval_seconds: float = Field(default=600, gt=0)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
     max_body_bytes: int = Field(default=1_048_576, description="Larger request bodies get 413.")

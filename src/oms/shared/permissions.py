@@ -13,6 +13,8 @@ class Permission(StrEnum):
     LOCATIONS_READ = "locations:read"
     LOCATIONS_WRITE = "locations:write"
     CUSTOMERS_READ = "customers:read"
+    CUSTOMERS_CONTACTS = "customers:contacts"
+    """Field-level: see (and search by) phones, addresses, notes and every email."""
     CUSTOMERS_WRITE = "customers:write"
     CUSTOMERS_EXPORT = "customers:export"
     CUSTOMERS_ERASE = "customers:erase"

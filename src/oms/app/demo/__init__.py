@@ -1,0 +1,144 @@
+"""The demo merchant: Northwind Outfitters, an apparel brand selling on six channels.
+
+Loaded in one transaction, so it is either all there or not at all; a second load finds the
+network in place and changes nothing. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.progress import Progress
+
+from oms import catalog, channels, customers, inventory
+from oms.app.demo import assortment, network, people
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import DomainError
+
+CUSTOMER_COUNT = 220
+ACTOR = "demo loader"
+
+
+@dataclass(frozen=True)
+class Summary:
+    loaded: bool
+    skus: int = 0
+    customers: int = 0
+    units: int = 0
+
+    def describe(self) -> str:
+        if not self.loaded:
+            return "demo data already loaded; nothing changed"
+        return (
+            f"loaded demo merchant: 3 locations, {len(network.CHANNELS)} channels, "
+            f"{self.skus} SKUs, {self.units} units of stock, {self.customers} customers"
+        )
+
+
+def load(uow: UnitOfWork, *, seed: int = 42, progress: Console | None = None) -> Summary:
+    """Load the demo merchant unless it is already there."""
+    try:
+        channels.get_location(network.LOCATIONS[0].code, uow=uow)
+    except DomainError:
+        pass
+    else:
+        return Summary(loaded=False)
+    rng = random.Random(seed)
+    with Progress(console=progress, transient=True, disable=progress is None) as bar, uow.begin():
+        task = bar.add_task("demo merchant", total=4)
+        for location in network.LOCATIONS:
+            channels.create_location(location, uow=uow)
+        for channel in network.CHANNELS:
+            channels.create_channel(channel, uow=uow)
+        bar.advance(task)
+        skus = _load_assortment(uow)
+        bar.advance(task)
+        units = _load_stock(uow, skus, rng)
+        bar.advance(task)
+        count = _load_customers(uow, seed)
+        bar.advance(task)
+    return Summary(loaded=True, skus=len(skus), customers=count, units=units)
+
+
+def _variants(item: assortment.Item, index: int) -> list[catalog.NewVariant]:
+    sizes: tuple[str | None, ...] = item.sizes or (None,)
+    variants: list[catalog.NewVariant] = []
+    for colour in item.colours:
+        for size in sizes:
+            options = {"colour": assortment.COLOURS[colour][0]}
+            if size is not None:
+                options["size"] = size
+            sku = "-".join(p for p in ("NW", item.code, colour[:3].upper(), size) if p)
+            body = f"4099{index:03d}{len(variants):02d}{len(item.colours):03d}"
+            variants.append(catalog.NewVariant(
+                sku=sku, gtin=assortment.gtin13(body), options=options,
+                weight_grams=item.weight_grams, dimensions=catalog.Dimensions(
+                    length=item.box_mm[0], width=item.box_mm[1], height=item.box_mm[2]
+                ),
+            ))
+    return variants
+
+
+def _load_assortment(uow: UnitOfWork) -> list[str]:
+    skus: list[str] = []
+    for index, item in enumerate(assortment.ITEMS):
+        translations = {
+            locale: catalog.Translation(
+                name=item.names[i], description=assortment.DESCRIPTIONS[i].format(name=item.names[i])
+            )
+            for i, locale in enumerate(assortment.LOCALES)
+            if locale != "en"
+        }
+        product = catalog.create_product(
+            catalog.CreateProduct(
+                name=item.names[0],
+                description=assortment.DESCRIPTIONS[0].format(name=item.names[0]),
+                handle=item.names[0].lower().replace(" ", "-"),
+                translations=translations,
+                tax_category=catalog.TaxCategory(item.tax_category),
+                returnable=item.returnable,
+                option_names=("colour", "size") if item.sizes else ("colour",),
+                variants=tuple(_variants(item, index)),
+            ),
+            uow=uow,
+        )
+        for variant in product.variants:
+            _price(uow, variant.sku, item)
+            skus.append(variant.sku)
+    return skus
+
+
+def _price(uow: UnitOfWork, sku: str, item: assortment.Item) -> None:
+    for channel in network.CHANNELS:
+        usd = channel.currency == "USD"
+        catalog.set_price(
+            catalog.SetPrice(
+                sku=sku, channel=channel.code, currency=channel.currency,
+                amount=assortment.usd_price(item.price_eur) if usd else item.price_eur,
+            ),
+            uow=uow,
+        )
+
+
+def _load_customers(uow: UnitOfWork, seed: int) -> int:
+    everyone = people.customers(CUSTOMER_COUNT, seed)
+    for person in everyone:
+        customers.create_customer(
+            customers.CreateCustomer(
+                email=person.email,
+                name=person.name,
+                phone=person.phone,
+                locale=person.locale,
+                marketing_consent=person.marketing_consent,
+                tags=person.tags,
+                notes=person.notes,
+                addresses=tuple(
+                    customers.NewAddress(address=a, label="Home" if i == 0 else "Work")
+                    for i, a in enumerate(person.addresses)
+                ),
+            ),
+            uow=uow,
+        )
+    return len(everyone)

@@ -18,7 +18,7 @@ class PublicInterfaceContract(Contract):
     containers = fields.ListField(subfield=fields.StringField())
     allowed_importers = fields.ListField(subfield=fields.StringField(), required=False)
 
-    def check(self, graph, verbose):  # type: ignore[no-untyped-def]
+    def check(self, graph, verbose):  # type: ignore[no-untyped-def]  # noqa: ARG002
         allowed = [str(a) for a in (self.allowed_importers or [])]  # type: ignore[attr-defined]
         violations = []
         for container in sorted(str(c) for c in self.containers):  # type: ignore[attr-defined]

@@ -61,7 +61,10 @@ def server(cli: Cli, tmp_path: Path) -> Iterator[Server]:
     log_path = tmp_path / "server.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [OMS, "serve", "--port", str(port)], env=cli.env, stdout=log, stderr=subprocess.STDOUT,
+        [OMS, "serve", "--port", str(port)],
+        env=cli.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"

@@ -33,7 +33,9 @@ def test_apikey_create_prints_the_key_alone_on_the_last_line(cli: Cli) -> None:
 
 def test_a_channel_key_for_an_unknown_channel_is_a_readable_error(cli: Cli) -> None:
     cli.run("db", "upgrade")
-    result = cli.run("apikey", "create", "--role", "channel", "--channel", "nope", "--name", "x", check=False)
+    result = cli.run(
+        "apikey", "create", "--role", "channel", "--channel", "nope", "--name", "x", check=False
+    )
     assert result.returncode == 2
     assert "no channel has code 'nope'" in result.stderr
 
@@ -47,20 +49,38 @@ def test_the_served_demo_answers_with_docs_health_and_data(cli: Cli, server: Ser
     spec = httpx.get(f"{server.url}/openapi.json").json()
     assert "/v1/inventory/{sku}" in spec["paths"]
     channels = httpx.get(f"{server.url}/v1/channels", headers=headers).json()
-    assert {c["code"] for c in channels["items"]} == {"web", "app", "marketplace", "pos", "phone", "kiosk"}
+    assert {c["code"] for c in channels["items"]} == {
+        "web",
+        "app",
+        "marketplace",
+        "pos",
+        "phone",
+        "kiosk",
+    }
     locations = httpx.get(f"{server.url}/v1/locations", headers=headers).json()
     assert {loc["code"] for loc in locations["items"]} == {"wh-de", "wh-us", "store-paris"}
 
 
 def test_logs_are_json_with_request_ids_and_never_contain_keys(cli: Cli, server: Server) -> None:
     cli.run("db", "upgrade")
-    key = cli.run("apikey", "create", "--role", "admin", "--name", "ops").stdout.strip().splitlines()[-1]
-    httpx.get(f"{server.url}/v1/customers?q=someone@example.com", headers={"Authorization": f"Bearer {key}"})
+    key = (
+        cli.run("apikey", "create", "--role", "admin", "--name", "ops")
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    httpx.get(
+        f"{server.url}/v1/customers?q=someone@example.com",
+        headers={"Authorization": f"Bearer {key}"},
+    )
     httpx.get(f"{server.url}/v1/channels", headers={"Authorization": "Bearer oms_wrong"})
     logs = server.logs()
     assert key not in logs
     assert "oms_wrong" not in logs
     assert "someone@example.com" not in logs
-    access = [json.loads(line) for line in logs.splitlines() if line.startswith("{") and '"request"' in line]
+    access = [
+        json.loads(line)
+        for line in logs.splitlines()
+        if line.startswith("{") and '"request"' in line
+    ]
     assert access
     assert all(entry["request_id"] for entry in access)

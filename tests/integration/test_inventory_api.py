@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from oms import catalog
 from oms.channels import ChannelKind, LocationKind
+from oms.platform.pagination import encode_cursor
 from oms.platform.unit_of_work import UnitOfWork
 from tests import builders
 from tests.conftest import KeyMaker
-from tests.integration.test_inventory_ledger import assert_ledger_balances, forget_movements
+
+pytestmark = pytest.mark.usefixtures("balanced_ledger")
 
 Headers = dict[str, str]
-
-
-@pytest.fixture(autouse=True)
-def balanced(engine: Engine) -> Iterator[None]:
-    yield
-    assert_ledger_balances(engine)
-    forget_movements(engine)
 
 
 @pytest.fixture
@@ -428,3 +422,7 @@ def test_the_movement_history_is_newest_first_and_paged(client: TestClient, admi
     assert kinds[2:] == ["adjustment", "receipt"]
     assert rest["next_cursor"] is None
     assert client.get("/v1/inventory/NOPE/movements", headers=admin).status_code == 404
+    naive = encode_cursor(["2026-01-01T00:00:00", str(uuid4())])
+    tampered = client.get(f"/v1/inventory/TS-1/movements?cursor={naive}", headers=admin)
+    assert tampered.status_code == 422
+    assert fields(tampered) == ["cursor"]

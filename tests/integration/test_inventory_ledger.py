@@ -1,16 +1,11 @@
-"""The stock ledger through its services: allocations, the append-only ledger, its invariants.
-
-``assert_ledger_balances`` is the invariant every inventory test ends with: each level equals the
-sum of its movements, and 0 <= allocated <= on_hand - unavailable.
-"""
+"""The stock ledger through its services: allocations, the append-only ledger, its invariants."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
 
 import pytest
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from oms import catalog, inventory
@@ -20,59 +15,7 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 from tests import builders
 
-
-def assert_ledger_balances(engine: Engine) -> None:
-    """Every level is the sum of its movements and keeps 0 <= allocated <= on_hand - unavailable."""
-    m, s = tables.stock_movements.c, tables.stock_levels.c
-    with engine.connect() as c:
-        sums = {
-            (row.variant_id, row.location_id): (int(row.h), int(row.a), int(row.u))
-            for row in c.execute(
-                select(
-                    m.variant_id,
-                    m.location_id,
-                    func.sum(m.on_hand_delta).label("h"),
-                    func.sum(m.allocated_delta).label("a"),
-                    func.sum(m.unavailable_delta).label("u"),
-                ).group_by(m.variant_id, m.location_id)
-            )
-        }
-        levels = {
-            (row.variant_id, row.location_id): (row.on_hand, row.allocated, row.unavailable)
-            for row in c.execute(
-                select(s.variant_id, s.location_id, s.on_hand, s.allocated, s.unavailable)
-            )
-        }
-    for key, level in levels.items():
-        assert level == sums.get(key, (0, 0, 0)), f"level {key} is not the sum of its movements"
-        on_hand, allocated, unavailable = level
-        assert 0 <= allocated <= on_hand - unavailable, f"level {key} breaks the rule: {level}"
-        assert unavailable >= 0
-    assert set(sums) <= set(levels), "movements without a level"
-
-
-def forget_movements(engine: Engine) -> None:
-    """Empty the ledger on SQLite, where the shared fixture empties tables with DELETE.
-
-    The append-only triggers refuse that DELETE, so they are dropped for the moment it takes.
-    PostgreSQL is emptied with TRUNCATE, which the row triggers do not see.
-    """
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.begin() as c:
-        for statement in (
-            *tables.DROP_APPEND_ONLY_SQLITE,
-            "DELETE FROM stock_movements",
-            *tables.APPEND_ONLY_SQLITE,
-        ):
-            c.execute(text(statement))
-
-
-@pytest.fixture(autouse=True)
-def balanced(engine: Engine) -> Iterator[None]:
-    yield
-    assert_ledger_balances(engine)
-    forget_movements(engine)
+pytestmark = pytest.mark.usefixtures("balanced_ledger")
 
 
 def variant(uow: UnitOfWork, sku: str) -> UUID:

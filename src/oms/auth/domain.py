@@ -14,9 +14,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from uuid import UUID
 
-from oms.shared.permissions import Permission
 from oms.shared.errors import Invalid, NotFound
 from oms.shared.events import Event
+from oms.shared.permissions import Permission
 
 KEY_PREFIX = "oms_"
 

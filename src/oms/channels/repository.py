@@ -73,6 +73,11 @@ def locations_by_codes(c: Connection, codes: Iterable[str]) -> dict[str, Locatio
     return {row.code: _location(row) for row in rows}
 
 
+def locations_by_ids(c: Connection, ids: Iterable[UUID]) -> dict[UUID, Location]:
+    rows = c.execute(select(locations).where(locations.c.id.in_(list(ids)))).all()
+    return {row.id: _location(row) for row in rows}
+
+
 def list_locations(c: Connection, *, after: str | None, limit: int) -> list[Location]:
     query = select(locations).order_by(locations.c.code).limit(limit)
     if after is not None:

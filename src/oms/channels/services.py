@@ -234,6 +234,12 @@ def serving_location_ids(
         return repo.serving_location_ids(tx.connection, channel_codes)
 
 
+def locations_by_ids(ids: Sequence[UUID], *, uow: UnitOfWork) -> dict[UUID, Location]:
+    """Locations for the given ids (unknown ids are simply absent)."""
+    with uow.read() as tx:
+        return repo.locations_by_ids(tx.connection, ids)
+
+
 def locations_by_codes(codes: Sequence[str], *, uow: UnitOfWork) -> dict[str, Location]:
     """Locations for the given codes (missing codes are simply absent)."""
     with uow.read() as tx:

@@ -20,7 +20,6 @@ from oms.platform.schemas import AddressIn, Input, Output
 from oms.platform.security import Permission, Principal
 from oms.shared.address import Address
 
-
 Tag = Annotated[str, Field(max_length=60, examples=["vip"])]
 PHONE = Field(
     default=None,

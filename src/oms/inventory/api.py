@@ -60,6 +60,25 @@ def _cursor(cursor: str | None, size: int) -> list[str] | None:
     return [str(part) for part in key]
 
 
+def _low_stock_after(cursor: str | None) -> tuple[str, UUID] | None:
+    key = _cursor(cursor, 2)
+    try:
+        return (key[0], UUID(key[1])) if key else None
+    except ValueError:
+        raise Invalid("cursor is not one this API issued", field="cursor") from None
+
+
+def _movements_before(cursor: str | None) -> tuple[datetime, UUID] | None:
+    key = _cursor(cursor, 2)
+    try:
+        before = (datetime.fromisoformat(key[0]), UUID(key[1])) if key else None
+    except ValueError:
+        before = None
+    if key and (before is None or before[0].tzinfo is None):
+        raise Invalid("cursor is not one this API issued", field="cursor")
+    return before
+
+
 def _moved(
     uow: UnitOfWork, req: IdempotentRequest, operation: Callable[[], StockChange]
 ) -> Response:
@@ -97,13 +116,12 @@ def list_low_stock(
     cursor: Cursor = None,
 ) -> Page[WatchedLevelOut]:
     """SKU and location pairs whose available stock is at or below the SKU's threshold."""
-    key = _cursor(cursor, 2)
-    try:
-        after = (key[0], UUID(key[1])) if key else None
-    except ValueError:
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
     found = services.list_low_stock(
-        uow=uow, after=after, limit=limit + 1, location=location, visible_to=principal.channel_code
+        uow=uow,
+        after=_low_stock_after(cursor),
+        limit=limit + 1,
+        location=location,
+        visible_to=principal.channel_code,
     )
     page = found[:limit]
     last = page[-1] if page else None
@@ -126,13 +144,12 @@ def list_movements(
     cursor: Cursor = None,
 ) -> Page[MovementOut]:
     """A SKU's stock movements, newest first (not shown to channel keys)."""
-    key = _cursor(cursor, 2)
-    try:
-        before = (datetime.fromisoformat(key[0]), UUID(key[1])) if key else None
-    except ValueError:
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
     history = services.list_movements(
-        sku, uow=uow, before=before, limit=limit + 1, visible_to=principal.channel_code
+        sku,
+        uow=uow,
+        before=_movements_before(cursor),
+        limit=limit + 1,
+        visible_to=principal.channel_code,
     )
     items = MovementOut.page(history)
     page = items[:limit]

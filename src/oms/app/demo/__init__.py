@@ -45,7 +45,7 @@ def load(uow: UnitOfWork, *, seed: int = 42, progress: Console | None = None) ->
         pass
     else:
         return Summary(loaded=False)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (deterministic demo data, not secrets)
     with Progress(console=progress, transient=True, disable=progress is None) as bar, uow.begin():
         task = bar.add_task("demo merchant", total=4)
         for location in network.LOCATIONS:
@@ -72,12 +72,17 @@ def _variants(item: assortment.Item, index: int) -> list[catalog.NewVariant]:
                 options["size"] = size
             sku = "-".join(p for p in ("NW", item.code, colour[:3].upper(), size) if p)
             body = f"4099{index:03d}{len(variants):02d}{len(item.colours):03d}"
-            variants.append(catalog.NewVariant(
-                sku=sku, gtin=assortment.gtin13(body), options=options,
-                weight_grams=item.weight_grams, dimensions=catalog.Dimensions(
-                    length=item.box_mm[0], width=item.box_mm[1], height=item.box_mm[2]
-                ),
-            ))
+            variants.append(
+                catalog.NewVariant(
+                    sku=sku,
+                    gtin=assortment.gtin13(body),
+                    options=options,
+                    weight_grams=item.weight_grams,
+                    dimensions=catalog.Dimensions(
+                        length=item.box_mm[0], width=item.box_mm[1], height=item.box_mm[2]
+                    ),
+                )
+            )
     return variants
 
 
@@ -86,7 +91,8 @@ def _load_assortment(uow: UnitOfWork) -> list[str]:
     for index, item in enumerate(assortment.ITEMS):
         translations = {
             locale: catalog.Translation(
-                name=item.names[i], description=assortment.DESCRIPTIONS[i].format(name=item.names[i])
+                name=item.names[i],
+                description=assortment.DESCRIPTIONS[i].format(name=item.names[i]),
             )
             for i, locale in enumerate(assortment.LOCALES)
             if locale != "en"
@@ -115,7 +121,9 @@ def _price(uow: UnitOfWork, sku: str, item: assortment.Item) -> None:
         usd = channel.currency == "USD"
         catalog.set_price(
             catalog.SetPrice(
-                sku=sku, channel=channel.code, currency=channel.currency,
+                sku=sku,
+                channel=channel.code,
+                currency=channel.currency,
                 amount=assortment.usd_price(item.price_eur) if usd else item.price_eur,
             ),
             uow=uow,
@@ -142,3 +150,31 @@ def _load_customers(uow: UnitOfWork, seed: int) -> int:
             uow=uow,
         )
     return len(everyone)
+
+
+STOCK_RANGES = {"wh-de": (20, 160), "wh-us": (10, 120), "store-paris": (0, 12)}
+
+
+def _load_stock(uow: UnitOfWork, skus: list[str], rng: random.Random) -> int:
+    """Opening stock as ledger receipts, so the demo's levels have a history that explains them."""
+    units = 0
+    for sku in skus:
+        inventory.set_low_stock_threshold(
+            inventory.SetLowStockThreshold(sku=sku, low_stock_threshold=rng.choice((5, 10, 15))),
+            uow=uow,
+        )
+        for location, (low, high) in STOCK_RANGES.items():
+            quantity = rng.randint(low, high)
+            if quantity:
+                inventory.receive_stock(
+                    inventory.ReceiveStock(
+                        sku=sku,
+                        location=location,
+                        quantity=quantity,
+                        actor=ACTOR,
+                        reference="opening stock",
+                    ),
+                    uow=uow,
+                )
+                units += quantity
+    return units

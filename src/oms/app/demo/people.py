@@ -18,12 +18,21 @@ MARKETS = (  # (Faker locale, country, preferred locale, share of customers)
     ("es_ES", "ES", "es", 0.12),
     ("en_GB", "GB", "en_GB", 0.08),
 )
-SPANISH_CITIES = (("Madrid", "28", "M"), ("Barcelona", "08", "B"), ("Valencia", "46", "V"),
-                  ("Sevilla", "41", "SE"), ("Bilbao", "48", "BI"))
+SPANISH_CITIES = (
+    ("Madrid", "28", "M"),
+    ("Barcelona", "08", "B"),
+    ("Valencia", "46", "V"),
+    ("Sevilla", "41", "SE"),
+    ("Bilbao", "48", "BI"),
+)
 TAGS = ("vip", "newsletter", "wholesale", "gift-buyer", "returns-often", "sustainability")
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
-NOTES = ("Prefers delivery after 5 pm.", "Asked about the repair service.",
-         "Regular at the Paris store.", "Business customer; invoices to the company address.")
+NOTES = (
+    "Prefers delivery after 5 pm.",
+    "Asked about the repair service.",
+    "Regular at the Paris store.",
+    "Business customer; invoices to the company address.",
+)
 
 
 @dataclass(frozen=True)
@@ -46,15 +55,31 @@ def _ascii(text: str) -> str:
 def _address(fake: Faker, rng: random.Random, country: str, name: str) -> Address:
     if country == "US":
         state = fake.state_abbr(include_territories=False, include_freely_associated_states=False)
-        return Address(name=name, line1=fake.street_address(), city=fake.city(),
-                       postal_code=fake.zipcode_in_state(state), region=state, country="US")
+        return Address(
+            name=name,
+            line1=fake.street_address(),
+            city=fake.city(),
+            postal_code=fake.zipcode_in_state(state),
+            region=state,
+            country="US",
+        )
     if country == "ES":
         city, prefix, province = rng.choice(SPANISH_CITIES)
-        return Address(name=name, line1=fake.street_address(), city=city,
-                       postal_code=f"{prefix}{rng.randint(1, 80):03d}", region=province,
-                       country="ES")
-    return Address(name=name, line1=fake.street_address(), city=fake.city(),
-                   postal_code=fake.postcode(), country=country)
+        return Address(
+            name=name,
+            line1=fake.street_address(),
+            city=city,
+            postal_code=f"{prefix}{rng.randint(1, 80):03d}",
+            region=province,
+            country="ES",
+        )
+    return Address(
+        name=name,
+        line1=fake.street_address(),
+        city=fake.city(),
+        postal_code=fake.postcode(),
+        country=country,
+    )
 
 
 def _phone(fake: Faker, country: str) -> str | None:
@@ -73,7 +98,7 @@ def _phone(fake: Faker, country: str) -> str | None:
 
 def customers(count: int, seed: int) -> list[DemoCustomer]:
     """``count`` customers spread over five markets; the same seed gives the same people."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (deterministic demo data, not secrets)
     fakers = {locale: Faker(locale) for locale, *_ in MARKETS}
     for index, fake in enumerate(fakers.values()):
         fake.seed_instance(seed + index)
@@ -86,14 +111,16 @@ def customers(count: int, seed: int) -> list[DemoCustomer]:
         homes = [_address(fake, rng, country, name)]
         if rng.random() < 0.25:
             homes.append(_address(fake, rng, country, name))
-        people.append(DemoCustomer(
-            email=f"{_ascii(first)}.{_ascii(last)}{number}@{rng.choice(EMAIL_DOMAINS)}",
-            name=name,
-            phone=_phone(fake, country),
-            locale=preferred,
-            marketing_consent=rng.random() < 0.6,
-            tags=tuple(sorted(rng.sample(TAGS, k=rng.choice((0, 0, 1, 2))))),
-            notes=rng.choice(NOTES) if rng.random() < 0.1 else "",
-            addresses=tuple(homes),
-        ))
+        people.append(
+            DemoCustomer(
+                email=f"{_ascii(first)}.{_ascii(last)}{number}@{rng.choice(EMAIL_DOMAINS)}",
+                name=name,
+                phone=_phone(fake, country),
+                locale=preferred,
+                marketing_consent=rng.random() < 0.6,
+                tags=tuple(sorted(rng.sample(TAGS, k=rng.choice((0, 0, 1, 2))))),
+                notes=rng.choice(NOTES) if rng.random() < 0.1 else "",
+                addresses=tuple(homes),
+            )
+        )
     return people

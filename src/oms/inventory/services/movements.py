@@ -29,7 +29,7 @@ from oms.inventory.events import StockTransferred
 from oms.inventory.services.ledger import post, record_moves
 from oms.inventory.views import Labels, StockChange
 from oms.platform.unit_of_work import Transaction, UnitOfWork
-from oms.shared.errors import FieldProblem, collect
+from oms.shared.errors import FieldProblem, Invalid
 from oms.shared.ids import new_id
 
 
@@ -144,8 +144,8 @@ def _resolve(
         for field, code in codes.items()
         if code not in known
     )
-    collect(problems)
-    assert variant is not None
+    if variant is None or problems:
+        raise Invalid("the request has invalid fields", problems=problems)
     return _Target(variant, {field: known[code] for field, code in codes.items()})
 
 

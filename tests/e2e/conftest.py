@@ -1,4 +1,4 @@
-"""End-to-end helpers: run the real `oms` command and a real server in subprocesses."""
+"""End-to-end helpers: run the real `oms` command, server and worker in subprocesses."""
 
 from __future__ import annotations
 
@@ -7,12 +7,19 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from oms.platform.database import normalise_url
+from tests.conftest import IN_CI, POSTGRES_URL
 
 OMS = str(Path(sys.executable).with_name("oms"))
 
@@ -38,16 +45,100 @@ def cli(tmp_path: Path) -> Cli:
     return Cli(env)
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A brand-new PostgreSQL database on the test server, dropped afterwards."""
+    if not POSTGRES_URL:
+        if IN_CI:
+            pytest.fail("CI=true but OMS_TEST_POSTGRES_URL is not set")
+        pytest.skip("OMS_TEST_POSTGRES_URL not set")
+    name = f"oms_e2e_{uuid.uuid4().hex[:12]}"
+    server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def pending_events(database_url: str) -> int:
+    engine = create_engine(normalise_url(database_url))
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(
+                    text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def serving(cli: Cli, tmp_path: Path, *args: str) -> Iterator[str]:
+    """`oms serve` on a free loopback port until the block ends; yields its base URL."""
+    port = free_port()
+    log_path = tmp_path / f"server-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [OMS, "serve", "--port", str(port), *args],
+            env=cli.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if not wait_for(lambda: _healthy(url)):
+                raise AssertionError("server did not start:\n" + log_path.read_text())
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+@contextmanager
+def working(cli: Cli, tmp_path: Path) -> Iterator[None]:
+    """`oms worker` relaying the outbox until the block ends."""
+    with (tmp_path / "worker.log").open("w") as log:
+        process = subprocess.Popen(
+            [OMS, "worker"], env=cli.env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        try:
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
 @dataclass
 class Server:
     url: str
-    process: subprocess.Popen[str]
     log_path: Path
 
     def logs(self) -> str:
@@ -56,29 +147,7 @@ class Server:
 
 @pytest.fixture
 def server(cli: Cli, tmp_path: Path) -> Iterator[Server]:
-    """`oms serve` on a free loopback port, on the cli fixture's database (migrate first)."""
-    port = free_port()
-    log_path = tmp_path / "server.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [OMS, "serve", "--port", str(port)],
-        env=cli.env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise AssertionError("server did not start:\n" + log_path.read_text())
-    yield Server(url, process, log_path)
-    process.terminate()
-    process.wait(timeout=15)
-    log.close()
+    """`oms serve` (embedded mode) on the cli fixture's database; migrate it first."""
+    with serving(cli, tmp_path) as url:
+        port = url.rsplit(":", 1)[1]
+        yield Server(url, tmp_path / f"server-{port}.log")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import Cli, Server
+from tests.e2e.conftest import Cli, Server, pending_events, serving, wait_for, working
 
 
 def test_the_demo_loads_once_and_prints_a_working_admin_key(cli: Cli) -> None:
@@ -84,3 +85,31 @@ def test_logs_are_json_with_request_ids_and_never_contain_keys(cli: Cli, server:
     ]
     assert access
     assert all(entry["request_id"] for entry in access)
+
+
+def test_server_mode_on_postgresql_with_two_workers_and_a_separate_relay(
+    cli: Cli, postgres_url: str, tmp_path: Path
+) -> None:
+    cli.env["OMS_DATABASE_URL"] = postgres_url
+    cli.env["OMS_EMBEDDED_RELAY"] = "false"
+    cli.run("db", "upgrade")
+    key = cli.run("demo", "load").stdout.strip().splitlines()[-1]
+    with serving(cli, tmp_path, "--workers", "2") as url, working(cli, tmp_path):
+        headers = {"Authorization": f"Bearer {key}"}
+        assert httpx.get(f"{url}/health").json()["database"] == "postgresql"
+        for _ in range(10):
+            assert httpx.get(f"{url}/v1/channels", headers=headers).status_code == 200
+        sku = httpx.get(f"{url}/v1/inventory?location=wh-de&limit=1", headers=headers).json()
+        assert sku["items"]
+        received = httpx.post(
+            f"{url}/v1/inventory/receipts",
+            json={
+                "sku": sku["items"][0]["sku"],
+                "location": "wh-de",
+                "quantity": 5,
+                "reference": "PO-1",
+            },
+            headers=headers | {"Idempotency-Key": "po-1"},
+        )
+        assert received.status_code == 201
+        assert wait_for(lambda: pending_events(postgres_url) == 0)

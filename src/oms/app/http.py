@@ -149,13 +149,30 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
-    spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
-        Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    )
-    field_error = spec["components"]["schemas"]["Problem"].pop("$defs", {})
-    spec["components"]["schemas"].update(field_error)
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schemas["Problem"].pop("$defs", {}))
+    for operation in (op for path in spec["paths"].values() for op in path.values()):
+        _document_problems(operation)
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
     app.openapi_schema = spec
     return spec
+
+
+def _document_problems(operation: dict[str, Any]) -> None:
+    """Every error is problem+json: replace FastAPI's default 422 body and add what every
+    authenticated operation can answer (401, 403) and every body-taking one (413)."""
+    statuses = [422] if operation.get("parameters") or operation.get("requestBody") else []
+    if operation.get("security"):
+        statuses += [401, 403]
+    if operation.get("requestBody"):
+        statuses.append(413)
+    documented = problems.responses(*statuses)
+    responses = operation.setdefault("responses", {})
+    for status, entry in documented.items():
+        if str(status) == "422" or str(status) not in responses:
+            responses[str(status)] = entry
 
 
 def app_from_environment() -> FastAPI:

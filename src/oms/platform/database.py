@@ -1,6 +1,7 @@
 """Engines and schema primitives for SQLite (embedded) and PostgreSQL (server).
 
-SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. pysqlite's own transaction
+Statement parameters never appear in errors or logs (``hide_parameters``): they hold personal
+data such as emails. SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. pysqlite's own transaction
 handling is switched off so we can emit ``BEGIN IMMEDIATE`` for writes: a deferred transaction
 that later writes can fail with SQLITE_BUSY instead of waiting its turn.
 """
@@ -82,6 +83,7 @@ def create_database_engine(url: str, *, pool_size: int = 10, echo: bool = False)
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
+        hide_parameters=True,
         echo=echo,
     )
 
@@ -91,6 +93,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None},
         **({"poolclass": StaticPool} if memory else {"pool_size": 8, "max_overflow": 8}),
     )

@@ -1,9 +1,9 @@
 """Engines and schema primitives for SQLite (embedded) and PostgreSQL (server).
 
 Statement parameters never appear in errors or logs (``hide_parameters``): they hold personal
-data such as emails. SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. pysqlite's own transaction
-handling is switched off so we can emit ``BEGIN IMMEDIATE`` for writes: a deferred transaction
-that later writes can fail with SQLITE_BUSY instead of waiting its turn.
+data such as emails. SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on.
+pysqlite's own transaction handling is switched off so we can emit ``BEGIN IMMEDIATE`` for
+writes: a deferred transaction that later writes can fail with SQLITE_BUSY instead of waiting.
 """
 
 from __future__ import annotations

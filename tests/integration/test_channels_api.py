@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from oms import catalog
 from oms.channels import ChannelKind
 from oms.platform.unit_of_work import UnitOfWork
 from tests import builders
@@ -115,3 +116,20 @@ def test_unknown_routes_and_missing_keys_are_problems(client: TestClient) -> Non
     unauthenticated = client.get("/v1/channels")
     assert unauthenticated.status_code == 401
     assert unauthenticated.json()["code"] == "unauthenticated"
+
+
+def test_every_channel_setting_is_editable_and_a_new_currency_needs_new_prices(
+    client: TestClient, admin: dict[str, str], uow: UnitOfWork
+) -> None:
+    builders.channel(uow, "web")
+    builders.product(uow, "TS-1", prices={"web": "19.99"})
+    assert catalog.prices_for(["TS-1"], "web", uow=uow)["TS-1"].currency == "EUR"
+    patch = {
+        "name": "Web shop US", "kind": "mobile", "currency": "USD", "default_locale": "en_US",
+        "allows_backorders": True, "prices_include_tax": False, "active": False,
+    }
+    changed = client.patch("/v1/channels/web", json=patch, headers=admin).json()
+    assert {k: changed[k] for k in patch} == patch
+    assert catalog.prices_for(["TS-1"], "web", uow=uow) == {}
+    bad = client.patch("/v1/channels/web", json={"currency": "XXY"}, headers=admin)
+    assert bad.status_code == 422

@@ -92,10 +92,15 @@ def update_channel(
     _: ChannelWriter,
     uow: UoW,
 ) -> ChannelOut:
-    """Change a channel's settings or serving locations (the currency is fixed)."""
+    """Change a channel's settings or serving locations.
+
+    Changing the currency makes the channel's old prices unusable until they are set anew.
+    """
     command = services.UpdateChannel(
         code=code,
         name=body.name,
+        kind=body.kind,
+        currency=body.currency,
         default_locale=body.default_locale,
         location_codes=tuple(body.locations) if body.locations is not None else None,
         allows_backorders=body.allows_backorders,

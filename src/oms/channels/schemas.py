@@ -84,6 +84,8 @@ class ChannelIn(Input):
 
 class ChannelPatch(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: ChannelKind | None = None
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
     default_locale: str | None = Field(default=None, min_length=2, max_length=20)
     locations: list[str] | None = Field(default=None, max_length=100)
     allows_backorders: bool | None = None

@@ -79,10 +79,13 @@ class CreateChannel:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateChannel:
-    """Only the fields given (not None) change; the currency is fixed once orders may exist."""
+    """Only the fields given (not None) change. A new currency leaves the old prices unusable
+    until they are set in it (the catalog sells only in the channel's current currency)."""
 
     code: str
     name: str | None = None
+    kind: ChannelKind | None = None
+    currency: str | None = None
     default_locale: str | None = None
     location_codes: tuple[str, ...] | None = None
     allows_backorders: bool | None = None

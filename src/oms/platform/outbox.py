@@ -101,10 +101,10 @@ def append(connection: Connection, events: Sequence[Event], occurred_at: datetim
 
 
 class LogPublisher:
-    """Writes each event as one structured log line (ids and types only, no personal data)."""
+    """Writes each event as one debug log line (ids and types only, no personal data)."""
 
     def publish(self, message: Message) -> None:
-        log.info(
+        log.debug(
             "event",
             event_type=message.event_type,
             event_id=str(message.event_id),

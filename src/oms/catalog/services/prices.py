@@ -101,7 +101,14 @@ def prices_for(skus: Sequence[str], channel_code: str, *, uow: UnitOfWork) -> di
     """The channel's price list for these SKUs, keyed as the caller spelled them.
 
     SKUs without a price in the channel (or unknown SKUs) are absent: they cannot be sold there.
+    So are prices in another currency than the channel's current one (left behind when a
+    channel changes currency) until they are set again.
     """
     with uow.read() as tx:
+        currency = channels.get_channel(channel_code, uow=uow).currency
         found = repo.prices_for(tx.connection, set(skus), channel_code)
-    return {sku: found[sku_key(sku)] for sku in skus if sku_key(sku) in found}
+    return {
+        sku: found[sku_key(sku)]
+        for sku in skus
+        if sku_key(sku) in found and found[sku_key(sku)].currency == currency
+    }

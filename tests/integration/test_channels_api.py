@@ -125,8 +125,13 @@ def test_every_channel_setting_is_editable_and_a_new_currency_needs_new_prices(
     builders.product(uow, "TS-1", prices={"web": "19.99"})
     assert catalog.prices_for(["TS-1"], "web", uow=uow)["TS-1"].currency == "EUR"
     patch = {
-        "name": "Web shop US", "kind": "mobile", "currency": "USD", "default_locale": "en_US",
-        "allows_backorders": True, "prices_include_tax": False, "active": False,
+        "name": "Web shop US",
+        "kind": "mobile",
+        "currency": "USD",
+        "default_locale": "en_US",
+        "allows_backorders": True,
+        "prices_include_tax": False,
+        "active": False,
     }
     changed = client.patch("/v1/channels/web", json=patch, headers=admin).json()
     assert {k: changed[k] for k in patch} == patch

@@ -23,6 +23,8 @@ from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
 from oms.customers import api as customers_api
 from oms.inventory import api as inventory_api
+from oms.orders import api as orders_api
+from oms.orders.pricing import api as pricing_api
 from oms.platform import outbox, problems
 from oms.platform.database import create_database_engine
 from oms.platform.housekeeping import Housekeeper
@@ -37,6 +39,8 @@ ROUTERS = (
     channels_api.router,
     catalog_api.router,
     inventory_api.router,
+    orders_api.router,
+    pricing_api.router,
     customers_api.router,
     auth_api.router,
 )

@@ -5,6 +5,8 @@ from oms.catalog import tables as _catalog_tables
 from oms.channels import tables as _channels_tables
 from oms.customers import tables as _customers_tables
 from oms.inventory import tables as _inventory_tables
+from oms.orders import tables as _orders_tables
+from oms.orders.pricing import tables as _pricing_tables
 from oms.platform import idempotency as _idempotency
 from oms.platform import outbox as _outbox
 from oms.platform.database import metadata
@@ -17,6 +19,8 @@ _ = (
     _channels_tables,
     _customers_tables,
     _inventory_tables,
+    _orders_tables,
+    _pricing_tables,
     _idempotency,
     _outbox,
 )

@@ -34,10 +34,21 @@ _READ_REFERENCE = frozenset(
     {Permission.CATALOG_READ, Permission.CHANNELS_READ, Permission.LOCATIONS_READ}
 )
 
+_ORDER_DESK = frozenset(
+    {
+        Permission.ORDERS_READ,
+        Permission.ORDERS_PLACE,
+        Permission.ORDERS_HOLD,
+        Permission.ORDERS_CANCEL,
+        Permission.ORDERS_EDIT,
+    }
+)
+
 ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyType(
     {
         Role.ADMIN: frozenset(Permission),
         Role.CSR: _READ_REFERENCE
+        | _ORDER_DESK
         | {
             Permission.CUSTOMERS_READ,
             Permission.CUSTOMERS_CONTACTS,
@@ -45,14 +56,28 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.CUSTOMERS_EXPORT,
             Permission.INVENTORY_READ,
         },
-        Role.WAREHOUSE: _READ_REFERENCE | {Permission.INVENTORY_READ, Permission.INVENTORY_WRITE},
+        Role.WAREHOUSE: _READ_REFERENCE
+        | {Permission.INVENTORY_READ, Permission.INVENTORY_WRITE, Permission.ORDERS_READ},
         Role.FINANCE: _READ_REFERENCE
-        | {Permission.CUSTOMERS_READ, Permission.CUSTOMERS_CONTACTS, Permission.INVENTORY_READ},
+        | {
+            Permission.CUSTOMERS_READ,
+            Permission.CUSTOMERS_CONTACTS,
+            Permission.INVENTORY_READ,
+            Permission.ORDERS_READ,
+            Permission.ORDERS_HOLD,
+        },
         Role.MARKETING: _READ_REFERENCE | {Permission.CATALOG_WRITE, Permission.CUSTOMERS_READ},
-        Role.CHANNEL: _READ_REFERENCE | {Permission.INVENTORY_READ},
+        Role.CHANNEL: _READ_REFERENCE
+        | {
+            Permission.INVENTORY_READ,
+            Permission.ORDERS_READ,
+            Permission.ORDERS_PLACE,
+            Permission.ORDERS_CANCEL,
+        },
     }
 )
-"""Who may do what. Erasure and key management are admin-only on purpose."""
+"""Who may do what. Erasure, key management and order configuration are admin-only on purpose;
+a channel key places, reads and cancels only its own channel's orders."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,7 +3,9 @@
 Public interface for other contexts; everything else in this package is private. Order capture
 calls ``allocate`` (and later ``release``, ``fulfil``, ``restock``) with its unit of work, so the
 order and its stock movements commit together; a refusal is ``InsufficientStock`` naming every
-line that fell short.
+line that fell short, and leaves every level as it was. To source an order from exact figures it
+first locks the candidate levels with ``levels_for_update`` in the same transaction, and asks
+``stock_settings`` which SKUs may be backordered.
 """
 
 from oms.inventory.domain import (
@@ -24,31 +26,34 @@ from oms.inventory.domain import (
 )
 from oms.inventory.services import (
     AdjustStock,
+    ChangeStockSettings,
     ChangeUnavailable,
     CountStock,
     ReceiveStock,
-    SetLowStockThreshold,
     StockLines,
     TransferStock,
     adjust_stock,
     allocate,
+    change_stock_settings,
     change_unavailable,
     count_stock,
     fulfil,
     get_stock,
+    levels_for_update,
     list_low_stock,
     list_movements,
     list_stock_at,
     receive_stock,
     release,
     restock,
-    set_low_stock_threshold,
+    stock_settings,
     transfer_stock,
 )
 from oms.inventory.views import ChannelAvailability, LocationStock, SkuStock, StockChange
 
 __all__ = [
     "AdjustStock",
+    "ChangeStockSettings",
     "ChangeUnavailable",
     "ChannelAvailability",
     "CountStock",
@@ -62,7 +67,6 @@ __all__ = [
     "MovementKind",
     "Posting",
     "ReceiveStock",
-    "SetLowStockThreshold",
     "Shortfall",
     "SkuNotFound",
     "SkuStock",
@@ -75,16 +79,18 @@ __all__ = [
     "UnavailableReason",
     "adjust_stock",
     "allocate",
+    "change_stock_settings",
     "change_unavailable",
     "count_stock",
     "fulfil",
     "get_stock",
+    "levels_for_update",
     "list_low_stock",
     "list_movements",
     "list_stock_at",
     "receive_stock",
     "release",
     "restock",
-    "set_low_stock_threshold",
+    "stock_settings",
     "transfer_stock",
 ]

@@ -163,10 +163,14 @@ def list_movements(
 
 
 @router.put("/inventory/{sku}/settings", responses=responses(401, 403, 404, 422))
-def set_settings(sku: str, body: SettingsIn, _: StockWriter, uow: UoW) -> InventoryItemOut:
-    """Set a SKU's low-stock threshold."""
-    command = services.SetLowStockThreshold(sku=sku, low_stock_threshold=body.low_stock_threshold)
-    return InventoryItemOut.of(services.set_low_stock_threshold(command, uow=uow))
+def change_settings(sku: str, body: SettingsIn, _: StockWriter, uow: UoW) -> InventoryItemOut:
+    """Change a SKU's low-stock threshold or whether it may be backordered (only those given)."""
+    command = services.ChangeStockSettings(
+        sku=sku,
+        low_stock_threshold=body.low_stock_threshold,
+        allows_backorders=body.allows_backorders,
+    )
+    return InventoryItemOut.of(services.change_stock_settings(command, uow=uow))
 
 
 @router.post(

@@ -114,6 +114,14 @@ class Change:
     def key(self) -> Key:
         return (self.variant_id, self.location_id)
 
+    def undo(self) -> Change:
+        """The change that takes a level back to where this one found it.
+
+        A level this change was applied to always accepts its undo: the level it returns to
+        kept the ledger's rule before, and the expected on-hand has already been checked.
+        """
+        return Change(variant_id=self.variant_id, location_id=self.location_id, delta=self.delta * -1)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Movement:
@@ -158,11 +166,13 @@ class Posting:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InventoryItem:
-    """Per-SKU settings of the stock ledger."""
+    """Per-SKU settings of the stock ledger; a SKU without an item has the defaults."""
 
     variant_id: UUID
     sku: str
-    low_stock_threshold: int
+    low_stock_threshold: int = 0
+    allows_backorders: bool = False
+    """Order capture may accept more than is available and record the rest as backordered."""
 
 
 _UNIT_EFFECT: Mapping[MovementKind, Delta] = {
@@ -256,10 +266,18 @@ def line_totals(lines: Sequence[StockLine]) -> list[StockLine]:
     ]
 
 
-def threshold_problem(threshold: int) -> FieldProblem | None:
-    if not 0 <= threshold <= MAX_QUANTITY:
-        return FieldProblem("low_stock_threshold", f"must be between 0 and {MAX_QUANTITY}")
-    return None
+def settings_problems(
+    low_stock_threshold: int | None, allows_backorders: bool | None
+) -> list[FieldProblem]:
+    """A settings change changes at least one setting; a threshold is whole units, zero or more."""
+    if low_stock_threshold is None and allows_backorders is None:
+        return [
+            FieldProblem(field, "give low_stock_threshold, allows_backorders or both")
+            for field in ("low_stock_threshold", "allows_backorders")
+        ]
+    if low_stock_threshold is not None and not 0 <= low_stock_threshold <= MAX_QUANTITY:
+        return [FieldProblem("low_stock_threshold", f"must be between 0 and {MAX_QUANTITY}")]
+    return []
 
 
 def merged(changes: Sequence[Change]) -> list[Change]:

@@ -131,9 +131,13 @@ def stock_moved(movement: Movement, level: StockLevel) -> StockMoved:
 
 @dataclass(frozen=True, kw_only=True)
 class InventoryItemChanged(Event):
-    """A SKU's stock settings (its low-stock threshold) changed."""
+    """A SKU's stock settings (low-stock threshold, whether it may be backordered) changed.
+
+    Carries every setting as it now is, not just the changed ones, so a consumer needs no other.
+    """
 
     type = "inventory.item_changed.v1"
     aggregate = "inventory_item"
     sku: str
     low_stock_threshold: int
+    allows_backorders: bool

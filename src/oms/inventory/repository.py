@@ -42,6 +42,12 @@ from oms.inventory.domain import (
 from oms.inventory.tables import inventory_items, stock_levels, stock_movements
 
 _levels_key = tuple_(stock_levels.c.variant_id, stock_levels.c.location_id)
+_settings = (
+    inventory_items.c.sku,
+    inventory_items.c.low_stock_threshold,
+    inventory_items.c.allows_backorders,
+)
+"""The item columns a level is listed with (its own ``variant_id`` completes the item)."""
 
 
 def _insert_if_missing(c: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -59,6 +65,7 @@ def ensure_items(c: Connection, skus: Mapping[UUID, str], now: datetime) -> None
                 "variant_id": vid,
                 "sku": skus[vid],
                 "low_stock_threshold": 0,
+                "allows_backorders": False,
                 "created_at": now,
                 "updated_at": now,
             }
@@ -200,7 +207,10 @@ def insert_movements(c: Connection, movements: Sequence[Movement]) -> None:
 
 def _item(row: Row[Any]) -> InventoryItem:
     return InventoryItem(
-        variant_id=row.variant_id, sku=row.sku, low_stock_threshold=row.low_stock_threshold
+        variant_id=row.variant_id,
+        sku=row.sku,
+        low_stock_threshold=row.low_stock_threshold,
+        allows_backorders=row.allows_backorders,
     )
 
 
@@ -211,21 +221,24 @@ def items(c: Connection, variant_ids: Collection[UUID]) -> dict[UUID, InventoryI
     return {row.variant_id: _item(row) for row in rows}
 
 
-def set_threshold(
-    c: Connection, variant_id: UUID, sku: str, threshold: int, now: datetime
+def save_settings(
+    c: Connection, created: InventoryItem, changes: Mapping[str, object], now: datetime
 ) -> InventoryItem:
-    """Create or update the item's low-stock threshold in one statement."""
+    """Insert ``created`` if the SKU has no item yet, else apply just ``changes``; in one statement.
+
+    One upsert, so two first settings of the same SKU cannot both insert it.
+    """
     dialect = postgresql if c.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(inventory_items).values(
-        variant_id=variant_id,
-        sku=sku,
-        low_stock_threshold=threshold,
+        variant_id=created.variant_id,
+        sku=created.sku,
+        low_stock_threshold=created.low_stock_threshold,
+        allows_backorders=created.allows_backorders,
         created_at=now,
         updated_at=now,
     )
     statement = statement.on_conflict_do_update(
-        index_elements=[inventory_items.c.variant_id],
-        set_={"low_stock_threshold": threshold, "updated_at": now},
+        index_elements=[inventory_items.c.variant_id], set_={**changes, "updated_at": now}
     ).returning(*inventory_items.c)
     return _item(c.execute(statement).one())
 
@@ -244,7 +257,7 @@ def levels_at_location(
 ) -> list[tuple[InventoryItem, StockLevel]]:
     """Levels at one location with their items, by SKU."""
     query = (
-        select(stock_levels, inventory_items.c.sku, inventory_items.c.low_stock_threshold)
+        select(stock_levels, *_settings)
         .join(inventory_items, inventory_items.c.variant_id == stock_levels.c.variant_id)
         .where(stock_levels.c.location_id == location_id)
         .order_by(inventory_items.c.sku)
@@ -265,7 +278,7 @@ def low_levels(
     """Levels whose available stock is at or below their SKU's threshold, by SKU then location."""
     s, i = stock_levels.c, inventory_items.c
     query = (
-        select(stock_levels, i.sku, i.low_stock_threshold)
+        select(stock_levels, *_settings)
         .join(inventory_items, i.variant_id == s.variant_id)
         .where(s.on_hand - s.allocated - s.unavailable <= i.low_stock_threshold)
         .order_by(i.sku, s.location_id)

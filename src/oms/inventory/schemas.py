@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from oms.inventory.domain import (
     MAX_QUANTITY,
@@ -88,10 +88,19 @@ class UnavailableIn(Input):
 
 
 class SettingsIn(Input):
-    low_stock_threshold: int = Field(
+    """The settings to change; those left out (or null) stay as they are. Give at least one."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    low_stock_threshold: int | None = Field(
+        default=None,
         ge=0,
         le=MAX_QUANTITY,
         description="Available stock at or below this, at any one location, counts as low.",
+    )
+    allows_backorders: bool | None = Field(
+        default=None,
+        description="Orders may take more than is available; the rest is recorded as backordered.",
     )
 
 
@@ -167,6 +176,7 @@ class ChannelAvailabilityOut(Output):
 class SkuStockOut(Output):
     sku: str
     low_stock_threshold: int
+    allows_backorders: bool
     locations: list[LocationLevelOut] = Field(description="Every location holding a level.")
     channels: list[ChannelAvailabilityOut]
 
@@ -175,6 +185,7 @@ class SkuStockOut(Output):
         return cls(
             sku=stock.sku,
             low_stock_threshold=stock.low_stock_threshold,
+            allows_backorders=stock.allows_backorders,
             locations=[LocationLevelOut.of(s) for s in stock.locations],
             channels=[ChannelAvailabilityOut.of(c) for c in stock.channels],
         )
@@ -233,7 +244,12 @@ class StockChangeOut(Output):
 class InventoryItemOut(Output):
     sku: str
     low_stock_threshold: int
+    allows_backorders: bool
 
     @classmethod
     def of(cls, item: InventoryItem) -> InventoryItemOut:
-        return cls(sku=item.sku, low_stock_threshold=item.low_stock_threshold)
+        return cls(
+            sku=item.sku,
+            low_stock_threshold=item.low_stock_threshold,
+            allows_backorders=item.allows_backorders,
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import (
     DDL,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Table,
     Uuid,
     event,
+    false,
 )
 
 from oms.platform.database import UTCDateTime, metadata
@@ -31,12 +33,14 @@ inventory_items = Table(
     Column("variant_id", Uuid, ForeignKey("product_variants.id"), primary_key=True),
     Column("sku", String(64), nullable=False, unique=True),
     Column("low_stock_threshold", Integer, nullable=False, default=0),
+    Column("allows_backorders", Boolean, nullable=False, default=False, server_default=false()),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
 )
-"""One row per stocked variant. ``sku`` is the catalog's (SKUs never change), copied here so
-stock lists page by SKU without reaching into the catalog's tables."""
+"""One row per stocked or configured variant. ``sku`` is the catalog's (SKUs never change), copied
+here so stock lists page by SKU without reaching into the catalog's tables. ``allows_backorders``
+has a server default because it was added (migration 0002) after rows existed."""
 
 stock_levels = Table(
     "stock_levels",

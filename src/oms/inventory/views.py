@@ -75,6 +75,7 @@ class SkuStock:
     sku: str
     variant_id: UUID
     low_stock_threshold: int
+    allows_backorders: bool
     locations: tuple[LocationStock, ...]
     channels: tuple[ChannelAvailability, ...]
 

@@ -3,7 +3,7 @@
 A key is claimed in its own short transaction (so a concurrent duplicate sees it and gets 409),
 then the operation runs and its rendered response is stored *in the operation's transaction*:
 either both commit or neither does, so a replay after a crash can never run the work twice. A
-claim whose process died is taken over once its lease expires. A domain refusal (4xx) releases
+claim whose process died is taken over once its lease expires. A refusal (4xx) or failure releases
 the claim: nothing happened, so the client may retry with the same key once the cause is fixed.
 
 Keys are scoped to the API key that sent them. Replays carry ``Idempotent-Replayed: true``.
@@ -37,7 +37,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from oms.platform.database import UTCDateTime, metadata
 from oms.platform.problems import HTTPProblem
 from oms.platform.unit_of_work import UnitOfWork
-from oms.shared.errors import DomainError
 
 T = TypeVar("T")
 
@@ -114,6 +113,26 @@ async def idempotent_request(
 
 
 IdempotencyKey = Annotated[IdempotentRequest, Depends(idempotent_request)]
+
+
+async def optional_idempotent_request(
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Optional here: with it, a retry returns the first response.",
+        ),
+    ] = None,
+) -> IdempotentRequest | None:
+    if idempotency_key is None:
+        return None
+    return await idempotent_request(request, idempotency_key)
+
+
+OptionalIdempotencyKey = Annotated[
+    IdempotentRequest | None, Depends(optional_idempotent_request)
+]
 
 
 def _insert_ignoring_conflict(connection: Connection) -> object:
@@ -193,25 +212,41 @@ def _release(uow: UnitOfWork, req: IdempotentRequest) -> None:
 
 def run_idempotent(
     uow: UnitOfWork,
-    req: IdempotentRequest,
+    req: IdempotentRequest | None,
     operation: Callable[[], T],
     render: Callable[[T], BaseModel],
     *,
-    status_code: int = 201,
+    status_code: int | Callable[[T], int] = 201,
 ) -> Response:
-    """Run ``operation`` at most once per key and return (or replay) its rendered response."""
+    """Run ``operation`` at most once per key and return (or replay) its rendered response.
+
+    ``status_code`` may depend on the result (201 created, 200 found). Without a key (where
+    the route makes it optional) the operation simply runs.
+    """
+    if req is None:
+        with uow.begin():
+            result = operation()
+            body = render(result).model_dump_json()
+        return Response(content=body, status_code=_status(status_code, result),
+                        media_type="application/json")
     replay = _claim(uow, req)
     if replay is not None:
         return replay
     try:
         with uow.begin() as tx:
-            body = render(operation()).model_dump_json()
+            result = operation()
+            body = render(result).model_dump_json()
+            status = _status(status_code, result)
             tx.connection.execute(
                 update(idempotency_keys)
                 .where(idempotency_keys.c.owner == req.owner, idempotency_keys.c.key == req.key)
-                .values(status=DONE, response_status=status_code, response_body=body)
+                .values(status=DONE, response_status=status, response_body=body)
             )
-    except DomainError:
-        _release(uow, req)
+    except Exception:
+        _release(uow, req)  # the operation's transaction rolled back: nothing happened
         raise
-    return Response(content=body, status_code=status_code, media_type="application/json")
+    return Response(content=body, status_code=status, media_type="application/json")
+
+
+def _status(status_code: int | Callable[[T], int], result: T) -> int:
+    return status_code(result) if callable(status_code) else status_code

@@ -32,6 +32,11 @@ class Principal:
     channel_id: UUID | None = None
     channel_code: str | None = None
 
+    @property
+    def actor(self) -> str:
+        """How ledgers and timelines name this caller: the key's id, never its secret."""
+        return f"api-key:{self.key_id}"
+
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 

@@ -159,8 +159,8 @@ def _load_stock(uow: UnitOfWork, skus: list[str], rng: random.Random) -> int:
     """Opening stock as ledger receipts, so the demo's levels have a history that explains them."""
     units = 0
     for sku in skus:
-        inventory.set_low_stock_threshold(
-            inventory.SetLowStockThreshold(sku=sku, low_stock_threshold=rng.choice((5, 10, 15))),
+        inventory.change_stock_settings(
+            inventory.ChangeStockSettings(sku=sku, low_stock_threshold=rng.choice((5, 10, 15))),
             uow=uow,
         )
         for location, (low, high) in STOCK_RANGES.items():

@@ -4,18 +4,25 @@ They work on many lines at once, by variant and location id, in one set-based po
 lines of an order allocate together or not at all, and a refusal names every shortfall so the
 caller can source the rest elsewhere. They join the caller's transaction when given its unit of
 work, so an order and its allocations commit together.
+
+To plan an allocation from exact figures, a caller first locks the levels it may source from
+with ``levels_for_update`` in its transaction; no other writer can change them until it
+commits, so the allocation it then posts from that plan cannot be refused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
 from oms.inventory import repository as repo
 from oms.inventory.domain import (
+    Key,
     Movement,
     MovementKind,
     Posting,
+    StockLevel,
     StockLine,
     effect,
     line_problems,
@@ -77,6 +84,21 @@ def _stocked(lines: tuple[StockLine, ...], *, uow: UnitOfWork) -> dict[UUID, str
             problems.append(FieldProblem(f"lines.{index}.location_id", "is not a location"))
     collect(problems)
     return {vid: item.sku for vid, item in items.items()}
+
+
+def levels_for_update(keys: Collection[Key], *, uow: UnitOfWork) -> dict[Key, StockLevel]:
+    """Levels of (variant id, location id) keys, held still until the caller's transaction ends.
+
+    What the caller plans from them still holds when it allocates; a key without a level is
+    absent (it holds nothing). Call it inside the caller's write transaction: on PostgreSQL the
+    rows are locked (``FOR NO KEY UPDATE``) in primary-key order, so callers naming the same
+    keys in any order queue instead of deadlocking; on SQLite the write transaction (``BEGIN
+    IMMEDIATE``) already excludes every other writer.
+    """
+    if not keys:
+        return {}
+    with uow.begin() as tx:
+        return repo.levels(tx.connection, keys, lock=True)
 
 
 def allocate(cmd: StockLines, *, uow: UnitOfWork) -> Posting:

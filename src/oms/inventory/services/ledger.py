@@ -52,21 +52,29 @@ def post(
             repo.lock_levels(c, keys)
         applied = repo.apply_changes(c, wanted, tx.now)
         if len(applied) < len(wanted):
+            taken = [change for change in wanted if change.key in applied]
             refused = [change for change in wanted if change.key not in applied]
-            applied |= _after_refusal(tx, refused, labels, uow=uow)
+            applied |= _after_refusal(tx, taken, refused, labels, uow=uow)
         repo.insert_movements(c, movements)
     in_order = dict.fromkeys(m.key for m in movements)
     return Posting(movements=tuple(movements), levels=tuple(applied[k] for k in in_order))
 
 
 def _after_refusal(
-    tx: Transaction, refused: Sequence[Change], labels: Labels | None, *, uow: UnitOfWork
+    tx: Transaction,
+    taken: Sequence[Change],
+    refused: Sequence[Change],
+    labels: Labels | None,
+    *,
+    uow: UnitOfWork,
 ) -> dict[Key, StockLevel]:
     """Raise why the levels refused; if they allow the changes by now, apply them under a lock.
 
     A refused level is read under a row lock (PostgreSQL). If another transaction committed in
     between and the change fits now, it is applied again, still under that lock, so it cannot
-    be refused twice for the same reason.
+    be refused twice for the same reason. A level without a row holds nothing. Before raising,
+    the ``taken`` changes are undone: the posting is all or nothing even for a caller that
+    catches the refusal and commits its own transaction.
     """
     keys = [change.key for change in refused]
     current = repo.levels(tx.connection, keys, lock=True)
@@ -85,11 +93,21 @@ def _after_refusal(
         )
     ]
     if errors:
+        _undo(tx, taken)
         raise first_refusal(errors)
     applied = repo.apply_changes(tx.connection, refused, tx.now)
     if len(applied) < len(refused):
         raise RuntimeError("a locked stock level refused a change it allows")
     return applied
+
+
+def _undo(tx: Transaction, taken: Sequence[Change]) -> None:
+    """Take back changes a refused posting already applied (their rows are still locked)."""
+    if not taken:
+        return
+    undone = repo.apply_changes(tx.connection, [change.undo() for change in taken], tx.now)
+    if len(undone) < len(taken):
+        raise RuntimeError("a stock level refused to undo a change it took")
 
 
 def record_moves(tx: Transaction, posting: Posting) -> None:

@@ -1,5 +1,5 @@
 """Reading stock: per SKU with each channel's available-to-promise, per location, low stock,
-and the movement history; plus the per-SKU low-stock threshold.
+and the movement history; plus the per-SKU stock settings (low-stock threshold, backorders).
 
 A caller bound to a channel sees only that channel and the locations serving it; anything else
 is reported as not found.
@@ -8,7 +8,7 @@ is reported as not found.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from oms.inventory.domain import (
     InventoryItem,
     SkuNotFound,
     StockLevel,
-    threshold_problem,
+    settings_problems,
 )
 from oms.inventory.events import InventoryItemChanged
 from oms.inventory.services.names import labels_for, location_codes
@@ -33,11 +33,16 @@ from oms.shared.errors import collect
 
 
 @dataclass(frozen=True, kw_only=True)
-class SetLowStockThreshold:
-    """Available stock at or below ``low_stock_threshold`` at a location counts as low."""
+class ChangeStockSettings:
+    """Only the settings given (not None) change; at least one must be given.
+
+    Available stock at or below ``low_stock_threshold`` at a location counts as low; with
+    ``allows_backorders`` order capture records what it cannot allocate as backordered.
+    """
 
     sku: str
-    low_stock_threshold: int
+    low_stock_threshold: int | None = None
+    allows_backorders: bool | None = None
 
 
 def _variant(sku: str, *, uow: UnitOfWork) -> catalog.VariantRef:
@@ -64,7 +69,7 @@ def get_stock(sku: str, *, uow: UnitOfWork, visible_to: str | None = None) -> Sk
     with uow.read() as tx:
         variant = _variant(sku, uow=uow)
         item = repo.items(tx.connection, [variant.id]).get(variant.id) or InventoryItem(
-            variant_id=variant.id, sku=variant.sku, low_stock_threshold=0
+            variant_id=variant.id, sku=variant.sku
         )
         levels = repo.levels_of_variant(tx.connection, variant.id)
         serving = channels.serving_location_ids(
@@ -91,6 +96,7 @@ def get_stock(sku: str, *, uow: UnitOfWork, visible_to: str | None = None) -> Sk
         sku=item.sku,
         variant_id=variant.id,
         low_stock_threshold=item.low_stock_threshold,
+        allows_backorders=item.allows_backorders,
         locations=tuple(sorted(shown, key=lambda s: s.location)),
         channels=tuple(
             channel_availability(code, serving[code], stock) for code in sorted(serving)
@@ -163,19 +169,30 @@ def list_movements(
     return MovementHistory(movements=tuple(movements), labels=labels)
 
 
-def set_low_stock_threshold(cmd: SetLowStockThreshold, *, uow: UnitOfWork) -> InventoryItem:
-    """Say how little available stock of a SKU, at any one location, counts as low."""
-    collect([p for p in (threshold_problem(cmd.low_stock_threshold),) if p])
+def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> InventoryItem:
+    """Change how little stock of a SKU counts as low, or whether orders may backorder it."""
+    collect(settings_problems(cmd.low_stock_threshold, cmd.allows_backorders))
+    given = {
+        "low_stock_threshold": cmd.low_stock_threshold,
+        "allows_backorders": cmd.allows_backorders,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
     with uow.begin() as tx:
         variant = _variant(cmd.sku, uow=uow)
-        item = repo.set_threshold(
-            tx.connection, variant.id, variant.sku, cmd.low_stock_threshold, tx.now
-        )
+        created = replace(InventoryItem(variant_id=variant.id, sku=variant.sku), **changes)
+        item = repo.save_settings(tx.connection, created, changes, tx.now)
         tx.record(
             InventoryItemChanged(
                 aggregate_id=item.variant_id,
                 sku=item.sku,
                 low_stock_threshold=item.low_stock_threshold,
+                allows_backorders=item.allows_backorders,
             )
         )
     return item
+
+
+def stock_settings(variant_ids: Collection[UUID], *, uow: UnitOfWork) -> dict[UUID, InventoryItem]:
+    """Settings of the variants that have any (absent: the defaults, so no backorders)."""
+    with uow.read() as tx:
+        return repo.items(tx.connection, variant_ids)

@@ -1,0 +1,71 @@
+"""Order pricing's domain: configuration (tax rates, shipping zones) and the pricing maths."""
+
+from oms.orders.pricing.domain.errors import (
+    CountryInAnotherZone,
+    ShippingZoneNotFound,
+    ShippingZonesChangedConcurrently,
+    TaxRateNotFound,
+    UnsupportedDestination,
+)
+from oms.orders.pricing.domain.events import (
+    ShippingZoneChanged,
+    TaxRateChanged,
+    tax_rate_aggregate_id,
+)
+from oms.orders.pricing.domain.quote import (
+    COUNTRY_FIELD,
+    LineQuote,
+    PricedLine,
+    Quote,
+    QuoteRequest,
+    check,
+    price,
+    refuse,
+)
+from oms.orders.pricing.domain.rates import (
+    RATE_PLACES,
+    TAXED_CATEGORIES,
+    UNTAXED_CATEGORIES,
+    PricingRates,
+    ShippingMethod,
+    ShippingRate,
+    ShippingZone,
+    TaxRate,
+    ZoneRate,
+    checked_country,
+    checked_tax_rate,
+    checked_zone,
+    is_country,
+)
+
+__all__ = [
+    "COUNTRY_FIELD",
+    "RATE_PLACES",
+    "TAXED_CATEGORIES",
+    "UNTAXED_CATEGORIES",
+    "CountryInAnotherZone",
+    "LineQuote",
+    "PricedLine",
+    "PricingRates",
+    "Quote",
+    "QuoteRequest",
+    "ShippingMethod",
+    "ShippingRate",
+    "ShippingZone",
+    "ShippingZoneChanged",
+    "ShippingZoneNotFound",
+    "ShippingZonesChangedConcurrently",
+    "TaxRate",
+    "TaxRateChanged",
+    "TaxRateNotFound",
+    "UnsupportedDestination",
+    "ZoneRate",
+    "check",
+    "checked_country",
+    "checked_tax_rate",
+    "checked_zone",
+    "is_country",
+    "price",
+    "refuse",
+    "tax_rate_aggregate_id",
+]

@@ -1,0 +1,351 @@
+"""API schemas of the orders context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field
+
+from oms.orders.domain import (
+    FulfilmentStatus,
+    Hold,
+    HoldReason,
+    HoldRule,
+    HoldRuleSetting,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+    ReturnStatus,
+    TimelineEntry,
+)
+from oms.orders.pricing import ShippingMethod
+from oms.platform.pagination import MAX_LIMIT
+from oms.platform.schemas import (
+    AddressIn,
+    AddressOut,
+    DecimalString,
+    Input,
+    MoneyIn,
+    MoneyOut,
+    Output,
+)
+
+
+class OrderQuery(Input):
+    """Filters of the order list (unknown query parameters are refused)."""
+
+    status: OrderStatus | None = None
+    channel: str | None = Field(default=None, max_length=40)
+    customer_email: str | None = Field(default=None, max_length=320)
+    placed_from: datetime | None = Field(default=None, description="Inclusive.")
+    placed_to: datetime | None = Field(default=None, description="Exclusive.")
+    on_hold: bool | None = None
+    q: str | None = Field(default=None, max_length=100, description="Order number or external id.")
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, max_length=512)
+
+
+class CustomerIn(Input):
+    email: str = Field(max_length=320, examples=["ada@example.com"])
+    name: str = Field(max_length=200, examples=["Ada Lovelace"])
+    phone: str | None = Field(default=None, max_length=40)
+    locale: str | None = Field(default=None, max_length=20, examples=["de-DE"])
+
+
+class LineIn(Input):
+    sku: str = Field(max_length=64)
+    quantity: int = Field(ge=-1_000_000, le=1_000_000, description="Units; must be at least 1.")
+    unit_price: MoneyIn | None = Field(
+        default=None, description="Marketplace channels only: the price the marketplace sold at."
+    )
+    discount: MoneyIn | None = Field(default=None, description="Total discount on the line.")
+
+
+class OrderIn(Input):
+    channel: str | None = Field(
+        default=None, max_length=40, description="Channel code; a channel key may omit it."
+    )
+    external_id: str | None = Field(
+        default=None, max_length=100, description="The channel's own order id; unique per channel."
+    )
+    customer: CustomerIn
+    shipping_address: AddressIn
+    billing_address: AddressIn | None = None
+    lines: list[LineIn] = Field(max_length=500)
+    shipping_method: ShippingMethod = ShippingMethod.STANDARD
+    pickup_location: str | None = Field(default=None, max_length=40)
+    notes: str = Field(default="", max_length=2000)
+
+
+class CustomerOut(Output):
+    id: str
+    name: str
+    email: str | None = Field(description="Hidden from roles that need no contact details.")
+    phone: str | None
+    locale: str
+
+
+class AllocationOut(Output):
+    location: str
+    quantity: int
+
+
+class LineOut(Output):
+    id: str
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    cancelled_quantity: int
+    backordered_quantity: int
+    fulfilled_quantity: int
+    allocated_quantity: int
+    allocations: list[AllocationOut]
+    unit_price: MoneyOut
+    subtotal: MoneyOut
+    discount: MoneyOut
+    tax_rate: DecimalString
+    tax: MoneyOut
+    total: MoneyOut
+
+
+class TotalsOut(Output):
+    subtotal: MoneyOut
+    shipping: MoneyOut
+    shipping_tax: MoneyOut
+    discount: MoneyOut
+    tax: MoneyOut
+    total: MoneyOut = Field(description="Amount due. Tax is included in it either way.")
+
+
+class HoldOut(Output):
+    id: str
+    reason: HoldReason
+    rule: str | None
+    note: str
+    placed_by: str
+    placed_at: datetime
+    auto_release_at: datetime | None
+    released_at: datetime | None
+    released_by: str | None
+
+    @classmethod
+    def of(cls, hold: Hold) -> HoldOut:
+        return cls(
+            id=str(hold.id),
+            reason=hold.reason,
+            rule=hold.rule,
+            note=hold.note,
+            placed_by=hold.placed_by,
+            placed_at=hold.placed_at,
+            auto_release_at=hold.auto_release_at,
+            released_at=hold.released_at,
+            released_by=hold.released_by,
+        )
+
+
+class OrderOut(Output):
+    id: str
+    number: str
+    channel: str
+    external_id: str | None
+    status: OrderStatus
+    on_hold: bool
+    payment_status: PaymentStatus
+    fulfilment_status: FulfilmentStatus
+    return_status: ReturnStatus
+    version: int = Field(description="Bumped by every change; send it as If-Match to edit.")
+    currency: str
+    prices_include_tax: bool
+    customer: CustomerOut
+    shipping_method: ShippingMethod
+    pickup_location: str | None
+    shipping_address: AddressOut
+    billing_address: AddressOut | None
+    address_validated: bool
+    notes: str
+    lines: list[LineOut]
+    totals: TotalsOut
+    holds: list[HoldOut]
+    placed_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+
+    @classmethod
+    def of(cls, order: Order, *, contacts: bool = True) -> OrderOut:
+        """The order as staff see it; without ``contacts`` no buyer email or phone."""
+        buyer = order.buyer
+        return cls(
+            id=str(order.id),
+            number=order.number,
+            channel=order.channel,
+            external_id=order.external_id,
+            status=order.status,
+            on_hold=order.on_hold,
+            payment_status=order.payment_status,
+            fulfilment_status=order.fulfilment_status,
+            return_status=order.return_status,
+            version=order.version,
+            currency=order.currency,
+            prices_include_tax=order.prices_include_tax,
+            customer=CustomerOut(
+                id=str(buyer.customer_id),
+                name=buyer.name,
+                locale=buyer.locale,
+                email=buyer.email if contacts else None,
+                phone=buyer.phone if contacts else None,
+            ),
+            shipping_method=ShippingMethod(order.shipping_method),
+            pickup_location=order.pickup_location,
+            shipping_address=AddressOut.of(order.shipping_address),
+            billing_address=AddressOut.of(order.billing_address) if order.billing_address else None,
+            address_validated=order.address_validated,
+            notes=order.notes,
+            lines=[_line(order, line) for line in order.lines],
+            totals=TotalsOut(
+                **{k: MoneyOut.of(getattr(order.totals, k)) for k in TotalsOut.model_fields}
+            ),
+            holds=[HoldOut.of(h) for h in order.holds],
+            placed_at=order.placed_at,
+            updated_at=order.updated_at,
+            cancelled_at=order.cancelled_at,
+            cancel_reason=order.cancel_reason,
+        )
+
+
+def _line(order: Order, line: OrderLine) -> LineOut:
+    allocations = [a for a in order.allocations if a.line_id == line.id and a.quantity]
+    return LineOut(
+        id=str(line.id),
+        line_no=line.line_no,
+        sku=line.sku,
+        name=line.name,
+        quantity=line.quantity,
+        cancelled_quantity=line.cancelled_quantity,
+        backordered_quantity=line.backordered_quantity,
+        fulfilled_quantity=line.fulfilled_quantity,
+        allocated_quantity=sum(a.quantity for a in allocations),
+        allocations=[AllocationOut(location=a.location, quantity=a.quantity) for a in allocations],
+        unit_price=MoneyOut.of(line.unit_price),
+        subtotal=MoneyOut.of(line.subtotal),
+        discount=MoneyOut.of(line.discount),
+        tax_rate=line.tax_rate,
+        tax=MoneyOut.of(line.tax),
+        total=MoneyOut.of(line.total),
+    )
+
+
+class HoldIn(Input):
+    reason: HoldReason
+    note: str = Field(default="", max_length=500)
+    auto_release_at: datetime | None = Field(
+        default=None, description="When the hold releases itself (must be in the future)."
+    )
+
+
+class ReleaseIn(Input):
+    note: str = Field(default="", max_length=500)
+
+
+class CancelLineIn(Input):
+    line_id: str
+    quantity: int = Field(ge=-1_000_000, le=1_000_000)
+
+
+class CancelIn(Input):
+    reason: str = Field(max_length=500)
+    lines: list[CancelLineIn] | None = Field(
+        default=None, max_length=500, description="Omit to cancel the whole order."
+    )
+
+
+class TimelineEntryOut(Output):
+    at: datetime
+    actor: str
+    kind: str
+    summary: str
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
+        return cls(
+            at=entry.at,
+            actor=entry.actor,
+            kind=entry.kind,
+            summary=entry.summary,
+            details=entry.details,
+        )
+
+
+class TrackedLineOut(Output):
+    sku: str
+    name: str
+    quantity: int
+    cancelled_quantity: int
+    fulfilled_quantity: int
+
+
+class TrackedOrderOut(Output):
+    """What a customer may see with their order number and email: no street, no contacts."""
+
+    number: str
+    status: OrderStatus
+    fulfilment_status: FulfilmentStatus
+    placed_at: datetime
+    shipping_method: ShippingMethod
+    pickup_location: str | None
+    ship_to_city: str
+    ship_to_country: str
+    lines: list[TrackedLineOut]
+    total: MoneyOut
+
+    @classmethod
+    def of(cls, order: Order) -> TrackedOrderOut:
+        return cls(
+            number=order.number,
+            status=order.status,
+            fulfilment_status=order.fulfilment_status,
+            placed_at=order.placed_at,
+            shipping_method=ShippingMethod(order.shipping_method),
+            pickup_location=order.pickup_location,
+            ship_to_city=order.shipping_address.city,
+            ship_to_country=order.shipping_address.country,
+            lines=[
+                TrackedLineOut(
+                    sku=line.sku,
+                    name=line.name,
+                    quantity=line.quantity,
+                    cancelled_quantity=line.cancelled_quantity,
+                    fulfilled_quantity=line.fulfilled_quantity,
+                )
+                for line in order.lines
+            ],
+            total=MoneyOut.of(order.totals.total),
+        )
+
+
+class HoldRuleIn(Input):
+    enabled: bool
+    thresholds: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description="Amount per currency, for the amount rules.",
+        examples=[{"EUR": "1000.00"}],
+    )
+
+
+class HoldRuleOut(Output):
+    rule: HoldRule
+    enabled: bool
+    thresholds: dict[str, str]
+
+    @classmethod
+    def of(cls, setting: HoldRuleSetting) -> HoldRuleOut:
+        return cls(
+            rule=setting.rule,
+            enabled=setting.enabled,
+            thresholds={cur: str(m.amount) for cur, m in setting.thresholds.items()},
+        )

@@ -1,0 +1,43 @@
+"""Use cases of the orders context."""
+
+from oms.orders.services.cancellation import CancelOrder, cancel_order
+from oms.orders.services.holding import (
+    PlaceHold,
+    ReleaseHold,
+    SetHoldRule,
+    hold_rule_settings,
+    place_hold,
+    release_due_holds,
+    release_hold,
+    set_hold_rule,
+)
+from oms.orders.services.placement import (
+    CustomerDetails,
+    NewLine,
+    Placement,
+    PlaceOrder,
+    place_order,
+)
+from oms.orders.services.queries import get_order, list_orders, lookup_order, order_timeline
+
+__all__ = [
+    "CancelOrder",
+    "CustomerDetails",
+    "NewLine",
+    "PlaceHold",
+    "PlaceOrder",
+    "Placement",
+    "ReleaseHold",
+    "SetHoldRule",
+    "cancel_order",
+    "get_order",
+    "hold_rule_settings",
+    "list_orders",
+    "lookup_order",
+    "order_timeline",
+    "place_hold",
+    "place_order",
+    "release_due_holds",
+    "release_hold",
+    "set_hold_rule",
+]

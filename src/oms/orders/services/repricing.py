@@ -1,0 +1,87 @@
+"""Pricing an order again after lines are cancelled, added or changed.
+
+Totals always describe the order as it stands: the remaining units at their original unit
+prices, with tax and shipping from the current configuration (as when it was placed). A line's
+discount shrinks in proportion to its remaining units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from uuid import UUID
+
+from oms.orders.domain import Order, OrderLine, Totals
+from oms.orders.pricing import PricedLine, QuoteRequest, ShippingMethod, quote
+from oms.orders.services.checks import totals
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.money import Money
+
+
+def billed_units(line: OrderLine) -> int:
+    """Units the customer still pays for: ordered minus cancelled."""
+    return line.quantity - line.cancelled_quantity
+
+
+def reprice(
+    order: Order,
+    lines: tuple[OrderLine, ...],
+    *,
+    uow: UnitOfWork,
+    country: str | None = None,
+    shipping_method: str | None = None,
+) -> tuple[tuple[OrderLine, ...], Totals]:
+    """New money for ``lines`` (quantities already changed) and the order's new totals."""
+    billed = [line for line in lines if billed_units(line) > 0]
+    if not billed:
+        zero = Money.zero(order.currency)
+        return tuple(_zeroed(line, zero) for line in lines), Totals(
+            subtotal=zero, shipping=zero, shipping_tax=zero, discount=zero, tax=zero, total=zero
+        )
+    destination = country or order.shipping_address.country
+    priced = quote(
+        QuoteRequest(
+            currency=order.currency,
+            prices_include_tax=order.prices_include_tax,
+            country=destination,
+            shipping_method=ShippingMethod(shipping_method or order.shipping_method),
+            lines=tuple(
+                PricedLine(
+                    sku=line.sku,
+                    quantity=billed_units(line),
+                    unit_price=line.unit_price,
+                    tax_category=line.tax_category,
+                    discount=_discount(line),
+                )
+                for line in billed
+            ),
+        ),
+        uow=uow,
+    )
+    by_id: Mapping[UUID, OrderLine] = {
+        line.id: replace(
+            line,
+            subtotal=q.subtotal,
+            discount=q.discount,
+            tax_rate=q.tax_rate,
+            tax=q.tax,
+            total=q.total,
+        )
+        for line, q in zip(billed, priced.lines, strict=True)
+    }
+    zero = Money.zero(order.currency)
+    return tuple(by_id.get(line.id) or _zeroed(line, zero) for line in lines), totals(priced)
+
+
+def _discount(line: OrderLine) -> Money | None:
+    """The line's discount scaled from the units it was last priced for to its billed units."""
+    if line.discount.amount == 0 or line.unit_price.amount == 0:
+        return None
+    priced_units = line.subtotal.amount / line.unit_price.amount
+    if not priced_units:
+        return None
+    return Money(line.discount.amount * billed_units(line) / priced_units, line.discount.currency)
+
+
+def _zeroed(line: OrderLine, zero: Money) -> OrderLine:
+    return replace(line, subtotal=zero, discount=zero, tax=zero, total=zero)

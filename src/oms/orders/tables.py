@@ -1,0 +1,175 @@
+"""Tables of the orders context. Money is integer minor units in the order's ``currency``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from oms.platform.database import BigId, UTCDateTime, metadata
+
+MONEY = ("subtotal", "shipping", "shipping_tax", "discount", "tax", "total")
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("channel_code", String(40), ForeignKey("channels.code"), nullable=False),
+    Column("external_id", String(100), nullable=True),
+    Column("customer_id", Uuid, ForeignKey("customers.id"), nullable=False),
+    Column("customer_email", String(320), nullable=False),
+    Column("customer_name", String(200), nullable=False),
+    Column("customer_phone", String(20), nullable=True),
+    Column("customer_locale", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("on_hold", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("prices_include_tax", Boolean, nullable=False),
+    Column("shipping_method", String(20), nullable=False),
+    Column("pickup_location_code", String(40), nullable=True),
+    Column("shipping_address", JSON, nullable=False),
+    Column("billing_address", JSON, nullable=True),
+    Column("address_validated", Boolean, nullable=False),
+    Column("notes", Text, nullable=False),
+    *(Column(f"{name}_minor", BigInteger, nullable=False) for name in MONEY),
+    Column("placed_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("cancelled_at", UTCDateTime, nullable=True),
+    Column("cancel_reason", String(500), nullable=True),
+    UniqueConstraint("channel_code", "external_id"),
+    CheckConstraint("version >= 1", name="version_positive"),
+    Index("ix_orders_placed", "placed_at", "id"),
+    Index("ix_orders_channel_placed", "channel_code", "placed_at", "id"),
+    Index("ix_orders_email_placed", "customer_email", "placed_at", "id"),
+    Index("ix_orders_status_placed", "status", "placed_at", "id"),
+    Index("ix_orders_customer", "customer_id", "placed_at"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("variant_id", Uuid, ForeignKey("product_variants.id"), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("tax_category", String(20), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("cancelled_quantity", Integer, nullable=False),
+    Column("backordered_quantity", Integer, nullable=False),
+    Column("fulfilled_quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+    Column("subtotal_minor", BigInteger, nullable=False),
+    Column("discount_minor", BigInteger, nullable=False),
+    Column("tax_rate", String(12), nullable=False),
+    Column("tax_minor", BigInteger, nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    UniqueConstraint("order_id", "line_no"),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    CheckConstraint(
+        "cancelled_quantity >= 0 AND fulfilled_quantity >= 0 AND backordered_quantity >= 0 "
+        "AND cancelled_quantity + fulfilled_quantity <= quantity "
+        "AND backordered_quantity <= quantity - cancelled_quantity - fulfilled_quantity",
+        name="quantities_consistent",
+    ),
+    Index("ix_order_lines_backordered", "variant_id", "backordered_quantity"),
+)
+"""``tax_rate`` is a decimal string (SQLite has no exact NUMERIC)."""
+
+order_allocations = Table(
+    "order_allocations",
+    metadata,
+    Column("line_id", Uuid, ForeignKey("order_lines.id"), nullable=False),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("variant_id", Uuid, nullable=False),
+    Column("location_id", Uuid, ForeignKey("locations.id"), nullable=False),
+    Column("location_code", String(40), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    PrimaryKeyConstraint("line_id", "location_id"),
+    CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    Index("ix_order_allocations_order", "order_id"),
+    Index("ix_order_allocations_stock", "variant_id", "location_id"),
+)
+"""Units of each line held at each location; their sum per (variant, location) equals the
+stock level's ``allocated``."""
+
+order_holds = Table(
+    "order_holds",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("reason", String(30), nullable=False),
+    Column("rule", String(30), nullable=True),
+    Column("note", String(500), nullable=False),
+    Column("placed_by", String(200), nullable=False),
+    Column("placed_at", UTCDateTime, nullable=False),
+    Column("auto_release_at", UTCDateTime, nullable=True),
+    Column("released_at", UTCDateTime, nullable=True),
+    Column("released_by", String(200), nullable=True),
+    Index("ix_order_holds_order", "order_id"),
+    Index("ix_order_holds_due", "released_at", "auto_release_at"),
+)
+
+order_timeline = Table(
+    "order_timeline",
+    metadata,
+    Column("position", BigId, primary_key=True, autoincrement=True),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("summary", String(500), nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_order_timeline_order", "order_id", "position"),
+)
+"""Who did what to an order and when, with before/after values; appended, never changed."""
+
+order_counters = Table(
+    "order_counters",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+hold_rules = Table(
+    "hold_rules",
+    metadata,
+    Column("rule", String(30), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("thresholds", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""Overrides of the default automatic hold rules (a missing row means the default)."""
+
+order_changes = Table(
+    "order_changes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("base_version", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("preview", JSON, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("confirmed_at", UTCDateTime, nullable=True),
+    Index("ix_order_changes_order", "order_id", "created_at"),
+)
+"""Previewed edits of an order; confirming one applies it if the order is still at
+``base_version``."""

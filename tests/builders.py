@@ -74,3 +74,40 @@ def product(
                 uow=uow,
             )
     return catalog.get_product(created.id, uow=uow)
+
+
+def pricing(uow: UnitOfWork) -> None:
+    """VAT for DE and FR, a EUR/USD zone for the EU and one for the US."""
+    from oms.orders import pricing as p
+
+    for country, standard, reduced in (
+        ("DE", "0.19", "0.07"),
+        ("FR", "0.20", "0.055"),
+        ("US", "0", "0"),
+    ):
+        p.set_tax_rate(
+            p.SetTaxRate(country=country, tax_category="standard", rate=Decimal(standard)), uow=uow
+        )
+        p.set_tax_rate(
+            p.SetTaxRate(country=country, tax_category="reduced", rate=Decimal(reduced)), uow=uow
+        )
+    eu_rates = (
+        p.ZoneRate(
+            method=p.ShippingMethod.STANDARD,
+            currency="EUR",
+            amount=Decimal("4.90"),
+            free_over=Decimal("60"),
+        ),
+        p.ZoneRate(method=p.ShippingMethod.EXPRESS, currency="EUR", amount=Decimal("12.90")),
+        p.ZoneRate(method=p.ShippingMethod.STANDARD, currency="USD", amount=Decimal("6.90")),
+    )
+    p.put_shipping_zone(
+        p.PutShippingZone(code="eu", name="EU", countries=("DE", "FR"), rates=eu_rates), uow=uow
+    )
+    us_rates = (
+        p.ZoneRate(method=p.ShippingMethod.STANDARD, currency="USD", amount=Decimal("5.99")),
+        p.ZoneRate(method=p.ShippingMethod.STANDARD, currency="EUR", amount=Decimal("5.50")),
+    )
+    p.put_shipping_zone(
+        p.PutShippingZone(code="us", name="US", countries=("US",), rates=us_rates), uow=uow
+    )

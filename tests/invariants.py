@@ -35,3 +35,27 @@ def assert_ledger_balances(engine: Engine) -> None:
         assert 0 <= allocated <= on_hand - unavailable, f"level {key} breaks the rule: {level}"
         assert unavailable >= 0
     assert set(sums) <= set(levels), "movements without a level"
+
+
+def assert_orders_match_stock(engine: Engine) -> None:
+    """Each level's ``allocated`` equals the open allocations orders hold there."""
+    from oms.orders.tables import order_allocations
+
+    a, s = order_allocations.c, tables.stock_levels.c
+    with engine.connect() as c:
+        held = {
+            (row.variant_id, row.location_id): int(row.units)
+            for row in c.execute(
+                select(a.variant_id, a.location_id, func.sum(a.quantity).label("units")).group_by(
+                    a.variant_id, a.location_id
+                )
+            )
+        }
+        allocated = {
+            (row.variant_id, row.location_id): row.allocated
+            for row in c.execute(select(s.variant_id, s.location_id, s.allocated))
+        }
+    for key, units in allocated.items():
+        assert held.get(key, 0) == units, (
+            f"level {key}: allocated {units}, orders hold {held.get(key, 0)}"
+        )

@@ -42,10 +42,11 @@ def configured(
     *,
     taxes: dict[str, str] | None = None,
     country: str = "DE",
-    rates: tuple[ShippingRate, ...] = (),
+    rates: tuple[ShippingRate, ...] | None = None,
 ) -> PricingRates:
     """Rates for one country in one zone ``eu``; ``taxes`` maps tax category to rate."""
     taxes = {"standard": "0.19", "reduced": "0.07"} if taxes is None else taxes
+    rates = (shipping("4.90"),) if rates is None else rates
     return PricingRates(
         tax_rates=tuple(
             TaxRate(country=country, tax_category=category, rate=Decimal(rate))
@@ -151,12 +152,24 @@ def test_yen_gross_prices_give_whole_yen_tax() -> None:
 def test_bahraini_dinar_keeps_three_decimals_and_rounds_half_even() -> None:
     rates = configured(taxes={"standard": "0.5"}, rates=(shipping("1.000", "BHD"),))
     quote = price(
-        request(line("0.005", currency="BHD"), line("1.234", currency="BHD"), currency="BHD"),
+        request(
+            line("0.005", currency="BHD"),
+            line("0.015", currency="BHD"),
+            currency="BHD",
+            included=False,
+        ),
         rates,
     )
-    assert [str(q.tax.amount) for q in quote.lines] == ["0.002", "0.411"]
-    assert str(quote.shipping_tax.amount) == "0.333"
-    assert str(quote.total.amount) == "2.239"
+    assert [str(q.tax.amount) for q in quote.lines] == ["0.002", "0.008"]
+    assert str(quote.shipping_tax.amount) == "0.500"
+    assert str(quote.total.amount) == "1.530"
+
+
+def test_bahraini_dinar_gross_prices_take_out_tax_to_the_fils() -> None:
+    rates = configured(taxes={"standard": "0.1"}, rates=(shipping("1.000", "BHD"),))
+    quote = price(request(line("1.234", currency="BHD"), currency="BHD"), rates)
+    assert str(quote.lines[0].tax.amount) == "0.112"
+    assert str(quote.total.amount) == "2.234"
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,7 @@ import typer
 from rich.console import Console
 
 from oms import auth
-from oms.app import http, migrations
-from oms.platform import outbox
+from oms.app import migrations, tasks
 from oms.platform.database import create_database_engine
 from oms.platform.observability import configure_logging
 from oms.platform.settings import Settings
@@ -149,16 +148,14 @@ def worker() -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
     engine = create_database_engine(settings.database_url)
-    relay = outbox.Relay(engine, [outbox.LogPublisher()])
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    stop_housekeeping = outbox.start_in_thread(
-        http.housekeeper(engine, settings), settings.housekeeping_interval_seconds, "housekeeping"
-    )
+    timers = tasks.start(engine, settings, with_relay=False)
     console.print("worker relaying outbox events; Ctrl-C to stop")
-    relay.run_until(stop, settings.relay_interval_seconds)
-    stop_housekeeping()
+    tasks.relay(engine).run_until(stop, settings.relay_interval_seconds)
+    for stop_timer in timers:
+        stop_timer()
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy import Engine, text
 
 import oms
 from oms import auth
-from oms.app import schema
+from oms.app import schema, tasks
 from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
@@ -25,9 +24,8 @@ from oms.customers import api as customers_api
 from oms.inventory import api as inventory_api
 from oms.orders import api as orders_api
 from oms.orders.pricing import api as pricing_api
-from oms.platform import outbox, problems
+from oms.platform import problems
 from oms.platform.database import create_database_engine
-from oms.platform.housekeeping import Housekeeper
 from oms.platform.observability import RequestContextMiddleware, configure_logging
 from oms.platform.problems import Problem
 from oms.platform.settings import Settings
@@ -76,15 +74,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stops: list[Callable[[], None]] = []
         if relay_enabled:
-            relay = outbox.Relay(engine, [outbox.LogPublisher()], clock=clock)
-            stops.append(outbox.start_in_thread(relay, settings.relay_interval_seconds, "relay"))
-            stops.append(
-                outbox.start_in_thread(
-                    housekeeper(engine, settings, clock),
-                    settings.housekeeping_interval_seconds,
-                    "housekeeping",
-                )
-            )
+            stops = tasks.start(engine, settings, clock)
         try:
             yield
         finally:
@@ -113,14 +103,6 @@ def create_app(
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     _ = schema.metadata
     return app
-
-
-def housekeeper(engine: Engine, settings: Settings, clock: Clock | None = None) -> Housekeeper:
-    return Housekeeper(
-        engine,
-        clock=clock,
-        idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
-    )
 
 
 def _add_health(app: FastAPI, engine: Engine) -> None:

@@ -120,7 +120,9 @@ class Change:
         A level this change was applied to always accepts its undo: the level it returns to
         kept the ledger's rule before, and the expected on-hand has already been checked.
         """
-        return Change(variant_id=self.variant_id, location_id=self.location_id, delta=self.delta * -1)
+        return Change(
+            variant_id=self.variant_id, location_id=self.location_id, delta=self.delta * -1
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

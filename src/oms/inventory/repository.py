@@ -222,20 +222,15 @@ def items(c: Connection, variant_ids: Collection[UUID]) -> dict[UUID, InventoryI
 
 
 def save_settings(
-    c: Connection, created: InventoryItem, changes: Mapping[str, object], now: datetime
+    c: Connection, variant_id: UUID, sku: str, changes: Mapping[str, object], now: datetime
 ) -> InventoryItem:
-    """Insert ``created`` if the SKU has no item yet, else apply just ``changes``; in one statement.
+    """Apply ``changes`` to the SKU's item, creating it (defaults for the rest) if it has none.
 
     One upsert, so two first settings of the same SKU cannot both insert it.
     """
     dialect = postgresql if c.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(inventory_items).values(
-        variant_id=created.variant_id,
-        sku=created.sku,
-        low_stock_threshold=created.low_stock_threshold,
-        allows_backorders=created.allows_backorders,
-        created_at=now,
-        updated_at=now,
+        variant_id=variant_id, sku=sku, created_at=now, updated_at=now, **changes
     )
     statement = statement.on_conflict_do_update(
         index_elements=[inventory_items.c.variant_id], set_={**changes, "updated_at": now}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -86,17 +86,16 @@ def _command(body: OrderIn, principal: Principal) -> services.PlaceOrder:
     )
 
 
+PLACED_BEFORE: dict[int | str, dict[str, Any]] = {
+    200: {"model": OrderOut, "description": "The channel's external_id was seen before: the order"}
+}
+
+
 @router.post(
     "/orders",
     status_code=201,
     response_model=OrderOut,
-    responses={
-        200: {
-            "model": OrderOut,
-            "description": "The channel's external_id was seen before: the existing order",
-        }
-    }
-    | responses(400, 403, 404, 409, 422),
+    responses=PLACED_BEFORE | responses(400, 403, 404, 409, 422),
 )
 def place_order(
     body: OrderIn, principal: Placer, uow: UoW, idempotency: IdempotencyKey

@@ -130,9 +130,7 @@ async def optional_idempotent_request(
     return await idempotent_request(request, idempotency_key)
 
 
-OptionalIdempotencyKey = Annotated[
-    IdempotentRequest | None, Depends(optional_idempotent_request)
-]
+OptionalIdempotencyKey = Annotated[IdempotentRequest | None, Depends(optional_idempotent_request)]
 
 
 def _insert_ignoring_conflict(connection: Connection) -> object:
@@ -227,8 +225,9 @@ def run_idempotent(
         with uow.begin():
             result = operation()
             body = render(result).model_dump_json()
-        return Response(content=body, status_code=_status(status_code, result),
-                        media_type="application/json")
+        return Response(
+            content=body, status_code=_status(status_code, result), media_type="application/json"
+        )
     replay = _claim(uow, req)
     if replay is not None:
         return replay

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -113,6 +113,19 @@ class LogPublisher:
         )
 
 
+def _message(row: Any) -> Message:
+    payload = row.payload if isinstance(row.payload, dict) else json.loads(row.payload)
+    return Message(
+        position=row.position,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        aggregate_type=row.aggregate_type,
+        aggregate_id=row.aggregate_id,
+        payload=payload,
+        occurred_at=row.occurred_at,
+    )
+
+
 class Relay:
     """Moves outbox rows to publishers, oldest first."""
 
@@ -130,41 +143,64 @@ class Relay:
         self.batch_size = batch_size
 
     def run_once(self) -> int:
-        """Deliver one batch; returns how many events were delivered."""
-        with self.engine.connect() as connection, connection.begin():
-            if connection.dialect.name == "postgresql":
-                locked = connection.execute(
-                    text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _RELAY_LOCK_KEY}
-                ).scalar_one()
-                if not locked:
-                    return 0
-            rows = connection.execute(
-                select(outbox_table)
-                .where(outbox_table.c.published_at.is_(None))
-                .order_by(outbox_table.c.position)
-                .limit(self.batch_size)
-            ).all()
-            for row in rows:
-                message = Message(
-                    position=row.position,
-                    event_id=row.event_id,
-                    event_type=row.event_type,
-                    aggregate_type=row.aggregate_type,
-                    aggregate_id=row.aggregate_id,
-                    payload=row.payload
-                    if isinstance(row.payload, dict)
-                    else json.loads(row.payload),
-                    occurred_at=row.occurred_at,
-                )
-                for publisher in self.publishers:
-                    publisher.publish(message)
-            if rows:
-                connection.execute(
+        """Deliver one batch; returns how many events were delivered.
+
+        Publishers run outside any transaction, so a subscriber may write to the database (on
+        SQLite a held write lock would block it). A publisher that fails stops the batch: what
+        was delivered before it is marked, the rest is tried again next time.
+        """
+        with self.engine.connect() as guard:
+            if not self._lock(guard):
+                return 0
+            try:
+                rows = self._pending()
+                delivered: list[int] = []
+                try:
+                    for row in rows:
+                        message = _message(row)
+                        for publisher in self.publishers:
+                            publisher.publish(message)
+                        delivered.append(row.position)
+                finally:
+                    self._mark(delivered)
+                return len(delivered)
+            finally:
+                self._unlock(guard)
+
+    def _lock(self, guard: Connection) -> bool:
+        """One relay at a time (PostgreSQL session lock); SQLite runs one relay per file."""
+        if guard.dialect.name != "postgresql":
+            return True
+        locked = guard.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": _RELAY_LOCK_KEY}
+        ).scalar_one()
+        guard.commit()
+        return bool(locked)
+
+    def _unlock(self, guard: Connection) -> None:
+        if guard.dialect.name == "postgresql":
+            guard.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _RELAY_LOCK_KEY})
+            guard.commit()
+
+    def _pending(self) -> list[Any]:
+        with self.engine.connect().execution_options(oms_write=False) as c, c.begin():
+            return list(
+                c.execute(
+                    select(outbox_table)
+                    .where(outbox_table.c.published_at.is_(None))
+                    .order_by(outbox_table.c.position)
+                    .limit(self.batch_size)
+                ).all()
+            )
+
+    def _mark(self, positions: list[int]) -> None:
+        if positions:
+            with self.engine.begin() as c:
+                c.execute(
                     update(outbox_table)
-                    .where(outbox_table.c.position.in_([r.position for r in rows]))
+                    .where(outbox_table.c.position.in_(positions))
                     .values(published_at=self.clock.now())
                 )
-            return len(rows)
 
     def drain(self) -> int:
         """Deliver until nothing is pending; returns the total delivered."""
@@ -183,21 +219,3 @@ class Relay:
                 delivered = 0
             if not delivered:
                 stop.wait(interval)
-
-
-class Loop(Protocol):
-    def run_until(self, stop: threading.Event, interval: float) -> None: ...
-
-
-def start_in_thread(loop: Loop, interval: float, name: str) -> Callable[[], None]:
-    """Run a background loop in a daemon thread; returns a function that stops it."""
-    stop = threading.Event()
-    thread = threading.Thread(target=loop.run_until, args=(stop, interval), name=name)
-    thread.daemon = True
-    thread.start()
-
-    def _stop() -> None:
-        stop.set()
-        thread.join(timeout=10)
-
-    return _stop

@@ -8,7 +8,7 @@ is reported as not found.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -179,8 +179,7 @@ def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> Inven
     changes = {name: value for name, value in given.items() if value is not None}
     with uow.begin() as tx:
         variant = _variant(cmd.sku, uow=uow)
-        created = replace(InventoryItem(variant_id=variant.id, sku=variant.sku), **changes)
-        item = repo.save_settings(tx.connection, created, changes, tx.now)
+        item = repo.save_settings(tx.connection, variant.id, variant.sku, changes, tx.now)
         tx.record(
             InventoryItemChanged(
                 aggregate_id=item.variant_id,

@@ -1,5 +1,6 @@
 """Use cases of the orders context."""
 
+from oms.orders.services.backorders import allocate_backorders, handle_stock_event
 from oms.orders.services.cancellation import CancelOrder, cancel_order
 from oms.orders.services.holding import (
     PlaceHold,
@@ -29,8 +30,10 @@ __all__ = [
     "Placement",
     "ReleaseHold",
     "SetHoldRule",
+    "allocate_backorders",
     "cancel_order",
     "get_order",
+    "handle_stock_event",
     "hold_rule_settings",
     "list_orders",
     "lookup_order",

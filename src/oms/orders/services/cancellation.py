@@ -45,6 +45,7 @@ def cancel_order(cmd: CancelOrder, *, uow: UnitOfWork, visible_to: str | None = 
         )
         lines, released = _cancel_units(order, units)
         release_allocations(tx, order, released, actor=cmd.actor, uow=uow)
+        order = order.with_changes(allocations=remaining_allocations(order, released))
         whole = all(line.open_quantity == 0 and line.fulfilled_quantity == 0 for line in lines)
         cancelled = _apply(tx, order, lines, whole=whole, reason=cmd.reason, uow=uow)
         repo.save_lines(tx.connection, cancelled)
@@ -85,6 +86,16 @@ def _cancel_units(
             )
         )
     return tuple(lines), released
+
+
+def remaining_allocations(order: Order, released: list[Allocation]) -> tuple[Allocation, ...]:
+    """The order's allocations after ``released`` units went back to stock."""
+    taken = {(a.line_id, a.location_id): a.quantity for a in released}
+    left = (
+        replace(a, quantity=a.quantity - taken.get((a.line_id, a.location_id), 0))
+        for a in order.allocations
+    )
+    return tuple(a for a in left if a.quantity > 0)
 
 
 def release_allocations(

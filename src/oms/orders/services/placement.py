@@ -126,7 +126,7 @@ def _assemble(
         external_id=cmd.external_id,
         buyer=Buyer(
             customer_id=customer.id,
-            email=customer.email,
+            email=customer.email.lower(),
             name=draft.buyer_name,
             phone=customer.phone,
             locale=customer.locale or channel.default_locale,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -33,7 +34,7 @@ def list_orders(
     if visible_to is not None:
         if filters.channel not in (None, visible_to):
             return []
-        filters = OrderFilter(**{**filters.__dict__, "channel": visible_to})
+        filters = replace(filters, channel=visible_to)
     with uow.read() as tx:
         return repo.list_orders(tx.connection, filters, after=after, limit=limit)
 

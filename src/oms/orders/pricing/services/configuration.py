@@ -19,6 +19,7 @@ from oms.orders.pricing.domain import (
     TaxRateChanged,
     TaxRateNotFound,
     ZoneRate,
+    checked_country,
     checked_tax_rate,
     checked_zone,
     tax_rate_aggregate_id,
@@ -106,7 +107,7 @@ def list_tax_rates(
     with uow.read() as tx:
         return repo.list_tax_rates(
             tx.connection,
-            country=country.strip().upper() if country else None,
+            country=checked_country(country) if country is not None else None,
             after=after,
             limit=limit,
         )

@@ -59,3 +59,59 @@ def assert_orders_match_stock(engine: Engine) -> None:
         assert held.get(key, 0) == units, (
             f"level {key}: allocated {units}, orders hold {held.get(key, 0)}"
         )
+
+
+def assert_lines_fully_sourced(engine: Engine) -> None:
+    """Each open unit of a live order is allocated or backordered; a cancelled order holds nothing.
+
+    Open means ordered, not cancelled and not yet fulfilled.
+    """
+    from oms.orders.tables import order_allocations, order_lines, orders
+
+    a, line, o = order_allocations.c, order_lines.c, orders.c
+    with engine.connect() as c:
+        held = {
+            row.line_id: int(row.units)
+            for row in c.execute(
+                select(a.line_id, func.sum(a.quantity).label("units")).group_by(a.line_id)
+            )
+        }
+        rows = c.execute(
+            select(
+                line.id,
+                line.sku,
+                line.quantity,
+                line.cancelled_quantity,
+                line.fulfilled_quantity,
+                line.backordered_quantity,
+                o.number,
+                o.status,
+            ).join(orders, o.id == line.order_id)
+        ).all()
+    for row in rows:
+        allocated = held.get(row.id, 0)
+        if row.status == "cancelled":
+            assert (allocated, row.backordered_quantity) == (0, 0), (
+                f"cancelled {row.number} still holds {row.sku}: {allocated} allocated, "
+                f"{row.backordered_quantity} backordered"
+            )
+            continue
+        open_units = row.quantity - row.cancelled_quantity - row.fulfilled_quantity
+        assert allocated + row.backordered_quantity == open_units, (
+            f"{row.number} {row.sku}: {allocated} allocated + {row.backordered_quantity} "
+            f"backordered != {open_units} open"
+        )
+
+
+def assert_holds_match_status(engine: Engine) -> None:
+    """``on_hold`` is set exactly when an order has an open hold, and a pending order is held."""
+    from oms.orders.tables import order_holds, orders
+
+    h, o = order_holds.c, orders.c
+    with engine.connect() as c:
+        held = set(c.execute(select(h.order_id).where(h.released_at.is_(None))).scalars())
+        rows = c.execute(select(o.id, o.number, o.status, o.on_hold)).all()
+    for row in rows:
+        assert row.on_hold == (row.id in held), f"{row.number}: on_hold is {row.on_hold}"
+        if row.status == "pending":
+            assert row.on_hold, f"{row.number} is pending without a hold"

@@ -365,7 +365,7 @@ def test_low_stock_lists_levels_at_or_below_their_skus_threshold(
     set_to = client.put(
         "/v1/inventory/TS-1/settings", json={"low_stock_threshold": 5}, headers=admin
     )
-    assert set_to.json() == {"sku": "TS-1", "low_stock_threshold": 5}
+    assert set_to.json() == {"sku": "TS-1", "low_stock_threshold": 5, "allows_backorders": False}
     low = client.get("/v1/inventory/low-stock", headers=admin).json()["items"]
     assert [(s["sku"], s["location"], s["available"], s["low_stock_threshold"]) for s in low] == [
         ("TS-1", "wh-fr", 3, 5)
@@ -394,6 +394,44 @@ def test_settings_name_an_existing_sku_and_a_threshold_of_zero_or_more(
     )
     assert negative.status_code == 422
     assert fields(negative) == ["low_stock_threshold"]
+
+
+@pytest.mark.usefixtures("shop")
+def test_backorders_are_allowed_per_sku_without_touching_its_threshold(
+    client: TestClient, admin: Headers
+) -> None:
+    assert client.get("/v1/inventory/TS-1", headers=admin).json()["allows_backorders"] is False
+    client.put("/v1/inventory/TS-1/settings", json={"low_stock_threshold": 4}, headers=admin)
+    allowed = client.put(
+        "/v1/inventory/ts-1/settings", json={"allows_backorders": True}, headers=admin
+    )
+    assert allowed.status_code == 200
+    assert allowed.json() == {"sku": "TS-1", "low_stock_threshold": 4, "allows_backorders": True}
+    shown = client.get("/v1/inventory/TS-1", headers=admin).json()
+    assert (shown["low_stock_threshold"], shown["allows_backorders"]) == (4, True)
+    both = client.put(
+        "/v1/inventory/TS-1/settings",
+        json={"low_stock_threshold": 2, "allows_backorders": False},
+        headers=admin,
+    )
+    assert both.json() == {"sku": "TS-1", "low_stock_threshold": 2, "allows_backorders": False}
+
+
+@pytest.mark.usefixtures("shop")
+@pytest.mark.parametrize("body", [{}, {"low_stock_threshold": None, "allows_backorders": None}])
+def test_settings_must_change_something(
+    client: TestClient, admin: Headers, body: dict[str, Any]
+) -> None:
+    refused = client.put("/v1/inventory/TS-1/settings", json=body, headers=admin)
+    assert refused.status_code == 422
+    assert fields(refused) == ["low_stock_threshold", "allows_backorders"]
+
+
+@pytest.mark.usefixtures("shop")
+def test_only_stock_writers_change_settings(client: TestClient, key_for: KeyMaker) -> None:
+    body = {"allows_backorders": True}
+    web = key_for("channel", channel="web")
+    assert client.put("/v1/inventory/TS-1/settings", json=body, headers=web).status_code == 403
 
 
 @pytest.mark.usefixtures("shop")

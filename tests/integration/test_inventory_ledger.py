@@ -88,6 +88,44 @@ def test_an_allocation_beyond_availability_names_every_shortfall_and_changes_not
     assert level(uow, "TS-1", "wh-de") == (10, 0, 0)
 
 
+def test_stock_never_received_at_a_location_is_none_to_allocate_release_or_fulfil(
+    uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    ts, paris = world["TS-1"], world["store-paris"]
+    never_stocked = variant(uow, "NEVER-1")
+    with pytest.raises(inventory.InsufficientStock) as refused:
+        inventory.allocate(lines((ts, paris, 2), (never_stocked, world["wh-de"], 1)), uow=uow)
+    assert {(s.location, s.requested, s.available) for s in refused.value.shortfalls} == {
+        ("store-paris", 2, 0),
+        ("wh-de", 1, 0),
+    }
+    assert "TS-1" in {s.sku for s in refused.value.shortfalls}
+    for moved in (inventory.release, inventory.fulfil):
+        with pytest.raises(inventory.InsufficientAllocation) as undrawn:
+            moved(lines((ts, paris, 1)), uow=uow)
+        assert undrawn.value.facts == {
+            "sku": "TS-1",
+            "location": "store-paris",
+            "requested": 1,
+            "allocated": 0,
+        }
+    assert level(uow, "TS-1", "store-paris") == (0, 0, 0)
+
+
+def test_a_refused_posting_changes_nothing_even_when_the_caller_commits_anyway(
+    uow: UnitOfWork, world: dict[str, UUID]
+) -> None:
+    ts, de, fr = world["TS-1"], world["wh-de"], world["wh-fr"]
+    inventory.allocate(lines((ts, fr, 1)), uow=uow)
+    with uow.begin():
+        with pytest.raises(inventory.InsufficientStock):
+            inventory.allocate(lines((ts, de, 3), (ts, fr, 4)), uow=uow)
+        with pytest.raises(inventory.InsufficientAllocation):
+            inventory.release(lines((ts, de, 1), (ts, fr, 1)), uow=uow)
+    assert level(uow, "TS-1", "wh-de") == (10, 0, 0)
+    assert level(uow, "TS-1", "wh-fr") == (4, 1, 0)
+
+
 def test_release_and_fulfilment_draw_on_allocations_only(
     uow: UnitOfWork, world: dict[str, UUID]
 ) -> None:

@@ -224,3 +224,18 @@ def test_a_role_without_the_place_permission_cannot_quote(
 ) -> None:
     body = quote_of("web", "DE", {"sku": "TS-RED-M", "quantity": 1})
     assert client.post("/v1/quotes", json=body, headers=key_for("marketing")).status_code == 403
+
+
+@pytest.mark.usefixtures("shop")
+def test_an_inactive_channel_and_an_inactive_sku_are_named(
+    client: TestClient, admin: dict[str, str], uow: UnitOfWork
+) -> None:
+    builders.channel(uow, "closed", active=False)
+    builders.product(uow, "OLD-1", name="Old", active=False, prices={"closed": "5.00"})
+    body = quote_of("closed", "DE", {"sku": "OLD-1", "quantity": 1})
+    refused = client.post("/v1/quotes", json=body, headers=admin)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "channel", "message": "the channel is not active"},
+        {"field": "lines.0.sku", "message": "SKU 'OLD-1' is not active"},
+    ]

@@ -13,11 +13,12 @@ from rich.console import Console
 from rich.progress import Progress
 
 from oms import catalog, channels, customers, inventory
-from oms.app.demo import assortment, network, people
+from oms.app.demo import assortment, network, people, pricing, sales
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import DomainError
 
 CUSTOMER_COUNT = 220
+ORDER_COUNT = 60
 ACTOR = "demo loader"
 
 
@@ -27,13 +28,15 @@ class Summary:
     skus: int = 0
     customers: int = 0
     units: int = 0
+    orders: int = 0
 
     def describe(self) -> str:
         if not self.loaded:
             return "demo data already loaded; nothing changed"
         return (
             f"loaded demo merchant: 3 locations, {len(network.CHANNELS)} channels, "
-            f"{self.skus} SKUs, {self.units} units of stock, {self.customers} customers"
+            f"{self.skus} SKUs, {self.units} units of stock, {self.customers} customers, "
+            f"{self.orders} orders"
         )
 
 
@@ -47,7 +50,7 @@ def load(uow: UnitOfWork, *, seed: int = 42, progress: Console | None = None) ->
         return Summary(loaded=False)
     rng = random.Random(seed)  # noqa: S311 (deterministic demo data, not secrets)
     with Progress(console=progress, transient=True, disable=progress is None) as bar, uow.begin():
-        task = bar.add_task("demo merchant", total=4)
+        task = bar.add_task("demo merchant", total=5)
         for location in network.LOCATIONS:
             channels.create_location(location, uow=uow)
         for channel in network.CHANNELS:
@@ -57,9 +60,13 @@ def load(uow: UnitOfWork, *, seed: int = 42, progress: Console | None = None) ->
         bar.advance(task)
         units = _load_stock(uow, skus, rng)
         bar.advance(task)
-        count = _load_customers(uow, seed)
+        everyone = people.customers(CUSTOMER_COUNT, seed)
+        _load_customers(uow, everyone)
         bar.advance(task)
-    return Summary(loaded=True, skus=len(skus), customers=count, units=units)
+        pricing.load(uow)
+        placed = sales.place(uow, everyone, skus, ORDER_COUNT, seed)
+        bar.advance(task)
+    return Summary(loaded=True, skus=len(skus), customers=len(everyone), units=units, orders=placed)
 
 
 def _variants(item: assortment.Item, index: int) -> list[catalog.NewVariant]:
@@ -130,8 +137,7 @@ def _price(uow: UnitOfWork, sku: str, item: assortment.Item) -> None:
         )
 
 
-def _load_customers(uow: UnitOfWork, seed: int) -> int:
-    everyone = people.customers(CUSTOMER_COUNT, seed)
+def _load_customers(uow: UnitOfWork, everyone: list[people.DemoCustomer]) -> None:
     for person in everyone:
         customers.create_customer(
             customers.CreateCustomer(
@@ -149,7 +155,6 @@ def _load_customers(uow: UnitOfWork, seed: int) -> int:
             ),
             uow=uow,
         )
-    return len(everyone)
 
 
 STOCK_RANGES = {"wh-de": (20, 160), "wh-us": (10, 120), "store-paris": (0, 12)}

@@ -30,10 +30,10 @@ from oms.orders.pricing.domain import (
     TaxRateNotFound,
     UnsupportedDestination,
     ZoneRate,
-    check,
     is_country,
     price,
-    refuse,
+    pricing_problems,
+    refuse_pricing,
 )
 from oms.orders.pricing.services import (
     DeleteShippingZone,
@@ -79,7 +79,6 @@ __all__ = [
     "TaxRateNotFound",
     "UnsupportedDestination",
     "ZoneRate",
-    "check",
     "delete_shipping_zone",
     "get_shipping_zone",
     "is_country",
@@ -88,9 +87,10 @@ __all__ = [
     "load_rates",
     "preview_quote",
     "price",
+    "pricing_problems",
     "put_shipping_zone",
     "quote",
-    "refuse",
+    "refuse_pricing",
     "remove_tax_rate",
     "set_tax_rate",
 ]

@@ -44,7 +44,11 @@ class TaxRateOut(Output):
 class ShippingRateIn(Input):
     method: ShippingMethod = Field(description="`standard` or `express`; pickup is always free.")
     currency: str = Field(min_length=3, max_length=3, examples=["EUR"])
-    amount: Decimal = Field(examples=["4.90"], description="The fee, as a decimal string.")
+    amount: Decimal = Field(
+        examples=["4.90"],
+        description="The fee as a decimal string, stated like the ordering channel's prices: "
+        "tax included when they include tax, net otherwise.",
+    )
     free_over: Decimal | None = Field(
         default=None,
         examples=["60.00"],

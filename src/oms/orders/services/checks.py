@@ -18,6 +18,7 @@ from oms.orders.pricing import PricedLine, Quote, QuoteRequest, ShippingMethod, 
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address, normalise
 from oms.shared.errors import FieldProblem, Invalid, NotFound
+from oms.shared.phone import to_e164
 
 if TYPE_CHECKING:
     from oms.orders.services.placement import PlaceOrder
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Item:
     variant: catalog.VariantRef
+    position: int
+    """Index of the line in the request, for naming fields (``lines.3.discount``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,7 +67,8 @@ def validate(cmd: PlaceOrder, sales: channels.Channel, *, uow: UnitOfWork) -> Dr
     pickup = _pickup(cmd, sales, problems, uow=uow)
     customer = _customer(cmd, problems, uow=uow)
     destination = pickup.address.country if pickup else shipping.country
-    priced_quote = _quote(cmd, sales, priced, destination, problems, uow=uow)
+    positions = [item.position for item in items]
+    priced_quote = _quote(cmd, sales, priced, destination, positions, problems, uow=uow)
     if not cmd.lines:
         problems.append(FieldProblem("lines", "an order needs at least one line"))
     if problems or customer is None or priced_quote is None:
@@ -117,7 +121,7 @@ def _lines(
             found.append(FieldProblem(f"{at}.unit_price", f"must be in {sales.currency}"))
         problems.extend(found)
         if not found and variant is not None and price is not None:
-            items.append(Item(variant))
+            items.append(Item(variant, index))
             priced.append(
                 PricedLine(
                     sku=variant.sku,
@@ -186,11 +190,19 @@ def _pickup(
 def _customer(
     cmd: PlaceOrder, problems: list[FieldProblem], *, uow: UnitOfWork
 ) -> customers.Customer | None:
+    """The buyer's profile; a national phone number is read in the shipping country's format."""
     details = cmd.customer
+    phone = details.phone
+    if phone:
+        try:
+            phone = to_e164(phone, region=cmd.shipping_address.country, field="customer.phone")
+        except Invalid as error:
+            problems.extend(error.problems)
+            return None
     try:
         return customers.find_or_create_customer(
             customers.FindOrCreateCustomer(
-                email=details.email, name=details.name, phone=details.phone, locale=details.locale
+                email=details.email, name=details.name, phone=phone, locale=details.locale
             ),
             uow=uow,
         )
@@ -204,10 +216,12 @@ def _quote(
     sales: channels.Channel,
     priced: Sequence[PricedLine],
     destination: str,
+    positions: list[int],
     problems: list[FieldProblem],
     *,
     uow: UnitOfWork,
 ) -> Quote | None:
+    pickup = cmd.shipping_method is ShippingMethod.PICKUP
     try:
         return quote(
             QuoteRequest(
@@ -218,6 +232,8 @@ def _quote(
                 lines=tuple(priced),
             ),
             uow=uow,
+            positions=positions,
+            country_field="pickup_location" if pickup else "shipping_address.country",
         )
     except Invalid as error:
         problems.extend(error.problems)

@@ -18,9 +18,9 @@ from oms.orders.pricing.domain.quote import (
     PricedLine,
     Quote,
     QuoteRequest,
-    check,
     price,
-    refuse,
+    pricing_problems,
+    refuse_pricing,
 )
 from oms.orders.pricing.domain.rates import (
     RATE_PLACES,
@@ -60,12 +60,12 @@ __all__ = [
     "TaxRateNotFound",
     "UnsupportedDestination",
     "ZoneRate",
-    "check",
     "checked_country",
     "checked_tax_rate",
     "checked_zone",
     "is_country",
     "price",
-    "refuse",
+    "pricing_problems",
+    "refuse_pricing",
     "tax_rate_aggregate_id",
 ]

@@ -92,7 +92,7 @@ class Quote:
     shipping_method: ShippingMethod
 
 
-def check(
+def pricing_problems(
     request: QuoteRequest,
     rates: PricingRates,
     *,
@@ -117,7 +117,7 @@ def check(
     return problems
 
 
-def refuse(problems: Sequence[FieldProblem], *, country: str, country_field: str) -> None:
+def refuse_pricing(problems: Sequence[FieldProblem], *, country: str, country_field: str) -> None:
     """Raise one error naming every problem, if there are any.
 
     It is ``UnsupportedDestination`` when the destination is among them, else ``Invalid``.
@@ -139,10 +139,10 @@ def price(
     positions: Sequence[int] | None = None,
 ) -> Quote:
     """Price ``request`` with ``rates``, or raise naming every field that prevents it."""
-    problems = check(request, rates, country_field=country_field, positions=positions)
-    refuse(problems, country=request.country, country_field=country_field)
+    problems = pricing_problems(request, rates, country_field=country_field, positions=positions)
+    refuse_pricing(problems, country=request.country, country_field=country_field)
     zone = rates.zone_for(request.country)
-    assert zone is not None  # check() refused unsupported destinations
+    assert zone is not None  # pricing_problems() named unsupported destinations
     currency = request.currency
     lines = tuple(_line_quote(line, request, rates) for line in request.lines)
     subtotal = sum((line.subtotal for line in lines), Money.zero(currency))
@@ -239,7 +239,7 @@ def _tax(amount: Money, rate: Decimal, *, included: bool) -> Money:
 
 def _line_quote(line: PricedLine, request: QuoteRequest, rates: PricingRates) -> LineQuote:
     rate = rates.tax_rate(request.country, line.tax_category)
-    assert rate is not None  # check() refused lines without a rate
+    assert rate is not None  # pricing_problems() named lines without a rate
     subtotal = line.unit_price * line.quantity
     discount = line.discount or Money.zero(request.currency)
     after_discount = subtotal - discount
@@ -260,5 +260,5 @@ def _shipping(request: QuoteRequest, zone: ShippingZone, order_value: Money) -> 
     if request.shipping_method is ShippingMethod.PICKUP:
         return Money.zero(request.currency)
     rate = zone.rate_for(request.shipping_method, request.currency)
-    assert rate is not None  # check() refused methods the zone does not offer
+    assert rate is not None  # pricing_problems() named methods the zone does not offer
     return rate.charge(order_value)

@@ -20,9 +20,9 @@ from oms.orders.pricing.domain import (
     Quote,
     QuoteRequest,
     ShippingMethod,
-    check,
     price,
-    refuse,
+    pricing_problems,
+    refuse_pricing,
 )
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import FieldProblem
@@ -96,8 +96,8 @@ def preview_quote(cmd: PreviewQuote, *, uow: UnitOfWork, visible_to: str | None 
         shipping_method=cmd.shipping_method,
         lines=tuple(priced),
     )
-    problems.extend(check(request, rates, country_field="country", positions=positions))
-    refuse(problems, country=country, country_field="country")
+    problems.extend(pricing_problems(request, rates, country_field="country", positions=positions))
+    refuse_pricing(problems, country=country, country_field="country")
     return price(request, rates, country_field="country", positions=positions)
 
 

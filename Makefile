@@ -48,6 +48,14 @@ check: $(STAMP) ## ruff, mypy --strict, import-linter contracts and unit tests
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q tests/unit
 
+.PHONY: bench
+bench: $(STAMP) ## Benchmark order placement (raw SQL vs service vs HTTP) on PostgreSQL and SQLite
+	$(BIN)/python -m bench
+
+.PHONY: bench-quick
+bench-quick: $(STAMP) ## A short benchmark run (under 2 minutes) for development
+	$(BIN)/python -m bench --quick
+
 .PHONY: format
 format: $(STAMP) ## Format and auto-fix the code
 	$(BIN)/ruff format src tests tools

@@ -115,3 +115,20 @@ def assert_holds_match_status(engine: Engine) -> None:
         assert row.on_hold == (row.id in held), f"{row.number}: on_hold is {row.on_hold}"
         if row.status == "pending":
             assert row.on_hold, f"{row.number} is pending without a hold"
+
+
+def assert_every_order_announced(engine: Engine) -> None:
+    """Each order's placement event was written to the outbox with it (delivered or not)."""
+    from oms.orders.tables import orders
+    from oms.platform.outbox import outbox_table
+
+    o, box = orders.c, outbox_table.c
+    with engine.connect() as c:
+        order_ids = set(c.execute(select(o.id)).scalars())
+        announced = set(
+            c.execute(
+                select(box.aggregate_id).where(box.event_type == "orders.order_placed.v1")
+            ).scalars()
+        )
+    missing = order_ids - announced
+    assert not missing, f"{len(missing)} orders without their orders.order_placed.v1 event"

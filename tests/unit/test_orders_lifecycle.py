@@ -110,7 +110,7 @@ def test_the_table_is_exactly_the_documented_lifecycle() -> None:
     assert {(state, action): target for state, action, target in ORDER_LIFECYCLE} == ALLOWED
 
 
-@pytest.mark.parametrize(("state", "action"), EVERY_PAIR, ids=lambda v: str(v))
+@pytest.mark.parametrize(("state", "action"), EVERY_PAIR, ids=str)
 def test_every_state_and_action_either_moves_to_the_tables_target_or_is_illegal(
     state: OrderStatus, action: OrderAction
 ) -> None:
@@ -130,7 +130,7 @@ PROGRESSING_PAIRS = [(s, a) for (s, a) in ALLOWED if a is not OrderAction.CANCEL
 CANCELLING_PAIRS = [(s, a) for (s, a) in ALLOWED if a is OrderAction.CANCEL]
 
 
-@pytest.mark.parametrize(("state", "action"), PROGRESSING_PAIRS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("state", "action"), PROGRESSING_PAIRS, ids=str)
 def test_an_open_hold_blocks_confirming_starting_and_completing(
     state: OrderStatus, action: OrderAction
 ) -> None:
@@ -140,13 +140,13 @@ def test_an_open_hold_blocks_confirming_starting_and_completing(
     assert refused.value.facts == {"holds": ["manual"]}
 
 
-@pytest.mark.parametrize(("state", "action"), CANCELLING_PAIRS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("state", "action"), CANCELLING_PAIRS, ids=str)
 def test_a_hold_never_blocks_cancelling(state: OrderStatus, action: OrderAction) -> None:
     held = order(state, holds=(hold(), hold()))
     assert held.next_status(action) is OrderStatus.CANCELLED
 
 
-@pytest.mark.parametrize(("state", "action"), PROGRESSING_PAIRS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("state", "action"), PROGRESSING_PAIRS, ids=str)
 def test_released_holds_block_nothing(state: OrderStatus, action: OrderAction) -> None:
     released = order(state, holds=(hold(released=True),))
     assert not released.on_hold

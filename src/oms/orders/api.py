@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import EmailStr
 
 from oms.orders import services
@@ -14,6 +14,8 @@ from oms.orders.domain import HoldRule
 from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     CancelIn,
+    ChangeIn,
+    ChangeOut,
     HoldIn,
     HoldRuleIn,
     HoldRuleOut,
@@ -38,6 +40,7 @@ Reader = Annotated[Principal, Depends(Requires(Permission.ORDERS_READ))]
 Placer = Annotated[Principal, Depends(Requires(Permission.ORDERS_PLACE))]
 Holder = Annotated[Principal, Depends(Requires(Permission.ORDERS_HOLD))]
 Canceller = Annotated[Principal, Depends(Requires(Permission.ORDERS_CANCEL))]
+Editor = Annotated[Principal, Depends(Requires(Permission.ORDERS_EDIT))]
 Configurer = Annotated[Principal, Depends(Requires(Permission.ORDERS_CONFIGURE))]
 
 
@@ -260,3 +263,84 @@ def set_hold_rule(rule: HoldRule, body: HoldRuleIn, _: Configurer, uow: UoW) -> 
     }
     command = services.SetHoldRule(rule=rule, enabled=body.enabled, thresholds=thresholds)
     return HoldRuleOut.of(services.set_hold_rule(command, uow=uow))
+
+
+@router.post(
+    "/orders/{order_id}/changes",
+    status_code=201,
+    response_model=ChangeOut,
+    responses=responses(404, 409, 422),
+)
+def preview_change(
+    order_id: UUID,
+    body: ChangeIn,
+    principal: Editor,
+    uow: UoW,
+    idempotency: OptionalIdempotencyKey,
+) -> Response:
+    """Preview an edit of an order not yet in fulfilment: new totals and the money difference.
+
+    Operations: `add_line`, `remove_line`, `change_quantity`, `change_shipping_address`,
+    `change_shipping_method`. Every bad field is named at once (`operations.1.quantity`).
+    Stock for added units is checked, not taken; nothing changes until the preview is
+    confirmed.
+    """
+    command = services.PreviewChange(
+        order_id=order_id, operations=body.to_domain(), actor=principal.actor
+    )
+    return run_idempotent(
+        uow,
+        idempotency,
+        lambda: services.preview_change(command, uow=uow, visible_to=principal.channel_code),
+        ChangeOut.of,
+    )
+
+
+@router.get("/orders/{order_id}/changes", responses=responses(404, 422))
+def list_changes(
+    order_id: UUID, principal: Reader, uow: UoW, limit: Limit = 50, cursor: Cursor = None
+) -> Page[ChangeOut]:
+    """The order's previewed and confirmed changes, newest first."""
+    key = decode_cursor(cursor)
+    try:
+        after = (datetime.fromisoformat(key[0]), UUID(key[1])) if key else None
+    except (ValueError, IndexError, TypeError):
+        raise Invalid("cursor is not one this API issued", field="cursor") from None
+    found = services.list_changes(
+        order_id, uow=uow, after=after, limit=limit + 1, visible_to=principal.channel_code
+    )
+    page = found[:limit]
+    more = (
+        encode_cursor([page[-1].created_at.isoformat(), str(page[-1].id)])
+        if len(found) > limit
+        else None
+    )
+    return Page(items=[ChangeOut.of(change) for change in page], next_cursor=more)
+
+
+@router.post(
+    "/orders/{order_id}/changes/{change_id}/confirm",
+    responses=responses(404, 409, 412, 422, 428),
+)
+def confirm_change(
+    order_id: UUID,
+    change_id: UUID,
+    principal: Editor,
+    uow: UoW,
+    response: Response,
+    if_match: Annotated[
+        str | None,
+        Header(alias="If-Match", description='The order\'s ETag, its version: `"3"`.'),
+    ] = None,
+) -> OrderOut:
+    """Apply a previewed change: stock moves, totals are repriced, the version goes up by one.
+
+    Requires `If-Match` with the order's version (428 without it); 412 when the order has
+    changed since (the preview is stale: preview again), 409 once confirmed or not editable.
+    """
+    command = services.ConfirmChange(
+        order_id=order_id, change_id=change_id, if_match=if_match, actor=principal.actor
+    )
+    order = services.confirm_change(command, uow=uow, visible_to=principal.channel_code)
+    _etag(response, order.version)
+    return OrderOut.of(order, contacts=_contacts(principal))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from oms.orders.domain import (
     FulfilmentStatus,
@@ -20,6 +21,8 @@ from oms.orders.domain import (
     PaymentStatus,
     ReturnStatus,
     TimelineEntry,
+    Totals,
+    changes,
 )
 from oms.orders.pricing import ShippingMethod
 from oms.platform.pagination import MAX_LIMIT
@@ -348,4 +351,151 @@ class HoldRuleOut(Output):
             rule=setting.rule,
             enabled=setting.enabled,
             thresholds={cur: str(m.amount) for cur, m in setting.thresholds.items()},
+        )
+
+
+class AddLineIn(Input):
+    op: Literal["add_line"]
+    sku: str = Field(max_length=64)
+    quantity: int = Field(ge=-1_000_000, le=1_000_000, description="Units; must be at least 1.")
+
+    def to_domain(self) -> changes.Operation:
+        return changes.AddLine(sku=self.sku, quantity=self.quantity)
+
+
+class RemoveLineIn(Input):
+    op: Literal["remove_line"]
+    line_id: UUID = Field(description="Every open unit of the line is cancelled.")
+
+    def to_domain(self) -> changes.Operation:
+        return changes.RemoveLine(line_id=self.line_id)
+
+
+class ChangeQuantityIn(Input):
+    op: Literal["change_quantity"]
+    line_id: UUID
+    quantity: int = Field(
+        ge=-1_000_000, le=1_000_000, description="Units wanted in the end (not cancelled)."
+    )
+
+    def to_domain(self) -> changes.Operation:
+        return changes.ChangeQuantity(line_id=self.line_id, quantity=self.quantity)
+
+
+class ChangeShippingAddressIn(Input):
+    op: Literal["change_shipping_address"]
+    address: AddressIn
+
+    def to_domain(self) -> changes.Operation:
+        return changes.ChangeShippingAddress(address=self.address.to_domain())
+
+
+class ChangeShippingMethodIn(Input):
+    op: Literal["change_shipping_method"]
+    shipping_method: ShippingMethod
+    pickup_location: str | None = Field(
+        default=None, max_length=40, description="The store's code; for pickup only."
+    )
+
+    def to_domain(self) -> changes.Operation:
+        return changes.ChangeShippingMethod(
+            shipping_method=self.shipping_method, pickup_location=self.pickup_location
+        )
+
+
+OperationIn = Annotated[
+    AddLineIn | RemoveLineIn | ChangeQuantityIn | ChangeShippingAddressIn | ChangeShippingMethodIn,
+    Field(discriminator="op"),
+]
+_operations: TypeAdapter[list[OperationIn]] = TypeAdapter(list[OperationIn])
+
+
+class ChangeIn(Input):
+    operations: list[OperationIn] = Field(max_length=100)
+
+    def to_domain(self) -> tuple[changes.Operation, ...]:
+        return tuple(op.to_domain() for op in self.operations)
+
+
+_LINE_MONEY = ("unit_price", "subtotal", "discount", "tax", "total")
+
+
+class LinePreviewOut(Output):
+    line_id: str | None = Field(description="Null for a line the change adds.")
+    line_no: int
+    sku: str
+    name: str
+    previous_quantity: int = Field(description="Units billed now (ordered minus cancelled).")
+    quantity: int = Field(description="Units billed after the change.")
+    unit_price: MoneyOut
+    subtotal: MoneyOut
+    discount: MoneyOut
+    tax_rate: DecimalString
+    tax: MoneyOut
+    total: MoneyOut
+
+    @classmethod
+    def of(cls, line: changes.LinePreview) -> LinePreviewOut:
+        return cls(
+            line_id=str(line.line_id) if line.line_id else None,
+            line_no=line.line_no,
+            sku=line.sku,
+            name=line.name,
+            previous_quantity=line.previous_quantity,
+            quantity=line.quantity,
+            tax_rate=line.tax_rate,
+            **{name: MoneyOut.of(getattr(line, name)) for name in _LINE_MONEY},
+        )
+
+
+class StockCheckOut(Output):
+    sku: str
+    requested: int = Field(description="Units the change adds (all open units if re-sourced).")
+    available: int = Field(description="Free now at the locations that may source the order.")
+    backordered: int
+    short: int = Field(description="Units neither free nor backorderable: confirming is refused.")
+
+
+def _totals(totals: Totals) -> TotalsOut:
+    return TotalsOut(**{k: MoneyOut.of(getattr(totals, k)) for k in TotalsOut.model_fields})
+
+
+class ChangeOut(Output):
+    id: str
+    order_id: str
+    base_version: int = Field(description="The order version the preview was made from.")
+    status: changes.ChangeStatus
+    operations: list[OperationIn]
+    current_totals: TotalsOut
+    new_totals: TotalsOut
+    difference: MoneyOut = Field(description="New total minus current total.")
+    shipping_method: ShippingMethod
+    pickup_location: str | None
+    lines: list[LinePreviewOut]
+    stock: list[StockCheckOut]
+    created_by: str
+    created_at: datetime
+    confirmed_at: datetime | None
+
+    @classmethod
+    def of(cls, change: changes.OrderChange) -> ChangeOut:
+        preview = change.preview
+        return cls(
+            id=str(change.id),
+            order_id=str(change.order_id),
+            base_version=change.base_version,
+            status=change.status,
+            operations=_operations.validate_python(
+                [changes.operation_json(op) for op in change.operations]
+            ),
+            current_totals=_totals(preview.current_totals),
+            new_totals=_totals(preview.new_totals),
+            difference=MoneyOut.of(preview.difference),
+            shipping_method=ShippingMethod(preview.shipping_method),
+            pickup_location=preview.pickup_location,
+            lines=[LinePreviewOut.of(line) for line in preview.lines],
+            stock=[StockCheckOut.model_validate(check) for check in preview.stock],
+            created_by=change.created_by,
+            created_at=change.created_at,
+            confirmed_at=change.confirmed_at,
         )

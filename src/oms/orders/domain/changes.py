@@ -24,7 +24,7 @@ from oms.orders.domain.lifecycle import OrderStatus
 from oms.orders.domain.model import Order, OrderLine, Totals
 from oms.orders.pricing.domain import COUNTRY_FIELD, ShippingMethod
 from oms.shared.address import Address
-from oms.shared.errors import Conflict, FieldProblem, Invalid
+from oms.shared.errors import Conflict, FieldProblem, Invalid, PreconditionFailed
 from oms.shared.events import to_json
 from oms.shared.money import Money
 
@@ -152,13 +152,32 @@ class OrderChange:
         if self.base_version != order.version:
             raise StaleOrderVersion(order.number, self.base_version, order.version)
 
+    def check_priced_as_previewed(self, totals: Totals) -> None:
+        """Refuse (412) when the order would now cost other than the preview said: a price,
+        tax or shipping rate changed since, and the customer agreed to the old difference."""
+        if totals != self.preview.new_totals:
+            raise PreviewOutdated(str(self.id), self.preview.new_totals.total, totals.total)
+
 
 class ChangeNotPending(Conflict):
     code = "order-change-not-pending"
     title = "Order change is not pending"
 
     def __init__(self, change_id: str, status: ChangeStatus) -> None:
-        super().__init__(f"order change {change_id} is {status.value}", status=status.value)
+        super().__init__(f"order change {change_id} is {status.value}", change_status=status.value)
+
+
+class PreviewOutdated(PreconditionFailed):
+    code = "order-change-outdated"
+    title = "The preview is out of date"
+
+    def __init__(self, change_id: str, previewed: Money, now: Money) -> None:
+        super().__init__(
+            f"order change {change_id} was previewed at {previewed} but now comes to {now}; "
+            "preview it again",
+            previewed_total=str(previewed.amount),
+            total=str(now.amount),
+        )
 
 
 class InvalidChange(Invalid):
@@ -180,7 +199,7 @@ def expected_version(if_match: str | None) -> int:
         raise VersionRequired()
     tag = if_match.strip().removeprefix("W/").strip('"')
     if not tag.isdigit():
-        raise Invalid("If-Match must be the order's ETag, such as \"3\"", field="If-Match")
+        raise Invalid('If-Match must be the order\'s ETag, such as "3"', field="If-Match")
     return int(tag)
 
 

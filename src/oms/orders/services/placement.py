@@ -78,19 +78,24 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
     """Capture an order from any channel without losing, duplicating or overselling it."""
     with uow.begin() as tx:
         channel = checks.channel(cmd.channel, uow=uow)
-        if cmd.external_id is not None:
-            existing = repo.order_by_external_id(tx.connection, channel.code, cmd.external_id)
-            if existing is not None:
-                return Placement(existing, created=False)
+        existing = _placed_before(tx, channel.code, cmd.external_id)
+        if existing is not None:
+            return Placement(existing, created=False)
         draft = checks.validate(cmd, channel, uow=uow)
-        order = _assemble(tx, cmd, channel, draft, uow=uow)
+        try:
+            order = _assemble(tx, cmd, channel, draft, uow=uow)
+        except InsufficientStock:
+            # On PostgreSQL a concurrent delivery of the same channel order can take the stock
+            # after the check above; the order it placed is the answer, not a 409.
+            existing = _placed_before(tx, channel.code, cmd.external_id)
+            if existing is None:
+                raise
+            return Placement(existing, created=False)
         try:
             with tx.connection.begin_nested():
                 repo.insert_order(tx.connection, order)
         except IntegrityError:
-            if cmd.external_id is None:
-                raise
-            existing = repo.order_by_external_id(tx.connection, channel.code, cmd.external_id)
+            existing = _placed_before(tx, channel.code, cmd.external_id)
             if existing is None:
                 raise
             return Placement(existing, created=False)
@@ -98,6 +103,13 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
         repo.append_timeline(tx.connection, order.id, _timeline(order, cmd.actor))
         tx.record(*_events(order))
     return Placement(order, created=True)
+
+
+def _placed_before(tx: Transaction, channel: str, external_id: str | None) -> Order | None:
+    """The channel's order with this external id, if one was placed (committed) already."""
+    if external_id is None:
+        return None
+    return repo.order_by_external_id(tx.connection, channel, external_id)
 
 
 def _assemble(

@@ -1,0 +1,67 @@
+"""How big and how long a run is: the full benchmark and the quick one for development."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/oms_bench"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    name: str
+    skus: int
+    """Catalog size: every SKU is stocked at the three demo locations."""
+    customers: int
+    """Customers the stored orders (and the measured ones) belong to."""
+    stored_small: int
+    """Orders already stored when placement is measured the first time."""
+    stored_large: int
+    """Orders stored for the second placement measurement and for search."""
+    arm_seconds: float
+    """Measured time of each placement arm (after its warm-up)."""
+    warmup_seconds: float
+    threads: int
+    """Concurrent placements on PostgreSQL, the same for raw, service and the HTTP client."""
+    http_concurrency: int
+    """Requests in flight from the load generator on PostgreSQL."""
+    lookups: int
+    """Random searches timed for each search figure."""
+    pgbench_seconds: int
+    control_threads: int = 8
+    control_stock: int = 20
+
+
+FULL = Profile(
+    name="full",
+    skus=10_000,
+    customers=100_000,
+    stored_small=10_000,
+    stored_large=1_000_000,
+    arm_seconds=20,
+    warmup_seconds=2,
+    threads=8,
+    http_concurrency=16,
+    lookups=400,
+    pgbench_seconds=10,
+)
+
+QUICK = Profile(
+    name="quick",
+    skus=2_000,
+    customers=10_000,
+    stored_small=10_000,
+    stored_large=100_000,
+    arm_seconds=4,
+    warmup_seconds=1,
+    threads=8,
+    http_concurrency=16,
+    lookups=100,
+    pgbench_seconds=3,
+)
+
+
+def postgres_url() -> str:
+    """The server to benchmark on; the run creates and drops its own databases there."""
+    return os.environ.get("OMS_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)

@@ -1,0 +1,134 @@
+"""The merchant's past: customers and the orders they placed, generated and bulk-loaded.
+
+Stored orders are completed (every unit fulfilled), so they hold no stock and need no
+allocations; they exist to make the tables and their indexes as large as a busy shop's.
+Numbers continue the ``SO`` counter, times spread over the last two years, newest last.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from oms.customers.tables import customer_counters, customers
+from oms.orders.tables import order_counters, order_lines, orders
+
+from bench import bulk
+from bench.bulk import Row
+from bench.databases import Database
+from bench.merchant import Sku
+from bench.workload import buyer, totals
+
+FIRST_CUSTOMER_NUMBER = 100001
+FIRST_ORDER_NUMBER = 10001
+TWO_YEARS = timedelta(days=730)
+CHUNK = 50_000
+"""Orders generated and copied per round (their lines follow them)."""
+ORDER_COLUMNS = (
+    "id", "number", "channel_code", "customer_id", "customer_email", "customer_name",
+    "customer_locale", "status", "on_hold", "version", "currency", "prices_include_tax",
+    "shipping_method", "shipping_address", "address_validated", "notes", "subtotal_minor",
+    "shipping_minor", "shipping_tax_minor", "discount_minor", "tax_minor", "total_minor",
+    "placed_at", "updated_at",
+)  # fmt: skip
+LINE_COLUMNS = (
+    "id", "order_id", "line_no", "variant_id", "sku", "name", "tax_category", "quantity",
+    "cancelled_quantity", "backordered_quantity", "fulfilled_quantity", "unit_price_minor",
+    "subtotal_minor", "discount_minor", "tax_rate", "tax_minor", "total_minor",
+)  # fmt: skip
+
+
+def customer_id(n: int) -> uuid.UUID:
+    """Buyer ``n``'s customer id, derived so orders can name it without a lookup."""
+    return uuid.UUID(int=(0xBE4C << 112) | n, version=4)
+
+
+def store_customers(db: Database, count: int) -> None:
+    """Customers 0..count-1 of the workload, with their numbers and the counter after them."""
+    now = datetime.now(UTC)
+
+    def rows() -> Iterator[Row]:
+        for n in range(count):
+            b = buyer(n)
+            yield (
+                customer_id(n), f"C-{FIRST_CUSTOMER_NUMBER + n}", b.email, b.email.lower(),
+                b.name, b.name.lower(), "de-DE", False, "", now, now,
+            )  # fmt: skip
+
+    columns = ("id", "number", "email", "email_key", "name", "name_search", "locale")
+    bulk.load(db, customers, (*columns, "marketing_consent", "notes", "created_at", "updated_at"),
+              rows())  # fmt: skip
+    with db.engine.begin() as c:
+        c.execute(
+            customer_counters.insert().values(
+                name="customer", last_value=FIRST_CUSTOMER_NUMBER + count - 1
+            )
+        )
+
+
+def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, seed: int) -> None:
+    """Append ``count`` completed orders of 1-5 lines, numbered after the counter's value."""
+    with db.engine.begin() as c:
+        last = c.execute(select(order_counters.c.value)).scalar()
+    first = FIRST_ORDER_NUMBER if last is None else last + 1
+    rng = random.Random(seed)  # noqa: S311 (benchmark data, not secrets)
+    now = datetime.now(UTC)
+    for start in range(0, count, CHUNK):
+        size = min(CHUNK, count - start)
+        span = (now - TWO_YEARS, count)
+        order_rows, line_rows = _chunk(rng, skus, buyers, (first, start, size), span)
+        bulk.load(db, orders, ORDER_COLUMNS, order_rows)
+        bulk.load(db, order_lines, LINE_COLUMNS, line_rows)
+    with db.engine.begin() as c:
+        if last is None:
+            c.execute(order_counters.insert().values(name="SO", value=first + count - 1))
+        else:
+            c.execute(update(order_counters).values(value=first + count - 1))
+
+
+def _random_id(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _chunk(
+    rng: random.Random,
+    skus: Sequence[Sku],
+    buyers: int,
+    numbers: tuple[int, int, int],
+    span: tuple[datetime, int],
+) -> tuple[list[Row], list[Row]]:
+    """Orders ``first + start`` to ``first + start + size - 1`` of ``count``, spread evenly
+    over two years from ``since``, with their lines."""
+    first, start, size = numbers
+    since, count = span
+    order_rows: list[Row] = []
+    line_rows: list[Row] = []
+    for index in range(start, start + size):
+        number = first + index
+        n = rng.randrange(buyers)
+        b = buyer(n)
+        order_id = _random_id(rng)
+        lines = [
+            (sku, rng.choice((1, 1, 1, 2, 3)))
+            for sku in rng.sample(skus, rng.randint(1, 5))
+        ]
+        for line_no, (sku, quantity) in enumerate(lines, start=1):
+            gross = sku.price_minor * quantity
+            line_rows.append((
+                _random_id(rng), order_id, line_no, sku.variant_id, sku.code, sku.name,
+                "standard", quantity, 0, 0, quantity, sku.price_minor, gross, 0, "0.19",
+                round(gross * 0.19 / 1.19), gross,
+            ))  # fmt: skip
+        money = totals([sku.price_minor * quantity for sku, quantity in lines])
+        placed = since + TWO_YEARS * (index + 1) / (count + 1)
+        order_rows.append((
+            order_id, f"SO-{number}", "web", customer_id(n), b.email.lower(), b.name, "de-DE",
+            "completed", False, 3, "EUR", True, "standard", b.address, True, "",
+            *money.values(), placed, placed + timedelta(days=3),
+        ))  # fmt: skip
+    return order_rows, line_rows
+

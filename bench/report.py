@@ -1,0 +1,180 @@
+"""Showing a run: a Rich progress display while it runs, a line per arm as it ends, a table,
+the JSON file in ``bench/results/`` and, last, the RATIO lines anyone can compare."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bench.config import Profile
+from bench.invariants import Findings
+from bench.measure import Measurement
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass(slots=True)
+class ArmResult:
+    database: str
+    scenario: str
+    """``uniform`` (10,000 stored orders), ``hot`` (3 SKUs), ``1m`` (1,000,000 stored)."""
+    arm: str
+    measurement: Measurement
+    findings: Findings
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Results:
+    profile: Profile
+    machine: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    arms: list[ArmResult] = field(default_factory=list)
+    searches: dict[str, Measurement] = field(default_factory=dict)
+    controls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    setup_seconds: dict[str, float] = field(default_factory=dict)
+    total_seconds: float = 0.0
+
+    def throughput(self, database: str, scenario: str, arm: str) -> float | None:
+        for result in self.arms:
+            if (result.database, result.scenario, result.arm) == (database, scenario, arm):
+                return result.measurement.throughput
+        return None
+
+    def _ratio(self, top: tuple[str, str, str], bottom: tuple[str, str, str]) -> float | None:
+        over, under = self.throughput(*top), self.throughput(*bottom)
+        return over / under if over is not None and under else None
+
+    def ratios(self) -> dict[str, float | None]:
+        pg, lite = "postgresql", "sqlite"
+        return {
+            "placement_http_vs_raw_postgresql": self._ratio((pg, "uniform", "http"), (pg, "uniform", "raw")),
+            "placement_service_vs_raw_postgresql": self._ratio((pg, "uniform", "service"), (pg, "uniform", "raw")),
+            "placement_http_vs_raw_sqlite": self._ratio((lite, "uniform", "http"), (lite, "uniform", "raw")),
+            "hot_vs_uniform_postgresql": self._ratio((pg, "hot", "service"), (pg, "uniform", "service")),
+            "placement_1m_vs_10k_postgresql": self._ratio((pg, "1m", "service"), (pg, "uniform", "service")),
+            "placement_service_vs_raw_sqlite": self._ratio((lite, "uniform", "service"), (lite, "uniform", "raw")),
+            "hot_vs_uniform_raw_postgresql": self._ratio((pg, "hot", "raw"), (pg, "uniform", "raw")),
+            "placement_1m_vs_10k_raw_postgresql": self._ratio((pg, "1m", "raw"), (pg, "uniform", "raw")),
+        }  # fmt: skip
+
+    def search_p99(self) -> dict[str, float]:
+        return {name: m.percentile(99) for name, m in self.searches.items()}
+
+
+class Display:
+    """The console and its progress bars: one for the run, one for the step under way."""
+
+    def __init__(self, console: Console, steps: int) -> None:
+        self.console = console
+        self.progress = Progress(
+            TextColumn("{task.description:<44}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._run = self.progress.add_task("benchmark", total=steps)
+
+    def __enter__(self) -> Display:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.progress.stop()
+
+    @contextmanager
+    def step(self, description: str) -> Iterator[Any]:
+        """A step with its own bar; yields ``tick(fraction)`` for steps that can tell."""
+        task = self.progress.add_task(description, total=1.0)
+
+        def tick(fraction: float) -> None:
+            self.progress.update(task, completed=fraction)
+
+        try:
+            yield tick
+        finally:
+            self.progress.remove_task(task)
+            self.progress.advance(self._run)
+
+    def arm(self, result: ArmResult) -> None:
+        m = result.measurement
+        mark = "[green]ok[/green]" if result.findings.ok else f"[red]{result.findings.describe()}[/red]"
+        self.console.print(
+            f"{result.database:<10} {result.scenario:<8} {result.arm:<15} "
+            f"{m.throughput:8.1f} orders/s  p50 {m.percentile(50):7.1f} ms  "
+            f"p95 {m.percentile(95):7.1f} ms  p99 {m.percentile(99):7.1f} ms  "
+            f"errors {m.errors}  invariants {mark}"
+        )
+
+
+def table(results: Results) -> Table:
+    t = Table(title=f"order placement ({results.profile.name} run)")
+    for column in ("database", "scenario", "arm", "orders/s", "p50 ms", "p95 ms", "p99 ms", "errors", "invariants"):
+        t.add_column(column, justify="right" if column.endswith(("s", "ms")) else "left")
+    for r in results.arms:
+        m = r.measurement
+        t.add_row(
+            r.database, r.scenario, r.arm, f"{m.throughput:.1f}", f"{m.percentile(50):.1f}",
+            f"{m.percentile(95):.1f}", f"{m.percentile(99):.1f}", str(m.errors),
+            "hold" if r.findings.ok else r.findings.describe(),
+        )  # fmt: skip
+    for name, m in results.searches.items():
+        t.add_row(
+            "postgresql", "search", name, "-", f"{m.percentile(50):.1f}",
+            f"{m.percentile(95):.1f}", f"{m.percentile(99):.1f}", "0", "",
+        )  # fmt: skip
+    return t
+
+
+def as_json(results: Results) -> dict[str, Any]:
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "profile": asdict(results.profile),
+        "machine": results.machine,
+        "calibration": results.calibration,
+        "setup_seconds": results.setup_seconds,
+        "total_seconds": round(results.total_seconds, 1),
+        "arms": [
+            {"database": r.database, "scenario": r.scenario, "arm": r.arm, "settings": r.settings}
+            | r.measurement.summary()
+            | {"invariants": r.findings.as_json()}
+            for r in results.arms
+        ],
+        "searches": {
+            name: {"lookups": len(m.latencies_ms), "orders_found": m.orders}
+            | {f"p{p}_ms": round(m.percentile(p), 2) for p in (50, 95, 99)}
+            for name, m in results.searches.items()
+        },
+        "controls": results.controls,
+        "ratios": {name: round(v, 3) if v is not None else None for name, v in results.ratios().items()},
+    }
+
+
+def write_json(results: Results) -> Path:
+    """``bench/results/<date>.json`` (``<date>-quick.json`` for a quick run)."""
+    suffix = "" if results.profile.name == "full" else f"-{results.profile.name}"
+    path = RESULTS / f"{datetime.now(UTC).date().isoformat()}{suffix}.json"
+    path.write_text(json.dumps(as_json(results), indent=2) + "\n")
+    return path
+
+
+def final_lines(results: Results) -> list[str]:
+    """The lines a run ends with, one per figure, in a fixed form."""
+    lines = [
+        f"RATIO {name}={value:.2f}" if value is not None else f"RATIO {name}=n/a"
+        for name, value in results.ratios().items()
+    ]
+    p99 = results.search_p99()
+    for name in ("search_by_email_1m_postgresql", "search_by_number_1m_postgresql"):
+        lines.append(f"P99_MS {name}={p99[name]:.1f}" if name in p99 else f"P99_MS {name}=n/a")
+    return lines

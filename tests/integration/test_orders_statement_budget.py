@@ -1,0 +1,106 @@
+"""How many SQL statements placing an order costs, on SQLite and PostgreSQL.
+
+Counted: every statement the driver is handed (SQLAlchemy's ``before_cursor_execute``), reads
+and writes alike, savepoints included, an ``executemany`` once, and on SQLite the explicit
+``BEGIN IMMEDIATE``; not counted: the driver's own BEGIN and COMMIT on PostgreSQL. Placement is
+set-based, so five lines cost what one line costs. The figures are in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from oms import inventory, orders
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.address import Address
+from tests import builders
+
+pytestmark = pytest.mark.usefixtures("balanced_ledger")
+
+BUDGET = 30
+"""Statements one placement may run (measured: 28 for one line and 29 for five on PostgreSQL,
+where one line needs no separate row lock; 29 on SQLite, its BEGIN IMMEDIATE included)."""
+LINE_GROWTH = 2
+"""How many more statements five lines may cost than one line."""
+DUPLICATES = 2
+"""Statements a placement may repeat word for word (today: the channel and its locations,
+read once by order capture and again by the catalog's price list)."""
+
+SKUS = ("BG-1", "BG-2", "BG-3", "BG-4", "BG-5")
+ADDRESS = Address(
+    name="Ada Lovelace", line1="Invalidenstr. 1", city="Berlin", postal_code="10115", country="DE"
+)
+
+
+@pytest.fixture
+def shop(uow: UnitOfWork) -> None:
+    builders.location(uow, "wh-de")
+    builders.location(uow, "store-paris", country="FR")
+    builders.channel(uow, "web", locations=("wh-de", "store-paris"))
+    builders.pricing(uow)
+    for sku in SKUS:
+        builders.product(uow, sku, prices={"web": "10.00"})
+        inventory.receive_stock(
+            inventory.ReceiveStock(sku=sku, location="wh-de", quantity=100, actor="test"), uow=uow
+        )
+
+
+def place(uow: UnitOfWork, skus: tuple[str, ...]) -> orders.Placement:
+    return orders.place_order(
+        orders.PlaceOrder(
+            channel="web",
+            customer=orders.CustomerDetails(email="ada@example.com", name="Ada Lovelace"),
+            shipping_address=ADDRESS,
+            lines=tuple(orders.NewLine(sku=sku, quantity=1) for sku in skus),
+            actor="test",
+        ),
+        uow=uow,
+    )
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL of every statement run on ``engine`` inside the block."""
+    seen: list[str] = []
+
+    def record(*args: Any, **_: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def repeated(seen: list[str]) -> int:
+    return sum(n - 1 for n in Counter(seen).values())
+
+
+@pytest.mark.usefixtures("shop")
+def test_placing_an_order_stays_within_the_statement_budget(
+    engine: Engine, uow: UnitOfWork
+) -> None:
+    place(uow, SKUS[:1])  # the customer's profile exists from now on, as for most orders
+    with statements(engine) as one_line:
+        placed = place(uow, SKUS[:1])
+    with statements(engine) as five_lines:
+        place(uow, SKUS)
+    assert placed.order.status is orders.OrderStatus.CONFIRMED
+    assert len(one_line) <= BUDGET, "\n".join(one_line)
+    assert len(five_lines) <= BUDGET, "\n".join(five_lines)
+    assert len(five_lines) - len(one_line) <= LINE_GROWTH, "placement grows with its lines"
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_placement_repeats_almost_no_statement(engine: Engine, uow: UnitOfWork) -> None:
+    place(uow, SKUS[:1])
+    with statements(engine) as seen:
+        place(uow, SKUS)
+    assert repeated(seen) <= DUPLICATES, [sql for sql, n in Counter(seen).items() if n > 1]

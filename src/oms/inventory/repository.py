@@ -1,6 +1,6 @@
 """Reading and writing the stock ledger (SQLAlchemy Core, set-based).
 
-Levels change only through ``apply_changes``: one ``UPDATE ... FROM (VALUES ...)`` whose WHERE
+Levels change only through ``apply_changes``: one ``UPDATE ... FROM (the changes)`` whose WHERE
 clause is the ledger's rule, so a change that would break it updates nothing and the read that
 decided it cannot go stale. Rows are created with insert-if-missing and locked in primary-key
 order; SQLite needs no row locks because its writers are serialised by ``BEGIN IMMEDIATE``.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -19,16 +20,17 @@ from sqlalchemy import (
     Row,
     Uuid,
     and_,
+    bindparam,
     cast,
-    column,
     insert,
     or_,
     select,
     tuple_,
+    union_all,
     update,
-    values,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from oms.inventory.domain import (
     Change,
@@ -115,41 +117,34 @@ def _level(row: Row[Any]) -> StockLevel:
     )
 
 
-def apply_changes(c: Connection, changes: Sequence[Change], now: datetime) -> dict[Key, StockLevel]:
-    """Apply each change whose level can take it, in one statement; returns the levels changed.
+_CHANGE_COLUMNS = (
+    ("variant_id", Uuid),
+    ("location_id", Uuid),
+    ("on_hand", BigInteger),
+    ("allocated", BigInteger),
+    ("unavailable", BigInteger),
+    ("needed", BigInteger),
+    ("expected", BigInteger),
+)
+"""A row of ``changes``: the level's key, its deltas, the available units the change needs and
+the on-hand a count expects."""
 
-    A level is left alone when the change would make ``allocated`` or ``unavailable`` negative,
-    push ``available`` below zero, or when a count expected another on-hand figure.
+
+@lru_cache(maxsize=64)
+def _apply_statement(rows: int) -> ReturningUpdate[Any]:
+    """The guarded UPDATE for ``rows`` changes, built once per row count.
+
+    The changes are bound parameters of one-row SELECTs joined by UNION ALL rather than a
+    VALUES clause, whose data SQLAlchemy cannot cache: this way the SQL is compiled once per
+    row count instead of on every call (it was the costliest statement of order placement).
     """
-    wanted = (
-        values(
-            column("variant_id", Uuid),
-            column("location_id", Uuid),
-            column("on_hand", BigInteger),
-            column("allocated", BigInteger),
-            column("unavailable", BigInteger),
-            column("needed", BigInteger),
-            column("expected", BigInteger),
-            name="changes",
-        )
-        .data(
-            [
-                (
-                    ch.variant_id,
-                    ch.location_id,
-                    ch.delta.on_hand,
-                    ch.delta.allocated,
-                    ch.delta.unavailable,
-                    -ch.delta.available,
-                    ch.expected_on_hand,
-                )
-                for ch in changes
-            ]
-        )
-        .cte("changes")
-    )
+    selects = [
+        select(*(bindparam(f"{n}_{i}", type_=kind).label(n) for n, kind in _CHANGE_COLUMNS))
+        for i in range(rows)
+    ]
+    wanted = (union_all(*selects) if rows > 1 else selects[0]).cte("changes")
     s = stock_levels.c
-    statement = (
+    return (
         update(stock_levels)
         .where(
             s.variant_id == wanted.c.variant_id,
@@ -163,11 +158,36 @@ def apply_changes(c: Connection, changes: Sequence[Change], now: datetime) -> di
             on_hand=s.on_hand + wanted.c.on_hand,
             allocated=s.allocated + wanted.c.allocated,
             unavailable=s.unavailable + wanted.c.unavailable,
-            updated_at=now,
+            updated_at=bindparam("now", type_=s.updated_at.type),
         )
         .returning(s.variant_id, s.location_id, s.on_hand, s.allocated, s.unavailable)
     )
-    return {(row.variant_id, row.location_id): _level(row) for row in c.execute(statement)}
+
+
+def apply_changes(c: Connection, changes: Sequence[Change], now: datetime) -> dict[Key, StockLevel]:
+    """Apply each change whose level can take it, in one statement; returns the levels changed.
+
+    A level is left alone when the change would make ``allocated`` or ``unavailable`` negative,
+    push ``available`` below zero, or when a count expected another on-hand figure.
+    """
+    if not changes:
+        return {}
+    params: dict[str, Any] = {"now": now}
+    for i, ch in enumerate(changes):
+        row = (
+            ch.variant_id,
+            ch.location_id,
+            ch.delta.on_hand,
+            ch.delta.allocated,
+            ch.delta.unavailable,
+            -ch.delta.available,
+            ch.expected_on_hand,
+        )
+        params.update(
+            {f"{name}_{i}": value for (name, _), value in zip(_CHANGE_COLUMNS, row, strict=True)}
+        )
+    rows = c.execute(_apply_statement(len(changes)), params)
+    return {(row.variant_id, row.location_id): _level(row) for row in rows}
 
 
 def levels(c: Connection, keys: Collection[Key], *, lock: bool = False) -> dict[Key, StockLevel]:

@@ -3,8 +3,9 @@
 A key is claimed in its own short transaction (so a concurrent duplicate sees it and gets 409),
 then the operation runs and its rendered response is stored *in the operation's transaction*:
 either both commit or neither does, so a replay after a crash can never run the work twice. A
-claim whose process died is taken over once its lease expires. A refusal (4xx) or failure releases
-the claim: nothing happened, so the client may retry with the same key once the cause is fixed.
+claim whose process died is taken over once its lease expires; each claim carries a fencing
+token, so a slow first attempt that outlives its lease cannot also commit. A refusal (4xx) or
+failure releases the claim: nothing happened, so the client may retry with the same key.
 
 Keys are scoped to the API key that sent them. Replays carry ``Idempotent-Replayed: true``.
 """
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, TypeVar
+from uuid import UUID
 
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
@@ -28,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Uuid,
     delete,
     select,
     update,
@@ -37,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from oms.platform.database import UTCDateTime, metadata
 from oms.platform.problems import HTTPProblem
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.ids import new_id
 
 T = TypeVar("T")
 
@@ -51,6 +55,7 @@ idempotency_keys = Table(
     Column("response_body", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("locked_until", UTCDateTime, nullable=False),
+    Column("claim", Uuid, nullable=True),
     PrimaryKeyConstraint("owner", "key"),
 )
 
@@ -140,8 +145,9 @@ def _insert_ignoring_conflict(connection: Connection) -> object:
     )
 
 
-def _claim(uow: UnitOfWork, req: IdempotentRequest) -> Response | None:
-    """Take the key, or return the stored response to replay; raise when it cannot be used."""
+def _claim(uow: UnitOfWork, req: IdempotentRequest, claim: UUID) -> Response | None:
+    """Take the key under ``claim``, or return the stored response to replay; raise when it
+    cannot be used."""
     with uow.begin() as tx:
         c = tx.connection
         inserted = c.execute(
@@ -153,6 +159,7 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest) -> Response | None:
                 "status": IN_FLIGHT,
                 "created_at": tx.now,
                 "locked_until": tx.now + req.lease,
+                "claim": claim,
             },
         ).first()
         if inserted is not None:
@@ -184,26 +191,31 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest) -> Response | None:
                 idempotency_keys.c.status == IN_FLIGHT,
                 idempotency_keys.c.locked_until < tx.now,
             )
-            .values(locked_until=tx.now + req.lease)
+            .values(locked_until=tx.now + req.lease, claim=claim)
         ).rowcount
         if not taken:
-            raise HTTPProblem(
-                409,
-                "idempotency-key-in-flight",
-                "Request in flight",
-                "a request with this Idempotency-Key is still being processed; retry later",
-                {"Retry-After": "1"},
-            )
+            raise _in_flight()
         return None
 
 
-def _release(uow: UnitOfWork, req: IdempotentRequest) -> None:
+def _in_flight() -> HTTPProblem:
+    return HTTPProblem(
+        409,
+        "idempotency-key-in-flight",
+        "Request in flight",
+        "a request with this Idempotency-Key is still being processed; retry later",
+        {"Retry-After": "1"},
+    )
+
+
+def _release(uow: UnitOfWork, req: IdempotentRequest, claim: UUID) -> None:
     with uow.begin() as tx:
         tx.connection.execute(
             delete(idempotency_keys).where(
                 idempotency_keys.c.owner == req.owner,
                 idempotency_keys.c.key == req.key,
                 idempotency_keys.c.status == IN_FLIGHT,
+                idempotency_keys.c.claim == claim,
             )
         )
 
@@ -228,7 +240,8 @@ def run_idempotent(
         return Response(
             content=body, status_code=_status(status_code, result), media_type="application/json"
         )
-    replay = _claim(uow, req)
+    claim = new_id()
+    replay = _claim(uow, req, claim)
     if replay is not None:
         return replay
     try:
@@ -236,13 +249,22 @@ def run_idempotent(
             result = operation()
             body = render(result).model_dump_json()
             status = _status(status_code, result)
-            tx.connection.execute(
+            stored = tx.connection.execute(
                 update(idempotency_keys)
-                .where(idempotency_keys.c.owner == req.owner, idempotency_keys.c.key == req.key)
+                .where(
+                    idempotency_keys.c.owner == req.owner,
+                    idempotency_keys.c.key == req.key,
+                    idempotency_keys.c.status == IN_FLIGHT,
+                    idempotency_keys.c.claim == claim,
+                )
                 .values(status=DONE, response_status=status, response_body=body)
-            )
+            ).rowcount
+            if not stored:
+                # Our lease ran out and a retry took the key over: it owns the outcome now,
+                # and rolling back here keeps the work from being done twice.
+                raise _in_flight()
     except Exception:
-        _release(uow, req)  # the operation's transaction rolled back: nothing happened
+        _release(uow, req, claim)  # the operation's transaction rolled back: nothing happened
         raise
     return Response(content=body, status_code=status, media_type="application/json")
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from rich.console import Console
 
-from bench import report, suite
+from bench import profiling, report, suite
 from bench.config import FULL, QUICK
 from bench.report import Display, Results
 
@@ -15,12 +16,19 @@ from bench.report import Display, Results
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short run for development")
+    parser.add_argument(
+        "--profile", action="store_true", help="only profile the service arm (cProfile)"
+    )
     args = parser.parse_args()
+    if args.profile:
+        profiling.main(Console())
+        return
     profile = QUICK if args.quick else FULL
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=150)
     results = Results(profile)
     started = time.perf_counter()
-    with Display(console, suite.STEPS) as display:
+    steps = suite.STEPS - (0 if profile.sqlite_worker_comparison else 1)
+    with Display(console, steps, results) as display:
         suite.calibrate(profile, display, results)
         suite.on_postgres(profile, display, results)
         suite.on_sqlite(profile, display, results)

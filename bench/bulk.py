@@ -42,17 +42,15 @@ def _copy(db: Database, table: Table, columns: Sequence[str], rows: Iterable[Row
     as_json = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
     names = ", ".join(f'"{name}"' for name in columns)
     count = 0
-    with connect_raw(db) as connection, connection.cursor() as cursor:
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                if as_json:
-                    values = list(row)
-                    for i in as_json:
-                        if values[i] is not None:
-                            values[i] = json.dumps(values[i])
-                    row = tuple(values)
-                copy.write_row(row)
-                count += 1
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    with connect_raw(db) as connection, connection.cursor().copy(statement) as copy:
+        for row in rows:
+            values = list(row)
+            for i in as_json:
+                if values[i] is not None:
+                    values[i] = json.dumps(values[i])
+            copy.write_row(values)
+            count += 1
     return count
 
 

@@ -29,6 +29,8 @@ class Profile:
     lookups: int
     """Random searches timed for each search figure."""
     pgbench_seconds: int
+    sqlite_worker_comparison: bool
+    """Also measure SQLite behind two HTTP workers, to show why one suits it."""
     control_threads: int = 8
     control_stock: int = 20
 
@@ -45,6 +47,7 @@ FULL = Profile(
     http_concurrency=16,
     lookups=400,
     pgbench_seconds=10,
+    sqlite_worker_comparison=True,
 )
 
 QUICK = Profile(
@@ -53,12 +56,13 @@ QUICK = Profile(
     customers=10_000,
     stored_small=10_000,
     stored_large=100_000,
-    arm_seconds=4,
-    warmup_seconds=1,
+    arm_seconds=3,
+    warmup_seconds=0.5,
     threads=8,
     http_concurrency=16,
     lookups=100,
-    pgbench_seconds=3,
+    pgbench_seconds=2,
+    sqlite_worker_comparison=False,
 )
 
 

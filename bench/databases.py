@@ -94,7 +94,7 @@ def connect_raw(db: Database) -> Any:
     """A driver connection (psycopg or sqlite3) set up as oms's engine sets up its own."""
     if db.is_postgres:
         return psycopg.connect(libpq_url(db.url))
-    path = make_url(db.url).database
+    path = str(make_url(db.url).database)
     connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     for pragma in (
         "journal_mode=WAL",

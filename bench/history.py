@@ -14,14 +14,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from oms.customers.tables import customer_counters, customers
-from oms.orders.tables import order_counters, order_lines, orders
-
 from bench import bulk
 from bench.bulk import Row
 from bench.databases import Database
 from bench.merchant import Sku
 from bench.workload import buyer, totals
+from oms.customers.tables import customer_counters, customers
+from oms.orders.tables import order_counters, order_lines, orders
 
 FIRST_CUSTOMER_NUMBER = 100001
 FIRST_ORDER_NUMBER = 10001
@@ -112,10 +111,7 @@ def _chunk(
         n = rng.randrange(buyers)
         b = buyer(n)
         order_id = _random_id(rng)
-        lines = [
-            (sku, rng.choice((1, 1, 1, 2, 3)))
-            for sku in rng.sample(skus, rng.randint(1, 5))
-        ]
+        lines = [(sku, rng.choice((1, 1, 1, 2, 3))) for sku in rng.sample(skus, rng.randint(1, 5))]
         for line_no, (sku, quantity) in enumerate(lines, start=1):
             gross = sku.price_minor * quantity
             line_rows.append((
@@ -131,4 +127,3 @@ def _chunk(
             *money.values(), placed, placed + timedelta(days=3),
         ))  # fmt: skip
     return order_rows, line_rows
-

@@ -15,9 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, TextClause, bindparam, text
 
-from oms.platform.database import UTCDateTime
-
 from bench.databases import Database
+from oms.platform.database import UTCDateTime
 
 OVERSOLD = """
 SELECT count(*), coalesce(sum(allocated + unavailable - on_hand), 0) FROM {table}

@@ -36,7 +36,9 @@ class Tally:
     first_error: str | None = None
 
 
-async def _client_task(client: httpx.AsyncClient, plan: dict[str, Any], seed: int, t: Tally) -> None:
+async def _client_task(
+    client: httpx.AsyncClient, plan: dict[str, Any], seed: int, t: Tally
+) -> None:
     stream = OrderStream(plan["skus"], plan["buyers"], seed, hot=plan["hot"])
     headers = {"Authorization": f"Bearer {plan['secret']}"}
     while (started := time.perf_counter()) < t.end:

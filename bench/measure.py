@@ -94,7 +94,7 @@ def _loop(
     while (started := time.perf_counter()) < window.end:
         try:
             step()
-        except Exception as error:  # noqa: BLE001 (counted and shown in the report)
+        except Exception as error:
             with window.lock:
                 if retryable(error):
                     result.retries += 1

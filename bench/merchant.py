@@ -14,16 +14,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from bench import bulk
+from bench.bulk import Row
+from bench.databases import Database
 from oms import channels
 from oms.app.demo import network, pricing
 from oms.catalog.tables import product_variants, products, variant_prices
 from oms.inventory.tables import inventory_items, stock_levels, stock_movements
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.ids import new_id
-
-from bench import bulk
-from bench.bulk import Row
-from bench.databases import Database
 
 SIZES = ("S", "M", "L", "XL")
 OPENING_STOCK = 1_000_000
@@ -95,39 +94,45 @@ def setup(db: Database, sku_count: int) -> Merchant:
     )
 
 
+PRODUCT_COLUMNS = (
+    "id", "handle", "name", "description", "default_locale", "translations", "tax_category",
+    "returnable", "option_names", "active", "created_at", "updated_at",
+)  # fmt: skip
+VARIANT_COLUMNS = (
+    "id", "product_id", "sku", "sku_key", "options", "active", "position", "created_at",
+    "updated_at",
+)  # fmt: skip
+PRICE_COLUMNS = ("variant_id", "channel_code", "amount_minor", "currency", "updated_at")
+ITEM_COLUMNS = (
+    "variant_id", "sku", "low_stock_threshold", "allows_backorders", "created_at", "updated_at",
+)  # fmt: skip
+LEVEL_COLUMNS = (
+    "variant_id", "location_id", "on_hand", "allocated", "unavailable", "updated_at",
+)  # fmt: skip
+MOVEMENT_COLUMNS = (
+    "id", "kind", "variant_id", "location_id", "on_hand_delta", "allocated_delta",
+    "unavailable_delta", "reason", "actor", "reference", "correlation_id", "occurred_at",
+)  # fmt: skip
+
+
 def _load_catalog(db: Database, catalog: list[tuple[int, Sku]]) -> None:
     now = datetime.now(UTC)
     product_ids: dict[int, UUID] = {}
     for product, _ in catalog:
         product_ids.setdefault(product, new_id())
-    bulk.load(
-        db,
-        products,
-        ("id", "handle", "name", "description", "default_locale", "translations")
-        + ("tax_category", "returnable", "option_names", "active", "created_at", "updated_at"),
-        (
-            (pid, f"bench-tee-{n:05d}", f"Bench Tee {n:05d}", "", "en", {}, "standard", True)
-            + (["size"], True, now, now)
-            for n, pid in product_ids.items()
-        ),
-    )
-    bulk.load(
-        db,
-        product_variants,
-        ("id", "product_id", "sku", "sku_key", "options", "active", "position")
-        + ("created_at", "updated_at"),
-        (
-            (sku.variant_id, product_ids[n], sku.code, sku.code.upper())
-            + ({"size": sku.code.rsplit("-", 1)[1]}, True, i % len(SIZES), now, now)
-            for i, (n, sku) in enumerate(catalog)
-        ),
-    )
-    bulk.load(
-        db,
-        variant_prices,
-        ("variant_id", "channel_code", "amount_minor", "currency", "updated_at"),
-        _prices(catalog, now),
-    )
+    product_rows: Iterator[Row] = (
+        (pid, f"bench-tee-{n:05d}", f"Bench Tee {n:05d}", "", "en", {}, "standard", True,
+         ["size"], True, now, now)
+        for n, pid in product_ids.items()
+    )  # fmt: skip
+    bulk.load(db, products, PRODUCT_COLUMNS, product_rows)
+    variant_rows: Iterator[Row] = (
+        (sku.variant_id, product_ids[n], sku.code, sku.code.upper(),
+         {"size": sku.code.rsplit("-", 1)[1]}, True, i % len(SIZES), now, now)
+        for i, (n, sku) in enumerate(catalog)
+    )  # fmt: skip
+    bulk.load(db, product_variants, VARIANT_COLUMNS, variant_rows)
+    bulk.load(db, variant_prices, PRICE_COLUMNS, _prices(catalog, now))
 
 
 def _prices(catalog: list[tuple[int, Sku]], now: datetime) -> Iterator[Row]:
@@ -139,29 +144,15 @@ def _prices(catalog: list[tuple[int, Sku]], now: datetime) -> Iterator[Row]:
 
 
 def _load_stock(db: Database, skus: list[Sku], location_ids: list[UUID]) -> None:
+    """Each SKU at each location: an item, a level and the receipt movement behind it."""
     now = datetime.now(UTC)
-    bulk.load(
-        db,
-        inventory_items,
-        ("variant_id", "sku", "low_stock_threshold", "allows_backorders")
-        + ("created_at", "updated_at"),
-        ((sku.variant_id, sku.code, 0, False, now, now) for sku in skus),
-    )
+    items = ((sku.variant_id, sku.code, 0, False, now, now) for sku in skus)
+    bulk.load(db, inventory_items, ITEM_COLUMNS, items)
     keys = [(sku.variant_id, lid) for sku in skus for lid in location_ids]
-    bulk.load(
-        db,
-        stock_levels,
-        ("variant_id", "location_id", "on_hand", "allocated", "unavailable", "updated_at"),
-        ((vid, lid, OPENING_STOCK, 0, 0, now) for vid, lid in keys),
+    levels = ((vid, lid, OPENING_STOCK, 0, 0, now) for vid, lid in keys)
+    bulk.load(db, stock_levels, LEVEL_COLUMNS, levels)
+    receipts = (
+        (new_id(), "receipt", vid, lid, OPENING_STOCK, 0, 0, "", ACTOR, "opening stock", None, now)
+        for vid, lid in keys
     )
-    bulk.load(
-        db,
-        stock_movements,
-        ("id", "kind", "variant_id", "location_id", "on_hand_delta", "allocated_delta")
-        + ("unavailable_delta", "reason", "actor", "reference", "correlation_id", "occurred_at"),
-        (
-            (new_id(), "receipt", vid, lid, OPENING_STOCK, 0, 0, "", ACTOR, "opening stock")
-            + (None, now)
-            for vid, lid in keys
-        ),
-    )
+    bulk.load(db, stock_movements, MOVEMENT_COLUMNS, receipts)

@@ -4,6 +4,7 @@ the JSON file in ``bench/results/`` and, last, the RATIO lines anyone can compar
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,19 @@ from bench.invariants import Findings
 from bench.measure import Measurement
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PG, LITE = "postgresql", "sqlite"
+RATIOS = {
+    "placement_http_vs_raw_postgresql": ((PG, "uniform", "http"), (PG, "uniform", "raw")),
+    "placement_service_vs_raw_postgresql": ((PG, "uniform", "service"), (PG, "uniform", "raw")),
+    "placement_http_vs_raw_sqlite": ((LITE, "uniform", "http"), (LITE, "uniform", "raw")),
+    "hot_vs_uniform_postgresql": ((PG, "hot", "service"), (PG, "uniform", "service")),
+    "placement_1m_vs_10k_postgresql": ((PG, "1m", "service"), (PG, "uniform", "service")),
+    "placement_service_vs_raw_sqlite": ((LITE, "uniform", "service"), (LITE, "uniform", "raw")),
+    "hot_vs_uniform_raw_postgresql": ((PG, "hot", "raw"), (PG, "uniform", "raw")),
+    "placement_1m_vs_10k_raw_postgresql": ((PG, "1m", "raw"), (PG, "uniform", "raw")),
+}
+"""Each ratio: the throughput of one (database, scenario, arm) over another's. The first six
+are the issue's; the hot and 1M ratios use the service arm, the ``_raw_`` ones the driver's."""
 
 
 @dataclass(slots=True)
@@ -42,6 +56,7 @@ class Results:
     searches: dict[str, Measurement] = field(default_factory=dict)
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)
     setup_seconds: dict[str, float] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)
     total_seconds: float = 0.0
 
     def throughput(self, database: str, scenario: str, arm: str) -> float | None:
@@ -50,22 +65,13 @@ class Results:
                 return result.measurement.throughput
         return None
 
-    def _ratio(self, top: tuple[str, str, str], bottom: tuple[str, str, str]) -> float | None:
-        over, under = self.throughput(*top), self.throughput(*bottom)
-        return over / under if over is not None and under else None
-
     def ratios(self) -> dict[str, float | None]:
-        pg, lite = "postgresql", "sqlite"
-        return {
-            "placement_http_vs_raw_postgresql": self._ratio((pg, "uniform", "http"), (pg, "uniform", "raw")),
-            "placement_service_vs_raw_postgresql": self._ratio((pg, "uniform", "service"), (pg, "uniform", "raw")),
-            "placement_http_vs_raw_sqlite": self._ratio((lite, "uniform", "http"), (lite, "uniform", "raw")),
-            "hot_vs_uniform_postgresql": self._ratio((pg, "hot", "service"), (pg, "uniform", "service")),
-            "placement_1m_vs_10k_postgresql": self._ratio((pg, "1m", "service"), (pg, "uniform", "service")),
-            "placement_service_vs_raw_sqlite": self._ratio((lite, "uniform", "service"), (lite, "uniform", "raw")),
-            "hot_vs_uniform_raw_postgresql": self._ratio((pg, "hot", "raw"), (pg, "uniform", "raw")),
-            "placement_1m_vs_10k_raw_postgresql": self._ratio((pg, "1m", "raw"), (pg, "uniform", "raw")),
-        }  # fmt: skip
+        """Each figure of ``RATIOS``; None when an arm it needs did not run."""
+        found: dict[str, float | None] = {}
+        for name, (top, bottom) in RATIOS.items():
+            over, under = self.throughput(*top), self.throughput(*bottom)
+            found[name] = over / under if over is not None and under else None
+        return found
 
     def search_p99(self) -> dict[str, float]:
         return {name: m.percentile(99) for name, m in self.searches.items()}
@@ -74,8 +80,9 @@ class Results:
 class Display:
     """The console and its progress bars: one for the run, one for the step under way."""
 
-    def __init__(self, console: Console, steps: int) -> None:
+    def __init__(self, console: Console, steps: int, results: Results) -> None:
         self.console = console
+        self.results = results
         self.progress = Progress(
             TextColumn("{task.description:<44}"),
             BarColumn(),
@@ -96,6 +103,7 @@ class Display:
     def step(self, description: str) -> Iterator[Any]:
         """A step with its own bar; yields ``tick(fraction)`` for steps that can tell."""
         task = self.progress.add_task(description, total=1.0)
+        started = time.perf_counter()
 
         def tick(fraction: float) -> None:
             self.progress.update(task, completed=fraction)
@@ -103,12 +111,17 @@ class Display:
         try:
             yield tick
         finally:
+            self.results.step_seconds[description] = round(time.perf_counter() - started, 1)
             self.progress.remove_task(task)
             self.progress.advance(self._run)
 
     def arm(self, result: ArmResult) -> None:
         m = result.measurement
-        mark = "[green]ok[/green]" if result.findings.ok else f"[red]{result.findings.describe()}[/red]"
+        mark = (
+            "[green]ok[/green]"
+            if result.findings.ok
+            else f"[red]{result.findings.describe()}[/red]"
+        )
         self.console.print(
             f"{result.database:<10} {result.scenario:<8} {result.arm:<15} "
             f"{m.throughput:8.1f} orders/s  p50 {m.percentile(50):7.1f} ms  "
@@ -119,7 +132,17 @@ class Display:
 
 def table(results: Results) -> Table:
     t = Table(title=f"order placement ({results.profile.name} run)")
-    for column in ("database", "scenario", "arm", "orders/s", "p50 ms", "p95 ms", "p99 ms", "errors", "invariants"):
+    for column in (
+        "database",
+        "scenario",
+        "arm",
+        "orders/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "invariants",
+    ):
         t.add_column(column, justify="right" if column.endswith(("s", "ms")) else "left")
     for r in results.arms:
         m = r.measurement
@@ -143,6 +166,7 @@ def as_json(results: Results) -> dict[str, Any]:
         "machine": results.machine,
         "calibration": results.calibration,
         "setup_seconds": results.setup_seconds,
+        "step_seconds": results.step_seconds,
         "total_seconds": round(results.total_seconds, 1),
         "arms": [
             {"database": r.database, "scenario": r.scenario, "arm": r.arm, "settings": r.settings}
@@ -156,7 +180,9 @@ def as_json(results: Results) -> dict[str, Any]:
             for name, m in results.searches.items()
         },
         "controls": results.controls,
-        "ratios": {name: round(v, 3) if v is not None else None for name, v in results.ratios().items()},
+        "ratios": {
+            name: round(v, 3) if v is not None else None for name, v in results.ratios().items()
+        },
     }
 
 

@@ -9,19 +9,20 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
+from bench.databases import Database
+from bench.measure import Measurement
+from bench.workload import buyer
 from oms.orders.repository import OrderFilter
 from oms.orders.services import list_orders
 from oms.orders.tables import orders
 from oms.platform.unit_of_work import UnitOfWork
 
-from bench.databases import Database
-from bench.measure import Measurement
-from bench.workload import buyer
-
 PAGE = 50
 
 
-def _timed(lookups: list[OrderFilter], uow: UnitOfWork, tick: Callable[[float], None]) -> Measurement:
+def _timed(
+    lookups: list[OrderFilter], uow: UnitOfWork, tick: Callable[[float], None]
+) -> Measurement:
     result = Measurement(orders=0, seconds=0.0)
     started = time.perf_counter()
     for index, lookup in enumerate(lookups):
@@ -37,7 +38,9 @@ def _timed(lookups: list[OrderFilter], uow: UnitOfWork, tick: Callable[[float], 
 def by_email(db: Database, buyers: int, lookups: int, tick: Callable[[float], None]) -> Measurement:
     """Random buyers' orders by exact email; ``orders`` counts the orders found."""
     rng = random.Random(7)  # noqa: S311 (benchmark data, not secrets)
-    filters = [OrderFilter(customer_email=buyer(rng.randrange(buyers)).email) for _ in range(lookups)]
+    filters = [
+        OrderFilter(customer_email=buyer(rng.randrange(buyers)).email) for _ in range(lookups)
+    ]
     return _timed(filters, UnitOfWork(db.engine), tick)
 
 

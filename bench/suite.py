@@ -184,7 +184,8 @@ def on_sqlite(profile: Profile, display: Display, results: Results) -> None:
         for arm in ("service", "raw"):
             in_process(ctx, db, shop, arm=arm, scenario="uniform", threads=1)
         over_http(ctx, db, shop, workers=1, concurrency=SQLITE_HTTP_CONCURRENCY)
-        over_http(
-            ctx, db, shop, workers=2, concurrency=SQLITE_HTTP_CONCURRENCY, arm="http-2-workers"
-        )
+        if profile.sqlite_worker_comparison:
+            over_http(
+                ctx, db, shop, workers=2, concurrency=SQLITE_HTTP_CONCURRENCY, arm="http-2-workers"
+            )
         control(ctx, db)

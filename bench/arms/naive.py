@@ -19,6 +19,15 @@ from bench.invariants import Findings, stock_findings
 
 TABLE = "bench_naive_stock"
 THINK_SECONDS = 0.001
+DROP = "DROP TABLE IF EXISTS bench_naive_stock"
+CREATE = (
+    "CREATE TABLE bench_naive_stock (id INTEGER PRIMARY KEY, on_hand BIGINT NOT NULL, "
+    "allocated BIGINT NOT NULL, unavailable BIGINT NOT NULL)"
+)
+STOCK = "INSERT INTO bench_naive_stock VALUES (1, %s, 0, 0)"
+READ = "SELECT on_hand - allocated - unavailable FROM bench_naive_stock WHERE id = 1"
+WRITE = "UPDATE bench_naive_stock SET allocated = allocated + 1 WHERE id = 1"
+"""The naive write: no ``AND on_hand - allocated - unavailable >= 1``."""
 
 
 def _statement(db: Database, sql: str) -> str:
@@ -28,13 +37,9 @@ def _statement(db: Database, sql: str) -> str:
 def _prepare(db: Database, stock: int) -> None:
     connection = connect_raw(db)
     try:
-        for sql in (
-            f"DROP TABLE IF EXISTS {TABLE}",
-            f"CREATE TABLE {TABLE} (id INTEGER PRIMARY KEY, on_hand BIGINT NOT NULL, "
-            "allocated BIGINT NOT NULL, unavailable BIGINT NOT NULL)",
-        ):
-            connection.execute(sql)
-        connection.execute(_statement(db, f"INSERT INTO {TABLE} VALUES (1, %s, 0, 0)"), [stock])
+        connection.execute(DROP)
+        connection.execute(CREATE)
+        connection.execute(_statement(db, STOCK), [stock])
         connection.commit()
     finally:
         connection.close()
@@ -44,15 +49,13 @@ def _buyer(db: Database, sold: list[int], lock: threading.Lock) -> None:
     connection: Any = connect_raw(db)
     if db.is_postgres:
         connection.autocommit = True
-    read = f"SELECT on_hand - allocated - unavailable FROM {TABLE} WHERE id = 1"
-    write = f"UPDATE {TABLE} SET allocated = allocated + 1 WHERE id = 1"
     try:
         while True:
-            (available,) = connection.execute(read).fetchone()
+            (available,) = connection.execute(READ).fetchone()
             if available < 1:
                 return
             time.sleep(THINK_SECONDS)
-            connection.execute(write)
+            connection.execute(WRITE)
             with lock:
                 sold[0] += 1
     finally:

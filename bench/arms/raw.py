@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
-
-from oms.shared.ids import new_id
 
 from bench.databases import Database, connect_raw
 from bench.merchant import ACTOR, CHANNEL, Merchant
-from bench.workload import OrderSpec, totals
+from bench.workload import OrderSpec, included_vat, totals
+from oms.shared.ids import new_id
 
 PRICES = (
     "SELECT v.id, v.sku_key, v.sku, p.name, vp.amount_minor FROM product_variants v "
@@ -75,6 +74,21 @@ class Refused(Exception):
     """The guarded UPDATE left a level alone: not enough stock (never expected here)."""
 
 
+class Line(NamedTuple):
+    """A line of the order with what the price lookup found for its SKU."""
+
+    variant_id: Any
+    """A UUID on PostgreSQL, its hex form on SQLite (as SQLAlchemy stores it)."""
+    sku: str
+    name: str
+    price: int
+    quantity: int
+
+    @property
+    def gross(self) -> int:
+        return self.price * self.quantity
+
+
 class RawPlacer:
     """Places orders on one driver connection of its own, one transaction each."""
 
@@ -82,7 +96,8 @@ class RawPlacer:
         self._connection = connect_raw(db)
         self._postgres = db.is_postgres
         code = merchant.preferred[0]
-        self._location = (merchant.locations[code], code)
+        self._location_code = code
+        self._location = self._id(merchant.locations[code])
 
     def close(self) -> None:
         self._connection.close()
@@ -109,55 +124,62 @@ class RawPlacer:
         c.commit() if self._postgres else c.execute("COMMIT")
         return number
 
+    def _lines(self, spec: OrderSpec) -> list[Line]:
+        keys = [sku.upper() for sku, _ in spec.lines]
+        marks = ", ".join(["%s"] * len(keys))
+        rows = self._connection.execute(self._sql(PRICES.format(skus=marks)), [CHANNEL, *keys])
+        found = {key: (variant_id, sku, name, price) for variant_id, key, sku, name, price in rows}
+        return [
+            Line(*found[key], quantity) for key, (_, quantity) in zip(keys, spec.lines, strict=True)
+        ]
+
     def _write(self, spec: OrderSpec) -> str:
         c = self._connection
         now = datetime.now(UTC)
-        keys = [sku.upper() for sku, _ in spec.lines]
-        marks = ", ".join(["%s"] * len(keys))
-        found = {
-            row[1]: row
-            for row in c.execute(self._sql(PRICES.format(skus=marks)), [CHANNEL, *keys])
-        }
-        (customer_id,) = c.execute(self._sql(CUSTOMER), [spec.buyer.email.lower()]).fetchone()
-        lines = [(found[sku.upper()], quantity) for sku, quantity in spec.lines]
+        lines = self._lines(spec)
+        email = spec.buyer.email.lower()
+        (customer_id,) = c.execute(self._sql(CUSTOMER), [email]).fetchone()
         levels = self._allocate(lines, now)
         number = f"SO-{c.execute(NEXT_NUMBER).fetchone()[0]}"
         order_id = new_id()
-        money = totals([row[4] * quantity for row, quantity in lines])
+        money = totals([line.gross for line in lines])
+        address = json.dumps(spec.buyer.address)
         c.execute(
             self._sql(ORDER),
-            [self._id(order_id), number, CHANNEL, customer_id, spec.buyer.email.lower()]
-            + [spec.buyer.name, json.dumps(spec.buyer.address), *money.values()]
-            + [self._at(now), self._at(now)],
-        )
+            [self._id(order_id), number, CHANNEL, customer_id, email, spec.buyer.name, address,
+             *money.values(), self._at(now), self._at(now)],
+        )  # fmt: skip
         self._write_lines(order_id, number, lines, now)
-        self._write_history(order_id, number, customer_id, money["total_minor"], now)
-        self._write_stock_events(number, lines, levels, now)
+        self._write_timeline(order_id, money["total_minor"], now)
+        events = self._order_events(order_id, number, customer_id, now)
+        self._many(OUTBOX, events + self._stock_events(number, lines, levels, now))
         return number
 
-    def _allocate(self, lines: list[tuple[Any, int]], now: datetime) -> list[tuple[int, ...]]:
+    def _allocate(self, lines: list[Line], now: datetime) -> list[tuple[int, int, int]]:
         """Guarded UPDATEs in primary-key order; the levels they left, in line order."""
-        location_id = self._location[0]
-        ordered = sorted(range(len(lines)), key=lambda i: UUID(str(lines[i][0][0])))
+        order = sorted(range(len(lines)), key=lambda i: UUID(str(lines[i].variant_id)))
         params = [
-            (lines[i][1], self._at(now), lines[i][0][0], self._id(location_id), lines[i][1])
-            for i in ordered
+            (
+                lines[i].quantity,
+                self._at(now),
+                lines[i].variant_id,
+                self._location,
+                lines[i].quantity,
+            )
+            for i in order
         ]
-        levels: dict[int, tuple[int, ...]] = {}
+        left: list[tuple[int, int, int] | None] = []
         if self._postgres:
             cursor = self._connection.cursor()
             cursor.executemany(ALLOCATE, params, returning=True)
-            for i, _ in zip(ordered, cursor.results(), strict=True):
-                row = cursor.fetchone()
-                if row is None:
-                    raise Refused
-                levels[i] = row
+            left = [cursor.fetchone() for _ in cursor.results()]
         else:
-            for i, values in zip(ordered, params, strict=True):
-                row = self._connection.execute(self._sql(ALLOCATE), values).fetchone()
-                if row is None:
-                    raise Refused
-                levels[i] = row
+            left = [self._connection.execute(self._sql(ALLOCATE), p).fetchone() for p in params]
+        levels: dict[int, tuple[int, int, int]] = {}
+        for i, level in zip(order, left, strict=True):
+            if level is None:
+                raise Refused
+            levels[i] = level
         return [levels[i] for i in range(len(lines))]
 
     def _many(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
@@ -166,90 +188,87 @@ class RawPlacer:
         else:
             self._connection.executemany(self._sql(statement), rows)
 
-    def _write_lines(
-        self, order_id: UUID, number: str, lines: list[tuple[Any, int]], now: datetime
-    ) -> None:
-        line_ids = [new_id() for _ in lines]
-        location_id, location_code = self._location
-        oid = self._id(order_id)
+    def _write_lines(self, order_id: UUID, number: str, lines: list[Line], now: datetime) -> None:
+        ids = [self._id(new_id()) for _ in lines]
+        oid, at = self._id(order_id), self._at(now)
         self._many(
             LINE,
             [
-                (self._id(line_id), oid, no, row[0], row[2], row[3], quantity, row[4])
-                + (row[4] * quantity, round(row[4] * quantity * 0.19 / 1.19), row[4] * quantity)
-                for no, (line_id, (row, quantity)) in enumerate(zip(line_ids, lines), start=1)
+                (line_id, oid, no, line.variant_id, line.sku, line.name, line.quantity,
+                 line.price, line.gross, included_vat(line.gross), line.gross)
+                for no, (line_id, line) in enumerate(zip(ids, lines, strict=True), start=1)
             ],
-        )
+        )  # fmt: skip
         self._many(
             ALLOCATION,
             [
-                (self._id(line_id), oid, row[0], self._id(location_id), location_code, quantity)
-                for line_id, (row, quantity) in zip(line_ids, lines, strict=True)
+                (line_id, oid, line.variant_id, self._location, self._location_code, line.quantity)
+                for line_id, line in zip(ids, lines, strict=True)
             ],
         )
         self._many(
             MOVEMENT,
             [
-                (self._id(new_id()), row[0], self._id(location_id), quantity, ACTOR, number)
-                + (self._at(now),)
-                for row, quantity in lines
+                (self._id(new_id()), line.variant_id, self._location, line.quantity, ACTOR,
+                 number, at)
+                for line in lines
             ],
-        )
+        )  # fmt: skip
 
-    def _write_history(
-        self, order_id: UUID, number: str, customer_id: Any, total: int, now: datetime
-    ) -> None:
+    def _write_timeline(self, order_id: UUID, total: int, now: datetime) -> None:
         oid, at = self._id(order_id), self._at(now)
-        placed = {"after": {"status": "pending", "total": f"{total / 100:.2f}"}}
-        confirmed = {"before": {"status": "pending"}, "after": {"status": "confirmed"}}
+        placed = json.dumps({"after": {"status": "pending", "total": f"{total / 100:.2f}"}})
+        confirmed = json.dumps({"before": {"status": "pending"}, "after": {"status": "confirmed"}})
         self._many(
             TIMELINE,
             [
-                (oid, at, ACTOR, "placed", f"placed on web for {total / 100:.2f} EUR")
-                + (json.dumps(placed),),
-                (oid, at, ACTOR, "confirmed", "confirmed: no holds", json.dumps(confirmed)),
-            ],
-        )
-        event = {"aggregate_id": str(order_id), "number": number, "channel": CHANNEL}
-        self._many(
-            OUTBOX,
-            [
-                (self._id(new_id()), "orders.order_placed.v1", "order", oid)
-                + (json.dumps({**event, "customer_id": str(customer_id)}), at),
-                (self._id(new_id()), "orders.order_confirmed.v1", "order", oid)
-                + (json.dumps({"aggregate_id": str(order_id), "number": number}), at),
+                (oid, at, ACTOR, "placed", f"placed on web for {total / 100:.2f} EUR", placed),
+                (oid, at, ACTOR, "confirmed", "confirmed: no holds", confirmed),
             ],
         )
 
-    def _write_stock_events(
-        self,
-        number: str,
-        lines: list[tuple[Any, int]],
-        levels: list[tuple[int, ...]],
-        now: datetime,
-    ) -> None:
-        location_id = str(self._location[0])
-        self._many(
-            OUTBOX,
-            [
-                (self._id(new_id()), "inventory.stock_allocated.v1", "inventory_item", row[0])
-                + (
-                    json.dumps(
-                        {
-                            "aggregate_id": str(row[0]),
-                            "location_id": location_id,
-                            "allocated_delta": quantity,
-                            "on_hand": level[0],
-                            "allocated": level[1],
-                            "unavailable": level[2],
-                            "reference": number,
-                        }
-                    ),
-                    self._at(now),
-                )
-                for (row, quantity), level in zip(lines, levels, strict=True)
-            ],
-        )
+    def _order_events(
+        self, order_id: UUID, number: str, customer_id: Any, now: datetime
+    ) -> list[tuple[Any, ...]]:
+        oid, at = self._id(order_id), self._at(now)
+        placed = {
+            "aggregate_id": str(order_id),
+            "number": number,
+            "channel": CHANNEL,
+            "customer_id": str(customer_id),
+        }
+        confirmed = {"aggregate_id": str(order_id), "number": number}
+        return [
+            (self._id(new_id()), "orders.order_placed.v1", "order", oid, json.dumps(placed), at),
+            (
+                self._id(new_id()),
+                "orders.order_confirmed.v1",
+                "order",
+                oid,
+                json.dumps(confirmed),
+                at,
+            ),
+        ]
+
+    def _stock_events(
+        self, number: str, lines: list[Line], levels: list[tuple[int, int, int]], now: datetime
+    ) -> list[tuple[Any, ...]]:
+        events = []
+        for line, (on_hand, allocated, unavailable) in zip(lines, levels, strict=True):
+            payload = {
+                "aggregate_id": str(line.variant_id),
+                "location_id": str(self._location),
+                "allocated_delta": line.quantity,
+                "on_hand": on_hand,
+                "allocated": allocated,
+                "unavailable": unavailable,
+                "reference": number,
+            }
+            events.append(
+                (self._id(new_id()), "inventory.stock_allocated.v1", "inventory_item",
+                 line.variant_id, json.dumps(payload), self._at(now))
+            )  # fmt: skip
+        return events
 
 
 def is_retryable(error: BaseException) -> bool:

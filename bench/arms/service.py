@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from oms import orders
-from oms.platform.unit_of_work import UnitOfWork
-from oms.shared.address import Address
-
 from bench.databases import Database
 from bench.measure import Step
 from bench.merchant import ACTOR, CHANNEL
 from bench.workload import OrderSpec, OrderStream
+from oms import orders
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.address import Address
 
 
 def command(spec: OrderSpec) -> orders.PlaceOrder:

@@ -307,6 +307,22 @@ def test_lowering_a_quantity_and_removing_a_line_release_their_stock(
     assert_stock_matches(engine)
 
 
+def test_lowering_a_quantity_cancels_backordered_units_before_allocated_ones(
+    client: TestClient, admin: Headers, engine: Engine
+) -> None:
+    client.patch("/v1/channels/web", json={"allows_backorders": True}, headers=admin)
+    order = place(client, admin, "k", lines=[{"sku": "TS-2", "quantity": 4}]).json()
+    line = order["lines"][0]
+    assert (line["allocated_quantity"], line["backordered_quantity"]) == (2, 2)
+    for version, quantity, held in ((1, 3, (2, 1)), (2, 1, (1, 0))):
+        op = {"op": "change_quantity", "line_id": line["id"], "quantity": quantity}
+        changed = confirm(client, admin, order, preview(client, admin, order, op).json(), version)
+        after = changed.json()["lines"][0]
+        assert (after["allocated_quantity"], after["backordered_quantity"]) == held
+    assert stock_at(client, admin, "TS-2")["store-paris"] == (2, 1)
+    assert_stock_matches(engine)
+
+
 def test_removing_the_last_open_line_is_refused(client: TestClient, admin: Headers) -> None:
     order = place(client, admin, "k").json()
     response = preview(

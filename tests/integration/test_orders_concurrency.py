@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import TypeVar
+from uuid import UUID
 
 import pytest
 from fastapi import Response
@@ -22,7 +23,19 @@ from sqlalchemy import Engine, func, select
 from oms import inventory
 from oms.channels import ChannelKind
 from oms.inventory.tables import stock_levels
-from oms.orders import CustomerDetails, NewLine, Placement, PlaceOrder, place_order
+from oms.orders import (
+    CancelOrder,
+    CustomerDetails,
+    NewLine,
+    Order,
+    OrderStatus,
+    Placement,
+    PlaceOrder,
+    allocate_backorders,
+    cancel_order,
+    get_order,
+    place_order,
+)
 from oms.orders.domain import InsufficientStock
 from oms.orders.schemas import OrderOut
 from oms.orders.tables import order_allocations, orders
@@ -315,3 +328,49 @@ def test_a_marketplace_order_delivered_many_times_at_once_is_placed_once(
     assert order_count(engine) == 1
     assert allocated(engine)["MKT-1"] == 3
     assert_invariants(engine)
+
+
+def test_backorders_filled_while_their_orders_are_cancelled_neither_deadlock_nor_leak(
+    engine: Engine, uow: UnitOfWork
+) -> None:
+    """The stock consumer fills many orders in one transaction while staff cancel them."""
+    builders.location(uow, "wh-de")
+    builders.channel(
+        uow, "app", kind=ChannelKind.MOBILE, locations=("wh-de",), allows_backorders=True
+    )
+    builders.pricing(uow)
+    variant = builders.product(uow, "BO-1", prices={"app": "20.00"}).variants[0].id
+    waiting = []
+    for index in range(20):
+        inventory.receive_stock(
+            inventory.ReceiveStock(sku="BO-1", location="wh-de", quantity=2, actor="t"), uow=uow
+        )
+        placed = place_order(command(index, [("BO-1", 3)], channel="app"), uow=uow).order
+        assert [line.backordered_quantity for line in placed.lines] == [1]
+        waiting.append(placed.id)
+    inventory.receive_stock(
+        inventory.ReceiveStock(sku="BO-1", location="wh-de", quantity=20, actor="t"), uow=uow
+    )
+    doomed = random.Random(7).sample(waiting, 10)
+
+    def filling() -> int:
+        return allocate_backorders(variant, uow=UnitOfWork(engine))
+
+    def cancelling(order_id: UUID) -> Callable[[], Order]:
+        return lambda: cancel_order(
+            CancelOrder(order_id=order_id, reason="changed mind", actor="csr"),
+            uow=UnitOfWork(engine),
+        )
+
+    outcomes = all_at_once([filling, filling, *(cancelling(o) for o in doomed)])
+    assert [repr(o) for o in outcomes if isinstance(o, Exception)] == []
+    allocate_backorders(variant, uow=uow)
+    assert_invariants(engine)
+    for order_id in waiting:
+        order = get_order(order_id, uow=uow)
+        if order_id in doomed:
+            assert order.status is OrderStatus.CANCELLED
+        else:
+            assert [line.backordered_quantity for line in order.lines] == [0]
+            assert sum(a.quantity for a in order.allocations) == 3
+    assert allocated(engine)["BO-1"] == 30

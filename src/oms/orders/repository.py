@@ -277,8 +277,12 @@ def hold_values(order_id: UUID, hold: Hold) -> dict[str, Any]:
 
 
 def insert_order(c: Connection, order: Order) -> None:
-    """The order with its lines, holds and allocations, in four statements."""
-    c.execute(insert(orders).values(**order_values(order)))
+    """The order with its lines, holds and allocations, in four statements.
+
+    Values travel as parameters of one cached INSERT (``.values(**row)`` would build and key a
+    new statement per order, six times the cost on this hot path).
+    """
+    c.execute(insert(orders), order_values(order))
     c.execute(insert(order_lines), [line_values(order.id, line) for line in order.lines])
     if order.holds:
         c.execute(insert(order_holds), [hold_values(order.id, h) for h in order.holds])

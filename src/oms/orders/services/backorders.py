@@ -2,7 +2,8 @@
 
 Stock arrives by receipts, returns, counts, transfers and releases; each is an inventory event
 on the outbox. This consumer then allocates what it can to lines waiting for that variant,
-locking each order before its stock rows (the order cancellation takes them in that order too).
+locking every waiting order before any stock row (cancellations and edits lock their order,
+then stock, too).
 """
 
 from __future__ import annotations
@@ -57,9 +58,13 @@ def allocate_backorders(variant_id: UUID, *, uow: UnitOfWork, limit: int = 50) -
             .scalars()
             .all()
         )
+        # Every order is locked (in id order) before any stock row: a cancellation or an edit
+        # holds its order while it waits for stock, so taking an order after stock deadlocks.
+        queue = list(dict.fromkeys(waiting))
+        locked = {i: repo.order_by_id(tx.connection, i, lock=True) for i in sorted(queue)}
         allocated = 0
-        for order_id in dict.fromkeys(waiting):
-            order = repo.order_by_id(tx.connection, order_id, lock=True)
+        for order_id in queue:
+            order = locked[order_id]
             if order is not None:
                 allocated += _fill(tx, order, variant_id, uow=uow)
     return allocated

@@ -171,6 +171,7 @@ def _target(
     *,
     uow: UnitOfWork,
 ) -> Target:
+    """Where the order goes once changed: the new address (validated) or method and store."""
     address, validated = order.shipping_address, order.address_validated
     method, pickup_code = ShippingMethod(order.shipping_method), order.pickup_location
     chosen_at = None

@@ -20,11 +20,11 @@ def main() -> None:
         "--profile", action="store_true", help="only profile the service arm (cProfile)"
     )
     args = parser.parse_args()
+    console = Console() if sys.stdout.isatty() else Console(width=150)
     if args.profile:
-        profiling.main(Console())
+        profiling.main(console)
         return
     profile = QUICK if args.quick else FULL
-    console = Console() if sys.stdout.isatty() else Console(width=150)
     results = Results(profile)
     started = time.perf_counter()
     steps = suite.STEPS - (0 if profile.sqlite_worker_comparison else 1)

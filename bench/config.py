@@ -23,7 +23,7 @@ class Profile:
     """Measured time of each placement arm (after its warm-up)."""
     warmup_seconds: float
     threads: int
-    """Concurrent placements on PostgreSQL, the same for raw, service and the HTTP client."""
+    """Concurrent placements on PostgreSQL, the same for the raw and the service arm."""
     http_concurrency: int
     """Requests in flight from the load generator on PostgreSQL."""
     lookups: int
@@ -43,8 +43,8 @@ FULL = Profile(
     stored_large=1_000_000,
     arm_seconds=20,
     warmup_seconds=2,
-    threads=8,
-    http_concurrency=16,
+    threads=4,
+    http_concurrency=8,
     lookups=400,
     pgbench_seconds=10,
     sqlite_worker_comparison=True,
@@ -58,8 +58,8 @@ QUICK = Profile(
     stored_large=100_000,
     arm_seconds=3,
     warmup_seconds=0.5,
-    threads=8,
-    http_concurrency=16,
+    threads=4,
+    http_concurrency=8,
     lookups=100,
     pgbench_seconds=2,
     sqlite_worker_comparison=False,

@@ -77,7 +77,7 @@ def _layers(stats: pstats.Stats) -> Table:
 
 def _functions(stats: pstats.Stats, limit: int = 18) -> Table:
     rows = [
-        (cumulative, f"{path.split('/src/')[1]}:{function}", calls)
+        (cumulative, f"{path.split('/src/oms/')[1]}:{function}", calls)
         for (path, _, function), (_, calls, _, cumulative, _) in stats.stats.items()  # type: ignore[attr-defined]
         if "/src/oms/" in path
     ]

@@ -21,7 +21,8 @@ from bench.report import ArmResult, Display, Results
 from bench.workload import OrderStream
 
 STEPS = 19
-SQLITE_HTTP_CONCURRENCY = 4
+SQLITE_HTTP_CONCURRENCY = 2
+"""In flight against SQLite: its one writer at a time makes more wait, not work."""
 
 
 def calibrate(profile: Profile, display: Display, results: Results) -> None:

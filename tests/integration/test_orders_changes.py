@@ -267,7 +267,7 @@ def test_what_stock_lacks_is_backordered_when_the_channel_allows_it(
     client.patch("/v1/channels/web", json={"allows_backorders": True}, headers=admin)
     order = place(client, admin, "k").json()
     change = preview(client, admin, order, {"op": "add_line", "sku": "TS-2", "quantity": 3})
-    assert change.json()["stock"][0] | {"sku": "TS-2"} == {
+    assert change.json()["stock"][0] == {
         "sku": "TS-2",
         "requested": 3,
         "available": 2,

@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
 from uuid import UUID
@@ -22,7 +23,7 @@ from sqlalchemy import Engine, func, select
 
 from oms import inventory
 from oms.channels import ChannelKind
-from oms.inventory.tables import stock_levels
+from oms.inventory.tables import inventory_items, stock_levels
 from oms.orders import (
     CancelOrder,
     CustomerDetails,
@@ -130,8 +131,6 @@ def split(
 
 def available(engine: Engine) -> Counter[str]:
     """Units on hand, not allocated and not unavailable, per SKU over every location."""
-    from oms.inventory.tables import inventory_items
-
     s, i = stock_levels.c, inventory_items.c
     with engine.connect() as c:
         rows = c.execute(
@@ -144,8 +143,6 @@ def available(engine: Engine) -> Counter[str]:
 
 def allocated(engine: Engine) -> Counter[str]:
     """Units orders hold per SKU (from the orders' own allocation rows)."""
-    from oms.inventory.tables import inventory_items
-
     a, i = order_allocations.c, inventory_items.c
     with engine.connect() as c:
         rows = c.execute(
@@ -316,10 +313,8 @@ def test_a_marketplace_order_delivered_many_times_at_once_is_placed_once(
     shop(uow, ("wh-de",))
     product(uow, "MKT-1", {"wh-de": units})
     price = Money(Decimal("21.50"), "EUR")
-    cmd = command(0, [], channel="mkt", external_id="AMZ-42")
-    cmd = PlaceOrder(
-        **{**vars(cmd), "lines": (NewLine(sku="MKT-1", quantity=3, unit_price=price),)}
-    )
+    line = NewLine(sku="MKT-1", quantity=3, unit_price=price)
+    cmd = replace(command(0, [], channel="mkt", external_id="AMZ-42"), lines=(line,))
     outcomes = place_concurrently(engine, [cmd] * 20)
     placed, refused = split(outcomes)
     assert refused == [], "a duplicate of a placed order is answered with that order"

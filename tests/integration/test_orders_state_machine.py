@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 import pytest
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -221,7 +221,6 @@ class OrderHistory(RuleBasedStateMachine):
             with pytest.raises(InsufficientStock) as refused:
                 place_order(command, uow=self.uow)
             assert {s["sku"] for s in refused.value.facts["shortfalls"]} == short
-            event("place: refused for stock")
             return multiple()
         order = place_order(command, uow=self.uow).order
         assert order.version == 1
@@ -239,9 +238,6 @@ class OrderHistory(RuleBasedStateMachine):
         rules = [rule.value for rule, _ in triggered(DEFAULT_RULES, facts)]
         assert [hold.rule for hold in order.holds] == rules
         assert order.status is (OrderStatus.PENDING if rules else OrderStatus.CONFIRMED)
-        event(
-            f"place: {'backordered' if short else 'allocated'}, {'held' if rules else 'confirmed'}"
-        )
         self.buyers.add(email)
         self.versions[order.id] = order.version
         return order.id
@@ -253,10 +249,8 @@ class OrderHistory(RuleBasedStateMachine):
         if before.status is OrderStatus.CANCELLED:
             with pytest.raises(IllegalTransition):
                 cancel_order(command, uow=self.uow)
-            event("cancel: refused, already cancelled")
             return
         after = cancel_order(command, uow=self.uow)
-        event("cancel: cancelled")
         assert after.status is OrderStatus.CANCELLED
         assert after.allocations == ()
         self.changed(before, after)
@@ -275,10 +269,8 @@ class OrderHistory(RuleBasedStateMachine):
         if units > line.open_quantity:
             with pytest.raises(Invalid):
                 cancel_order(command, uow=self.uow)
-            event("cancel units: refused, too many")
             return
         after = cancel_order(command, uow=self.uow)
-        event(f"cancel units: {'backordered' if line.backordered_quantity else 'allocated'} line")
         assert after.line(line.id).cancelled_quantity == line.cancelled_quantity + units
         left = sum(candidate.open_quantity for candidate in after.lines)
         assert after.status is (OrderStatus.CANCELLED if left == 0 else before.status)
@@ -295,7 +287,6 @@ class OrderHistory(RuleBasedStateMachine):
                 place_hold(command, uow=self.uow)
             return
         after = place_hold(command, uow=self.uow)
-        event("hold: placed")
         assert after.on_hold
         assert after.status is before.status
         self.changed(before, after)
@@ -316,7 +307,6 @@ class OrderHistory(RuleBasedStateMachine):
         last = len(before.open_holds) == 1
         assert after.on_hold is not last
         confirms = last and before.status is OrderStatus.PENDING
-        event(f"release: {'confirmed' if confirms else 'released'}")
         assert after.status is (OrderStatus.CONFIRMED if confirms else before.status)
         self.changed(before, after)
 
@@ -338,14 +328,12 @@ class OrderHistory(RuleBasedStateMachine):
         if delta < 0 and self.free()[(sku, location)] < -delta:
             with pytest.raises(Conflict):
                 inventory.adjust_stock(command, uow=self.uow)
-            event("adjust: refused")
             return
         inventory.adjust_stock(command, uow=self.uow)
 
     @rule(sku=st.sampled_from(SKUS))
     def allocate_backorders(self, sku: str) -> None:
-        if allocate_backorders(self.variants[sku], uow=self.uow):
-            event("backorders: some allocated")
+        allocate_backorders(self.variants[sku], uow=self.uow)
         waiting = [
             line
             for order in self.live_orders()
@@ -404,7 +392,6 @@ class OrderHistory(RuleBasedStateMachine):
         assert self.order(order_id).version == before.version, "a preview changes nothing"
         if not confirm:
             self.previews.append((order_id, change.id, before.version))
-            event("edit: previewed only")
             return
         command = ConfirmChange(
             order_id=order_id, change_id=change.id, if_match=f'"{before.version}"', actor=ACTOR
@@ -412,10 +399,8 @@ class OrderHistory(RuleBasedStateMachine):
         if any(check.short for check in change.preview.stock):
             with pytest.raises(InsufficientStock):
                 confirm_change(command, uow=self.uow)
-            event("edit: refused for stock")
             return
         after = confirm_change(command, uow=self.uow)
-        event(f"edit: {kind} confirmed")
         assert after.totals == change.preview.new_totals
         self.changed(before, after)
 
@@ -435,13 +420,11 @@ class OrderHistory(RuleBasedStateMachine):
         if before.version != version:
             with pytest.raises(StaleOrderVersion):
                 confirm_change(command, uow=self.uow)
-            event("earlier preview: stale")
             return
         try:
             after = confirm_change(command, uow=self.uow)
         except InsufficientStock:
             return
-        event("earlier preview: confirmed")
         self.previews.remove((order_id, change_id, version))
         self.changed(before, after)
         with pytest.raises(ChangeNotPending):

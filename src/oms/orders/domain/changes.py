@@ -203,11 +203,6 @@ def expected_version(if_match: str | None) -> int:
     return int(tag)
 
 
-def billed(line: OrderLine) -> int:
-    """Units the customer pays for: ordered minus cancelled."""
-    return line.quantity - line.cancelled_quantity
-
-
 def operation_problems(order: Order, operations: Sequence[Operation]) -> list[FieldProblem]:
     """Every reason the operations cannot apply to ``order``, named by their paths."""
     if not operations:
@@ -253,7 +248,7 @@ def _quantity_problem(line: OrderLine, quantity: int) -> str | None:
         return "must be at least 1; remove the line instead"
     if quantity < line.fulfilled_quantity:
         return f"{line.fulfilled_quantity} units of {line.sku} have shipped already"
-    if quantity == billed(line):
+    if quantity == line.billed_quantity:
         return f"is already {quantity}"
     return None
 
@@ -284,17 +279,19 @@ def units_to_cancel(order: Order, operations: Sequence[Operation]) -> dict[UUID,
     for op in operations:
         if isinstance(op, RemoveLine):
             units[op.line_id] = order.line(op.line_id).open_quantity
-        elif isinstance(op, ChangeQuantity) and op.quantity < billed(order.line(op.line_id)):
-            units[op.line_id] = billed(order.line(op.line_id)) - op.quantity
+        elif (
+            isinstance(op, ChangeQuantity) and op.quantity < order.line(op.line_id).billed_quantity
+        ):
+            units[op.line_id] = order.line(op.line_id).billed_quantity - op.quantity
     return units
 
 
 def units_to_add(order: Order, operations: Sequence[Operation]) -> dict[UUID, int]:
     """Units per existing line that raised quantities order on top."""
     return {
-        op.line_id: op.quantity - billed(order.line(op.line_id))
+        op.line_id: op.quantity - order.line(op.line_id).billed_quantity
         for op in operations
-        if isinstance(op, ChangeQuantity) and op.quantity > billed(order.line(op.line_id))
+        if isinstance(op, ChangeQuantity) and op.quantity > order.line(op.line_id).billed_quantity
     }
 
 

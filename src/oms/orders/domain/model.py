@@ -56,6 +56,11 @@ class OrderLine:
     fulfilled_quantity: int = 0
 
     @property
+    def billed_quantity(self) -> int:
+        """Units the customer pays for: ordered minus cancelled."""
+        return self.quantity - self.cancelled_quantity
+
+    @property
     def open_quantity(self) -> int:
         """Ordered, not cancelled and not yet fulfilled."""
         return self.quantity - self.cancelled_quantity - self.fulfilled_quantity

@@ -43,7 +43,7 @@ def cancel_order(cmd: CancelOrder, *, uow: UnitOfWork, visible_to: str | None = 
         units = (
             order.whole_cancellation() if cmd.lines is None else order.cancellable(dict(cmd.lines))
         )
-        lines, released = _cancel_units(order, units)
+        lines, released = cancel_units(order, units)
         release_allocations(tx, order, released, actor=cmd.actor, uow=uow)
         order = order.with_changes(allocations=remaining_allocations(order, released))
         whole = all(line.open_quantity == 0 and line.fulfilled_quantity == 0 for line in lines)
@@ -63,7 +63,7 @@ def cancel_order(cmd: CancelOrder, *, uow: UnitOfWork, visible_to: str | None = 
     return cancelled
 
 
-def _cancel_units(
+def cancel_units(
     order: Order, units: Mapping[UUID, int]
 ) -> tuple[tuple[OrderLine, ...], list[Allocation]]:
     """Cancel backordered units first (they hold no stock), then release allocated ones."""

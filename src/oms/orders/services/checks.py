@@ -82,7 +82,7 @@ def validate(cmd: PlaceOrder, sales: channels.Channel, *, uow: UnitOfWork) -> Dr
         billing_address=billing,
         address_validated=validated,
         pickup=pickup,
-        **_candidates(sales, pickup, uow=uow),
+        **candidates(sales, pickup, uow=uow),
     )
 
 
@@ -240,7 +240,7 @@ def _quote(
         return None
 
 
-def _candidates(
+def candidates(
     sales: channels.Channel, pickup: channels.Location | None, *, uow: UnitOfWork
 ) -> dict[str, Any]:
     """The pickup store, or the channel's active shipping locations in its order of preference."""

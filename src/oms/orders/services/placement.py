@@ -99,7 +99,7 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
             if existing is None:
                 raise
             return Placement(existing, created=False)
-        _allocate_stock(order, actor=cmd.actor, uow=uow)
+        allocate_stock(order, actor=cmd.actor, uow=uow)
         repo.append_timeline(tx.connection, order.id, _timeline(order, cmd.actor))
         tx.record(*_events(order))
     return Placement(order, created=True)
@@ -229,7 +229,7 @@ def _plan(
     return result
 
 
-def _allocate_stock(order: Order, *, actor: str, uow: UnitOfWork) -> None:
+def allocate_stock(order: Order, *, actor: str, uow: UnitOfWork) -> None:
     if order.allocations:
         inventory.allocate(
             inventory.StockLines(

@@ -11,16 +11,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from uuid import UUID
 
+from oms import channels
 from oms.orders.domain import Order, OrderLine, Totals
 from oms.orders.pricing import PricedLine, QuoteRequest, ShippingMethod, quote
 from oms.orders.services.checks import totals
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
-
-
-def billed_units(line: OrderLine) -> int:
-    """Units the customer still pays for: ordered minus cancelled."""
-    return line.quantity - line.cancelled_quantity
 
 
 def reprice(
@@ -32,13 +28,13 @@ def reprice(
     shipping_method: str | None = None,
 ) -> tuple[tuple[OrderLine, ...], Totals]:
     """New money for ``lines`` (quantities already changed) and the order's new totals."""
-    billed = [line for line in lines if billed_units(line) > 0]
+    billed = [line for line in lines if line.billed_quantity > 0]
     if not billed:
         zero = Money.zero(order.currency)
         return tuple(_zeroed(line, zero) for line in lines), Totals(
             subtotal=zero, shipping=zero, shipping_tax=zero, discount=zero, tax=zero, total=zero
         )
-    destination = country or order.shipping_address.country
+    destination = country or _destination(order, uow=uow)
     priced = quote(
         QuoteRequest(
             currency=order.currency,
@@ -48,7 +44,7 @@ def reprice(
             lines=tuple(
                 PricedLine(
                     sku=line.sku,
-                    quantity=billed_units(line),
+                    quantity=line.billed_quantity,
                     unit_price=line.unit_price,
                     tax_category=line.tax_category,
                     discount=_discount(line),
@@ -73,6 +69,18 @@ def reprice(
     return tuple(by_id.get(line.id) or _zeroed(line, zero) for line in lines), totals(priced)
 
 
+def _destination(order: Order, *, uow: UnitOfWork) -> str:
+    """Where tax is due: the pickup store's country for pickups (as when placed), else the
+    shipping address's."""
+    if order.pickup_location is not None:
+        store = channels.locations_by_codes([order.pickup_location], uow=uow).get(
+            order.pickup_location
+        )
+        if store is not None:
+            return store.address.country
+    return order.shipping_address.country
+
+
 def _discount(line: OrderLine) -> Money | None:
     """The line's discount scaled from the units it was last priced for to its billed units."""
     if line.discount.amount == 0 or line.unit_price.amount == 0:
@@ -80,7 +88,7 @@ def _discount(line: OrderLine) -> Money | None:
     priced_units = line.subtotal.amount / line.unit_price.amount
     if not priced_units:
         return None
-    return Money(line.discount.amount * billed_units(line) / priced_units, line.discount.currency)
+    return Money(line.discount.amount * line.billed_quantity / priced_units, line.discount.currency)
 
 
 def _zeroed(line: OrderLine, zero: Money) -> OrderLine:

@@ -22,8 +22,7 @@ from oms.orders.domain.events import OrderChanged
 from oms.orders.services.cancellation import release_allocations
 from oms.orders.services.changes.previews import visible_order
 from oms.orders.services.changes.revision import Revision, revise
-from oms.orders.services.placement import _allocate_stock
-from oms.orders.services.repricing import billed_units
+from oms.orders.services.placement import allocate_stock
 from oms.platform.unit_of_work import Transaction, UnitOfWork
 
 
@@ -73,7 +72,7 @@ def _apply(tx: Transaction, revision: Revision, *, actor: str, uow: UnitOfWork) 
     c = tx.connection
     repo.insert_lines(c, after.id, [line for line in after.lines if line.id in revision.added])
     release_allocations(tx, before, list(revision.released), actor=actor, uow=uow)
-    _allocate_stock(before.with_changes(allocations=revision.allocated), actor=actor, uow=uow)
+    allocate_stock(before.with_changes(allocations=revision.allocated), actor=actor, uow=uow)
     repo.add_allocations(c, after.id, revision.allocated)
     kept = tuple(line for line in after.lines if line.id not in revision.added)
     repo.save_lines(c, after.with_changes(lines=kept))
@@ -103,7 +102,7 @@ def _facts(order: Order, operations: Sequence[Operation]) -> dict[str, Any]:
     """What a change may alter, as the timeline records it before and after."""
     facts: dict[str, Any] = {
         "total": str(order.totals.total.amount),
-        "lines": [{"sku": line.sku, "quantity": billed_units(line)} for line in order.lines],
+        "lines": [{"sku": line.sku, "quantity": line.billed_quantity} for line in order.lines],
     }
     if any(isinstance(op, ChangeShippingAddress) for op in operations):
         facts["shipping_address"] = order.shipping_address.as_dict()

@@ -17,7 +17,6 @@ from oms.orders.domain.changes import (
 )
 from oms.orders.services.changes.revision import Revision, revise
 from oms.orders.services.queries import get_order
-from oms.orders.services.repricing import billed_units
 from oms.platform.unit_of_work import Transaction, UnitOfWork
 from oms.shared.ids import new_id
 
@@ -73,7 +72,7 @@ def visible_order(tx: Transaction, order_id: UUID, visible_to: str | None, *, lo
 
 
 def _preview(revision: Revision) -> ChangePreview:
-    before = {line.id: billed_units(line) for line in revision.before.lines}
+    before = {line.id: line.billed_quantity for line in revision.before.lines}
     after = revision.after
     return ChangePreview(
         current_totals=revision.before.totals,
@@ -85,7 +84,7 @@ def _preview(revision: Revision) -> ChangePreview:
                 sku=line.sku,
                 name=line.name,
                 previous_quantity=before.get(line.id, 0),
-                quantity=billed_units(line),
+                quantity=line.billed_quantity,
                 unit_price=line.unit_price,
                 subtotal=line.subtotal,
                 discount=line.discount,

@@ -26,10 +26,10 @@ from oms.orders.domain.changes import (
 )
 from oms.orders.domain.sourcing import Plan, plan
 from oms.orders.pricing import ShippingMethod
-from oms.orders.services.cancellation import _cancel_units, remaining_allocations
+from oms.orders.services.cancellation import cancel_units, remaining_allocations
 from oms.orders.services.changes import stock
-from oms.orders.services.checks import _candidates
-from oms.orders.services.repricing import billed_units, reprice
+from oms.orders.services.checks import candidates
+from oms.orders.services.repricing import reprice
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address, normalise
 from oms.shared.errors import FieldProblem, Invalid
@@ -190,7 +190,7 @@ def _target(
         address=address,
         validated=validated,
         pickup=pickup,
-        **_candidates(channel, pickup, uow=uow),
+        **candidates(channel, pickup, uow=uow),
     )
 
 
@@ -226,7 +226,7 @@ def _quantities(
     Moving the order to other locations releases every allocation; its lines then wait to be
     sourced again (no backordered units until the new plan says so).
     """
-    cancelled, released = _cancel_units(order, units_to_cancel(order, operations))
+    cancelled, released = cancel_units(order, units_to_cancel(order, operations))
     more = units_to_add(order, operations)
     lines = (
         *(replace(line, quantity=line.quantity + more.get(line.id, 0)) for line in cancelled),
@@ -253,7 +253,7 @@ def _price(
             order, lines, uow=uow, country=target.country, shipping_method=target.method.value
         )
     except Invalid as error:
-        adding = [added_by.get(line.id) for line in lines if billed_units(line) > 0]
+        adding = [added_by.get(line.id) for line in lines if line.billed_quantity > 0]
         problems = [
             FieldProblem(pricing_field(p.field, operations, adding), p.message)
             for p in error.problems

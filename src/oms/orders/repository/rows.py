@@ -1,0 +1,215 @@
+"""Mapping order rows to the domain and back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Row, select
+
+from oms.orders.domain import (
+    Allocation,
+    Buyer,
+    Hold,
+    HoldReason,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Totals,
+)
+from oms.orders.tables import (
+    MONEY,
+    order_allocations,
+    order_holds,
+    order_lines,
+)
+from oms.shared.address import Address
+from oms.shared.money import Money
+
+
+def _address(data: dict[str, str] | None) -> Address | None:
+    return Address(**data) if data else None
+
+
+def _money(row: Row[Any], name: str, currency: str) -> Money:
+    return Money.from_minor(getattr(row, f"{name}_minor"), currency)
+
+
+def _line(row: Row[Any], currency: str) -> OrderLine:
+    return OrderLine(
+        id=row.id,
+        line_no=row.line_no,
+        variant_id=row.variant_id,
+        sku=row.sku,
+        name=row.name,
+        tax_category=row.tax_category,
+        quantity=row.quantity,
+        unit_price=_money(row, "unit_price", currency),
+        subtotal=_money(row, "subtotal", currency),
+        discount=_money(row, "discount", currency),
+        tax_rate=Decimal(row.tax_rate),
+        tax=_money(row, "tax", currency),
+        total=_money(row, "total", currency),
+        cancelled_quantity=row.cancelled_quantity,
+        backordered_quantity=row.backordered_quantity,
+        fulfilled_quantity=row.fulfilled_quantity,
+    )
+
+
+def _hold(row: Row[Any]) -> Hold:
+    return Hold(
+        id=row.id,
+        reason=HoldReason(row.reason),
+        note=row.note,
+        placed_by=row.placed_by,
+        placed_at=row.placed_at,
+        auto_release_at=row.auto_release_at,
+        released_at=row.released_at,
+        released_by=row.released_by,
+        rule=row.rule,
+    )
+
+
+def _order(
+    row: Row[Any], lines: list[OrderLine], holds: list[Hold], allocations: list[Allocation]
+) -> Order:
+    currency = row.currency
+    shipping = _address(row.shipping_address)
+    assert shipping is not None
+    return Order(
+        id=row.id,
+        number=row.number,
+        channel=row.channel_code,
+        external_id=row.external_id,
+        buyer=Buyer(
+            customer_id=row.customer_id,
+            email=row.customer_email,
+            name=row.customer_name,
+            phone=row.customer_phone,
+            locale=row.customer_locale,
+        ),
+        status=OrderStatus(row.status),
+        version=row.version,
+        currency=currency,
+        prices_include_tax=row.prices_include_tax,
+        shipping_method=row.shipping_method,
+        pickup_location=row.pickup_location_code,
+        shipping_address=shipping,
+        billing_address=_address(row.billing_address),
+        address_validated=row.address_validated,
+        notes=row.notes,
+        totals=Totals(**{name: _money(row, name, currency) for name in MONEY}),
+        placed_at=row.placed_at,
+        updated_at=row.updated_at,
+        lines=tuple(lines),
+        holds=tuple(holds),
+        allocations=tuple(allocations),
+        cancelled_at=row.cancelled_at,
+        cancel_reason=row.cancel_reason,
+    )
+
+
+def load_orders(c: Connection, rows: Sequence[Row[Any]]) -> list[Order]:
+    """Orders for ``rows`` of the orders table, with lines, holds and allocations (3 queries)."""
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    currency = {row.id: row.currency for row in rows}
+    lines: dict[UUID, list[OrderLine]] = {i: [] for i in ids}
+    for line in c.execute(
+        select(order_lines).where(order_lines.c.order_id.in_(ids)).order_by(order_lines.c.line_no)
+    ):
+        lines[line.order_id].append(_line(line, currency[line.order_id]))
+    holds: dict[UUID, list[Hold]] = {i: [] for i in ids}
+    for hold in c.execute(
+        select(order_holds)
+        .where(order_holds.c.order_id.in_(ids))
+        .order_by(order_holds.c.placed_at, order_holds.c.id)
+    ):
+        holds[hold.order_id].append(_hold(hold))
+    allocations: dict[UUID, list[Allocation]] = {i: [] for i in ids}
+    for a in c.execute(
+        select(order_allocations).where(
+            order_allocations.c.order_id.in_(ids), order_allocations.c.quantity > 0
+        )
+    ):
+        allocations[a.order_id].append(
+            Allocation(
+                line_id=a.line_id,
+                variant_id=a.variant_id,
+                location_id=a.location_id,
+                location=a.location_code,
+                quantity=a.quantity,
+            )
+        )
+    return [_order(row, lines[row.id], holds[row.id], allocations[row.id]) for row in rows]
+
+
+def order_values(order: Order) -> dict[str, Any]:
+    totals = {f"{name}_minor": getattr(order.totals, name).minor for name in MONEY}
+    return {
+        "id": order.id,
+        "number": order.number,
+        "channel_code": order.channel,
+        "external_id": order.external_id,
+        "customer_id": order.buyer.customer_id,
+        "customer_email": order.buyer.email,
+        "customer_name": order.buyer.name,
+        "customer_phone": order.buyer.phone,
+        "customer_locale": order.buyer.locale,
+        "status": order.status.value,
+        "on_hold": order.on_hold,
+        "version": order.version,
+        "currency": order.currency,
+        "prices_include_tax": order.prices_include_tax,
+        "shipping_method": order.shipping_method,
+        "pickup_location_code": order.pickup_location,
+        "shipping_address": order.shipping_address.as_dict(),
+        "billing_address": order.billing_address.as_dict() if order.billing_address else None,
+        "address_validated": order.address_validated,
+        "notes": order.notes,
+        "placed_at": order.placed_at,
+        "updated_at": order.updated_at,
+        "cancelled_at": order.cancelled_at,
+        "cancel_reason": order.cancel_reason,
+        **totals,
+    }
+
+
+def line_values(order_id: UUID, line: OrderLine) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "order_id": order_id,
+        "line_no": line.line_no,
+        "variant_id": line.variant_id,
+        "sku": line.sku,
+        "name": line.name,
+        "tax_category": line.tax_category,
+        "quantity": line.quantity,
+        "cancelled_quantity": line.cancelled_quantity,
+        "backordered_quantity": line.backordered_quantity,
+        "fulfilled_quantity": line.fulfilled_quantity,
+        "unit_price_minor": line.unit_price.minor,
+        "subtotal_minor": line.subtotal.minor,
+        "discount_minor": line.discount.minor,
+        "tax_rate": str(line.tax_rate),
+        "tax_minor": line.tax.minor,
+        "total_minor": line.total.minor,
+    }
+
+
+def hold_values(order_id: UUID, hold: Hold) -> dict[str, Any]:
+    return {
+        "id": hold.id,
+        "order_id": order_id,
+        "reason": hold.reason.value,
+        "rule": hold.rule,
+        "note": hold.note,
+        "placed_by": hold.placed_by,
+        "placed_at": hold.placed_at,
+        "auto_release_at": hold.auto_release_at,
+        "released_at": hold.released_at,
+        "released_by": hold.released_by,
+    }

@@ -89,8 +89,11 @@ def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, see
             c.execute(update(order_counters).values(value=first + count - 1))
 
 
-def _random_id(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
+def _time_id(rng: random.Random, at: datetime) -> uuid.UUID:
+    """A UUIDv7 for a row created at ``at``, as ``oms.shared.ids.new_id`` makes them: ids
+    ordered by time keep index inserts at the right-hand edge of the B-tree."""
+    millis = int(at.timestamp() * 1000)
+    return uuid.UUID(int=(millis << 80) | (0x7 << 76) | (0b10 << 62) | rng.getrandbits(62))
 
 
 def _chunk(
@@ -110,17 +113,17 @@ def _chunk(
         number = first + index
         n = rng.randrange(buyers)
         b = buyer(n)
-        order_id = _random_id(rng)
+        placed = since + TWO_YEARS * (index + 1) / (count + 1)
+        order_id = _time_id(rng, placed)
         lines = [(sku, rng.choice((1, 1, 1, 2, 3))) for sku in rng.sample(skus, rng.randint(1, 5))]
         for line_no, (sku, quantity) in enumerate(lines, start=1):
             gross = sku.price_minor * quantity
             line_rows.append((
-                _random_id(rng), order_id, line_no, sku.variant_id, sku.code, sku.name,
+                _time_id(rng, placed), order_id, line_no, sku.variant_id, sku.code, sku.name,
                 "standard", quantity, 0, 0, quantity, sku.price_minor, gross, 0, "0.19",
                 round(gross * 0.19 / 1.19), gross,
             ))  # fmt: skip
         money = totals([sku.price_minor * quantity for sku, quantity in lines])
-        placed = since + TWO_YEARS * (index + 1) / (count + 1)
         order_rows.append((
             order_id, f"SO-{number}", "web", customer_id(n), b.email.lower(), b.name, "de-DE",
             "completed", False, 3, "EUR", True, "standard", b.address, True, "",

@@ -30,7 +30,7 @@ class StateMachine(Generic[S, A]):
             return self.transitions[(state, action)]
         except KeyError:
             raise IllegalTransition(
-                f"cannot {action.value} a {self.name} that is {state.value}",
+                f"cannot {action.value} this {self.name}: it is {state.value}",
                 state=state.value,
                 action=action.value,
             ) from None

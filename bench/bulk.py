@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -66,3 +67,29 @@ def analyze(db: Database) -> None:
             connection.execute("ANALYZE")
     finally:
         connection.close()
+
+
+SECONDARY_INDEXES = """
+SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+WHERE t.relname = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)
+"""
+
+
+@contextmanager
+def secondary_indexes_deferred(db: Database, tables: Sequence[str]) -> Iterator[None]:
+    """On PostgreSQL, drop the tables' indexes that back no constraint for the block and build
+    them again after it: one sort per index instead of a million random inserts."""
+    if not db.is_postgres:
+        yield
+        return
+    with connect_raw(db) as connection:
+        connection.autocommit = True
+        found = connection.execute(SECONDARY_INDEXES, [list(tables)]).fetchall()
+        for name, _ in found:
+            connection.execute(f'DROP INDEX "{name}"')
+        try:
+            yield
+        finally:
+            for _, definition in found:
+                connection.execute(definition)

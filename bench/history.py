@@ -7,26 +7,32 @@ Numbers continue the ``SO`` counter, times spread over the last two years, newes
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 
 from sqlalchemy import select, update
 
 from bench import bulk
 from bench.bulk import Row
-from bench.databases import Database
+from bench.databases import POSTGRESQL, Database
 from bench.merchant import Sku
 from bench.workload import buyer, totals
 from oms.customers.tables import customer_counters, customers
 from oms.orders.tables import order_counters, order_lines, orders
+from oms.platform.database import create_database_engine
 
 FIRST_CUSTOMER_NUMBER = 100001
 FIRST_ORDER_NUMBER = 10001
 TWO_YEARS = timedelta(days=730)
 CHUNK = 50_000
 """Orders generated and copied per round (their lines follow them)."""
+LOADERS = 2
 ORDER_COLUMNS = (
     "id", "number", "channel_code", "customer_id", "customer_email", "customer_name",
     "customer_locale", "status", "on_hold", "version", "currency", "prices_include_tax",
@@ -69,24 +75,64 @@ def store_customers(db: Database, count: int) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Orders numbered ``first`` to ``first + count - 1``, spread over two years from ``since``."""
+
+    first: int
+    count: int
+    since: datetime
+    seed: int
+
+
 def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, seed: int) -> None:
-    """Append ``count`` completed orders of 1-5 lines, numbered after the counter's value."""
+    """Append ``count`` completed orders of 1-5 lines, numbered after the counter's value.
+
+    On PostgreSQL two loader processes share the chunks (generating rows is Python work, the
+    COPY is the server's: together they keep both cores busy), with the secondary indexes built
+    once at the end.
+    """
     with db.engine.begin() as c:
         last = c.execute(select(order_counters.c.value)).scalar()
-    first = FIRST_ORDER_NUMBER if last is None else last + 1
-    rng = random.Random(seed)  # noqa: S311 (benchmark data, not secrets)
-    now = datetime.now(UTC)
-    for start in range(0, count, CHUNK):
-        size = min(CHUNK, count - start)
-        span = (now - TWO_YEARS, count)
-        order_rows, line_rows = _chunk(rng, skus, buyers, (first, start, size), span)
-        bulk.load(db, orders, ORDER_COLUMNS, order_rows)
-        bulk.load(db, order_lines, LINE_COLUMNS, line_rows)
+    batch = Batch(
+        first=FIRST_ORDER_NUMBER if last is None else last + 1,
+        count=count,
+        since=datetime.now(UTC) - TWO_YEARS,
+        seed=seed,
+    )
+    starts = list(range(0, count, CHUNK))
+    with bulk.secondary_indexes_deferred(db, ("orders", "order_lines")):
+        if db.is_postgres and len(starts) > 1:
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(LOADERS, mp_context=spawn) as pool:
+                shares = [starts[i::LOADERS] for i in range(LOADERS)]
+                list(pool.map(_load_chunks, repeat(db.url), repeat(skus), repeat(buyers),
+                              repeat(batch), shares))  # fmt: skip
+        else:
+            _load_chunks(db.url, skus, buyers, batch, starts, db)
     with db.engine.begin() as c:
         if last is None:
-            c.execute(order_counters.insert().values(name="SO", value=first + count - 1))
+            c.execute(order_counters.insert().values(name="SO", value=batch.first + count - 1))
         else:
-            c.execute(update(order_counters).values(value=first + count - 1))
+            c.execute(update(order_counters).values(value=batch.first + count - 1))
+
+
+def _load_chunks(
+    url: str,
+    skus: Sequence[Sku],
+    buyers: int,
+    batch: Batch,
+    starts: list[int],
+    db: Database | None = None,
+) -> None:
+    """Generate and load the chunks of ``batch`` beginning at ``starts`` (in a loader process,
+    ``db`` is opened from ``url``)."""
+    db = db or Database(POSTGRESQL, url, create_database_engine(url))
+    for start in starts:
+        rng = random.Random(f"{batch.seed}-{start}")  # noqa: S311 (benchmark data, not secrets)
+        order_rows, line_rows = _chunk(rng, skus, buyers, batch, start)
+        bulk.load(db, orders, ORDER_COLUMNS, order_rows)
+        bulk.load(db, order_lines, LINE_COLUMNS, line_rows)
 
 
 def _time_id(rng: random.Random, at: datetime) -> uuid.UUID:
@@ -97,23 +143,16 @@ def _time_id(rng: random.Random, at: datetime) -> uuid.UUID:
 
 
 def _chunk(
-    rng: random.Random,
-    skus: Sequence[Sku],
-    buyers: int,
-    numbers: tuple[int, int, int],
-    span: tuple[datetime, int],
+    rng: random.Random, skus: Sequence[Sku], buyers: int, batch: Batch, start: int
 ) -> tuple[list[Row], list[Row]]:
-    """Orders ``first + start`` to ``first + start + size - 1`` of ``count``, spread evenly
-    over two years from ``since``, with their lines."""
-    first, start, size = numbers
-    since, count = span
+    """The batch's orders from ``start`` on (``CHUNK`` of them at most), with their lines."""
     order_rows: list[Row] = []
     line_rows: list[Row] = []
-    for index in range(start, start + size):
-        number = first + index
+    for index in range(start, min(start + CHUNK, batch.count)):
+        number = batch.first + index
         n = rng.randrange(buyers)
         b = buyer(n)
-        placed = since + TWO_YEARS * (index + 1) / (count + 1)
+        placed = batch.since + TWO_YEARS * (index + 1) / (batch.count + 1)
         order_id = _time_id(rng, placed)
         lines = [(sku, rng.choice((1, 1, 1, 2, 3))) for sku in rng.sample(skus, rng.randint(1, 5))]
         for line_no, (sku, quantity) in enumerate(lines, start=1):

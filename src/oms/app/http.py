@@ -148,12 +148,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 def _document_problems(operation: dict[str, Any]) -> None:
     """Every error is problem+json: replace FastAPI's default 422 body and add what every
-    authenticated operation can answer (401, 403) and every body-taking one (413)."""
+    authenticated operation can answer (401, 403), every body-taking one (400 for a body that
+    cannot be decoded, 413) and every one taking an Idempotency-Key (400 for a blank or
+    over-long key)."""
     statuses = [422] if operation.get("parameters") or operation.get("requestBody") else []
     if operation.get("security"):
         statuses += [401, 403]
     if operation.get("requestBody"):
-        statuses.append(413)
+        statuses += [400, 413]
+    elif any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+        statuses.append(400)
     documented = problems.responses(*statuses)
     responses = operation.setdefault("responses", {})
     for status, entry in documented.items():

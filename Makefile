@@ -34,7 +34,8 @@ serve: $(STAMP) ## Serve the API on the configured database (OMS_DATABASE_URL)
 
 .PHONY: test
 test: $(STAMP) ## Unit, integration (SQLite; PostgreSQL when OMS_TEST_POSTGRES_URL is set) and e2e tests
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q -n 2 --dist loadfile -m "not exclusive" tests
+	$(BIN)/pytest -q -m exclusive tests
 
 .PHONY: unit
 unit: $(STAMP) ## Unit tests only (no database, seconds)
@@ -42,8 +43,8 @@ unit: $(STAMP) ## Unit tests only (no database, seconds)
 
 .PHONY: check
 check: $(STAMP) ## ruff, mypy --strict, import-linter contracts and unit tests
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q tests/unit
@@ -58,8 +59,8 @@ bench-quick: $(STAMP) ## A short benchmark run (under 2 minutes) for development
 
 .PHONY: format
 format: $(STAMP) ## Format and auto-fix the code
-	$(BIN)/ruff format src tests tools
-	$(BIN)/ruff check --fix src tests tools
+	$(BIN)/ruff format src tests tools bench
+	$(BIN)/ruff check --fix src tests tools bench
 
 .PHONY: migration
 migration: $(STAMP) ## Autogenerate a migration: make migration m="what changed"

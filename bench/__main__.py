@@ -27,11 +27,11 @@ def main() -> None:
     profile = QUICK if args.quick else FULL
     results = Results(profile)
     started = time.perf_counter()
-    steps = suite.STEPS - (0 if profile.sqlite_worker_comparison else 1)
-    with Display(console, steps, results) as display:
-        suite.calibrate(profile, display, results)
-        suite.on_postgres(profile, display, results)
-        suite.on_sqlite(profile, display, results)
+    with Display(console, suite.step_count(profile), results) as display:
+        run = suite.Suite(profile, display, results)
+        run.calibrate()
+        run.on_postgres()
+        run.on_sqlite()
     results.total_seconds = time.perf_counter() - started
     console.print(report.table(results))
     path = report.write_json(results)

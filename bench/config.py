@@ -20,7 +20,9 @@ class Profile:
     stored_large: int
     """Orders stored for the second placement measurement and for search."""
     arm_seconds: float
-    """Measured time of each placement arm (after its warm-up)."""
+    """Measured time of each placement arm, split into ``rounds`` windows."""
+    rounds: int
+    """Windows per arm, interleaved with the other arms' (each after its own warm-up)."""
     warmup_seconds: float
     threads: int
     """Concurrent placements on PostgreSQL, the same for the raw and the service arm."""
@@ -42,7 +44,8 @@ FULL = Profile(
     stored_small=10_000,
     stored_large=1_000_000,
     arm_seconds=20,
-    warmup_seconds=2,
+    rounds=4,
+    warmup_seconds=1,
     threads=4,
     http_concurrency=8,
     lookups=400,
@@ -57,6 +60,7 @@ QUICK = Profile(
     stored_small=10_000,
     stored_large=100_000,
     arm_seconds=3,
+    rounds=2,
     warmup_seconds=0.5,
     threads=4,
     http_concurrency=8,

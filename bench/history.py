@@ -7,32 +7,27 @@ Numbers continue the ``SO`` counter, times spread over the last two years, newes
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import repeat
 
 from sqlalchemy import select, update
 
 from bench import bulk
 from bench.bulk import Row
-from bench.databases import POSTGRESQL, Database
+from bench.databases import Database
 from bench.merchant import Sku
 from bench.workload import buyer, totals
 from oms.customers.tables import customer_counters, customers
 from oms.orders.tables import order_counters, order_lines, orders
-from oms.platform.database import create_database_engine
 
 FIRST_CUSTOMER_NUMBER = 100001
 FIRST_ORDER_NUMBER = 10001
 TWO_YEARS = timedelta(days=730)
 CHUNK = 50_000
 """Orders generated and copied per round (their lines follow them)."""
-LOADERS = 2
 ORDER_COLUMNS = (
     "id", "number", "channel_code", "customer_id", "customer_email", "customer_name",
     "customer_locale", "status", "on_hold", "version", "currency", "prices_include_tax",
@@ -82,15 +77,12 @@ class Batch:
     first: int
     count: int
     since: datetime
-    seed: int
 
 
 def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, seed: int) -> None:
     """Append ``count`` completed orders of 1-5 lines, numbered after the counter's value.
 
-    On PostgreSQL two loader processes share the chunks (generating rows is Python work, the
-    COPY is the server's: together they keep both cores busy), with the secondary indexes built
-    once at the end.
+    On PostgreSQL the indexes that back no constraint are built once at the end.
     """
     with db.engine.begin() as c:
         last = c.execute(select(order_counters.c.value)).scalar()
@@ -98,41 +90,18 @@ def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, see
         first=FIRST_ORDER_NUMBER if last is None else last + 1,
         count=count,
         since=datetime.now(UTC) - TWO_YEARS,
-        seed=seed,
     )
-    starts = list(range(0, count, CHUNK))
     with bulk.secondary_indexes_deferred(db, ("orders", "order_lines")):
-        if db.is_postgres and len(starts) > 1:
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(LOADERS, mp_context=spawn) as pool:
-                shares = [starts[i::LOADERS] for i in range(LOADERS)]
-                list(pool.map(_load_chunks, repeat(db.url), repeat(skus), repeat(buyers),
-                              repeat(batch), shares))  # fmt: skip
-        else:
-            _load_chunks(db.url, skus, buyers, batch, starts, db)
+        for start in range(0, count, CHUNK):
+            rng = random.Random(f"{seed}-{start}")  # noqa: S311 (benchmark data, not secrets)
+            order_rows, line_rows = _chunk(rng, skus, buyers, batch, start)
+            bulk.load(db, orders, ORDER_COLUMNS, order_rows)
+            bulk.load(db, order_lines, LINE_COLUMNS, line_rows)
     with db.engine.begin() as c:
         if last is None:
             c.execute(order_counters.insert().values(name="SO", value=batch.first + count - 1))
         else:
             c.execute(update(order_counters).values(value=batch.first + count - 1))
-
-
-def _load_chunks(
-    url: str,
-    skus: Sequence[Sku],
-    buyers: int,
-    batch: Batch,
-    starts: list[int],
-    db: Database | None = None,
-) -> None:
-    """Generate and load the chunks of ``batch`` beginning at ``starts`` (in a loader process,
-    ``db`` is opened from ``url``)."""
-    db = db or Database(POSTGRESQL, url, create_database_engine(url))
-    for start in starts:
-        rng = random.Random(f"{batch.seed}-{start}")  # noqa: S311 (benchmark data, not secrets)
-        order_rows, line_rows = _chunk(rng, skus, buyers, batch, start)
-        bulk.load(db, orders, ORDER_COLUMNS, order_rows)
-        bulk.load(db, order_lines, LINE_COLUMNS, line_rows)
 
 
 def _time_id(rng: random.Random, at: datetime) -> uuid.UUID:

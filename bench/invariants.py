@@ -66,6 +66,12 @@ class Findings:
             f" ({self.oversold_units} units oversold)" if self.oversold_units else ""
         )
 
+    def add(self, other: Findings) -> None:
+        """Count ``other``'s violations in as well (an arm checked after each window)."""
+        for name, n in other.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + n
+        self.oversold_units += other.oversold_units
+
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "violations": self.counts, "oversold_units": self.oversold_units}
 
@@ -91,7 +97,7 @@ def check(db: Database, *, since: datetime, placed: int, keys: int | None = None
     """Every invariant after an arm that reported ``placed`` orders since ``since``.
 
     ``keys`` (HTTP arms) is how many orders the load generator saw acknowledged; each answered
-    Idempotency-Key must name an order of its own.
+    Idempotency-Key must name an order of its own, and every acknowledged order have its key.
     """
     with db.engine.connect() as c:
         found = stock_findings(c, "stock_levels")

@@ -80,6 +80,7 @@ async def _replays(client: httpx.AsyncClient, plan: dict[str, Any], t: Tally) ->
 
 
 async def main(plan: dict[str, Any]) -> dict[str, Any]:
+    cpu = time.process_time()
     concurrency = plan["concurrency"]
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=plan["url"], limits=limits, timeout=60) as client:
@@ -98,6 +99,7 @@ async def main(plan: dict[str, Any]) -> dict[str, Any]:
         "replays": len(tally.kept),
         "wrong_replays": wrong_replays,
         "first_error": tally.first_error,
+        "cpu_seconds": time.process_time() - cpu,
     }
 
 

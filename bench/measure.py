@@ -1,11 +1,13 @@
 """Timing placements: N threads place orders for a warm-up and then a measured window.
 
 Only placements that start and end inside the window count, so the throughput is orders
-completed per second of window and the latencies are those of a steady state.
+completed per second of window and the latencies are those of a steady state. An arm is
+measured in several such windows, interleaved with the other arms', and ``merged``.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 import threading
 import time
@@ -26,7 +28,14 @@ class Measurement:
     retries: int = 0
     placed: int = 0
     """Every order placed, warm-up and stragglers included (what the database must hold)."""
+    cpu_ms_per_order: dict[str, float] = field(default_factory=dict)
+    """CPU time per placed order by process: ``process`` (the bench's own, in-process arms),
+    ``server`` and ``client`` (the load generator) over HTTP. The database server's is not in."""
     first_error: str | None = None
+    acknowledged_keys: int | None = None
+    """Over HTTP: orders acknowledged (201), each for an Idempotency-Key of its own."""
+    wrong_replays: int = 0
+    """Over HTTP: replayed keys that did not answer with their first order."""
 
     @property
     def throughput(self) -> float:
@@ -46,7 +55,30 @@ class Measurement:
             "errors": self.errors,
             "retries": self.retries,
             "first_error": self.first_error,
+            "cpu_ms_per_order": {name: round(ms, 2) for name, ms in self.cpu_ms_per_order.items()},
         }
+
+
+def merged(parts: list[Measurement]) -> Measurement:
+    """One arm's windows as one measurement (CPU per order weighted by orders placed)."""
+    placed = sum(m.placed for m in parts)
+    cpu = {
+        name: sum(m.cpu_ms_per_order.get(name, 0.0) * m.placed for m in parts) / max(1, placed)
+        for name in {name for m in parts for name in m.cpu_ms_per_order}
+    }
+    keys = [m.acknowledged_keys for m in parts if m.acknowledged_keys is not None]
+    return Measurement(
+        orders=sum(m.orders for m in parts),
+        seconds=sum(m.seconds for m in parts),
+        latencies_ms=[ms for m in parts for ms in m.latencies_ms],
+        errors=sum(m.errors for m in parts),
+        retries=sum(m.retries for m in parts),
+        placed=placed,
+        cpu_ms_per_order=cpu,
+        first_error=next((m.first_error for m in parts if m.first_error), None),
+        acknowledged_keys=sum(keys) if keys else None,
+        wrong_replays=sum(m.wrong_replays for m in parts),
+    )
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -63,21 +95,23 @@ class _Window:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def is_retryable(error: BaseException) -> bool:
+    """A deadlock, a serialisation failure or a busy SQLite file: the caller may try again."""
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, sqlite3.OperationalError):
+        return "locked" in str(cause)
+    return getattr(cause, "sqlstate", None) in ("40001", "40P01")
+
+
 def run(
-    steps: list[Step],
-    *,
-    warmup: float,
-    seconds: float,
-    retryable: Callable[[BaseException], bool],
-    tick: Callable[[float], None],
+    steps: list[Step], *, warmup: float, seconds: float, tick: Callable[[float], None]
 ) -> Measurement:
     """Run each step in a thread of its own, repeatedly, until the window closes."""
-    now = time.perf_counter()
+    now, cpu = time.perf_counter(), time.process_time()
     window = _Window(now + warmup, now + warmup + seconds)
     result = Measurement(orders=0, seconds=seconds)
     threads = [
-        threading.Thread(target=_loop, args=(step, window, result, retryable), daemon=True)
-        for step in steps
+        threading.Thread(target=_loop, args=(step, window, result), daemon=True) for step in steps
     ]
     for thread in threads:
         thread.start()
@@ -85,18 +119,18 @@ def run(
         tick(min(1.0, max(0.0, (time.perf_counter() - now) / (warmup + seconds))))
         time.sleep(0.2)
     tick(1.0)
+    used = time.process_time() - cpu
+    result.cpu_ms_per_order = {"process": used * 1000 / max(1, result.placed)}
     return result
 
 
-def _loop(
-    step: Step, window: _Window, result: Measurement, retryable: Callable[[BaseException], bool]
-) -> None:
+def _loop(step: Step, window: _Window, result: Measurement) -> None:
     while (started := time.perf_counter()) < window.end:
         try:
             step()
         except Exception as error:
             with window.lock:
-                if retryable(error):
+                if is_retryable(error):
                     result.retries += 1
                     continue
                 result.errors += 1

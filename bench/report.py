@@ -117,6 +117,7 @@ class Display:
 
     def arm(self, result: ArmResult) -> None:
         m = result.measurement
+        cpu = ", ".join(f"{name} {ms:.1f} ms" for name, ms in m.cpu_ms_per_order.items())
         mark = (
             "[green]ok[/green]"
             if result.findings.ok
@@ -126,7 +127,7 @@ class Display:
             f"{result.database:<10} {result.scenario:<8} {result.arm:<15} "
             f"{m.throughput:8.1f} orders/s  p50 {m.percentile(50):7.1f} ms  "
             f"p95 {m.percentile(95):7.1f} ms  p99 {m.percentile(99):7.1f} ms  "
-            f"errors {m.errors}  invariants {mark}"
+            f"errors {m.errors}  CPU/order {cpu}  invariants {mark}"
         )
 
 
@@ -141,20 +142,22 @@ def table(results: Results) -> Table:
         "p95 ms",
         "p99 ms",
         "errors",
+        "CPU ms/order",
         "invariants",
     ):
-        t.add_column(column, justify="right" if column.endswith(("s", "ms")) else "left")
+        t.add_column(column, justify="right" if "/" in column or column.endswith("ms") else "left")
     for r in results.arms:
         m = r.measurement
         t.add_row(
             r.database, r.scenario, r.arm, f"{m.throughput:.1f}", f"{m.percentile(50):.1f}",
             f"{m.percentile(95):.1f}", f"{m.percentile(99):.1f}", str(m.errors),
+            ", ".join(f"{name} {ms:.1f}" for name, ms in sorted(m.cpu_ms_per_order.items())),
             "hold" if r.findings.ok else r.findings.describe(),
         )  # fmt: skip
     for name, m in results.searches.items():
         t.add_row(
             "postgresql", "search", name, "-", f"{m.percentile(50):.1f}",
-            f"{m.percentile(95):.1f}", f"{m.percentile(99):.1f}", "0", "",
+            f"{m.percentile(95):.1f}", f"{m.percentile(99):.1f}", "0", "", "",
         )  # fmt: skip
     return t
 

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from oms import auth
 from oms.app.http import create_app
 from oms.app.schema import metadata
-from oms.platform.database import create_database_engine
+from oms.platform.database import create_database_engine, normalise_url
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 
@@ -28,13 +29,28 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own fresh database next to the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(normalise_url(url))
+    name = f"{given.database}_{worker}"
+    server = create_engine(given, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
 def _postgres_engine() -> Engine:
     if not POSTGRES_URL:
         if IN_CI:
             pytest.fail("CI=true but OMS_TEST_POSTGRES_URL is not set")
         pytest.skip("OMS_TEST_POSTGRES_URL not set")
-    engine = create_database_engine(POSTGRES_URL, pool_size=20)
     try:
+        engine = create_database_engine(_worker_database(POSTGRES_URL), pool_size=20)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as error:

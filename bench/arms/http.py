@@ -73,9 +73,33 @@ def _healthy(url: str) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class Server:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server and its worker processes used so far (None without /proc)."""
+        try:
+            return sum(_cpu_seconds(pid) for pid in _tree(self.pid))
+        except OSError:
+            return None
+
+
+def _tree(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(p for child in children for p in _tree(int(child)))]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system time of one process, from ``/proc/<pid>/stat`` (fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server(db: Database, workers: int) -> Iterator[str]:
-    """``oms serve --workers N`` on a free loopback port until the block ends; its base URL."""
+def server(db: Database, workers: int) -> Iterator[Server]:
+    """``oms serve --workers N`` on a free loopback port until the block ends."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile("w+") as log:
@@ -92,7 +116,7 @@ def server(db: Database, workers: int) -> Iterator[str]:
                     log.seek(0)
                     raise RuntimeError(f"oms serve did not start:\n{log.read()[-3000:]}")
                 time.sleep(0.2)
-            yield url
+            yield Server(url, process.pid)
         finally:
             process.terminate()
             try:
@@ -126,13 +150,22 @@ def _root() -> str:
     return str(Path(__file__).resolve().parents[2])
 
 
-def measurement(report: dict[str, Any]) -> Measurement:
-    """The load generator's report as a measurement like the in-process arms'."""
+def measurement(report: dict[str, Any], server_cpu_seconds: float | None) -> Measurement:
+    """The load generator's report as a measurement like the in-process arms', with the CPU
+    each acknowledged order cost the server and the load generator."""
     failed = sum(n for status, n in report["statuses"].items() if status != "201")
+    placed = len(report["acknowledged"])
+    cpu = {"client": report["cpu_seconds"]}
+    if server_cpu_seconds is not None:
+        cpu["server"] = server_cpu_seconds
     return Measurement(
         orders=report["orders"],
         seconds=report["seconds"],
         latencies_ms=report["latencies_ms"],
         errors=failed,
         first_error=report["first_error"],
+        placed=placed,
+        cpu_ms_per_order={name: s * 1000 / max(1, placed) for name, s in cpu.items()},
+        acknowledged_keys=placed,
+        wrong_replays=report["wrong_replays"],
     )

@@ -11,7 +11,6 @@ primary-key order, as the service locks them; the counter is taken last, after t
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -269,11 +268,3 @@ class RawPlacer:
                  line.variant_id, json.dumps(payload), self._at(now))
             )  # fmt: skip
         return events
-
-
-def is_retryable(error: BaseException) -> bool:
-    """A serialisation failure or deadlock the caller may simply try again."""
-    if isinstance(error, sqlite3.OperationalError):
-        return "locked" in str(error)
-    sqlstate = getattr(error, "sqlstate", None)
-    return sqlstate in ("40001", "40P01")

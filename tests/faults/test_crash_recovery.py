@@ -92,6 +92,7 @@ def test_acknowledged_orders_survive_kill_9_of_the_server_and_the_worker(
 
 
 @pytest.mark.postgres
+@pytest.mark.exclusive
 @pytest.mark.skipif(
     not RESTART_POSTGRES,
     reason="stops the shared PostgreSQL server: runs only with CI=true or "

@@ -195,7 +195,14 @@ def test_a_price_in_another_currency_than_the_channels_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("amount", "currency"),
-    [("-1.00", "EUR"), ("19.999", "EUR"), ("10.5", "JPY"), ("NaN", "EUR")],
+    [
+        ("-1.00", "EUR"),
+        ("19.999", "EUR"),
+        ("10.5", "JPY"),
+        ("NaN", "EUR"),
+        ("1E+20", "EUR"),
+        ("1E+30", "EUR"),
+    ],
 )
 def test_negative_or_finer_than_minor_unit_prices_are_refused(amount: str, currency: str) -> None:
     with pytest.raises(Invalid) as refused:

@@ -57,6 +57,7 @@ def test_a_tax_rate_is_kept_as_the_fraction_given(given: str, kept: str) -> None
         ("DE", "standard", "1", [("rate", "must be a fraction at least 0 and below 1 (0.19)")]),
         ("DE", "standard", "19", [("rate", "must be a fraction at least 0 and below 1 (0.19)")]),
         ("DE", "standard", "-0.01", [("rate", "must be a fraction at least 0 and below 1 (0.19)")]),
+        ("DE", "standard", "1E+30", [("rate", "must be a fraction at least 0 and below 1 (0.19)")]),
         ("DE", "reduced", "0.0000001", [("rate", "allows at most 6 decimal places")]),
         ("DE", "zero", "0", [("tax_category", "zero goods are always taxed at 0")]),
         ("DE", "exempt", "0", [("tax_category", "exempt goods are always taxed at 0")]),
@@ -124,6 +125,13 @@ def test_a_bad_zone_names_every_field_at_once() -> None:
         FieldProblem("rates.4.amount", "must not be negative"),
         FieldProblem("rates.4.free_over", "must not be negative"),
     ]
+
+
+@pytest.mark.parametrize("amount", ["1E+20", "1E+30"])
+def test_a_fee_too_large_to_store_is_refused_on_its_field(amount: str) -> None:
+    with pytest.raises(Invalid) as error:
+        zone(("DE",), rate(amount))
+    assert error.value.problems == [FieldProblem("rates.0.amount", "is too large")]
 
 
 def test_a_zone_code_follows_the_code_format() -> None:

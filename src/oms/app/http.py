@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
@@ -26,6 +26,7 @@ from oms.orders import api as orders_api
 from oms.orders.pricing import api as pricing_api
 from oms.platform import problems
 from oms.platform.database import create_database_engine
+from oms.platform.http import refuse_nul_characters
 from oms.platform.observability import RequestContextMiddleware, configure_logging
 from oms.platform.problems import Problem
 from oms.platform.settings import Settings
@@ -89,6 +90,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.engine = engine
     app.state.clock = clock

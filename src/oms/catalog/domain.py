@@ -19,7 +19,7 @@ from uuid import UUID
 
 from oms.shared.errors import Conflict, FieldProblem, Invalid, NotFound
 from oms.shared.events import Event
-from oms.shared.money import Money, exponent
+from oms.shared.money import Money, exponent, in_range
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 HANDLE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -302,6 +302,8 @@ def checked_price(amount: Decimal, currency: str, channel_currency: str) -> Mone
         problems.append(FieldProblem("currency", f"the channel sells in {channel_currency}"))
     if not amount.is_finite():
         problems.append(FieldProblem("amount", "must be a finite decimal"))
+    elif not in_range(amount, channel_currency):
+        problems.append(FieldProblem("amount", "is too large"))
     else:
         if amount < 0:
             problems.append(FieldProblem("amount", "must not be negative"))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from collections.abc import Iterator
+from contextlib import suppress
+from functools import cache
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.dependencies.utils import get_flat_params
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 
 from oms.platform.unit_of_work import UnitOfWork
+
+NUL = "\x00"
 
 
 def get_uow(request: Request) -> UnitOfWork:
@@ -15,3 +24,51 @@ def get_uow(request: Request) -> UnitOfWork:
 
 
 UoW = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """Refuse U+0000 in any path, query or JSON body value the route reads, with 422 naming it.
+
+    PostgreSQL text cannot hold it, so letting it through would fail as a 500 at the database
+    (SQLite would store it), and no name, code or address legitimately contains it.
+    """
+    declared = _parameter_names(request.scope.get("route"))
+    found: list[tuple[str | int, ...]] = [
+        (location, name)
+        for location, items in (
+            ("path", request.path_params.items()),
+            ("query", request.query_params.multi_items()),
+        )
+        for name, value in items
+        if name in declared and NUL in str(value)
+    ]
+    body = await request.body()
+    if b"\\u0000" in body:  # JSON can carry U+0000 only escaped
+        with suppress(ValueError):  # not JSON: the route's own body validation refuses it
+            found.extend(("body", *at) for at in _nul_paths(json.loads(body), ()))
+    if found:
+        raise RequestValidationError(
+            [
+                {"type": "string_nul", "loc": at, "msg": "must not contain NUL characters"}
+                for at in found
+            ]
+        )
+
+
+@cache
+def _parameter_names(route: object) -> frozenset[str]:
+    """The parameters the route reads; others are ignored, so they may hold anything."""
+    if not isinstance(route, APIRoute):
+        return frozenset()
+    return frozenset(field.alias for field in get_flat_params(route.dependant))
+
+
+def _nul_paths(value: Any, at: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, str) and NUL in value:
+        yield at
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from ([(*at, key)] if NUL in key else _nul_paths(item, (*at, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, (*at, index))

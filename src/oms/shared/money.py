@@ -32,6 +32,18 @@ def exponent(currency: str) -> int:
     return int(get_currency_precision(currency))
 
 
+MAX_MINOR_UNITS = 2**63 - 1
+"""The largest amount in minor units: what a signed 64-bit (BIGINT) column holds."""
+
+
+def in_range(amount: Decimal, currency: str) -> bool:
+    """Whether a finite ``amount`` is small enough to be stored in minor units of ``currency``.
+
+    Checked before any quantizing, which a huge amount would overflow the decimal context in.
+    """
+    return abs(amount) <= Decimal(MAX_MINOR_UNITS).scaleb(-exponent(currency))
+
+
 def is_currency(code: str) -> bool:
     """Whether ``code`` is an ISO 4217 currency Babel knows."""
     return code in _known_currencies()
@@ -49,6 +61,8 @@ class Money:
             raise Invalid(f"unknown currency {self.currency!r}", field="currency")
         if not isinstance(self.amount, Decimal) or not self.amount.is_finite():
             raise Invalid("amount must be a finite decimal", field="amount")
+        if not in_range(self.amount, self.currency):
+            raise Invalid(f"amount is too large for {self.currency}", field="amount")
         quantum = Decimal(1).scaleb(-exponent(self.currency))
         object.__setattr__(self, "amount", self.amount.quantize(quantum, ROUND_HALF_EVEN))
 

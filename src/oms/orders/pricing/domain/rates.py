@@ -22,7 +22,7 @@ from babel import Locale
 
 from oms.shared.errors import FieldProblem, Invalid, collect
 from oms.shared.locale import check_code
-from oms.shared.money import Money, exponent, is_currency
+from oms.shared.money import Money, exponent, in_range, is_currency
 
 RATE_PLACES = 6
 """Tax rates are stored as integer millionths (19 % -> 190000), so six places are exact."""
@@ -158,12 +158,12 @@ def checked_tax_rate(country: str, tax_category: str, rate: Decimal) -> TaxRate:
 def _rate_problems(rate: Decimal) -> list[FieldProblem]:
     if not rate.is_finite():
         return [FieldProblem("rate", "must be a finite decimal")]
-    problems = []
     if not Decimal(0) <= rate < Decimal(1):
-        problems.append(FieldProblem("rate", "must be a fraction at least 0 and below 1 (0.19)"))
+        # Checked first: quantizing a huge rate would overflow the decimal context.
+        return [FieldProblem("rate", "must be a fraction at least 0 and below 1 (0.19)")]
     if rate != rate.quantize(Decimal(1).scaleb(-RATE_PLACES), ROUND_HALF_EVEN):
-        problems.append(FieldProblem("rate", f"allows at most {RATE_PLACES} decimal places"))
-    return problems
+        return [FieldProblem("rate", f"allows at most {RATE_PLACES} decimal places")]
+    return []
 
 
 def checked_zone(
@@ -234,6 +234,8 @@ def _amount_problems(amount: Decimal, currency: str) -> list[str]:
     """``4.999 EUR`` is refused rather than rounded: a merchant typed that fee."""
     if not amount.is_finite():
         return ["must be a finite decimal"]
+    if not in_range(amount, currency):
+        return ["is too large"]
     problems = []
     if amount < 0:
         problems.append("must not be negative")

@@ -1,20 +1,23 @@
 """schemathesis against the app's own OpenAPI: every operation, as admin, a channel key and a csr.
 
-Each operation and role starts from the same realistic merchant (two locations, a web and a
-marketplace channel, tax and shipping, two products in stock, orders, a hold, a pending change,
-a customer). Half the positive cases name that merchant's real codes and ids in the path (and
-the few bodies below), so requests reach real rows rather than stopping at 404; the rest, and
-every negative case, are whatever schemathesis generates. Every response must be no 5xx, a
-documented status, in the documented content type and matching the documented schema.
+Each operation starts from the same realistic merchant (two locations, a web and a marketplace
+channel, tax and shipping, two products in stock, four orders, a hold, a pending change, a
+customer). schemathesis' three phases run against it: the schema's examples and the boundary
+("coverage") cases as admin, then fuzzed cases sent as each role in turn, positive and negative.
+Every other positive case is pointed at the merchant's real codes and ids (and, for the few
+operations listed in ``_bodies``, a well-formed body), so requests reach real rows instead of
+stopping at 404. Every response must be no 5xx, a documented status, in the documented content
+type and matching the documented schema.
 
-Bounded for CI: a few derandomized examples per operation, role and mode, no shrinking (the
-database moves on between examples, so a shrunk case would not replay the same state anyway).
+Bounded for CI: 12 derandomized fuzzed cases per operation and mode, no shrinking (the database
+moves on between cases, so a shrunk case would not replay the same state anyway). The tests at
+the end pin what the fuzzing found.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +73,6 @@ ROLES = {"admin": ("admin", None), "channel": ("channel", "web"), "csr": ("csr",
 IDEMPOTENCY_KEY = "Idempotency-Key"
 
 Headers = dict[str, str]
-Sender = Callable[[Case], None]
 
 
 @dataclass
@@ -170,7 +172,7 @@ def merchant(
             ("/v1/orders", {"order_id": change["order_id"], "change_id": change["id"]}),
             ("/v1/orders/lookup", {"number": "SO-10001", "email": "ada@example.com"}),
             ("/v1/tax-rates", {"country": "DE", "tax_category": "standard"}),
-            ("/v1/hold-rules", {"rule": "high_value"}),
+            ("/v1/hold-rules", {"rule": "total_above"}),
             ("/v1/customers", _customer_parameters(customer)),
             ("/v1/api-keys", {"key_id": str(spare.key.id)}),
         ],
@@ -253,3 +255,80 @@ def test_every_operation_answers_as_documented(
         if any(p.name == IDEMPOTENCY_KEY for p in case.operation.headers):
             headers[IDEMPOTENCY_KEY] = str(uuid.uuid4())
         case.call_and_validate(app=asgi_app, headers=headers, checks=CHECKS)
+
+
+def _problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_a_body_that_is_not_utf_8_is_a_documented_400(client: TestClient, admin: Headers) -> None:
+    """FastAPI answers 400 before validation; every body-taking operation now documents it."""
+    response = client.patch(
+        "/v1/channels/web",
+        content=b'{"name": "\xff"}',
+        headers=admin | {"Content-Type": "application/json"},
+    )
+    assert _problem(response, 400)["code"] == "bad-request"
+    operation = SCHEMA.find_operation_by_label("PATCH /v1/channels/{code}")
+    assert operation is not None
+    assert "400" in operation.definition.raw["responses"]
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_nul_character_is_refused_naming_the_field_before_it_reaches_the_database(
+    client: TestClient, admin: Headers
+) -> None:
+    """PostgreSQL text cannot hold U+0000: it used to fail there with 500."""
+    for response, field_name in (
+        (client.get("/v1/variants/TS%001", headers=admin), "path.sku"),
+        (client.get("/v1/orders?q=SO%00", headers=admin), "query.q"),
+        (client.patch("/v1/channels/web", json={"name": "W\x00"}, headers=admin), "name"),
+        (
+            client.post("/v1/quotes", json={"lines": [{"sku": "\x00"}]}, headers=admin),
+            "lines.0.sku",
+        ),
+    ):
+        errors = _problem(response, 422)["errors"]
+        assert {"field": field_name, "message": "must not contain NUL characters"} in errors
+
+
+@pytest.mark.usefixtures("shop")
+def test_amounts_and_measures_too_large_to_store_are_refused(
+    client: TestClient, admin: Headers
+) -> None:
+    """Each used to fail with 500: a Decimal overflow, or an integer the column cannot hold."""
+    too_large = order(
+        lines=[{"sku": "TS-1", "quantity": 1, "discount": {"amount": "1E+30", "currency": "EUR"}}]
+    )
+    quote = {"channel": "web", "country": "DE", "shipping_method": "standard"}
+    for method, path, body in (
+        ("PUT", "/v1/variants/TS-1/prices/web", {"amount": "1E+20", "currency": "EUR"}),
+        ("PUT", "/v1/tax-rates/DE/standard", {"rate": "1E+30"}),
+        ("PUT", "/v1/hold-rules/total_above", {"enabled": True, "thresholds": {"EUR": 1e30}}),
+        ("POST", "/v1/quotes", quote | {"lines": [{"sku": "TS-1", "quantity": 10**30}]}),
+        ("POST", "/v1/orders", too_large),
+        ("PATCH", "/v1/variants/TS-1", {"weight_grams": 2**31}),
+    ):
+        headers = admin | {IDEMPOTENCY_KEY: str(uuid.uuid4())}
+        response = client.request(method, path, json=body, headers=headers)
+        _problem(response, 422)
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_release_note_of_the_longest_allowed_length_is_kept_in_full(
+    client: TestClient, admin: Headers
+) -> None:
+    """The timeline summary quoting it used to overflow its column on PostgreSQL (500)."""
+    placed = _post(client, admin, "/v1/orders", order())
+    held = _post(client, admin, f"/v1/orders/{placed['id']}/holds", {"reason": "manual"})
+    note = "n" * 500
+    release = f"/v1/orders/{placed['id']}/holds/{held['holds'][0]['id']}/release"
+    assert client.post(release, json={"note": note}, headers=admin).status_code == 200
+    timeline = client.get(f"/v1/orders/{placed['id']}/timeline", headers=admin).json()["items"]
+    released = next(entry for entry in timeline if entry["kind"] == "hold_released")
+    assert released["details"]["note"] == note
+    assert len(released["summary"]) == 500
+    assert released["summary"].startswith("hold released (manual): nnn")

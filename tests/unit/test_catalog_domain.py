@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 
 from oms.catalog.domain import (
+    MAX_MEASURE,
     Dimensions,
     Product,
     Translation,
@@ -108,6 +109,14 @@ def test_negative_weight_and_dimensions_are_refused() -> None:
         "dimensions.width",
         "dimensions.height",
     ]
+
+
+def test_weight_and_dimensions_beyond_what_can_be_stored_are_refused() -> None:
+    huge = MAX_MEASURE + 1
+    bad = variant(weight_grams=huge, dimensions=Dimensions(length=huge, width=1, height=1))
+    assert [p.field for p in check_variant(bad, (), "")] == ["weight_grams", "dimensions.length"]
+    fine = variant(weight_grams=MAX_MEASURE, dimensions=Dimensions(length=1, width=1, height=1))
+    assert check_variant(fine, (), "") == []
 
 
 def test_option_names_must_be_distinct_in_any_case_and_not_blank() -> None:

@@ -28,6 +28,8 @@ MAX_HANDLE = 120
 MAX_NAME = 200
 MAX_DESCRIPTION = 20_000
 MAX_OPTION = 100
+MAX_MEASURE = 1_000_000_000
+"""Largest weight (grams) or side (millimetres): far beyond any parcel, within a 32-bit column."""
 
 
 class TaxCategory(StrEnum):
@@ -248,15 +250,18 @@ def check_variant(variant: Variant, option_names: tuple[str, ...], at: str) -> l
 
 
 def check_measures(variant: Variant, at: str) -> list[FieldProblem]:
-    """Weight and dimensions are never negative."""
-    problems = []
-    if variant.weight_grams is not None and variant.weight_grams < 0:
-        problems.append(FieldProblem(at + "weight_grams", "must not be negative"))
+    """Weight and dimensions are never negative, nor beyond ``MAX_MEASURE``."""
+    measures = {"weight_grams": variant.weight_grams}
     if variant.dimensions is not None:
-        for side in ("length", "width", "height"):
-            if getattr(variant.dimensions, side) < 0:
-                problems.append(FieldProblem(f"{at}dimensions.{side}", "must not be negative"))
-    return problems
+        measures |= {
+            f"dimensions.{side}": getattr(variant.dimensions, side)
+            for side in ("length", "width", "height")
+        }
+    return [
+        FieldProblem(at + name, f"must be between 0 and {MAX_MEASURE}")
+        for name, value in measures.items()
+        if value is not None and not 0 <= value <= MAX_MEASURE
+    ]
 
 
 def check_distinct(variants: tuple[Variant, ...], new: tuple[Variant, ...], at: str) -> None:

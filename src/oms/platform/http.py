@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import suppress
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -32,17 +31,17 @@ async def refuse_nul_characters(request: Request) -> None:
     PostgreSQL text cannot hold it, so letting it through would fail as a 500 at the database
     (SQLite would store it), and no name, code or address legitimately contains it.
     """
-    declared = _parameter_names(request.scope.get("route"))
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
     found: list[tuple[str | int, ...]] = [
-        (location, name)
-        for location, items in (
-            ("path", request.path_params.items()),
-            ("query", request.query_params.multi_items()),
-        )
-        for name, value in items
-        if name in declared and NUL in str(value)
+        ("path", name) for name, value in request.path_params.items() if NUL in str(value)
     ]
-    body = await request.body()
+    query = [name for name, value in request.query_params.multi_items() if NUL in value]
+    if query:
+        declared = {field.alias for field in get_flat_params(route.dependant)}
+        found.extend(("query", name) for name in query if name in declared)
+    body = await request.body() if route.body_field else b""
     if b"\\u0000" in body:  # JSON can carry U+0000 only escaped
         with suppress(ValueError):  # not JSON: the route's own body validation refuses it
             found.extend(("body", *at) for at in _nul_paths(json.loads(body), ()))
@@ -53,14 +52,6 @@ async def refuse_nul_characters(request: Request) -> None:
                 for at in found
             ]
         )
-
-
-@cache
-def _parameter_names(route: object) -> frozenset[str]:
-    """The parameters the route reads; others are ignored, so they may hold anything."""
-    if not isinstance(route, APIRoute):
-        return frozenset()
-    return frozenset(field.alias for field in get_flat_params(route.dependant))
 
 
 def _nul_paths(value: Any, at: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:

@@ -36,12 +36,17 @@ MAX_MINOR_UNITS = 2**63 - 1
 """The largest amount in minor units: what a signed 64-bit (BIGINT) column holds."""
 
 
+@cache
+def _largest(currency: str) -> Decimal:
+    return Decimal(MAX_MINOR_UNITS).scaleb(-exponent(currency))
+
+
 def in_range(amount: Decimal, currency: str) -> bool:
     """Whether a finite ``amount`` is small enough to be stored in minor units of ``currency``.
 
     Checked before any quantizing, which a huge amount would overflow the decimal context in.
     """
-    return abs(amount) <= Decimal(MAX_MINOR_UNITS).scaleb(-exponent(currency))
+    return abs(amount) <= _largest(currency)
 
 
 def is_currency(code: str) -> bool:

@@ -97,15 +97,19 @@ def remove_price(cmd: RemovePrice, *, uow: UnitOfWork) -> None:
         )
 
 
-def prices_for(skus: Sequence[str], channel_code: str, *, uow: UnitOfWork) -> dict[str, Money]:
+def prices_for(
+    skus: Sequence[str], channel_code: str, *, uow: UnitOfWork, currency: str | None = None
+) -> dict[str, Money]:
     """The channel's price list for these SKUs, keyed as the caller spelled them.
 
     SKUs without a price in the channel (or unknown SKUs) are absent: they cannot be sold there.
     So are prices in another currency than the channel's current one (left behind when a
-    channel changes currency) until they are set again.
+    channel changes currency) until they are set again. A caller that has just read the channel
+    in the same transaction passes its ``currency``, which spares reading the channel again.
     """
     with uow.read() as tx:
-        currency = channels.get_channel(channel_code, uow=uow).currency
+        if currency is None:
+            currency = channels.get_channel(channel_code, uow=uow).currency
         found = repo.prices_for(tx.connection, set(skus), channel_code)
     return {
         sku: found[sku_key(sku)]

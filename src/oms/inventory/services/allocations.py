@@ -46,7 +46,12 @@ class StockLines:
 
 
 def _post_lines(
-    cmd: StockLines, kind: MovementKind, *, uow: UnitOfWork, creates: bool = False
+    cmd: StockLines,
+    kind: MovementKind,
+    *,
+    uow: UnitOfWork,
+    creates: bool = False,
+    locked: bool = False,
 ) -> Posting:
     collect(line_problems(cmd.lines) + text_problems(reference=cmd.reference, actor=cmd.actor))
     with uow.begin() as tx:
@@ -66,7 +71,7 @@ def _post_lines(
             for line in line_totals(cmd.lines)
         ]
         stocked = _stocked(cmd.lines, uow=uow) if creates else None
-        posting = post(movements, uow=uow, stocked=stocked)
+        posting = post(movements, uow=uow, stocked=stocked, locked=locked)
         record_moves(tx, posting)
     return posting
 
@@ -101,9 +106,14 @@ def levels_for_update(keys: Collection[Key], *, uow: UnitOfWork) -> dict[Key, St
         return repo.levels(tx.connection, keys, lock=True)
 
 
-def allocate(cmd: StockLines, *, uow: UnitOfWork) -> Posting:
-    """Reserve available stock for order lines, all or nothing; a refusal names every shortfall."""
-    return _post_lines(cmd, MovementKind.ALLOCATION, uow=uow)
+def allocate(cmd: StockLines, *, uow: UnitOfWork, locked: bool = False) -> Posting:
+    """Reserve available stock for order lines, all or nothing; a refusal names every shortfall.
+
+    Pass ``locked=True`` only when every level of ``cmd`` was locked with ``levels_for_update``
+    in the same transaction: the posting then skips taking those row locks a second time (the
+    key order of the locks is the one ``levels_for_update`` took them in).
+    """
+    return _post_lines(cmd, MovementKind.ALLOCATION, uow=uow, locked=locked)
 
 
 def release(cmd: StockLines, *, uow: UnitOfWork) -> Posting:

@@ -34,12 +34,15 @@ def post(
     changes: Sequence[Change] | None = None,
     stocked: Mapping[UUID, str] | None = None,
     labels: Labels | None = None,
+    locked: bool = False,
 ) -> Posting:
     """Apply the movements to their levels and append them to the ledger, or refuse them all.
 
     ``changes`` replaces what the movements ask for (a count adds the on-hand it expects).
     ``stocked`` (SKU by variant id) lets the posting create missing items and levels; without it
     the levels must exist already, as they do for allocations. ``labels`` name ids in refusals.
+    ``locked`` says the caller already holds the row locks of every level posted to, taken in
+    key order in this transaction (``levels_for_update``), so they are not taken again.
     """
     wanted = merged(changes if changes is not None else [m.change for m in movements])
     keys = [change.key for change in wanted]
@@ -48,7 +51,7 @@ def post(
         if stocked is not None:
             repo.ensure_items(c, stocked, tx.now)
             repo.ensure_levels(c, keys, tx.now)
-        if len(keys) > 1:
+        if len(keys) > 1 and not locked:
             repo.lock_levels(c, keys)
         applied = repo.apply_changes(c, wanted, tx.now)
         if len(applied) < len(wanted):

@@ -91,7 +91,7 @@ def _lines(
 ) -> tuple[list[Item], list[PricedLine]]:
     skus = [line.sku for line in cmd.lines]
     variants = catalog.find_variants(skus, uow=uow)
-    prices = catalog.prices_for(skus, sales.code, uow=uow)
+    prices = catalog.prices_for(skus, sales.code, uow=uow, currency=sales.currency)
     own_prices = sales.kind is channels.ChannelKind.MARKETPLACE
     items: list[Item] = []
     priced: list[PricedLine] = []
@@ -246,10 +246,16 @@ def candidates(
     """The pickup store, or the channel's active shipping locations in its order of preference."""
     if pickup is not None:
         return {"candidates": (pickup.id,), "codes": {pickup.id: pickup.code}}
-    ids = channels.serving_location_ids(uow=uow, channel_codes=[sales.code]).get(sales.code, [])
-    found = channels.locations_by_ids(ids, uow=uow)
-    usable = tuple(i for i in ids if i in found and found[i].active and found[i].ships)
-    return {"candidates": usable, "codes": {i: found[i].code for i in usable}}
+    found = channels.locations_by_codes(sales.location_codes, uow=uow)
+    usable = [
+        found[code]
+        for code in sales.location_codes
+        if code in found and found[code].active and found[code].ships
+    ]
+    return {
+        "candidates": tuple(location.id for location in usable),
+        "codes": {location.id: location.code for location in usable},
+    }
 
 
 def totals(priced: Quote) -> Totals:

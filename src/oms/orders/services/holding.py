@@ -210,6 +210,7 @@ def _after_release(
             details={
                 "hold_id": str(hold.id),
                 "reason": hold.reason.value,
+                "note": cmd.note,
                 "still_on_hold": order.on_hold,
             },
         )

@@ -92,17 +92,26 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
                 raise
             return Placement(existing, created=False)
         try:
-            with tx.connection.begin_nested():
-                repo.insert_order(tx.connection, order)
+            _insert(tx, order)
         except IntegrityError:
             existing = _placed_before(tx, channel.code, cmd.external_id)
             if existing is None:
                 raise
             return Placement(existing, created=False)
-        allocate_stock(order, actor=cmd.actor, uow=uow)
+        allocate_stock(order, actor=cmd.actor, uow=uow, locked=True)
         repo.append_timeline(tx.connection, order.id, _timeline(order, cmd.actor))
         tx.record(*_events(order))
     return Placement(order, created=True)
+
+
+def _insert(tx: Transaction, order: Order) -> None:
+    """Insert the order; with an external id inside a savepoint, so losing the race to a
+    concurrent delivery of the same channel order leaves the transaction usable to read it."""
+    if order.external_id is None:
+        repo.insert_order(tx.connection, order)
+        return
+    with tx.connection.begin_nested():
+        repo.insert_order(tx.connection, order)
 
 
 def _placed_before(tx: Transaction, channel: str, external_id: str | None) -> Order | None:
@@ -229,7 +238,8 @@ def _plan(
     return result
 
 
-def allocate_stock(order: Order, *, actor: str, uow: UnitOfWork) -> None:
+def allocate_stock(order: Order, *, actor: str, uow: UnitOfWork, locked: bool = False) -> None:
+    """Post the order's allocations; ``locked`` when ``_plan`` locked their levels already."""
     if order.allocations:
         inventory.allocate(
             inventory.StockLines(
@@ -243,6 +253,7 @@ def allocate_stock(order: Order, *, actor: str, uow: UnitOfWork) -> None:
                 actor=actor,
             ),
             uow=uow,
+            locked=locked,
         )
 
 

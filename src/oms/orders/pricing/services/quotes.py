@@ -77,7 +77,7 @@ def preview_quote(cmd: PreviewQuote, *, uow: UnitOfWork, visible_to: str | None 
     with uow.read():
         channel = channels.get_channel(cmd.channel, uow=uow, visible_to=visible_to)
         variants = catalog.find_variants(skus, uow=uow)
-        prices = catalog.prices_for(skus, channel.code, uow=uow)
+        prices = catalog.prices_for(skus, channel.code, uow=uow, currency=channel.currency)
         rates = load_rates(uow=uow, country=country)
     problems = [] if channel.active else [FieldProblem("channel", "the channel is not active")]
     priced: list[PricedLine] = []

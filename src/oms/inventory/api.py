@@ -47,10 +47,6 @@ LocationCode = Annotated[
 MOVE_PROBLEMS = responses(400, 401, 403, 409, 422)
 
 
-def _actor(principal: Principal) -> str:
-    return f"api-key:{principal.key_id}"
-
-
 def _cursor(cursor: str | None, size: int) -> list[str] | None:
     key = decode_cursor(cursor)
     if key is None:
@@ -188,7 +184,7 @@ def receive_stock(
         location=body.location,
         quantity=body.quantity,
         reference=body.reference,
-        actor=_actor(principal),
+        actor=principal.actor,
     )
     return _moved(uow, idempotency, lambda: services.receive_stock(command, uow=uow))
 
@@ -209,7 +205,7 @@ def adjust_stock(
         delta=body.delta,
         reason=body.reason,
         reference=body.reference,
-        actor=_actor(principal),
+        actor=principal.actor,
     )
     return _moved(uow, idempotency, lambda: services.adjust_stock(command, uow=uow))
 
@@ -230,7 +226,7 @@ def count_stock(
         counted=body.counted,
         expected_on_hand=body.expected_on_hand,
         reference=body.reference,
-        actor=_actor(principal),
+        actor=principal.actor,
     )
     return _moved(uow, idempotency, lambda: services.count_stock(command, uow=uow))
 
@@ -252,7 +248,7 @@ def transfer_stock(
         quantity=body.quantity,
         reason=body.reason,
         reference=body.reference,
-        actor=_actor(principal),
+        actor=principal.actor,
     )
     return _moved(uow, idempotency, lambda: services.transfer_stock(command, uow=uow))
 
@@ -273,6 +269,6 @@ def change_unavailable(
         delta=body.delta,
         reason=body.reason,
         reference=body.reference,
-        actor=_actor(principal),
+        actor=principal.actor,
     )
     return _moved(uow, idempotency, lambda: services.change_unavailable(command, uow=uow))

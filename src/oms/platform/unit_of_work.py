@@ -4,13 +4,20 @@ Services open it with ``with uow.begin() as tx`` (writes) or ``with uow.read() a
 Scopes nest: an inner ``begin()`` joins the outer transaction, so an idempotent HTTP call can wrap a
 service and store its response in the same commit. The outermost scope commits on a clean exit and
 rolls back on any exception. Events go to the outbox in the same transaction as the change.
+
+Services never touch the connection: they ask the transaction for a repository through a typed
+``Port`` (``tx.repo(ORDERS)``), which binds the context's SQL repository to this transaction. The
+in-memory ``FakeUnitOfWork`` answers the same ports with test doubles, so a service can be tested
+without a database (the way httpx ships ``MockTransport`` beside its transports).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Connection, Engine
 
@@ -18,15 +25,41 @@ from oms.platform import outbox
 from oms.shared.clock import Clock, SystemClock
 from oms.shared.events import Event
 
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Port(Generic[R]):
+    """A typed name for a repository and how to bind its SQL implementation to a connection.
+
+    Each context declares its ports next to its repositories (``ORDERS = Port("orders",
+    SqlOrders)``); services ask ``tx.repo(ORDERS)`` and get an object of the port's type.
+    """
+
+    name: str
+    bind: Callable[[Connection], R]
+
 
 class Transaction:
-    """What a service sees inside a unit of work."""
+    """What a service sees inside a unit of work: the time, its events and its repositories."""
 
     def __init__(self, connection: Connection, now: datetime, *, writable: bool) -> None:
         self.connection = connection
+        """For repositories and the platform only; services use ``repo``."""
         self.now = now
         self.writable = writable
         self._events: list[Event] = []
+        self._repositories: dict[str, Any] = {}
+
+    def repo(self, port: Port[R]) -> R:
+        """The repository behind ``port``, bound to this transaction (one per transaction)."""
+        found = self._repositories.get(port.name)
+        if found is None:
+            found = self._repositories[port.name] = self._bind(port)
+        return cast(R, found)
+
+    def _bind(self, port: Port[R]) -> R:
+        return port.bind(self.connection)
 
     @property
     def dialect(self) -> str:
@@ -84,3 +117,54 @@ class UnitOfWork:
                     self._current = None
         finally:
             connection.close()
+
+
+class FakeTransaction(Transaction):
+    """A transaction without a database: ports answer with the doubles given to the fake."""
+
+    def __init__(self, doubles: Mapping[str, Any], now: datetime, *, writable: bool) -> None:
+        super().__init__(cast(Connection, None), now, writable=writable)
+        self._doubles = doubles
+        self.recorded: list[Event] = []
+
+    def _bind(self, port: Port[R]) -> R:
+        try:
+            return cast(R, self._doubles[port.name])
+        except KeyError:
+            raise LookupError(
+                f"the fake unit of work has no double for port {port.name!r}"
+            ) from None
+
+    def flush_events(self) -> None:
+        self.recorded.extend(self._events)
+        self._events.clear()
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """An in-memory unit of work for service tests: repository doubles by port name, a clock,
+    and the events each committed scope recorded (``committed``); a failing scope records none."""
+
+    def __init__(self, doubles: Mapping[str, Any], clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.doubles = dict(doubles)
+        self.committed: list[Event] = []
+        self.commits = 0
+        self._current: Transaction | None = None
+
+    @contextmanager
+    def _scope(self, *, writable: bool) -> Iterator[Transaction]:
+        if self._current is not None:
+            if writable and not self._current.writable:
+                raise RuntimeError("cannot write inside a read-only transaction")
+            yield self._current
+            return
+        tx = FakeTransaction(self.doubles, self.clock.now(), writable=writable)
+        self._current = tx
+        try:
+            yield tx
+            if writable:
+                tx.flush_events()
+                self.committed.extend(tx.recorded)
+                self.commits += 1
+        finally:
+            self._current = None

@@ -21,7 +21,7 @@ from oms.inventory.domain import (
     merged,
     refusal,
 )
-from oms.inventory.events import stock_moved
+from oms.inventory.domain.events import stock_moved
 from oms.inventory.services.names import labels_for
 from oms.inventory.views import Labels
 from oms.platform.unit_of_work import Transaction, UnitOfWork

@@ -25,7 +25,7 @@ from oms.inventory.domain import (
     quantity_problem,
     text_problems,
 )
-from oms.inventory.events import StockTransferred
+from oms.inventory.domain.events import StockTransferred
 from oms.inventory.services.ledger import post, record_moves
 from oms.inventory.views import Labels, StockChange
 from oms.platform.unit_of_work import Transaction, UnitOfWork

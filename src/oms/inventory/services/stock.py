@@ -20,7 +20,7 @@ from oms.inventory.domain import (
     StockLevel,
     settings_problems,
 )
-from oms.inventory.events import InventoryItemChanged
+from oms.inventory.domain.events import InventoryItemChanged
 from oms.inventory.services.names import labels_for, location_codes
 from oms.inventory.views import (
     LocationStock,

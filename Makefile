@@ -12,15 +12,30 @@ export PYTHONPATH := tools
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+LOCK := requirements/dev.lock
+RUNTIME_LOCK := requirements/runtime.lock
+COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --quiet
+
+# Installs exactly what the lock names (hashes checked, nothing resolved), then oms itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "oms needs Python >= 3.11")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 .PHONY: install
-install: $(STAMP) ## Create .venv and install oms with its development tools
+install: $(STAMP) ## Create .venv from requirements/dev.lock (oms, its demo data and dev tools)
+
+.PHONY: lock
+lock: $(STAMP) ## Re-lock requirements/*.lock after editing pyproject.toml (other pins stay)
+	$(COMPILE) --extra dev -o $(LOCK)
+	$(COMPILE) -c $(LOCK) -o $(RUNTIME_LOCK)
+
+.PHONY: upgrade-lock
+upgrade-lock: $(STAMP) ## Move every pin in requirements/*.lock to the newest allowed release
+	$(COMPILE) --extra dev --upgrade -o $(LOCK)
+	$(COMPILE) -c $(LOCK) -o $(RUNTIME_LOCK)
 
 .PHONY: demo
 demo: $(STAMP) ## Migrate an embedded SQLite database, load the demo merchant and serve on :8000
@@ -33,7 +48,11 @@ serve: $(STAMP) ## Serve the API on the configured database (OMS_DATABASE_URL)
 	$(BIN)/oms serve
 
 .PHONY: test
-test: $(STAMP) ## Unit, integration (SQLite; PostgreSQL when OMS_TEST_POSTGRES_URL is set) and e2e tests
+test: $(STAMP) ## All tests on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432
+	$(BIN)/python tools/postgres_for_tests.py -- $(MAKE) --no-print-directory suite
+
+.PHONY: suite
+suite: $(STAMP) ## All tests, on PostgreSQL only if OMS_TEST_POSTGRES_URL names a database
 	$(BIN)/pytest -q -n 2 --dist loadfile -m "not exclusive" tests
 	$(BIN)/pytest -q -m exclusive tests
 

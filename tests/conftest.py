@@ -1,7 +1,9 @@
 """Shared fixtures: one database per backend, emptied between tests.
 
-Integration tests run on SQLite always and on PostgreSQL when ``OMS_TEST_POSTGRES_URL`` is set.
-With ``CI=true`` an unset or unreachable PostgreSQL fails the run instead of skipping.
+Integration tests run on SQLite always and on PostgreSQL when ``OMS_TEST_POSTGRES_URL`` is set
+(`make test` sets it to a database it creates whenever a server answers at 127.0.0.1:5432).
+With ``CI=true`` an unset or unreachable PostgreSQL fails the run instead of skipping; otherwise
+the run ends with a line saying how many tests skipped PostgreSQL and why.
 """
 
 from __future__ import annotations
@@ -27,6 +29,33 @@ POSTGRES_URL = os.environ.get("OMS_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 BACKENDS = ["sqlite", "postgresql"]
+SKIPPED_POSTGRES = "PostgreSQL skipped: "
+
+
+def require_postgres_url() -> str:
+    """The PostgreSQL test server's URL; skip the test without one (fail it under CI)."""
+    if not POSTGRES_URL:
+        if IN_CI:
+            pytest.fail("CI=true but OMS_TEST_POSTGRES_URL is not set")
+        pytest.skip(f"{SKIPPED_POSTGRES}OMS_TEST_POSTGRES_URL is not set")
+    return POSTGRES_URL
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly, last, how many tests did not run on PostgreSQL and why."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        if SKIPPED_POSTGRES in reason:
+            reason = reason.split(SKIPPED_POSTGRES, 1)[1]
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(
+            f"PostgreSQL: {count} tests SKIPPED ({reason}); `make test` creates a database "
+            "when a server answers at 127.0.0.1:5432",
+            yellow=True,
+            bold=True,
+        )
 
 
 def _worker_database(url: str) -> str:
@@ -45,18 +74,15 @@ def _worker_database(url: str) -> str:
 
 
 def _postgres_engine() -> Engine:
-    if not POSTGRES_URL:
-        if IN_CI:
-            pytest.fail("CI=true but OMS_TEST_POSTGRES_URL is not set")
-        pytest.skip("OMS_TEST_POSTGRES_URL not set")
+    url = require_postgres_url()
     try:
-        engine = create_database_engine(_worker_database(POSTGRES_URL), pool_size=20)
+        engine = create_database_engine(_worker_database(url), pool_size=20)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as error:
         if IN_CI:
             pytest.fail(f"PostgreSQL unreachable in CI: {error}")
-        pytest.skip(f"PostgreSQL unreachable: {error}")
+        pytest.skip(f"{SKIPPED_POSTGRES}unreachable: {error}")
     return engine
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 
+import oms
 from tests.e2e.conftest import Cli, Server, pending_events, serving, wait_for, working
 
 
@@ -113,3 +116,45 @@ def test_server_mode_on_postgresql_with_two_workers_and_a_separate_relay(
         )
         assert received.status_code == 201
         assert wait_for(lambda: pending_events(postgres_url) == 0)
+
+
+def test_oms_version_prints_the_package_version(cli: Cli) -> None:
+    assert cli.run("--version").stdout.strip() == f"oms {oms.__version__}"
+
+
+def test_the_server_says_once_at_start_which_database_workers_and_relay_it_runs(
+    cli: Cli, server: Server
+) -> None:
+    starts = [
+        json.loads(line)
+        for line in server.logs().splitlines()
+        if line.startswith("{") and '"oms serving"' in line
+    ]
+    assert len(starts) == 1
+    assert starts[0] | {"timestamp": None} == {
+        "event": "oms serving",
+        "level": "info",
+        "version": oms.__version__,
+        "database": "sqlite",
+        "workers": 1,
+        "relay": "embedded",
+        "timestamp": None,
+    }
+
+
+def test_the_demo_without_faker_installed_says_which_extra_to_install(cli: Cli) -> None:
+    cli.run("db", "upgrade")
+    without_faker = (
+        "import sys; sys.modules['faker'] = None; sys.argv = ['oms', 'demo', 'load']; "
+        "from oms.app.cli import main; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", without_faker],
+        env=cli.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "pip install 'oms[demo]'" in result.stderr

@@ -11,23 +11,20 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from oms.platform.database import normalise_url
-from tests.conftest import IN_CI, POSTGRES_URL
+from tests.conftest import require_postgres_url
 from tests.faults.deployment import Deployment, environment
 
 
 @pytest.fixture
 def fresh_postgres_url() -> Iterator[str]:
     """A brand-new PostgreSQL database on the test server, dropped (forcibly) afterwards."""
-    if not POSTGRES_URL:
-        if IN_CI:
-            pytest.fail("CI=true but OMS_TEST_POSTGRES_URL is not set")
-        pytest.skip("OMS_TEST_POSTGRES_URL not set")
+    given = require_postgres_url()
     name = f"oms_faults_{uuid.uuid4().hex[:12]}"
-    server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    server = create_engine(normalise_url(given), isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(given).set(database=name).render_as_string(hide_password=False)
     finally:
         server.dispose()  # the server may have restarted since: start with a fresh pool
         with server.connect() as conn:

@@ -6,12 +6,15 @@ import signal
 import threading
 from typing import Annotated
 
+import structlog
 import typer
 from rich.console import Console
+from sqlalchemy.engine import make_url
 
+import oms
 from oms import auth
 from oms.app import migrations, tasks
-from oms.platform.database import create_database_engine
+from oms.platform.database import create_database_engine, normalise_url
 from oms.platform.observability import configure_logging
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
@@ -30,6 +33,36 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(key_app, name="apikey")
 
 console = Console(stderr=True)
+startup_log = structlog.get_logger("oms.startup")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"oms {oms.__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """oms: order management for merchants that sell on many channels."""
+
+
+def startup_fields(settings: Settings, *, workers: int, relay: str) -> dict[str, object]:
+    """What a process says when it starts: enough to tell a deployment at a glance, no secret
+    (the database by its kind only: the URL may carry a password)."""
+    return {
+        "version": oms.__version__,
+        "database": make_url(normalise_url(settings.database_url)).get_backend_name(),
+        "workers": workers,
+        "relay": relay,
+    }
 
 
 def _fail(error: DomainError) -> typer.Exit:
@@ -59,7 +92,13 @@ def demo_load(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 42,
 ) -> None:
     """Load the demo merchant (idempotent: a second run changes nothing) and print a key."""
-    from oms.app import demo
+    try:
+        from oms.app import demo
+    except ModuleNotFoundError as missing:
+        if missing.name != "faker":
+            raise
+        console.print("[red]error:[/red] the demo needs Faker: pip install 'oms\\[demo]'")
+        raise typer.Exit(code=2) from None
 
     settings = Settings()
     engine = create_database_engine(settings.database_url)
@@ -130,12 +169,16 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    workers = workers or settings.workers
+    relay = "embedded" if settings.embedded_relay else "worker"
+    startup_log.info("oms serving", **startup_fields(settings, workers=workers, relay=relay))
     uvicorn.run(
         "oms.app.http:app_from_environment",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers or settings.workers,
+        workers=workers,
         log_level="warning",
         access_log=False,
         proxy_headers=False,
@@ -147,6 +190,7 @@ def worker() -> None:
     """Relay outbox events until SIGTERM/SIGINT (server mode)."""
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
+    startup_log.info("oms relaying", **startup_fields(settings, workers=0, relay="worker"))
     engine = create_database_engine(settings.database_url)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

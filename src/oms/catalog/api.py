@@ -17,7 +17,7 @@ from oms.catalog.schemas import (
     VariantIn,
     VariantPatch,
 )
-from oms.platform.http import UoW
+from oms.platform.http import IfMatch, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
 from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from oms.platform.problems import responses
@@ -82,10 +82,16 @@ def list_products(
 
 
 @router.get("/products/{product_id}", responses=responses(401, 403, 404, 422))
-def get_product(product_id: UUID, principal: Reader, uow: UoW, locale: Locale = None) -> ProductOut:
-    """One product with its variants and the prices the caller may see."""
+def get_product(
+    product_id: UUID, principal: Reader, uow: UoW, response: Response, locale: Locale = None
+) -> ProductOut:
+    """One product with its variants and the prices the caller may see.
+
+    Its `ETag` is its version, which every change to it, its variants or their prices raises.
+    """
     shown = _locale(locale)
     product = services.get_product(product_id, uow=uow, visible_to=principal.channel_code)
+    send_version(response, product.version)
     return ProductOut.of(product, shown)
 
 
@@ -114,9 +120,19 @@ def create_product(body: ProductIn, _: Writer, uow: UoW, idempotency: Idempotenc
     )
 
 
-@router.patch("/products/{product_id}", responses=responses(401, 403, 404, 422))
-def update_product(product_id: UUID, body: ProductPatch, _: Writer, uow: UoW) -> ProductOut:
-    """Change a product's texts, translations, tax category, returnable or active flag."""
+@router.patch("/products/{product_id}", responses=responses(401, 403, 404, 412, 422))
+def update_product(
+    product_id: UUID,
+    body: ProductPatch,
+    _: Writer,
+    uow: UoW,
+    response: Response,
+    if_match: IfMatch,
+) -> ProductOut:
+    """Change a product's texts, translations, tax category, returnable or active flag.
+
+    With `If-Match` (optional), a product changed since that ETag is refused with 412.
+    """
     command = services.UpdateProduct(
         product_id=product_id,
         name=body.name,
@@ -127,8 +143,11 @@ def update_product(product_id: UUID, body: ProductPatch, _: Writer, uow: UoW) ->
         tax_category=body.tax_category,
         returnable=body.returnable,
         active=body.active,
+        expected=if_match,
     )
-    return ProductOut.of(services.update_product(command, uow=uow))
+    product = services.update_product(command, uow=uow)
+    send_version(response, product.version)
+    return ProductOut.of(product)
 
 
 @router.post(
@@ -148,23 +167,41 @@ def add_variant(
 
 
 @router.get("/variants/{sku}", responses=responses(401, 403, 404))
-def get_variant(sku: str, principal: Reader, uow: UoW) -> VariantDetailOut:
-    """One variant by SKU (any case), with the prices the caller may see."""
+def get_variant(sku: str, principal: Reader, uow: UoW, response: Response) -> VariantDetailOut:
+    """One variant by SKU (any case), with the prices the caller may see.
+
+    Its `ETag` is its product's version: a variant is changed as part of its product.
+    """
     detail = services.get_variant(sku, uow=uow, visible_to=principal.channel_code)
+    send_version(response, detail.product.version)
     return VariantDetailOut.of_detail(detail)
 
 
-@router.patch("/variants/{sku}", responses=responses(401, 403, 404, 409, 422))
-def update_variant(sku: str, body: VariantPatch, _: Writer, uow: UoW) -> VariantDetailOut:
-    """Change a variant's GTIN (null removes it), weight, dimensions or active flag."""
+@router.patch("/variants/{sku}", responses=responses(401, 403, 404, 409, 412, 422))
+def update_variant(
+    sku: str,
+    body: VariantPatch,
+    _: Writer,
+    uow: UoW,
+    response: Response,
+    if_match: IfMatch,
+) -> VariantDetailOut:
+    """Change a variant's GTIN (null removes it), weight, dimensions or active flag.
+
+    With `If-Match` (optional), a variant whose product changed since that ETag is refused
+    with 412.
+    """
     command = services.UpdateVariant(
         sku=sku,
         gtin=body.gtin_change(),
         weight_grams=body.weight_grams,
         dimensions=body.dimensions.to_domain() if body.dimensions else None,
         active=body.active,
+        expected=if_match,
     )
-    return VariantDetailOut.of_detail(services.update_variant(command, uow=uow))
+    detail = services.update_variant(command, uow=uow)
+    send_version(response, detail.product.version)
+    return VariantDetailOut.of_detail(detail)
 
 
 @router.put("/variants/{sku}/prices/{channel}", responses=responses(401, 403, 404, 422))

@@ -83,6 +83,9 @@ class Product:
     variants: tuple[Variant, ...] = ()
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    version: int = 1
+    """Raised by one with every change to the product, its variants or their prices: the
+    product is one aggregate, so a variant's ETag is its product's version."""
 
     def text_in(self, locale: str | None) -> tuple[str, Translation]:
         """Name and description for ``locale``: exact, its language, a sibling, then the default.

@@ -1,23 +1,31 @@
-"""Reading and writing products, variants and prices (SQLAlchemy Core).
+"""Reading and writing products, variants and prices (SQLAlchemy Core), behind one port.
 
-A page of products costs two statements whatever its size: the products, then their variants
-joined to the prices the reader may see.
+The product is the aggregate: its variants and their prices are read and changed with it, and
+every change raises the product's one version (``revise``), written only over the version it
+was read at. A page of products costs two statements whatever its size: the products, then
+their variants joined to the prices the reader may see. A SKU, GTIN or handle that a concurrent
+writer took first comes back as the domain's ``SkuTaken``, ``GtinTaken`` or ``HandleTaken``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, delete, exists, insert, or_, select
 from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
 
 from oms.catalog.domain import (
     Dimensions,
+    GtinTaken,
+    HandleTaken,
     Product,
+    SkuTaken,
     TaxCategory,
     Translation,
     Variant,
@@ -27,7 +35,10 @@ from oms.catalog.domain import (
     variant_name,
 )
 from oms.catalog.tables import product_variants, products, variant_prices
+from oms.platform.unit_of_work import Port
+from oms.shared.errors import DomainError
 from oms.shared.money import Money
+from oms.shared.versions import StaleVersion
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +48,70 @@ class ProductFilter:
     q: str | None = None
     sku: str | None = None
     active: bool | None = None
+
+
+class Products(Protocol):
+    """The catalog's products with their variants and channel prices."""
+
+    def by_id(
+        self, product_id: UUID, *, channel: str | None = None, lock: bool = False
+    ) -> Product | None:
+        """One product with the prices ``channel`` may see (all when None); ``lock`` holds
+        the product row until commit, so every change to the aggregate queues behind it."""
+        ...
+
+    def by_sku(self, sku: str, *, channel: str | None = None, lock: bool = False) -> Product | None:
+        """The product one of whose variants has ``sku`` (any case), as ``by_id``."""
+        ...
+
+    def page(
+        self, *, where: ProductFilter, after: UUID | None, limit: int, channel: str | None
+    ) -> list[Product]:
+        """Products in creation order (ids are time-ordered), after the id ``after``."""
+        ...
+
+    def handle_taken(self, handle: str) -> bool: ...
+
+    def taken_skus(self, skus: Collection[str]) -> set[str]:
+        """The upper-cased keys among ``skus`` that some variant already uses."""
+        ...
+
+    def taken_gtins(self, gtins: Collection[str], *, besides: UUID | None = None) -> set[str]:
+        """The 14-digit keys among ``gtins`` used by a variant other than ``besides``."""
+        ...
+
+    def variant_refs(self, skus: Collection[str]) -> dict[str, VariantRef]:
+        """References keyed by upper-cased SKU, with what they need from their product."""
+        ...
+
+    def prices_for(self, skus: Collection[str], channel: str) -> dict[str, Money]:
+        """Prices in ``channel`` keyed by upper-cased SKU; SKUs without one are absent."""
+        ...
+
+    def add(self, product: Product, now: datetime) -> None:
+        """Store a new product with its first variants."""
+        ...
+
+    def add_variant(self, product: Product, variant: Variant, now: datetime) -> None:
+        """Store a new variant after the product's others (the product row is locked)."""
+        ...
+
+    def update_variant(self, variant: Variant, now: datetime) -> None:
+        """Store a variant's columns; its product and position never change."""
+        ...
+
+    def save_price(
+        self, variant_id: UUID, channel: str, price: Money, *, exists_now: bool, now: datetime
+    ) -> None:
+        """Insert or replace a variant's price in a channel."""
+        ...
+
+    def delete_price(self, variant_id: UUID, channel: str) -> None: ...
+
+    def revise(self, product: Product, now: datetime) -> Product:
+        """Store the product's own columns one version up from the one read; every change to
+        the aggregate ends here."""
+        ...
 
 
 def _dimensions(row: Row[Any]) -> Dimensions | None:
@@ -112,31 +187,10 @@ def _products(c: Connection, rows: Sequence[Row[Any]], channel: str | None) -> l
             variants=tuple(variants[row.id]),
             created_at=row.created_at,
             updated_at=row.updated_at,
+            version=row.version,
         )
         for row in rows
     ]
-
-
-def product_by_id(c: Connection, product_id: UUID, channel: str | None = None) -> Product | None:
-    """One product with its variants and the prices ``channel`` may see (all when None)."""
-    rows = c.execute(select(products).where(products.c.id == product_id)).all()
-    found = _products(c, rows, channel)
-    return found[0] if found else None
-
-
-def lock_product(c: Connection, product_id: UUID) -> bool:
-    """Hold the product row until commit (variants are added one at a time); False if absent."""
-    query = select(products.c.id).where(products.c.id == product_id).with_for_update()
-    return c.execute(query).first() is not None
-
-
-def product_id_of(c: Connection, sku: str, *, lock: bool = False) -> UUID | None:
-    """The product a SKU belongs to; ``lock`` holds the variant row until commit."""
-    query = select(product_variants.c.product_id).where(product_variants.c.sku_key == sku_key(sku))
-    if lock:
-        query = query.with_for_update()
-    found: UUID | None = c.execute(query).scalar()
-    return found
 
 
 def _escaped(text: str) -> str:
@@ -168,23 +222,8 @@ def _conditions(where: ProductFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def list_products(
-    c: Connection,
-    *,
-    where: ProductFilter,
-    after: UUID | None,
-    limit: int,
-    channel: str | None = None,
-) -> list[Product]:
-    """Products in creation order (ids are time-ordered), after the cursor's id."""
-    query = select(products).where(*_conditions(where)).order_by(products.c.id).limit(limit)
-    if after is not None:
-        query = query.where(products.c.id > after)
-    return _products(c, c.execute(query).all(), channel)
-
-
-def product_values(product: Product) -> dict[str, Any]:
-    """The product's columns except id and times."""
+def _product_values(product: Product) -> dict[str, Any]:
+    """The product's columns except id, version and times."""
     return {
         "handle": product.handle,
         "name": product.name,
@@ -201,31 +240,7 @@ def product_values(product: Product) -> dict[str, Any]:
     }
 
 
-def insert_product(c: Connection, product: Product, now: datetime) -> None:
-    """Insert a new product and its first variants."""
-    c.execute(
-        insert(products).values(
-            id=product.id, **product_values(product), created_at=now, updated_at=now
-        )
-    )
-    insert_variants(c, product.variants, now)
-
-
-def update_product(c: Connection, product: Product, now: datetime) -> None:
-    """Write the product's own columns (variants are written separately)."""
-    c.execute(
-        sql_update(products)
-        .where(products.c.id == product.id)
-        .values(**product_values(product), updated_at=now)
-    )
-
-
-def touch_product(c: Connection, product_id: UUID, now: datetime) -> None:
-    """A change to a variant or price is a change to its product."""
-    c.execute(sql_update(products).where(products.c.id == product_id).values(updated_at=now))
-
-
-def variant_values(variant: Variant) -> dict[str, Any]:
+def _variant_values(variant: Variant) -> dict[str, Any]:
     """The variant's columns except ids, position and times."""
     size = variant.dimensions
     return {
@@ -242,129 +257,191 @@ def variant_values(variant: Variant) -> dict[str, Any]:
     }
 
 
-def insert_variants(
-    c: Connection, variants: Iterable[Variant], now: datetime, *, first_position: int = 0
-) -> None:
-    """Insert variants after the product's existing ones (``first_position`` is how many)."""
-    rows = [
-        {
-            "id": v.id,
-            "product_id": v.product_id,
-            **variant_values(v),
-            "position": position,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for position, v in enumerate(variants, start=first_position)
-    ]
-    if rows:
-        c.execute(insert(product_variants), rows)
+def _conflict(error: IntegrityError, product: Product, variants: Sequence[Variant]) -> DomainError:
+    """A concurrent writer won a unique index after the service's check; say which one."""
+    message = str(error.orig)
+    if "gtin" in message:
+        return GtinTaken(next((v.gtin for v in variants if v.gtin), ""))
+    if "handle" in message and product.handle:
+        return HandleTaken(product.handle)
+    return SkuTaken(", ".join(v.sku for v in variants))
 
 
-def update_variant(c: Connection, variant: Variant, now: datetime) -> None:
-    """Write a variant's columns; its product and position never change."""
-    c.execute(
-        sql_update(product_variants)
-        .where(product_variants.c.id == variant.id)
-        .values(**variant_values(variant), updated_at=now)
-    )
+class SqlProducts:
+    """``Products`` on the ``products``, ``product_variants`` and ``variant_prices`` tables."""
 
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
 
-def handle_taken(c: Connection, handle: str) -> bool:
-    """Whether some product already uses ``handle``."""
-    return c.execute(select(products.c.id).where(products.c.handle == handle)).first() is not None
+    def by_id(
+        self, product_id: UUID, *, channel: str | None = None, lock: bool = False
+    ) -> Product | None:
+        return self._one(products.c.id == product_id, channel=channel, lock=lock)
 
-
-def taken_skus(c: Connection, skus: Collection[str]) -> set[str]:
-    """The upper-cased keys among ``skus`` that some variant already uses."""
-    keys = [sku_key(s) for s in skus]
-    query = select(product_variants.c.sku_key).where(product_variants.c.sku_key.in_(keys))
-    return set(c.execute(query).scalars())
-
-
-def taken_gtins(c: Connection, gtins: Collection[str], *, besides: UUID | None = None) -> set[str]:
-    """The 14-digit keys among ``gtins`` used by a variant other than ``besides``."""
-    query = select(product_variants.c.gtin_key).where(
-        product_variants.c.gtin_key.in_([gtin_key(g) for g in gtins])
-    )
-    if besides is not None:
-        query = query.where(product_variants.c.id != besides)
-    return set(c.execute(query).scalars())
-
-
-def variant_refs(c: Connection, skus: Collection[str]) -> dict[str, VariantRef]:
-    """References keyed by upper-cased SKU, with what they need from their product."""
-    rows = c.execute(
-        select(
-            product_variants,
-            products.c.name,
-            products.c.option_names,
-            products.c.returnable,
-            products.c.tax_category,
-            products.c.active.label("product_active"),
+    def by_sku(self, sku: str, *, channel: str | None = None, lock: bool = False) -> Product | None:
+        owner = select(product_variants.c.product_id).where(
+            product_variants.c.sku_key == sku_key(sku)
         )
-        .join(products, products.c.id == product_variants.c.product_id)
-        .where(product_variants.c.sku_key.in_([sku_key(s) for s in skus]))
-    ).all()
-    refs = {}
-    for row in rows:
-        refs[row.sku_key] = VariantRef(
-            id=row.id,
-            sku=row.sku,
-            product_id=row.product_id,
-            name=variant_name(row.name, row.option_names, row.options),
-            returnable=row.returnable,
-            tax_category=TaxCategory(row.tax_category),
-            active=row.active and row.product_active,
-            gtin=row.gtin,
-            weight_grams=row.weight_grams,
-            dimensions=_dimensions(row),
+        return self._one(products.c.id == owner.scalar_subquery(), channel=channel, lock=lock)
+
+    def _one(
+        self, where: ColumnElement[bool], *, channel: str | None, lock: bool
+    ) -> Product | None:
+        query = select(products).where(where)
+        if lock:
+            query = query.with_for_update(key_share=True)
+        found = _products(self.c, self.c.execute(query).all(), channel)
+        return found[0] if found else None
+
+    def page(
+        self, *, where: ProductFilter, after: UUID | None, limit: int, channel: str | None
+    ) -> list[Product]:
+        query = select(products).where(*_conditions(where)).order_by(products.c.id).limit(limit)
+        if after is not None:
+            query = query.where(products.c.id > after)
+        return _products(self.c, self.c.execute(query).all(), channel)
+
+    def handle_taken(self, handle: str) -> bool:
+        query = select(products.c.id).where(products.c.handle == handle)
+        return self.c.execute(query).first() is not None
+
+    def taken_skus(self, skus: Collection[str]) -> set[str]:
+        keys = [sku_key(s) for s in skus]
+        query = select(product_variants.c.sku_key).where(product_variants.c.sku_key.in_(keys))
+        return set(self.c.execute(query).scalars())
+
+    def taken_gtins(self, gtins: Collection[str], *, besides: UUID | None = None) -> set[str]:
+        query = select(product_variants.c.gtin_key).where(
+            product_variants.c.gtin_key.in_([gtin_key(g) for g in gtins])
         )
-    return refs
+        if besides is not None:
+            query = query.where(product_variants.c.id != besides)
+        return set(self.c.execute(query).scalars())
 
-
-def prices_for(c: Connection, skus: Collection[str], channel: str) -> dict[str, Money]:
-    """Prices in ``channel`` keyed by upper-cased SKU; SKUs without one are absent."""
-    rows = c.execute(
-        select(product_variants.c.sku_key, variant_prices.c.amount_minor, variant_prices.c.currency)
-        .join(variant_prices, variant_prices.c.variant_id == product_variants.c.id)
-        .where(
-            product_variants.c.sku_key.in_([sku_key(s) for s in skus]),
-            variant_prices.c.channel_code == channel,
-        )
-    ).all()
-    return {row.sku_key: Money.from_minor(row.amount_minor, row.currency) for row in rows}
-
-
-def save_price(
-    c: Connection,
-    variant_id: UUID,
-    channel: str,
-    price: Money,
-    *,
-    exists_now: bool,
-    now: datetime,
-) -> None:
-    """Insert or replace; the caller holds the variant's row lock, so no upsert race."""
-    values = {"amount_minor": price.minor, "currency": price.currency, "updated_at": now}
-    if exists_now:
-        c.execute(
-            sql_update(variant_prices)
-            .where(
-                variant_prices.c.variant_id == variant_id, variant_prices.c.channel_code == channel
+    def variant_refs(self, skus: Collection[str]) -> dict[str, VariantRef]:
+        rows = self.c.execute(
+            select(
+                product_variants,
+                products.c.name,
+                products.c.option_names,
+                products.c.returnable,
+                products.c.tax_category,
+                products.c.active.label("product_active"),
             )
-            .values(**values)
-        )
-    else:
-        c.execute(
-            insert(variant_prices).values(variant_id=variant_id, channel_code=channel, **values)
+            .join(products, products.c.id == product_variants.c.product_id)
+            .where(product_variants.c.sku_key.in_([sku_key(s) for s in skus]))
+        ).all()
+        return {
+            row.sku_key: VariantRef(
+                id=row.id,
+                sku=row.sku,
+                product_id=row.product_id,
+                name=variant_name(row.name, row.option_names, row.options),
+                returnable=row.returnable,
+                tax_category=TaxCategory(row.tax_category),
+                active=row.active and row.product_active,
+                gtin=row.gtin,
+                weight_grams=row.weight_grams,
+                dimensions=_dimensions(row),
+            )
+            for row in rows
+        }
+
+    def prices_for(self, skus: Collection[str], channel: str) -> dict[str, Money]:
+        p = variant_prices.c
+        rows = self.c.execute(
+            select(product_variants.c.sku_key, p.amount_minor, p.currency)
+            .join(variant_prices, p.variant_id == product_variants.c.id)
+            .where(
+                product_variants.c.sku_key.in_([sku_key(s) for s in skus]),
+                p.channel_code == channel,
+            )
+        ).all()
+        return {row.sku_key: Money.from_minor(row.amount_minor, row.currency) for row in rows}
+
+    def add(self, product: Product, now: datetime) -> None:
+        try:
+            with self.c.begin_nested():
+                self.c.execute(
+                    insert(products).values(
+                        id=product.id,
+                        **_product_values(product),
+                        version=product.version,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                self._insert_variants(product.variants, now, first_position=0)
+        except IntegrityError as error:
+            raise _conflict(error, product, product.variants) from None
+
+    def add_variant(self, product: Product, variant: Variant, now: datetime) -> None:
+        try:
+            with self.c.begin_nested():
+                self._insert_variants([variant], now, first_position=len(product.variants))
+        except IntegrityError as error:
+            raise _conflict(error, product, [variant]) from None
+
+    def _insert_variants(
+        self, variants: Iterable[Variant], now: datetime, *, first_position: int
+    ) -> None:
+        rows = [
+            {
+                "id": v.id,
+                "product_id": v.product_id,
+                **_variant_values(v),
+                "position": position,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for position, v in enumerate(variants, start=first_position)
+        ]
+        if rows:
+            self.c.execute(insert(product_variants), rows)
+
+    def update_variant(self, variant: Variant, now: datetime) -> None:
+        try:
+            with self.c.begin_nested():
+                self.c.execute(
+                    sql_update(product_variants)
+                    .where(product_variants.c.id == variant.id)
+                    .values(**_variant_values(variant), updated_at=now)
+                )
+        except IntegrityError:
+            raise GtinTaken(variant.gtin or "") from None
+
+    def save_price(
+        self, variant_id: UUID, channel: str, price: Money, *, exists_now: bool, now: datetime
+    ) -> None:
+        """Insert or replace; the caller holds the product's row lock, so no upsert race."""
+        values = {"amount_minor": price.minor, "currency": price.currency, "updated_at": now}
+        p = variant_prices.c
+        if exists_now:
+            self.c.execute(
+                sql_update(variant_prices)
+                .where(p.variant_id == variant_id, p.channel_code == channel)
+                .values(**values)
+            )
+        else:
+            self.c.execute(
+                insert(variant_prices).values(variant_id=variant_id, channel_code=channel, **values)
+            )
+
+    def delete_price(self, variant_id: UUID, channel: str) -> None:
+        p = variant_prices.c
+        self.c.execute(
+            delete(variant_prices).where(p.variant_id == variant_id, p.channel_code == channel)
         )
 
+    def revise(self, product: Product, now: datetime) -> Product:
+        written = self.c.execute(
+            sql_update(products)
+            .where(products.c.id == product.id, products.c.version == product.version)
+            .values(**_product_values(product), version=product.version + 1, updated_at=now)
+        ).rowcount
+        if written != 1:
+            raise StaleVersion("product", str(product.id), expected=[product.version])
+        return dataclasses.replace(product, version=product.version + 1, updated_at=now)
 
-def delete_price(c: Connection, variant_id: UUID, channel: str) -> None:
-    """Remove a variant's price in one channel."""
-    c.execute(
-        delete(variant_prices).where(
-            variant_prices.c.variant_id == variant_id, variant_prices.c.channel_code == channel
-        )
-    )
+
+PRODUCTS: Port[Products] = Port("catalog.products", SqlProducts)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 
 from oms.platform.database import UTCDateTime, metadata
@@ -34,6 +35,7 @@ products = Table(
     Column("returnable", Boolean, nullable=False),
     Column("option_names", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False, default=1, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )

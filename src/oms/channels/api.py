@@ -15,7 +15,7 @@ from oms.channels.schemas import (
     LocationOut,
     LocationPatch,
 )
-from oms.platform.http import UoW
+from oms.platform.http import IfMatch, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
 from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from oms.platform.problems import responses
@@ -51,9 +51,11 @@ def list_channels(
 
 
 @router.get("/channels/{code}", responses=responses(401, 403, 404))
-def get_channel(code: str, principal: ChannelReader, uow: UoW) -> ChannelOut:
-    """One channel with its serving locations."""
-    return ChannelOut.of(services.get_channel(code, uow=uow, visible_to=principal.channel_code))
+def get_channel(code: str, principal: ChannelReader, uow: UoW, response: Response) -> ChannelOut:
+    """One channel with its serving locations. Its `ETag` is its version, for `If-Match`."""
+    channel = services.get_channel(code, uow=uow, visible_to=principal.channel_code)
+    send_version(response, channel.version)
+    return ChannelOut.of(channel)
 
 
 @router.post(
@@ -85,16 +87,19 @@ def create_channel(
     )
 
 
-@router.patch("/channels/{code}", responses=responses(401, 403, 404, 422))
+@router.patch("/channels/{code}", responses=responses(401, 403, 404, 412, 422))
 def update_channel(
     code: str,
     body: ChannelPatch,
     _: ChannelWriter,
     uow: UoW,
+    response: Response,
+    if_match: IfMatch,
 ) -> ChannelOut:
     """Change a channel's settings or serving locations.
 
     Changing the currency makes the channel's old prices unusable until they are set anew.
+    With `If-Match` (optional), a channel changed since that ETag is refused with 412.
     """
     command = services.UpdateChannel(
         code=code,
@@ -106,8 +111,11 @@ def update_channel(
         allows_backorders=body.allows_backorders,
         prices_include_tax=body.prices_include_tax,
         active=body.active,
+        expected=if_match,
     )
-    return ChannelOut.of(services.update_channel(command, uow=uow))
+    channel = services.update_channel(command, uow=uow)
+    send_version(response, channel.version)
+    return ChannelOut.of(channel)
 
 
 @router.get("/locations", responses=responses(401, 403, 422))
@@ -125,9 +133,11 @@ def list_locations(
 
 
 @router.get("/locations/{code}", responses=responses(401, 403, 404))
-def get_location(code: str, _: LocationReader, uow: UoW) -> LocationOut:
-    """One location."""
-    return LocationOut.of(services.get_location(code, uow=uow))
+def get_location(code: str, _: LocationReader, uow: UoW, response: Response) -> LocationOut:
+    """One location. Its `ETag` is its version, for `If-Match`."""
+    location = services.get_location(code, uow=uow)
+    send_version(response, location.version)
+    return LocationOut.of(location)
 
 
 @router.post(
@@ -160,14 +170,19 @@ def create_location(
     )
 
 
-@router.patch("/locations/{code}", responses=responses(401, 403, 404, 422))
+@router.patch("/locations/{code}", responses=responses(401, 403, 404, 412, 422))
 def update_location(
     code: str,
     body: LocationPatch,
     _: LocationWriter,
     uow: UoW,
+    response: Response,
+    if_match: IfMatch,
 ) -> LocationOut:
-    """Change a location's details, capabilities or active flag."""
+    """Change a location's details, capabilities or active flag.
+
+    With `If-Match` (optional), a location changed since that ETag is refused with 412.
+    """
     command = services.UpdateLocation(
         code=code,
         name=body.name,
@@ -178,5 +193,8 @@ def update_location(
         offers_pickup=body.offers_pickup,
         daily_capacity=body.daily_capacity,
         active=body.active,
+        expected=if_match,
     )
-    return LocationOut.of(services.update_location(command, uow=uow))
+    location = services.update_location(command, uow=uow)
+    send_version(response, location.version)
+    return LocationOut.of(location)

@@ -44,6 +44,8 @@ class Location:
     offers_pickup: bool
     daily_capacity: int
     active: bool
+    version: int = 1
+    """Raised by one with every change (the ETag; ``If-Match`` compares with it)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,6 +60,8 @@ class Channel:
     prices_include_tax: bool
     active: bool
     location_codes: tuple[str, ...] = field(default=())
+    version: int = 1
+    """Raised by one with every change (the ETag; ``If-Match`` compares with it)."""
 
 
 def check_coordinates(latitude: Decimal, longitude: Decimal) -> list[FieldProblem]:

@@ -9,9 +9,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
-
-from oms.channels import repository as repo
 from oms.channels.domain import (
     Channel,
     ChannelChanged,
@@ -27,12 +24,14 @@ from oms.channels.domain import (
     check_coordinates,
     check_serving,
 )
+from oms.channels.repository import CHANNELS, LOCATIONS
 from oms.platform.unit_of_work import Transaction, UnitOfWork
 from oms.shared.address import Address, normalise
 from oms.shared.errors import FieldProblem, Invalid, collect
 from oms.shared.ids import new_id
 from oms.shared.locale import check_code, normalise_locale
 from oms.shared.money import is_currency
+from oms.shared.versions import ExpectedVersion, check_expected
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,7 +50,7 @@ class CreateLocation:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateLocation:
-    """Only the fields given (not None) change."""
+    """Only the fields given (not None) change; ``expected`` is the caller's ``If-Match``."""
 
     code: str
     name: str | None = None
@@ -62,6 +61,7 @@ class UpdateLocation:
     offers_pickup: bool | None = None
     daily_capacity: int | None = None
     active: bool | None = None
+    expected: ExpectedVersion | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,8 +79,9 @@ class CreateChannel:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateChannel:
-    """Only the fields given (not None) change. A new currency leaves the old prices unusable
-    until they are set in it (the catalog sells only in the channel's current currency)."""
+    """Only the fields given (not None) change; ``expected`` is the caller's ``If-Match``. A
+    new currency leaves the old prices unusable until they are set in it (the catalog sells
+    only in the channel's current currency)."""
 
     code: str
     name: str | None = None
@@ -91,6 +92,7 @@ class UpdateChannel:
     allows_backorders: bool | None = None
     prices_include_tax: bool | None = None
     active: bool | None = None
+    expected: ExpectedVersion | None = None
 
 
 def _checked_location(location: Location) -> Location:
@@ -108,25 +110,26 @@ def create_location(cmd: CreateLocation, *, uow: UnitOfWork) -> Location:
     check_code(cmd.code)
     location = _checked_location(Location(id=new_id(), **_fields(cmd)))
     with uow.begin() as tx:
-        if repo.location_by_code(tx.connection, cmd.code) is not None:
+        locations = tx.repo(LOCATIONS)
+        if locations.by_code(cmd.code) is not None:
             raise CodeTaken("location", cmd.code)
-        try:
-            repo.insert_location(tx.connection, location, tx.now)
-        except IntegrityError:
-            raise CodeTaken("location", cmd.code) from None
+        locations.add(location, tx.now)
         tx.record(LocationCreated(aggregate_id=location.id, code=location.code))
     return location
 
 
 def update_location(cmd: UpdateLocation, *, uow: UnitOfWork) -> Location:
-    """Change a location's details, capabilities or active flag."""
-    changes = {k: v for k, v in _fields(cmd).items() if v is not None}
+    """Change a location's details, capabilities or active flag (from the version expected)."""
+    changes = _changes(cmd)
     with uow.begin() as tx:
-        current = repo.location_by_code(tx.connection, cmd.code)
+        locations = tx.repo(LOCATIONS)
+        current = locations.by_code(cmd.code, lock=True)
         if current is None:
             raise LocationNotFound(cmd.code)
-        location = _checked_location(dataclasses.replace(current, **changes))
-        repo.update_location(tx.connection, location, tx.now)
+        check_expected(cmd.expected, "location", cmd.code, current.version)
+        location = locations.update(
+            _checked_location(dataclasses.replace(current, **changes)), tx.now
+        )
         tx.record(
             LocationChanged(
                 aggregate_id=location.id, code=location.code, changed=tuple(sorted(changes))
@@ -137,7 +140,7 @@ def update_location(cmd: UpdateLocation, *, uow: UnitOfWork) -> Location:
 
 def get_location(code: str, *, uow: UnitOfWork) -> Location:
     with uow.read() as tx:
-        location = repo.location_by_code(tx.connection, code)
+        location = tx.repo(LOCATIONS).by_code(code)
     if location is None:
         raise LocationNotFound(code)
     return location
@@ -146,15 +149,20 @@ def get_location(code: str, *, uow: UnitOfWork) -> Location:
 def list_locations(*, uow: UnitOfWork, after: str | None, limit: int) -> list[Location]:
     """Locations ordered by code."""
     with uow.read() as tx:
-        return repo.list_locations(tx.connection, after=after, limit=limit)
+        return tx.repo(LOCATIONS).page(after=after, limit=limit)
 
 
 def _fields(cmd: Any) -> dict[str, Any]:
     return {f.name: getattr(cmd, f.name) for f in dataclasses.fields(cmd)}
 
 
+def _changes(cmd: UpdateLocation | UpdateChannel) -> dict[str, Any]:
+    """The fields an update gives (its precondition is not one of them)."""
+    return {k: v for k, v in _fields(cmd).items() if v is not None and k != "expected"}
+
+
 def _serving_ids(tx: Transaction, codes: tuple[str, ...]) -> list[UUID]:
-    known = repo.locations_by_codes(tx.connection, codes)
+    known = tx.repo(LOCATIONS).by_codes(codes)
     check_serving(codes, known)
     return [known[code].id for code in codes]
 
@@ -177,29 +185,26 @@ def create_channel(cmd: CreateChannel, *, uow: UnitOfWork) -> Channel:
     check_code(cmd.code)
     channel = _checked_channel(Channel(id=new_id(), **_fields(cmd)))
     with uow.begin() as tx:
-        if repo.channel_by_code(tx.connection, cmd.code) is not None:
+        channels = tx.repo(CHANNELS)
+        if channels.by_code(cmd.code) is not None:
             raise CodeTaken("channel", cmd.code)
-        location_ids = _serving_ids(tx, channel.location_codes)
-        try:
-            repo.insert_channel(tx.connection, channel, tx.now)
-        except IntegrityError:
-            raise CodeTaken("channel", cmd.code) from None
-        repo.replace_serving(tx.connection, channel.id, location_ids)
+        channels.add(channel, _serving_ids(tx, channel.location_codes), tx.now)
         tx.record(ChannelCreated(aggregate_id=channel.id, code=channel.code))
     return channel
 
 
 def update_channel(cmd: UpdateChannel, *, uow: UnitOfWork) -> Channel:
-    """Change a channel's settings or its serving locations."""
-    changes = {k: v for k, v in _fields(cmd).items() if v is not None}
+    """Change a channel's settings or its serving locations (from the version expected)."""
+    changes = _changes(cmd)
     with uow.begin() as tx:
-        current = repo.channel_by_code(tx.connection, cmd.code)
+        channels = tx.repo(CHANNELS)
+        current = channels.by_code(cmd.code, lock=True)
         if current is None:
             raise ChannelNotFound(cmd.code)
+        check_expected(cmd.expected, "channel", cmd.code, current.version)
         channel = _checked_channel(dataclasses.replace(current, **changes))
-        repo.update_channel(tx.connection, channel, tx.now)
-        if cmd.location_codes is not None:
-            repo.replace_serving(tx.connection, channel.id, _serving_ids(tx, cmd.location_codes))
+        serving = None if cmd.location_codes is None else _serving_ids(tx, cmd.location_codes)
+        channel = channels.update(channel, serving, tx.now)
         tx.record(
             ChannelChanged(
                 aggregate_id=channel.id,
@@ -215,7 +220,7 @@ def get_channel(code: str, *, uow: UnitOfWork, visible_to: str | None = None) ->
     if visible_to is not None and visible_to != code:
         raise ChannelNotFound(code)
     with uow.read() as tx:
-        channel = repo.channel_by_code(tx.connection, code)
+        channel = tx.repo(CHANNELS).by_code(code)
     if channel is None:
         raise ChannelNotFound(code)
     return channel
@@ -226,7 +231,7 @@ def list_channels(
 ) -> list[Channel]:
     """Channels ordered by code; a channel-bound caller sees only its own."""
     with uow.read() as tx:
-        return repo.list_channels(tx.connection, after=after, limit=limit, only=visible_to)
+        return tx.repo(CHANNELS).page(after=after, limit=limit, only=visible_to)
 
 
 def serving_location_ids(
@@ -234,16 +239,16 @@ def serving_location_ids(
 ) -> dict[str, list[UUID]]:
     """Each channel's serving location ids, in preference order (for ATP and sourcing)."""
     with uow.read() as tx:
-        return repo.serving_location_ids(tx.connection, channel_codes)
+        return tx.repo(CHANNELS).serving_location_ids(channel_codes)
 
 
 def locations_by_ids(ids: Sequence[UUID], *, uow: UnitOfWork) -> dict[UUID, Location]:
     """Locations for the given ids (unknown ids are simply absent)."""
     with uow.read() as tx:
-        return repo.locations_by_ids(tx.connection, ids)
+        return tx.repo(LOCATIONS).by_ids(ids)
 
 
 def locations_by_codes(codes: Sequence[str], *, uow: UnitOfWork) -> dict[str, Location]:
     """Locations for the given codes (missing codes are simply absent)."""
     with uow.read() as tx:
-        return repo.locations_by_codes(tx.connection, codes)
+        return tx.repo(LOCATIONS).by_codes(codes)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     Uuid,
+    text,
 )
 
 from oms.platform.database import UTCDateTime, metadata
@@ -39,6 +40,7 @@ locations = Table(
     Column("offers_pickup", Boolean, nullable=False),
     Column("daily_capacity", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False, default=1, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint("daily_capacity >= 0", name="capacity_not_negative"),
@@ -56,6 +58,7 @@ channels = Table(
     Column("allows_backorders", Boolean, nullable=False),
     Column("prices_include_tax", Boolean, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False, default=1, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )

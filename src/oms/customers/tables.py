@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    text,
 )
 
 from oms.platform.database import UTCDateTime, metadata
@@ -46,6 +47,7 @@ customers = Table(
     Column("marketing_consent", Boolean, nullable=False),
     Column("marketing_consent_at", UTCDateTime, nullable=True),
     Column("notes", Text, nullable=False),
+    Column("version", Integer, nullable=False, default=1, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("erased_at", UTCDateTime, nullable=True),

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from contextlib import suppress
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.versions import ExpectedVersion
 
 NUL = "\x00"
 
@@ -63,3 +64,25 @@ def _nul_paths(value: Any, at: tuple[str | int, ...]) -> Iterator[tuple[str | in
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _nul_paths(item, (*at, index))
+
+
+def if_match(
+    header: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The ETag of the version the change was made from, such as `"3"` '
+            "(strong comparison; `*` matches any). A stale one is refused with 412.",
+        ),
+    ] = None,
+) -> ExpectedVersion | None:
+    """The versions a change's ``If-Match`` accepts, or None when it sent none."""
+    return None if header is None else ExpectedVersion.parse(header)
+
+
+IfMatch = Annotated[ExpectedVersion | None, Depends(if_match)]
+
+
+def send_version(response: Response, version: int) -> None:
+    """Give a versioned record's strong ETag, ``"<version>"``, as orders give theirs."""
+    response.headers["ETag"] = f'"{version}"'

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from oms import channels
-from oms.catalog import repository as repo
 from oms.catalog.domain import (
     ChannelPrice,
     PriceChanged,
     PriceNotFound,
-    Variant,
+    Product,
     VariantNotFound,
     checked_price,
     sku_key,
 )
-from oms.platform.unit_of_work import Transaction, UnitOfWork
+from oms.catalog.repository import PRODUCTS, Products
+from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 from oms.shared.money import Money
 
@@ -36,13 +36,12 @@ class RemovePrice:
     channel: str
 
 
-def _locked_variant(tx: Transaction, sku: str) -> Variant:
-    """The variant with every price, its row locked so concurrent price writes queue up."""
-    product_id = repo.product_id_of(tx.connection, sku, lock=True)
-    product = repo.product_by_id(tx.connection, product_id) if product_id else None
+def _locked_product(products: Products, sku: str) -> Product:
+    """The product owning ``sku`` with every price, its row locked so price writes queue up."""
+    product = products.by_sku(sku, lock=True)
     if product is None:
         raise VariantNotFound(sku)
-    return product.variant(sku)
+    return product
 
 
 def set_price(cmd: SetPrice, *, uow: UnitOfWork) -> ChannelPrice:
@@ -53,18 +52,15 @@ def set_price(cmd: SetPrice, *, uow: UnitOfWork) -> ChannelPrice:
         except channels.ChannelNotFound:
             raise Invalid(f"no channel has code {cmd.channel!r}", field="channel") from None
         price = checked_price(cmd.amount, cmd.currency, channel.currency)
-        variant = _locked_variant(tx, cmd.sku)
+        products = tx.repo(PRODUCTS)
+        product = _locked_product(products, cmd.sku)
+        variant = product.variant(cmd.sku)
         previous = variant.prices.get(channel.code)
-        repo.save_price(
-            tx.connection,
-            variant.id,
-            channel.code,
-            price,
-            exists_now=previous is not None,
-            now=tx.now,
+        products.save_price(
+            variant.id, channel.code, price, exists_now=previous is not None, now=tx.now
         )
         if previous != price:
-            repo.touch_product(tx.connection, variant.product_id, tx.now)
+            products.revise(product, tx.now)
             tx.record(
                 PriceChanged(
                     aggregate_id=variant.product_id,
@@ -80,12 +76,14 @@ def set_price(cmd: SetPrice, *, uow: UnitOfWork) -> ChannelPrice:
 def remove_price(cmd: RemovePrice, *, uow: UnitOfWork) -> None:
     """Stop selling a variant in a channel at a set price (it can no longer be ordered there)."""
     with uow.begin() as tx:
-        variant = _locked_variant(tx, cmd.sku)
+        products = tx.repo(PRODUCTS)
+        product = _locked_product(products, cmd.sku)
+        variant = product.variant(cmd.sku)
         previous = variant.prices.get(cmd.channel)
         if previous is None:
             raise PriceNotFound(variant.sku, cmd.channel)
-        repo.delete_price(tx.connection, variant.id, cmd.channel)
-        repo.touch_product(tx.connection, variant.product_id, tx.now)
+        products.delete_price(variant.id, cmd.channel)
+        products.revise(product, tx.now)
         tx.record(
             PriceChanged(
                 aggregate_id=variant.product_id,
@@ -110,7 +108,7 @@ def prices_for(
     with uow.read() as tx:
         if currency is None:
             currency = channels.get_channel(channel_code, uow=uow).currency
-        found = repo.prices_for(tx.connection, set(skus), channel_code)
+        found = tx.repo(PRODUCTS).prices_for(set(skus), channel_code)
     return {
         sku: found[sku_key(sku)]
         for sku in skus

@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
-
-from oms.catalog import repository as repo
 from oms.catalog.domain import (
     Dimensions,
     GtinTaken,
@@ -34,10 +31,12 @@ from oms.catalog.domain import (
     gtin_key,
     sku_key,
 )
-from oms.platform.unit_of_work import Transaction, UnitOfWork
-from oms.shared.errors import DomainError, FieldProblem, Invalid, collect
+from oms.catalog.repository import PRODUCTS, ProductFilter, Products
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import FieldProblem, Invalid, collect
 from oms.shared.ids import new_id
 from oms.shared.locale import normalise_locale
+from oms.shared.versions import ExpectedVersion, check_expected
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,7 +67,8 @@ class CreateProduct:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateProduct:
-    """Only the fields given (not None) change; ``translations`` replaces them all."""
+    """Only the fields given (not None) change; ``translations`` replaces them all;
+    ``expected`` is the caller's ``If-Match``."""
 
     product_id: UUID
     name: str | None = None
@@ -77,6 +77,7 @@ class UpdateProduct:
     tax_category: TaxCategory | None = None
     returnable: bool | None = None
     active: bool | None = None
+    expected: ExpectedVersion | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,13 +88,15 @@ class AddVariant:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateVariant:
-    """Only the fields given (not None) change; an empty ``gtin`` removes it."""
+    """Only the fields given (not None) change; an empty ``gtin`` removes it. ``expected``
+    is the caller's ``If-Match``, compared with the product's version (a variant's ETag)."""
 
     sku: str
     gtin: str | None = None
     weight_grams: int | None = None
     dimensions: Dimensions | None = None
     active: bool | None = None
+    expected: ExpectedVersion | None = None
 
 
 def _translations(
@@ -161,36 +164,24 @@ def _new_product(cmd: CreateProduct) -> Product:
     return product
 
 
-def _claim_identifiers(tx: Transaction, variants: Sequence[Variant]) -> None:
+def _claim_identifiers(products: Products, variants: Sequence[Variant]) -> None:
     """Refuse SKUs and GTINs another variant already uses (409, not 422: the input is fine)."""
-    if taken := repo.taken_skus(tx.connection, [v.sku for v in variants]):
+    if taken := products.taken_skus([v.sku for v in variants]):
         raise SkuTaken(next(v.sku for v in variants if sku_key(v.sku) in taken))
     gtins = [v.gtin for v in variants if v.gtin]
-    if gtins and (taken := repo.taken_gtins(tx.connection, gtins)):
+    if gtins and (taken := products.taken_gtins(gtins)):
         raise GtinTaken(next(g for g in gtins if gtin_key(g) in taken))
-
-
-def _conflict(error: IntegrityError, product: Product) -> DomainError:
-    """A concurrent writer won the unique index after our check; say which identifier."""
-    message = str(error.orig)
-    if "gtin" in message:
-        return GtinTaken(next((v.gtin for v in product.variants if v.gtin), ""))
-    if "handle" in message and product.handle:
-        return HandleTaken(product.handle)
-    return SkuTaken(", ".join(v.sku for v in product.variants))
 
 
 def create_product(cmd: CreateProduct, *, uow: UnitOfWork) -> Product:
     """Add a product with its first variants; SKUs and GTINs must be new to the catalog."""
     product = _new_product(cmd)
     with uow.begin() as tx:
-        if product.handle and repo.handle_taken(tx.connection, product.handle):
+        products = tx.repo(PRODUCTS)
+        if product.handle and products.handle_taken(product.handle):
             raise HandleTaken(product.handle)
-        _claim_identifiers(tx, product.variants)
-        try:
-            repo.insert_product(tx.connection, product, tx.now)
-        except IntegrityError as error:
-            raise _conflict(error, product) from None
+        _claim_identifiers(products, product.variants)
+        products.add(product, tx.now)
         tx.record(
             ProductCreated(aggregate_id=product.id, skus=tuple(v.sku for v in product.variants))
         )
@@ -202,22 +193,24 @@ def update_product(cmd: UpdateProduct, *, uow: UnitOfWork) -> Product:
     changes = {
         f.name: getattr(cmd, f.name)
         for f in dataclasses.fields(cmd)
-        if f.name != "product_id" and getattr(cmd, f.name) is not None
+        if f.name not in ("product_id", "expected") and getattr(cmd, f.name) is not None
     }
     changes.update({k: changes[k].strip() for k in ("name", "description") if k in changes})
     problems: list[FieldProblem] = []
     if cmd.translations is not None:
         changes["translations"], problems = _translations(cmd.translations)
     with uow.begin() as tx:
-        current = repo.product_by_id(tx.connection, cmd.product_id)
+        products = tx.repo(PRODUCTS)
+        current = products.by_id(cmd.product_id, lock=True)
         if current is None:
             raise ProductNotFound(cmd.product_id)
-        product = dataclasses.replace(current, **changes, updated_at=tx.now)
+        check_expected(cmd.expected, "product", str(current.id), current.version)
+        product = dataclasses.replace(current, **changes)
         problems += check_names(
             product.name, product.description, product.translations, product.default_locale
         )
         collect(problems, "the product is not valid")
-        repo.update_product(tx.connection, product, tx.now)
+        product = products.revise(product, tx.now)
         tx.record(ProductChanged(aggregate_id=product.id, changed=tuple(sorted(changes))))
     return product
 
@@ -225,23 +218,19 @@ def update_product(cmd: UpdateProduct, *, uow: UnitOfWork) -> Product:
 def add_variant(cmd: AddVariant, *, uow: UnitOfWork) -> VariantDetail:
     """Add one variant to a product; its option values must differ from every other variant's."""
     with uow.begin() as tx:
-        locked = repo.lock_product(tx.connection, cmd.product_id)
-        product = repo.product_by_id(tx.connection, cmd.product_id) if locked else None
+        products = tx.repo(PRODUCTS)
+        product = products.by_id(cmd.product_id, lock=True)
         if product is None:
             raise ProductNotFound(cmd.product_id)
         variant = _variant(cmd.variant, product.id)
         collect(check_variant(variant, product.option_names, ""), "the variant is not valid")
-        _claim_identifiers(tx, [variant])
+        _claim_identifiers(products, [variant])
         check_distinct(product.variants, (variant,), "")
-        try:
-            repo.insert_variants(
-                tx.connection, [variant], tx.now, first_position=len(product.variants)
-            )
-        except IntegrityError as error:
-            raise _conflict(error, dataclasses.replace(product, variants=(variant,))) from None
-        repo.touch_product(tx.connection, product.id, tx.now)
+        products.add_variant(product, variant, tx.now)
+        product = products.revise(
+            dataclasses.replace(product, variants=(*product.variants, variant)), tx.now
+        )
         tx.record(ProductChanged(aggregate_id=product.id, changed=("variants",), sku=variant.sku))
-    product = dataclasses.replace(product, variants=(*product.variants, variant), updated_at=tx.now)
     return VariantDetail(product=product, variant=variant)
 
 
@@ -260,24 +249,23 @@ def update_variant(cmd: UpdateVariant, *, uow: UnitOfWork) -> VariantDetail:
     """Change a variant's GTIN, weight, dimensions or active flag (its SKU is fixed)."""
     changes = _variant_changes(cmd)
     with uow.begin() as tx:
-        product_id = repo.product_id_of(tx.connection, cmd.sku, lock=True)
-        product = repo.product_by_id(tx.connection, product_id) if product_id else None
+        products = tx.repo(PRODUCTS)
+        product = products.by_sku(cmd.sku, lock=True)
         if product is None:
             raise VariantNotFound(cmd.sku)
+        check_expected(cmd.expected, "variant", cmd.sku, product.version)
         current = product.variant(cmd.sku)
         variant = dataclasses.replace(current, **changes)
         collect(check_variant(variant, product.option_names, ""), "the variant is not valid")
         if (
             variant.gtin
             and variant.gtin != current.gtin
-            and repo.taken_gtins(tx.connection, [variant.gtin], besides=variant.id)
+            and products.taken_gtins([variant.gtin], besides=variant.id)
         ):
             raise GtinTaken(variant.gtin)
-        try:
-            repo.update_variant(tx.connection, variant, tx.now)
-        except IntegrityError:
-            raise GtinTaken(variant.gtin or "") from None
-        repo.touch_product(tx.connection, product.id, tx.now)
+        products.update_variant(variant, tx.now)
+        variants = tuple(variant if v.id == variant.id else v for v in product.variants)
+        product = products.revise(dataclasses.replace(product, variants=variants), tx.now)
         tx.record(
             ProductChanged(
                 aggregate_id=product.id,
@@ -285,15 +273,13 @@ def update_variant(cmd: UpdateVariant, *, uow: UnitOfWork) -> VariantDetail:
                 sku=variant.sku,
             )
         )
-    variants = tuple(variant if v.id == variant.id else v for v in product.variants)
-    product = dataclasses.replace(product, variants=variants, updated_at=tx.now)
     return VariantDetail(product=product, variant=variant)
 
 
 def get_product(product_id: UUID, *, uow: UnitOfWork, visible_to: str | None = None) -> Product:
     """One product with its variants; a channel-bound caller sees only its channel's prices."""
     with uow.read() as tx:
-        product = repo.product_by_id(tx.connection, product_id, visible_to)
+        product = tx.repo(PRODUCTS).by_id(product_id, channel=visible_to)
     if product is None:
         raise ProductNotFound(product_id)
     return product
@@ -302,8 +288,7 @@ def get_product(product_id: UUID, *, uow: UnitOfWork, visible_to: str | None = N
 def get_variant(sku: str, *, uow: UnitOfWork, visible_to: str | None = None) -> VariantDetail:
     """One variant (SKU in any case) with its product; prices as ``get_product``."""
     with uow.read() as tx:
-        product_id = repo.product_id_of(tx.connection, sku)
-        product = repo.product_by_id(tx.connection, product_id, visible_to) if product_id else None
+        product = tx.repo(PRODUCTS).by_sku(sku, channel=visible_to)
     if product is None:
         raise VariantNotFound(sku)
     return VariantDetail(product=product, variant=product.variant(sku))
@@ -320,15 +305,13 @@ def list_products(
     visible_to: str | None = None,
 ) -> list[Product]:
     """Products in creation order, filtered; ``q`` matches a name or SKU substring."""
-    where = repo.ProductFilter(q=q, sku=sku, active=active)
+    where = ProductFilter(q=q, sku=sku, active=active)
     with uow.read() as tx:
-        return repo.list_products(
-            tx.connection, where=where, after=after, limit=limit, channel=visible_to
-        )
+        return tx.repo(PRODUCTS).page(where=where, after=after, limit=limit, channel=visible_to)
 
 
 def find_variants(skus: Sequence[str], *, uow: UnitOfWork) -> dict[str, VariantRef]:
     """References for the SKUs that exist, keyed as the caller spelled them (any case matches)."""
     with uow.read() as tx:
-        found = repo.variant_refs(tx.connection, set(skus))
+        found = tx.repo(PRODUCTS).variant_refs(set(skus))
     return {sku: found[sku_key(sku)] for sku in skus if sku_key(sku) in found}

@@ -8,16 +8,21 @@ token, so a slow first attempt that outlives its lease cannot also commit. A ref
 failure releases the claim: nothing happened, so the client may retry with the same key.
 
 Keys are scoped to the API key that sent them. Replays carry ``Idempotent-Replayed: true``.
+
+A stored response can hold personal data (the buyer on an order, a new customer), so each names
+its ``subject`` (``order:<id>``, ``customer:<id>``); erasing a person erases the responses about
+them (``StoredResponses.erase``). The key stays used, and a replay answers 410
+``idempotency-response-erased`` instead of the data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, TypeVar
+from typing import Annotated, Protocol, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Header, Request, Response
@@ -25,6 +30,7 @@ from pydantic import BaseModel
 from sqlalchemy import (
     Column,
     Connection,
+    Index,
     Integer,
     PrimaryKeyConstraint,
     String,
@@ -38,8 +44,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from oms.platform.database import UTCDateTime, metadata
+from oms.platform.http import REQUIRED_HEADER
 from oms.platform.problems import HTTPProblem
-from oms.platform.unit_of_work import UnitOfWork
+from oms.platform.unit_of_work import Port, UnitOfWork
 from oms.shared.ids import new_id
 
 T = TypeVar("T")
@@ -56,11 +63,46 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("locked_until", UTCDateTime, nullable=False),
     Column("claim", Uuid, nullable=True),
+    Column("subject", String(80), nullable=True),
     PrimaryKeyConstraint("owner", "key"),
+    Index("ix_idempotency_keys_subject", "subject"),
 )
+"""``subject`` names whose personal data the stored response holds, so erasure can find it."""
 
 IN_FLIGHT = "in_flight"
 DONE = "done"
+ERASED = "erased"
+
+
+def subject(kind: str, id_: UUID) -> str:
+    """How a stored response names what it is about: ``order:<id>``, ``customer:<id>``."""
+    return f"{kind}:{id_}"
+
+
+class StoredResponses(Protocol):
+    """The stored responses, as erasure needs them."""
+
+    def erase(self, subjects: Iterable[str]) -> int:
+        """Forget the bodies (and request fingerprints) of responses about ``subjects``."""
+        ...
+
+
+class SqlStoredResponses:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def erase(self, subjects: Iterable[str]) -> int:
+        wanted = sorted(set(subjects))
+        if not wanted:
+            return 0
+        return self._c.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.subject.in_(wanted), idempotency_keys.c.status == DONE)
+            .values(status=ERASED, response_body=None, request_hash=ERASED)
+        ).rowcount
+
+
+STORED_RESPONSES: Port[StoredResponses] = Port("platform.stored_responses", SqlStoredResponses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +135,7 @@ async def idempotent_request(
             alias="Idempotency-Key",
             description="Unique per intended operation (a UUID is ideal). Replays return the "
             "first response; the same key with another body is 422; in flight is 409.",
+            json_schema_extra={**REQUIRED_HEADER, "minLength": 1, "maxLength": 255},
         ),
     ] = None,
 ) -> IdempotentRequest:
@@ -169,6 +212,14 @@ def _claim(uow: UnitOfWork, req: IdempotentRequest, claim: UUID) -> Response | N
                 idempotency_keys.c.owner == req.owner, idempotency_keys.c.key == req.key
             )
         ).one()
+        if row.status == ERASED:
+            raise HTTPProblem(
+                410,
+                "idempotency-response-erased",
+                "Response erased",
+                "the response to this Idempotency-Key held personal data that has been erased; "
+                "read the resource instead",
+            )
         if row.request_hash != req.request_hash:
             raise HTTPProblem(
                 422,
@@ -227,11 +278,13 @@ def run_idempotent(
     render: Callable[[T], BaseModel],
     *,
     status_code: int | Callable[[T], int] = 201,
+    about: Callable[[T], str] | None = None,
 ) -> Response:
     """Run ``operation`` at most once per key and return (or replay) its rendered response.
 
-    ``status_code`` may depend on the result (201 created, 200 found). Without a key (where
-    the route makes it optional) the operation simply runs.
+    ``status_code`` may depend on the result (201 created, 200 found). ``about`` names the
+    subject whose personal data the response holds (``subject("order", id)``), for erasure.
+    Without a key (where the route makes it optional) the operation simply runs.
     """
     if req is None:
         with uow.begin():
@@ -257,7 +310,12 @@ def run_idempotent(
                     idempotency_keys.c.status == IN_FLIGHT,
                     idempotency_keys.c.claim == claim,
                 )
-                .values(status=DONE, response_status=status, response_body=body)
+                .values(
+                    status=DONE,
+                    response_status=status,
+                    response_body=body,
+                    subject=about(result) if about else None,
+                )
             ).rowcount
             if not stored:
                 # Our lease ran out and a retry took the key over: it owns the outcome now,

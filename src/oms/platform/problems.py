@@ -2,16 +2,19 @@
 
 Every error a client can see leaves here as ``application/problem+json`` with a stable ``type``
 URI and ``code``: domain errors by their branch of the tree in ``oms.shared.errors``, request
-validation as 422 naming each field, unknown routes and methods as 404/405, and anything
-unexpected as a bare 500 that leaks nothing.
+validation as 422 naming each field, a body that is not JSON as 400, unknown routes and methods
+as 404/405. Anything unexpected becomes a bare 500 that leaks nothing; it is answered and logged
+(as one JSON line) by ``observability.RequestContextMiddleware``, not by an exception handler,
+because Starlette re-raises what its catch-all handler saw and the server would then print a
+multi-line plain-text traceback beside the JSON logs.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -28,8 +31,6 @@ from oms.shared.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-
-log = structlog.get_logger("oms.http")
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://oms.dev/problems/"
@@ -84,6 +85,12 @@ class HTTPProblem(Exception):
         self.headers = headers
 
 
+def problem_body(status: int, code: str, title: str, detail: str | None) -> bytes:
+    """A bare problem+json body, for the edge guards that answer before the app runs."""
+    body = {"type": TYPE_BASE + code, "title": title, "status": status}
+    return json.dumps(body | {"detail": detail, "code": code}, separators=(",", ":")).encode()
+
+
 def problem_response(
     status: int,
     code: str,
@@ -133,6 +140,12 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    undecodable = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+    if undecodable is not None:
+        reason = (undecodable.get("ctx") or {}).get("error", "it cannot be decoded")
+        return problem_response(
+            400, "bad-request", "Bad request", f"the body is not JSON: {reason}", request=request
+        )
     problems = [
         FieldProblem(_field_path(err.get("loc", ())), str(err.get("msg", "invalid")))
         for err in exc.errors()
@@ -161,6 +174,7 @@ _HTTP_CODES = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     413: ("payload-too-large", "Request body too large"),
+    429: ("too-many-requests", "Too many requests"),
 }
 
 
@@ -175,15 +189,12 @@ async def _starlette_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
-    return problem_response(
-        500,
-        "internal-error",
-        "Internal server error",
-        "an unexpected error occurred; it has been logged with this request's id",
-        request=request,
-    )
+INTERNAL_ERROR = problem_body(
+    500,
+    "internal-error",
+    "Internal server error",
+    "an unexpected error occurred; it has been logged with this request's id",
+)
 
 
 def install(app: FastAPI) -> None:
@@ -192,7 +203,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPProblem, _http_problem)
     app.add_exception_handler(StarletteHTTPException, _starlette_http)
-    app.add_exception_handler(Exception, _unexpected)
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -203,10 +213,12 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The key's role lacks the permission",
         404: "Not found, or not visible to this key",
         409: "Conflict with the current state, or the same Idempotency-Key is in flight",
+        410: "The response to this Idempotency-Key held personal data since erased",
         412: "Stale version or expected value",
         413: "Request body too large",
         422: "Invalid request; `errors` names each bad field",
         428: "A precondition header is required",
+        429: "Too many requests; `Retry-After` says when to try again",
     }
     return {
         status: {

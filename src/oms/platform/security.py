@@ -16,7 +16,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from oms.platform.problems import HTTPProblem
-from oms.shared.permissions import Permission
+from oms.shared.errors import Forbidden, Invalid
+from oms.shared.permissions import Permission, channel_visible
 
 __all__ = ["Authenticator", "Permission", "Principal", "Requires"]
 
@@ -40,9 +41,44 @@ class Principal:
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 
+    @property
+    def channel_scope(self) -> str | None:
+        """The one channel this caller sees (a channel key's), or None for every channel: what
+        routes pass to services as ``visible_to``."""
+        return self.channel_code
+
     def sees_channel(self, channel_code: str) -> bool:
         """A channel key sees only its own channel; every other role sees all."""
-        return self.channel_code is None or self.channel_code == channel_code
+        return channel_visible(channel_code, to=self.channel_code)
+
+    def channel_to_act_for(self, named: str | None) -> str:
+        """The channel an order or quote is for: a channel key acts for its own channel only
+        (naming another is 403) and may omit it; every other caller must name one."""
+        if self.channel_code is not None:
+            if named not in (None, self.channel_code):
+                raise Forbidden(
+                    f"this key acts only for channel {self.channel_code!r}", channel=named
+                )
+            return self.channel_code
+        if named is None:
+            raise Invalid("name the channel the order comes from", field="channel")
+        return named
+
+    @property
+    def sees_contacts(self) -> bool:
+        """Whether buyers' and customers' emails and phones may be shown (and searched by).
+
+        Roles with ``customers:contacts`` see them all. A channel key sees those on its own
+        channel's orders, which it sent itself; it cannot read customer profiles at all. Every
+        other role (warehouse, marketing) sees none: the one place this is decided.
+        """
+        return self.can(Permission.CUSTOMERS_CONTACTS) or self.channel_code is not None
+
+    @property
+    def sees_customer_ids(self) -> bool:
+        """Whether an order may name its customer profile: only to roles that may read
+        profiles, so a channel key cannot learn that an email is known from another channel."""
+        return self.can(Permission.CUSTOMERS_READ)
 
 
 Authenticator = Callable[[str], Principal | None]

@@ -1,4 +1,8 @@
-"""Permissions: what a role may do. Routes declare one each; the role table lives in ``auth``."""
+"""Permissions: what a role may do, and what a caller confined to one channel may see.
+
+Routes declare one permission each; the role table lives in ``auth``. ``channel_visible`` is
+the one rule of channel confinement, shared by the HTTP principal and the services that filter.
+"""
 
 from __future__ import annotations
 
@@ -28,3 +32,12 @@ class Permission(StrEnum):
     ORDERS_CONFIGURE = "orders:configure"
     """Tax rates, shipping zones and rates, automatic hold rules."""
     API_KEYS_MANAGE = "api_keys:manage"
+
+
+def channel_visible(channel_code: str, *, to: str | None) -> bool:
+    """Whether data of ``channel_code`` is visible to a caller confined to channel ``to``.
+
+    ``to`` is None for callers that see every channel (staff); a channel key sees its own
+    channel only, and anything else answers as if it did not exist (404, empty lists).
+    """
+    return to is None or to == channel_code

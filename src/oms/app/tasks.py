@@ -9,26 +9,28 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from oms import orders
+from oms.app import event_registry
 from oms.platform import background, outbox
 from oms.platform.housekeeping import Housekeeper
-from oms.platform.outbox import Message
+from oms.platform.relay import Relay
 from oms.platform.settings import Settings
-from oms.platform.subscriptions import Subscribers
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock, SystemClock
 
 HOLD_TIMER_SECONDS = 30.0
 
 
-def relay(engine: Engine, clock: Clock | None = None) -> outbox.Relay:
-    """The relay with every publisher and in-process consumer of this deployment."""
+def relay(engine: Engine, clock: Clock | None = None) -> Relay:
+    """The relay with the log publisher and every in-process consumer of this deployment."""
     clock = clock or SystemClock()
-
-    def backorders(message: Message) -> None:
-        orders.handle_stock_event(message, uow=UnitOfWork(engine, clock))
-
-    consumers = Subscribers({"inventory.": [backorders]})
-    return outbox.Relay(engine, [outbox.LogPublisher(), consumers], clock=clock)
+    return Relay(
+        engine,
+        registry=event_registry.registry(),
+        subscriptions=event_registry.subscriptions(),
+        publishers=[outbox.LogPublisher()],
+        unit_of_work=lambda: UnitOfWork(engine, clock),
+        clock=clock,
+    )
 
 
 def start(

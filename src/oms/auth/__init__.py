@@ -3,7 +3,7 @@
 Public interface for other contexts and the composition root.
 """
 
-from oms.auth.domain import ROLE_PERMISSIONS, ApiKey, Role
+from oms.auth.domain import ROLE_PERMISSIONS, ApiKey, ApiKeyCreated, ApiKeyRevoked, Role
 from oms.auth.services import (
     CreateApiKey,
     IssuedKey,
@@ -12,8 +12,10 @@ from oms.auth.services import (
     list_api_keys,
     revoke_api_key,
 )
+from oms.shared.events import Event
 
 __all__ = [
+    "EVENTS",
     "ROLE_PERMISSIONS",
     "ApiKey",
     "CreateApiKey",
@@ -24,3 +26,6 @@ __all__ = [
     "list_api_keys",
     "revoke_api_key",
 ]
+
+EVENTS: tuple[type[Event], ...] = (ApiKeyCreated, ApiKeyRevoked)
+"""The event types this context publishes (the composition root registers them)."""

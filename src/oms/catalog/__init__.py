@@ -10,8 +10,11 @@ from oms.catalog.domain import (
     Dimensions,
     GtinTaken,
     HandleTaken,
+    PriceChanged,
     PriceNotFound,
     Product,
+    ProductChanged,
+    ProductCreated,
     ProductNotFound,
     SkuTaken,
     TaxCategory,
@@ -42,8 +45,10 @@ from oms.catalog.services import (
     update_product,
     update_variant,
 )
+from oms.shared.events import Event
 
 __all__ = [
+    "EVENTS",
     "AddVariant",
     "ChannelPrice",
     "CreateProduct",
@@ -78,3 +83,6 @@ __all__ = [
     "update_product",
     "update_variant",
 ]
+
+EVENTS: tuple[type[Event], ...] = (ProductCreated, ProductChanged, PriceChanged)
+"""The event types this context publishes (the composition root registers them)."""

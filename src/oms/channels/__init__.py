@@ -5,9 +5,13 @@ Public interface for other contexts; everything else in this package is private.
 
 from oms.channels.domain import (
     Channel,
+    ChannelChanged,
+    ChannelCreated,
     ChannelKind,
     ChannelNotFound,
     Location,
+    LocationChanged,
+    LocationCreated,
     LocationKind,
     LocationNotFound,
 )
@@ -28,8 +32,10 @@ from oms.channels.services import (
     update_channel,
     update_location,
 )
+from oms.shared.events import Event
 
 __all__ = [
+    "EVENTS",
     "Channel",
     "ChannelKind",
     "ChannelNotFound",
@@ -52,3 +58,6 @@ __all__ = [
     "update_channel",
     "update_location",
 ]
+
+EVENTS: tuple[type[Event], ...] = (ChannelCreated, ChannelChanged, LocationCreated, LocationChanged)
+"""The event types this context publishes (the composition root registers them)."""

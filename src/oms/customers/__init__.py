@@ -15,6 +15,16 @@ from oms.customers.domain import (
     EmailTaken,
     PersonalData,
 )
+from oms.customers.domain.events import (
+    CustomerAddressAdded,
+    CustomerAddressChanged,
+    CustomerAddressRemoved,
+    CustomerChanged,
+    CustomerCreated,
+    CustomerErased,
+    CustomerExported,
+    MarketingConsentChanged,
+)
 from oms.customers.services import (
     AddAddress,
     CreateCustomer,
@@ -36,8 +46,10 @@ from oms.customers.services import (
     update_address,
     update_customer,
 )
+from oms.shared.events import Event
 
 __all__ = [
+    "EVENTS",
     "AddAddress",
     "ConsentRecord",
     "CreateCustomer",
@@ -66,3 +78,15 @@ __all__ = [
     "update_address",
     "update_customer",
 ]
+
+EVENTS: tuple[type[Event], ...] = (
+    CustomerCreated,
+    CustomerChanged,
+    MarketingConsentChanged,
+    CustomerAddressAdded,
+    CustomerAddressChanged,
+    CustomerAddressRemoved,
+    CustomerExported,
+    CustomerErased,
+)
+"""The event types this context publishes (the composition root registers them)."""

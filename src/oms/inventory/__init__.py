@@ -24,6 +24,20 @@ from oms.inventory.domain import (
     StockLine,
     UnavailableReason,
 )
+from oms.inventory.domain.events import (
+    InventoryItemChanged,
+    StockAdjusted,
+    StockAllocated,
+    StockAvailabilityChanged,
+    StockCounted,
+    StockFulfilled,
+    StockMoved,
+    StockReceived,
+    StockReleased,
+    StockRestocked,
+    StockTransferred,
+    StockWrittenOff,
+)
 from oms.inventory.services import (
     AdjustStock,
     ChangeStockSettings,
@@ -50,8 +64,10 @@ from oms.inventory.services import (
     transfer_stock,
 )
 from oms.inventory.views import ChannelAvailability, LocationStock, SkuStock, StockChange
+from oms.shared.events import Event
 
 __all__ = [
+    "EVENTS",
     "AdjustStock",
     "ChangeStockSettings",
     "ChangeUnavailable",
@@ -75,6 +91,7 @@ __all__ = [
     "StockLevel",
     "StockLine",
     "StockLines",
+    "StockMoved",
     "TransferStock",
     "UnavailableReason",
     "adjust_stock",
@@ -94,3 +111,18 @@ __all__ = [
     "stock_settings",
     "transfer_stock",
 ]
+
+EVENTS: tuple[type[Event], ...] = (
+    StockReceived,
+    StockAdjusted,
+    StockWrittenOff,
+    StockCounted,
+    StockAllocated,
+    StockReleased,
+    StockFulfilled,
+    StockRestocked,
+    StockAvailabilityChanged,
+    StockTransferred,
+    InventoryItemChanged,
+)
+"""The event types this context publishes (the composition root registers them)."""

@@ -4,6 +4,7 @@ cancelled and edited, with a timeline of who did what.
 Public interface for other contexts; everything else in this package is private.
 """
 
+from oms import inventory
 from oms.orders.domain import Order, OrderNotFound, OrderStatus
 from oms.orders.domain.changes import (
     AddLine,
@@ -15,6 +16,17 @@ from oms.orders.domain.changes import (
     OrderChange,
     RemoveLine,
 )
+from oms.orders.domain.events import (
+    BackorderAllocated,
+    HoldReleased,
+    LinesCancelled,
+    OrderCancelled,
+    OrderChanged,
+    OrderConfirmed,
+    OrderHeld,
+    OrderPlaced,
+)
+from oms.orders.pricing.domain.events import ShippingZoneChanged, TaxRateChanged
 from oms.orders.services import (
     CancelOrder,
     ConfirmChange,
@@ -37,8 +49,13 @@ from oms.orders.services import (
     release_due_holds,
     release_hold,
 )
+from oms.orders.services.backorders import CONSUMER as _BACKORDERS
+from oms.platform.subscriptions import Subscription
+from oms.shared.events import Event
 
 __all__ = [
+    "EVENTS",
+    "SUBSCRIPTIONS",
     "AddLine",
     "CancelOrder",
     "ChangeQuantity",
@@ -71,3 +88,24 @@ __all__ = [
     "release_due_holds",
     "release_hold",
 ]
+
+EVENTS: tuple[type[Event], ...] = (
+    OrderPlaced,
+    OrderConfirmed,
+    OrderHeld,
+    HoldReleased,
+    OrderCancelled,
+    LinesCancelled,
+    OrderChanged,
+    BackorderAllocated,
+    TaxRateChanged,
+    ShippingZoneChanged,
+)
+"""The event types this context publishes (the composition root registers them)."""
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(consumer=_BACKORDERS, events=inventory.EVENTS, handler=handle_stock_event),
+)
+"""This context's consumers: backorders are filled when any stock movement of their SKU is
+announced (every kind, so that a fill that stopped at its batch limit is resumed by the
+allocation events it wrote itself)."""

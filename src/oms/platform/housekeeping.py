@@ -2,20 +2,21 @@
 
 Stored idempotent responses can hold personal data (a created customer's email), so they are
 kept only as long as a client may reasonably retry (24 hours by default, as Stripe does); a
-GDPR erasure is thereby complete within that window. Delivered events are kept a week for
-replay and debugging.
+GDPR erasure is thereby complete within that window. Events are kept a week after their fan-out
+for replay and debugging, and longer while any subscriber has not received them yet: an event
+leaves (with its delivery rows) only once every subscriber has it.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, Select, delete, select
 
 from oms.platform.idempotency import idempotency_keys
-from oms.platform.outbox import outbox_table
+from oms.platform.outbox import event_deliveries, outbox_table
 from oms.shared.clock import Clock, SystemClock
 
 log = structlog.get_logger("oms.housekeeping")
@@ -45,12 +46,33 @@ class Housekeeper:
                     idempotency_keys.c.locked_until < now,
                 )
             ).rowcount
-            events = connection.execute(
-                delete(outbox_table).where(
-                    outbox_table.c.published_at < now - self.outbox_retention
-                )
+            done = self._delivered_everywhere(now - self.outbox_retention)
+            deliveries = connection.execute(
+                delete(event_deliveries).where(event_deliveries.c.position.in_(done))
             ).rowcount
-        return {"idempotency_keys": keys, "outbox_events": events}
+            events = connection.execute(
+                delete(outbox_table).where(outbox_table.c.position.in_(done))
+            ).rowcount
+        return {
+            "idempotency_keys": keys,
+            "outbox_events": events,
+            "event_deliveries": deliveries,
+        }
+
+    @staticmethod
+    def _delivered_everywhere(before: datetime) -> Select[tuple[int]]:
+        """Outbox positions fanned out before ``before`` that no subscriber still waits for."""
+        waiting = event_deliveries.alias("waiting")
+        pending = (
+            select(waiting.c.position)
+            .where(
+                waiting.c.position == outbox_table.c.position,
+                waiting.c.delivered_at.is_(None),
+            )
+            .correlate(outbox_table)
+            .exists()
+        )
+        return select(outbox_table.c.position).where(outbox_table.c.published_at < before, ~pending)
 
     def run_until(self, stop: threading.Event, interval: float) -> None:
         """Clean up every ``interval`` seconds until ``stop`` is set; survives errors."""

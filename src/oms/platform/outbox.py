@@ -1,16 +1,17 @@
-"""The transactional outbox and its relay.
+"""The transactional outbox: the events of every state change, written in its transaction.
 
-Every state change writes its events here in the same transaction. The relay delivers them
-at-least-once, in the order they were written (so per aggregate too), to the publishers it was
-given, then stamps ``published_at``. Only one relay delivers at a time: on PostgreSQL a
-transaction-scoped advisory lock guards each batch, on SQLite the write lock does.
+A business transaction writes one ``outbox`` row per event and nothing else (placement is a hot
+path). The relay (``oms.platform.relay``) later fans each row out: it hands it to the publishers
+(the log, later a broker), writes one ``event_deliveries`` row per subscriber of its type and
+stamps ``published_at``. Each subscriber then receives its events through its own rows, so one
+that fails is retried with backoff while the others go on. Consumers record what they handled in
+``handled_events`` (``oms.platform.subscriptions``), which makes at-least-once delivery safe.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -21,23 +22,22 @@ from sqlalchemy import (
     JSON,
     Column,
     Connection,
-    Engine,
+    ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Uuid,
     insert,
-    select,
-    text,
-    update,
 )
 
 from oms.platform.database import BigId, UTCDateTime, metadata
-from oms.shared.clock import Clock, SystemClock
 from oms.shared.events import Event
 from oms.shared.ids import new_id
 
 log = structlog.get_logger("oms.outbox")
+
+LAST_ERROR_LENGTH = 500
 
 outbox_table = Table(
     "outbox",
@@ -53,6 +53,31 @@ outbox_table = Table(
     Index("ix_outbox_unpublished", "published_at", "position"),
 )
 
+event_deliveries = Table(
+    "event_deliveries",
+    metadata,
+    Column("subscriber", String(120), primary_key=True),
+    Column(
+        "position",
+        BigId,
+        ForeignKey("outbox.position", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("aggregate_id", Uuid, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", String(LAST_ERROR_LENGTH), nullable=True),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Index("ix_event_deliveries_pending", "subscriber", "delivered_at", "position"),
+    Index("ix_event_deliveries_aggregate", "subscriber", "aggregate_id", "position"),
+)
+"""One row per (subscriber, event): the subscriber's own progress on the event.
+
+``aggregate_id`` is copied from the outbox row so that "is an earlier event of this aggregate
+still pending for this subscriber?" is answered from one index (per-aggregate order).
+"""
+
 handled_events = Table(
     "handled_events",
     metadata,
@@ -62,12 +87,10 @@ handled_events = Table(
 )
 """Consumers record the events they handled here, in the same transaction as their effect."""
 
-_RELAY_LOCK_KEY = 0x6F6D73_0001  # "oms" + 1: the advisory lock id of the relay
-
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One outbox row as delivered to publishers."""
+    """One outbox row as publishers receive it: raw JSON, as a broker would carry it."""
 
     position: int
     event_id: UUID
@@ -79,6 +102,8 @@ class Message:
 
 
 class Publisher(Protocol):
+    """Sees every event once, when the relay fans it out; a failure retries the whole batch."""
+
     def publish(self, message: Message) -> None: ...
 
 
@@ -113,7 +138,8 @@ class LogPublisher:
         )
 
 
-def _message(row: Any) -> Message:
+def message(row: Any) -> Message:
+    """The ``Message`` of an outbox row (SQLite may hand JSON back as text)."""
     payload = row.payload if isinstance(row.payload, dict) else json.loads(row.payload)
     return Message(
         position=row.position,
@@ -124,98 +150,3 @@ def _message(row: Any) -> Message:
         payload=payload,
         occurred_at=row.occurred_at,
     )
-
-
-class Relay:
-    """Moves outbox rows to publishers, oldest first."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        publishers: Iterable[Publisher],
-        *,
-        clock: Clock | None = None,
-        batch_size: int = 200,
-    ) -> None:
-        self.engine = engine
-        self.publishers = list(publishers)
-        self.clock = clock or SystemClock()
-        self.batch_size = batch_size
-
-    def run_once(self) -> int:
-        """Deliver one batch; returns how many events were delivered.
-
-        Publishers run outside any transaction, so a subscriber may write to the database (on
-        SQLite a held write lock would block it). A publisher that fails stops the batch: what
-        was delivered before it is marked, the rest is tried again next time.
-        """
-        with self.engine.connect() as guard:
-            if not self._lock(guard):
-                return 0
-            try:
-                rows = self._pending()
-                delivered: list[int] = []
-                try:
-                    for row in rows:
-                        message = _message(row)
-                        for publisher in self.publishers:
-                            publisher.publish(message)
-                        delivered.append(row.position)
-                finally:
-                    self._mark(delivered)
-                return len(delivered)
-            finally:
-                self._unlock(guard)
-
-    def _lock(self, guard: Connection) -> bool:
-        """One relay at a time (PostgreSQL session lock); SQLite runs one relay per file."""
-        if guard.dialect.name != "postgresql":
-            return True
-        locked = guard.execute(
-            text("SELECT pg_try_advisory_lock(:key)"), {"key": _RELAY_LOCK_KEY}
-        ).scalar_one()
-        guard.commit()
-        return bool(locked)
-
-    def _unlock(self, guard: Connection) -> None:
-        if guard.dialect.name == "postgresql":
-            guard.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _RELAY_LOCK_KEY})
-            guard.commit()
-
-    def _pending(self) -> list[Any]:
-        with self.engine.connect().execution_options(oms_write=False) as c, c.begin():
-            return list(
-                c.execute(
-                    select(outbox_table)
-                    .where(outbox_table.c.published_at.is_(None))
-                    .order_by(outbox_table.c.position)
-                    .limit(self.batch_size)
-                ).all()
-            )
-
-    def _mark(self, positions: list[int]) -> None:
-        if positions:
-            with self.engine.begin() as c:
-                c.execute(
-                    update(outbox_table)
-                    .where(outbox_table.c.position.in_(positions))
-                    .values(published_at=self.clock.now())
-                )
-
-    def drain(self) -> int:
-        """Deliver until nothing is pending; returns the total delivered."""
-        total = 0
-        while delivered := self.run_once():
-            total += delivered
-        return total
-
-    def run_until(self, stop: threading.Event, interval: float) -> None:
-        """Loop until ``stop`` is set, sleeping ``interval`` when idle; survives errors."""
-        while not stop.is_set():
-            try:
-                delivered = self.run_once()
-            except Exception:
-                log.exception("relay_batch_failed")
-                delivered = 0
-            if not delivered:
-                stop.wait(interval)

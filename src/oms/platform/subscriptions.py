@@ -1,41 +1,70 @@
-"""In-process consumers of outbox events, each handling an event at most once.
+"""In-process consumers of events: who handles which event types, each event at most once.
 
-A consumer records the ids of the events it handled in ``handled_events`` in the same
-transaction as its effect, so the relay's at-least-once delivery becomes exactly-once effect.
+A context declares its consumers as ``Subscription``s (``oms.orders.SUBSCRIPTIONS``): a stable
+name, the event classes it handles and the handler. The relay gives each subscription its own
+delivery rows, so its failures and retries touch no other consumer. A handler records the ids of
+the events it handled in ``handled_events`` (``first_delivery``) in the same transaction as its
+effect, so the relay's at-least-once delivery becomes an exactly-once effect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from oms.platform.outbox import Message, handled_events
+from oms.platform.outbox import handled_events
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.events import Envelope, Event
 
-Handler = Callable[[Message], None]
-
-
-class Subscribers:
-    """A publisher that hands each event to the handlers subscribed to its type's prefix."""
-
-    def __init__(self, handlers: Mapping[str, Sequence[Handler]]) -> None:
-        self.handlers = handlers
-
-    def publish(self, message: Message) -> None:
-        for prefix, handlers in self.handlers.items():
-            if message.event_type.startswith(prefix):
-                for handler in handlers:
-                    handler(message)
+CONSUMER_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+"""``context.consumer`` (``orders.backorders``): the name its delivery rows are kept under."""
 
 
-def first_delivery(uow: UnitOfWork, consumer: str, message: Message) -> bool:
+class Handler(Protocol):
+    """Handles one delivered event in its own unit of work (the relay holds no transaction)."""
+
+    def __call__(self, envelope: Envelope, /, *, uow: UnitOfWork) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subscription:
+    """A named consumer and the event classes it handles.
+
+    The name is stored in each delivery row: renaming a subscription starts a new consumer with
+    no history, so a name is kept as long as the consumer exists.
+    """
+
+    consumer: str
+    events: tuple[type[Event], ...]
+    handler: Handler
+
+    def __post_init__(self) -> None:
+        if not CONSUMER_PATTERN.match(self.consumer):
+            raise ValueError(f"consumer {self.consumer!r} is not named context.consumer")
+        if not self.events:
+            raise ValueError(f"consumer {self.consumer!r} subscribes to no event")
+
+    @property
+    def event_types(self) -> frozenset[str]:
+        return frozenset(e.type for e in self.events)
+
+
+class Identified(Protocol):
+    @property
+    def event_id(self) -> UUID: ...
+
+
+def first_delivery(uow: UnitOfWork, consumer: str, delivered: Identified) -> bool:
     """Inside ``uow``'s transaction: record the event as handled; False if it already was."""
     with uow.begin() as tx:
         dialect = postgresql if tx.dialect == "postgresql" else sqlite
         inserted = tx.connection.execute(
             dialect.insert(handled_events)
-            .values(consumer=consumer, event_id=message.event_id, handled_at=tx.now)
+            .values(consumer=consumer, event_id=delivered.event_id, handled_at=tx.now)
             .on_conflict_do_nothing()
             .returning(handled_events.c.event_id)
         ).first()

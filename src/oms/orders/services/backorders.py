@@ -19,19 +19,22 @@ from oms.orders.domain import Allocation, Order, OrderStatus, TimelineEntry
 from oms.orders.domain.events import BackorderAllocated, LineUnits
 from oms.orders.domain.sourcing import Want, plan
 from oms.orders.tables import order_lines, orders
-from oms.platform.outbox import Message
 from oms.platform.subscriptions import first_delivery
 from oms.platform.unit_of_work import Transaction, UnitOfWork
+from oms.shared.events import Envelope
 
 CONSUMER = "orders.backorders"
 ACTOR = "system:backorders"
 
 
-def handle_stock_event(message: Message, *, uow: UnitOfWork) -> None:
-    """Consumer of ``inventory.*`` events: try the variant's backorders, once per event."""
+def handle_stock_event(envelope: Envelope, *, uow: UnitOfWork) -> None:
+    """Consumer of inventory events: try the variant's backorders, once per event.
+
+    Every inventory event's aggregate is the inventory item, whose id is the variant's.
+    """
     with uow.begin():
-        if first_delivery(uow, CONSUMER, message):
-            allocate_backorders(message.aggregate_id, uow=uow)
+        if first_delivery(uow, CONSUMER, envelope):
+            allocate_backorders(envelope.event.aggregate_id, uow=uow)
 
 
 def allocate_backorders(variant_id: UUID, *, uow: UnitOfWork, limit: int = 50) -> int:

@@ -1,0 +1,326 @@
+"""The relay: fans outbox events out, then delivers them to each subscriber on its own.
+
+One pass (``run_once``) has two steps:
+
+1. **Fan-out.** The oldest unpublished outbox rows go to every publisher (the log; later a
+   broker); then one write transaction adds a delivery row per subscriber of each row's type and
+   stamps ``published_at``. The business transaction wrote only the outbox row: the fan-out cost
+   is paid here, in batches, off the hot path.
+2. **Delivery.** For each subscriber, its due delivery rows are read (oldest first), decoded into
+   typed events with the registry and handed to its handler *outside* any transaction (so on
+   SQLite the handler can take the write lock itself). One write transaction then marks them
+   delivered, or records the failure: attempts, last error and the next attempt after an
+   exponential backoff.
+
+At-least-once: a crash after a handler ran and before its row was marked delivers it again;
+handlers are idempotent (``first_delivery``). Order per aggregate and subscriber: an event waits
+while an earlier event of its aggregate is pending for that subscriber, so a failing subscriber
+holds back only its own later events of the same aggregate, and no other subscriber at all.
+One relay runs at a time: on PostgreSQL a session advisory lock; on SQLite one process relays.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import structlog
+from sqlalchemy import Connection, Engine, Select, literal, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from oms.platform.outbox import (
+    LAST_ERROR_LENGTH,
+    Publisher,
+    event_deliveries,
+    message,
+    outbox_table,
+)
+from oms.platform.subscriptions import Subscription
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.clock import Clock, SystemClock
+from oms.shared.events import Envelope, EventRegistry
+
+log = structlog.get_logger("oms.relay")
+
+_RELAY_LOCK_KEY = 0x6F6D73_0001  # "oms" + 1: the advisory lock id of the relay
+_LONGEST_EXPONENT = 30  # 2**30 first delays are far beyond any cap; keeps timedelta in range
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """How long a subscriber waits after its n-th failed attempt at one event: doubling, capped.
+
+    No jitter: one relay retries, so there is no herd of clients to spread out.
+    """
+
+    first: timedelta = timedelta(seconds=1)
+    longest: timedelta = timedelta(minutes=10)
+
+    def after(self, attempts: int) -> timedelta:
+        doubled: timedelta = self.first * 2 ** min(attempts - 1, _LONGEST_EXPONENT)
+        return min(doubled, self.longest)
+
+
+class Relay:
+    """Moves outbox events to publishers and subscribers; see the module docstring."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        registry: EventRegistry,
+        subscriptions: Iterable[Subscription] = (),
+        publishers: Iterable[Publisher] = (),
+        unit_of_work: Callable[[], UnitOfWork] | None = None,
+        clock: Clock | None = None,
+        batch_size: int = 200,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.subscriptions = list(subscriptions)
+        self.publishers = list(publishers)
+        self.clock = clock or SystemClock()
+        self.unit_of_work = unit_of_work or (lambda: UnitOfWork(engine, self.clock))
+        self.batch_size = batch_size
+        self.backoff = backoff or Backoff()
+        self._subscribers_of = _routes(registry, self.subscriptions)
+
+    def run_once(self) -> int:
+        """One pass; returns how many events were fanned out plus how many were delivered.
+
+        Failed attempts do not count, so ``drain`` ends while a subscriber is backing off.
+        """
+        with self.engine.connect() as guard:
+            if not self._lock(guard):
+                return 0
+            try:
+                progress = self._fan_out()
+                for subscription in self.subscriptions:
+                    progress += self._deliver(subscription)
+                return progress
+            finally:
+                self._unlock(guard)
+
+    def drain(self) -> int:
+        """Run until a pass makes no progress; returns the total."""
+        total = 0
+        while progress := self.run_once():
+            total += progress
+        return total
+
+    def run_until(self, stop: threading.Event, interval: float) -> None:
+        """Loop until ``stop`` is set, sleeping ``interval`` when idle; survives errors."""
+        while not stop.is_set():
+            try:
+                progress = self.run_once()
+            except Exception:
+                log.exception("relay_batch_failed")
+                progress = 0
+            if not progress:
+                stop.wait(interval)
+
+    def _fan_out(self) -> int:
+        with self._reading() as c:
+            rows = c.execute(
+                select(outbox_table)
+                .where(outbox_table.c.published_at.is_(None))
+                .order_by(outbox_table.c.position)
+                .limit(self.batch_size)
+            ).all()
+        if not rows:
+            return 0
+        deliveries: list[dict[str, Any]] = []
+        now = self.clock.now()
+        for row in rows:
+            published = message(row)
+            for publisher in self.publishers:
+                publisher.publish(published)
+            if published.event_type not in self.registry:
+                log.warning(
+                    "unknown_event_type",
+                    event_type=published.event_type,
+                    position=published.position,
+                )
+            deliveries.extend(
+                {
+                    "subscriber": name,
+                    "position": row.position,
+                    "aggregate_id": row.aggregate_id,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                }
+                for name in self._subscribers_of.get(published.event_type, ())
+            )
+        positions = [row.position for row in rows]
+        with self.engine.begin() as c:
+            if deliveries:
+                c.execute(_insert_new_deliveries(c), deliveries)
+            c.execute(
+                update(outbox_table)
+                .where(
+                    outbox_table.c.position.in_(positions), outbox_table.c.published_at.is_(None)
+                )
+                .values(published_at=now)
+            )
+        return len(rows)
+
+    def _deliver(self, subscription: Subscription) -> int:
+        with self._reading() as c:
+            due = c.execute(self._due(subscription.consumer)).all()
+        blocked: set[UUID] = set()
+        delivered: list[int] = []
+        failed: list[tuple[Any, str]] = []
+        try:
+            for row in due:
+                if row.aggregate_id in blocked:
+                    continue
+                error = self._hand_over(subscription, row)
+                if error is None:
+                    delivered.append(row.position)
+                else:
+                    blocked.add(row.aggregate_id)
+                    failed.append((row, error))
+        finally:
+            self._record(subscription.consumer, delivered, failed)
+        return len(delivered)
+
+    def _due(self, consumer: str) -> Select[Any]:
+        """The subscriber's due rows, oldest first, whose aggregate has no earlier row waiting."""
+        now = self.clock.now()
+        d, o = event_deliveries.alias("d"), outbox_table
+        earlier = event_deliveries.alias("earlier")
+        earlier_waiting = (
+            select(literal(1))
+            .where(
+                earlier.c.subscriber == d.c.subscriber,
+                earlier.c.aggregate_id == d.c.aggregate_id,
+                earlier.c.position < d.c.position,
+                earlier.c.delivered_at.is_(None),
+                earlier.c.next_attempt_at > now,
+            )
+            .exists()
+        )
+        return (
+            select(
+                d.c.position,
+                d.c.aggregate_id,
+                d.c.attempts,
+                o.c.event_id,
+                o.c.event_type,
+                o.c.aggregate_type,
+                o.c.payload,
+                o.c.occurred_at,
+            )
+            .join(o, o.c.position == d.c.position)
+            .where(
+                d.c.subscriber == consumer,
+                d.c.delivered_at.is_(None),
+                d.c.next_attempt_at <= now,
+                ~earlier_waiting,
+            )
+            .order_by(d.c.position)
+            .limit(self.batch_size)
+        )
+
+    def _hand_over(self, subscription: Subscription, row: Any) -> str | None:
+        """Decode the row and call the handler; the error as text if either failed."""
+        try:
+            stored = message(row)
+            event = self.registry.decode(stored.event_type, stored.payload)
+            subscription.handler(
+                Envelope(
+                    event_id=stored.event_id,
+                    position=stored.position,
+                    occurred_at=stored.occurred_at,
+                    event=event,
+                ),
+                uow=self.unit_of_work(),
+            )
+        except Exception as error:
+            described = f"{type(error).__name__}: {error}"[:LAST_ERROR_LENGTH]
+            log.warning(
+                "delivery_failed",
+                subscriber=subscription.consumer,
+                event_type=row.event_type,
+                position=row.position,
+                attempt=row.attempts + 1,
+                error=described,
+            )
+            return described
+        return None
+
+    def _record(
+        self, consumer: str, delivered: Sequence[int], failed: Sequence[tuple[Any, str]]
+    ) -> None:
+        if not delivered and not failed:
+            return
+        now = self.clock.now()
+        d = event_deliveries
+        mine = d.c.subscriber == consumer
+        with self.engine.begin() as c:
+            if delivered:
+                c.execute(
+                    update(d)
+                    .where(mine, d.c.position.in_(delivered))
+                    .values(attempts=d.c.attempts + 1, delivered_at=now)
+                )
+            for row, error in failed:
+                attempts = row.attempts + 1
+                c.execute(
+                    update(d)
+                    .where(mine, d.c.position == row.position)
+                    .values(
+                        attempts=attempts,
+                        last_error=error,
+                        next_attempt_at=now + self.backoff.after(attempts),
+                    )
+                )
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(oms_write=False) as c, c.begin():
+            yield c
+
+    def _lock(self, guard: Connection) -> bool:
+        """One relay at a time (PostgreSQL session lock); SQLite runs one relay per file."""
+        if guard.dialect.name != "postgresql":
+            return True
+        locked = guard.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": _RELAY_LOCK_KEY}
+        ).scalar_one()
+        guard.commit()
+        return bool(locked)
+
+    def _unlock(self, guard: Connection) -> None:
+        if guard.dialect.name == "postgresql":
+            guard.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _RELAY_LOCK_KEY})
+            guard.commit()
+
+
+def _routes(
+    registry: EventRegistry, subscriptions: Sequence[Subscription]
+) -> dict[str, tuple[str, ...]]:
+    """Subscriber names by event type; refuses duplicate names and unregistered event classes."""
+    names = [s.consumer for s in subscriptions]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two subscriptions share a consumer name: {sorted(names)}")
+    routes: dict[str, list[str]] = {}
+    for subscription in subscriptions:
+        for cls in subscription.events:
+            if cls.type not in registry or registry.event_class(cls.type) is not cls:
+                raise ValueError(f"{subscription.consumer} subscribes to unregistered {cls.type}")
+            routes.setdefault(cls.type, []).append(subscription.consumer)
+    return {event_type: tuple(dict.fromkeys(found)) for event_type, found in routes.items()}
+
+
+def _insert_new_deliveries(connection: Connection) -> Any:
+    """An INSERT that skips rows already there (two relays on one SQLite file may both fan out
+    the same outbox rows; the second adds nothing)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(event_deliveries).on_conflict_do_nothing()

@@ -7,6 +7,7 @@ addresses or notes, and with the email only when the customer consented to marke
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -26,7 +27,7 @@ from oms.customers.schemas import (
     customer_view,
     sees_contacts,
 )
-from oms.platform.http import UoW
+from oms.platform.http import IfMatch, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
 from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from oms.platform.problems import responses
@@ -90,10 +91,15 @@ def list_customers(
 
 
 @router.get("/customers/{customer_id}", responses=responses(401, 403, 404, 422))
-def get_customer(customer_id: UUID, principal: Reader, uow: UoW) -> CustomerView:
+def get_customer(
+    customer_id: UUID, principal: Reader, uow: UoW, response: Response
+) -> CustomerView:
     """One customer: ``CustomerOut`` for admin, csr and finance; ``CustomerMarketingOut`` (no
-    phone, addresses or notes; email only with marketing consent) for marketing."""
-    return customer_view(services.get_customer(customer_id, uow=uow), principal)
+    phone, addresses or notes; email only with marketing consent) for marketing. Its `ETag` is
+    its version, for `If-Match`."""
+    customer = services.get_customer(customer_id, uow=uow)
+    send_version(response, customer.version)
+    return customer_view(customer, principal)
 
 
 @router.post(
@@ -116,12 +122,23 @@ def create_customer(
     )
 
 
-@router.patch("/customers/{customer_id}", responses=responses(401, 403, 404, 409, 422))
+@router.patch("/customers/{customer_id}", responses=responses(401, 403, 404, 409, 412, 422))
 def update_customer(
-    customer_id: UUID, body: CustomerPatch, principal: Writer, uow: UoW
+    customer_id: UUID,
+    body: CustomerPatch,
+    principal: Writer,
+    uow: UoW,
+    response: Response,
+    if_match: IfMatch,
 ) -> CustomerView:
-    """Change a profile; an erased customer cannot be changed (409 ``customer-erased``)."""
-    updated = services.update_customer(body.to_command(customer_id), uow=uow)
+    """Change a profile; an erased customer cannot be changed (409 ``customer-erased``).
+
+    With `If-Match` (optional), a customer changed since that ETag (its profile, addresses,
+    tags or consent) is refused with 412.
+    """
+    command = dataclasses.replace(body.to_command(customer_id), expected=if_match)
+    updated = services.update_customer(command, uow=uow)
+    send_version(response, updated.version)
     return customer_view(updated, principal)
 
 

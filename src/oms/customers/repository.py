@@ -1,10 +1,18 @@
-"""Reading and writing customers, their addresses, tags and consent history (SQLAlchemy Core)."""
+"""Reading and writing customers, their addresses, tags and consent history (SQLAlchemy
+Core), behind the ``CUSTOMERS`` port.
+
+An email another customer holds comes back as ``None`` from ``add`` (the caller decides whether
+that is a conflict or the customer it was looking for) and as ``EmailTaken`` from ``update``.
+Every change to a customer ends in ``update``, which writes the profile one version above the
+version it was read at: the version is raised here and nowhere else.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import (
@@ -22,13 +30,16 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from oms.customers.domain import (
     FIRST_NUMBER,
     ConsentRecord,
     Customer,
     CustomerAddress,
+    EmailTaken,
     SearchTerms,
+    customer_number,
     search_text,
 )
 from oms.customers.tables import (
@@ -38,34 +49,63 @@ from oms.customers.tables import (
     customer_tags,
     customers,
 )
+from oms.platform.unit_of_work import Port
 from oms.shared.address import Address
 from oms.shared.ids import new_id
+from oms.shared.versions import StaleVersion
 
 CUSTOMER_SEQUENCE = "customer"
 
 
-def next_sequence(c: Connection) -> int:
-    """The next customer sequence number: one UPDATE ... RETURNING, safe under concurrency.
+class Customers(Protocol):
+    """Customers with their addresses and tags, and the consent history behind the flag."""
 
-    The row lock the UPDATE takes (PostgreSQL) or the write lock (SQLite) makes concurrent
-    creators queue here, and a rolled-back creation returns its number with it.
-    """
-    advance = (
-        update(customer_counters)
-        .where(customer_counters.c.name == CUSTOMER_SEQUENCE)
-        .values(last_value=customer_counters.c.last_value + 1)
-        .returning(customer_counters.c.last_value)
-    )
-    value = c.execute(advance).scalar()
-    if value is None:
-        dialect = postgresql if c.dialect.name == "postgresql" else sqlite
-        c.execute(
-            dialect.insert(customer_counters)
-            .values(name=CUSTOMER_SEQUENCE, last_value=FIRST_NUMBER - 1)
-            .on_conflict_do_nothing()
-        )
-        value = c.execute(advance).scalar_one()
-    return int(value)
+    def by_id(self, customer_id: UUID, *, lock: bool = False) -> Customer | None:
+        """One customer; ``lock`` holds its row until commit so changes to it queue up."""
+        ...
+
+    def by_email_key(self, key: str) -> Customer | None: ...
+
+    def id_by_email_key(self, key: str) -> UUID | None: ...
+
+    def page(
+        self,
+        *,
+        terms: SearchTerms | None,
+        email_key: str | None,
+        tag: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+        sees_contacts: bool,
+    ) -> list[Customer]:
+        """Customers newest first, keyset-paged on (created_at, id). Without ``sees_contacts``
+        phones and the emails of customers who did not consent cannot be searched by."""
+        ...
+
+    def add(self, draft: Customer) -> Customer | None:
+        """Number and store a new customer with its addresses and tags; None (and nothing
+        stored, the number given back) when its email is already taken."""
+        ...
+
+    def update(self, customer: Customer) -> Customer:
+        """Store the profile one version up from the one read; ``EmailTaken`` on a clash."""
+        ...
+
+    def replace_tags(self, customer_id: UUID, tags: Sequence[str]) -> None: ...
+
+    def add_address(self, customer_id: UUID, saved: CustomerAddress, now: datetime) -> None:
+        """Append an address after the customer's others."""
+        ...
+
+    def update_address(self, saved: CustomerAddress, now: datetime) -> None: ...
+
+    def delete_addresses(self, customer_id: UUID, address_ids: Sequence[UUID]) -> None: ...
+
+    def record_consent(self, customer_id: UUID, granted: bool, at: datetime) -> None: ...
+
+    def consent_history(self, customer_id: UUID) -> tuple[ConsentRecord, ...]:
+        """The customer's consent changes, oldest first."""
+        ...
 
 
 def _address(row: Row[Any]) -> CustomerAddress:
@@ -120,30 +160,10 @@ def _customers(c: Connection, rows: Sequence[Row[Any]]) -> list[Customer]:
             created_at=row.created_at,
             updated_at=row.updated_at,
             erased_at=row.erased_at,
+            version=row.version,
         )
         for row in rows
     ]
-
-
-def customer_by_id(c: Connection, customer_id: UUID, *, lock: bool = False) -> Customer | None:
-    """One customer; ``lock`` holds its row until commit so changes to it queue up."""
-    query = select(customers).where(customers.c.id == customer_id)
-    if lock:
-        query = query.with_for_update()
-    found = _customers(c, c.execute(query).all())
-    return found[0] if found else None
-
-
-def customer_by_email_key(c: Connection, key: str) -> Customer | None:
-    found = _customers(c, c.execute(select(customers).where(customers.c.email_key == key)).all())
-    return found[0] if found else None
-
-
-def id_by_email_key(c: Connection, key: str) -> UUID | None:
-    found: UUID | None = c.execute(
-        select(customers.c.id).where(customers.c.email_key == key)
-    ).scalar()
-    return found
 
 
 def _text_match(terms: SearchTerms, *, sees_contacts: bool) -> ColumnElement[bool]:
@@ -156,43 +176,6 @@ def _text_match(terms: SearchTerms, *, sees_contacts: bool) -> ColumnElement[boo
     if terms.phone_digits and sees_contacts:
         matches.append(customers.c.phone_digits.contains(terms.phone_digits))
     return or_(*matches)
-
-
-def list_customers(
-    c: Connection,
-    *,
-    terms: SearchTerms | None = None,
-    email_key: str | None = None,
-    tag: str | None = None,
-    after: tuple[datetime, UUID] | None = None,
-    limit: int,
-    sees_contacts: bool = True,
-) -> list[Customer]:
-    """Customers newest first, keyset-paged on (created_at, id).
-
-    Without ``sees_contacts`` the caller may not learn phones or the emails of customers who
-    did not consent to marketing, so neither can be searched by: a match would reveal them.
-    """
-    query: Select[Any] = (
-        select(customers)
-        .order_by(customers.c.created_at.desc(), customers.c.id.desc())
-        .limit(limit)
-    )
-    if terms is not None:
-        query = query.where(_text_match(terms, sees_contacts=sees_contacts))
-    if email_key is not None:
-        query = query.where(customers.c.email_key == email_key)
-        if not sees_contacts:
-            query = query.where(customers.c.marketing_consent.is_(True))
-    if tag is not None:
-        query = query.where(
-            exists().where(
-                customer_tags.c.customer_id == customers.c.id, customer_tags.c.tag == tag
-            )
-        )
-    if after is not None:
-        query = query.where(tuple_(customers.c.created_at, customers.c.id) < after)
-    return _customers(c, c.execute(query).all())
 
 
 def _profile_values(customer: Customer) -> dict[str, Any]:
@@ -212,38 +195,6 @@ def _profile_values(customer: Customer) -> dict[str, Any]:
     }
 
 
-def insert_customer(c: Connection, customer: Customer) -> None:
-    """Insert the customer with its addresses and tags."""
-    c.execute(
-        insert(customers).values(
-            id=customer.id,
-            number=customer.number,
-            created_at=customer.created_at,
-            **_profile_values(customer),
-        )
-    )
-    for saved in customer.addresses:
-        insert_address(c, customer.id, saved, customer.created_at)
-    replace_tags(c, customer.id, customer.tags)
-
-
-def update_profile(c: Connection, customer: Customer) -> None:
-    """Store the customer's own fields (not its addresses or tags)."""
-    c.execute(
-        update(customers).where(customers.c.id == customer.id).values(**_profile_values(customer))
-    )
-
-
-def touch(c: Connection, customer_id: UUID, now: datetime) -> None:
-    c.execute(update(customers).where(customers.c.id == customer_id).values(updated_at=now))
-
-
-def replace_tags(c: Connection, customer_id: UUID, tags: Sequence[str]) -> None:
-    c.execute(delete(customer_tags).where(customer_tags.c.customer_id == customer_id))
-    if tags:
-        c.execute(insert(customer_tags), [{"customer_id": customer_id, "tag": t} for t in tags])
-
-
 def _address_values(saved: CustomerAddress) -> dict[str, Any]:
     a = saved.address
     return {
@@ -261,55 +212,172 @@ def _address_values(saved: CustomerAddress) -> dict[str, Any]:
     }
 
 
-def insert_address(c: Connection, customer_id: UUID, saved: CustomerAddress, now: datetime) -> None:
-    """Append an address after the customer's others."""
-    position = (
-        select(func.coalesce(func.max(customer_addresses.c.position) + 1, 0))
-        .where(customer_addresses.c.customer_id == customer_id)
-        .scalar_subquery()
-    )
-    c.execute(
-        insert(customer_addresses).values(
-            id=saved.id,
-            customer_id=customer_id,
-            position=position,
-            created_at=now,
-            updated_at=now,
-            **_address_values(saved),
+class SqlCustomers:
+    """``Customers`` on the customers tables."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def _next_sequence(self) -> int:
+        """The next customer sequence number: one UPDATE ... RETURNING, safe under concurrency.
+
+        The row lock the UPDATE takes (PostgreSQL) or the write lock (SQLite) makes concurrent
+        creators queue here, and a rolled-back creation returns its number with it.
+        """
+        advance = (
+            update(customer_counters)
+            .where(customer_counters.c.name == CUSTOMER_SEQUENCE)
+            .values(last_value=customer_counters.c.last_value + 1)
+            .returning(customer_counters.c.last_value)
         )
-    )
+        value = self.c.execute(advance).scalar()
+        if value is None:
+            dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
+            self.c.execute(
+                dialect.insert(customer_counters)
+                .values(name=CUSTOMER_SEQUENCE, last_value=FIRST_NUMBER - 1)
+                .on_conflict_do_nothing()
+            )
+            value = self.c.execute(advance).scalar_one()
+        return int(value)
 
+    def by_id(self, customer_id: UUID, *, lock: bool = False) -> Customer | None:
+        query = select(customers).where(customers.c.id == customer_id)
+        if lock:
+            query = query.with_for_update(key_share=True)
+        found = _customers(self.c, self.c.execute(query).all())
+        return found[0] if found else None
 
-def update_address(c: Connection, saved: CustomerAddress, now: datetime) -> None:
-    c.execute(
-        update(customer_addresses)
-        .where(customer_addresses.c.id == saved.id)
-        .values(updated_at=now, **_address_values(saved))
-    )
+    def by_email_key(self, key: str) -> Customer | None:
+        query = select(customers).where(customers.c.email_key == key)
+        found = _customers(self.c, self.c.execute(query).all())
+        return found[0] if found else None
 
+    def id_by_email_key(self, key: str) -> UUID | None:
+        query = select(customers.c.id).where(customers.c.email_key == key)
+        found: UUID | None = self.c.execute(query).scalar()
+        return found
 
-def delete_addresses(c: Connection, customer_id: UUID, address_ids: Sequence[UUID]) -> None:
-    c.execute(
-        delete(customer_addresses).where(
-            customer_addresses.c.customer_id == customer_id,
-            customer_addresses.c.id.in_(list(address_ids)),
+    def page(
+        self,
+        *,
+        terms: SearchTerms | None,
+        email_key: str | None,
+        tag: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+        sees_contacts: bool,
+    ) -> list[Customer]:
+        query: Select[Any] = (
+            select(customers)
+            .order_by(customers.c.created_at.desc(), customers.c.id.desc())
+            .limit(limit)
         )
-    )
+        if terms is not None:
+            query = query.where(_text_match(terms, sees_contacts=sees_contacts))
+        if email_key is not None:
+            query = query.where(customers.c.email_key == email_key)
+            if not sees_contacts:
+                query = query.where(customers.c.marketing_consent.is_(True))
+        if tag is not None:
+            query = query.where(
+                exists().where(
+                    customer_tags.c.customer_id == customers.c.id, customer_tags.c.tag == tag
+                )
+            )
+        if after is not None:
+            query = query.where(tuple_(customers.c.created_at, customers.c.id) < after)
+        return _customers(self.c, self.c.execute(query).all())
 
+    def add(self, draft: Customer) -> Customer | None:
+        """The savepoint keeps the surrounding transaction usable after a unique violation
+        (PostgreSQL aborts it otherwise) and gives the sequence number back."""
+        try:
+            with self.c.begin_nested():
+                customer = dataclasses.replace(draft, number=customer_number(self._next_sequence()))
+                self.c.execute(
+                    insert(customers).values(
+                        id=customer.id,
+                        number=customer.number,
+                        created_at=customer.created_at,
+                        version=customer.version,
+                        **_profile_values(customer),
+                    )
+                )
+        except IntegrityError:
+            return None
+        for saved in customer.addresses:
+            self.add_address(customer.id, saved, customer.created_at)
+        self.replace_tags(customer.id, customer.tags)
+        return customer
 
-def record_consent(c: Connection, customer_id: UUID, granted: bool, at: datetime) -> None:
-    c.execute(
-        insert(customer_consents).values(
-            id=new_id(), customer_id=customer_id, granted=granted, recorded_at=at
+    def update(self, customer: Customer) -> Customer:
+        try:
+            with self.c.begin_nested():
+                written = self.c.execute(
+                    update(customers)
+                    .where(customers.c.id == customer.id, customers.c.version == customer.version)
+                    .values(**_profile_values(customer), version=customer.version + 1)
+                ).rowcount
+        except IntegrityError:
+            raise EmailTaken(self.id_by_email_key(customer.email_key)) from None
+        if written != 1:
+            raise StaleVersion("customer", str(customer.id), expected=[customer.version])
+        return dataclasses.replace(customer, version=customer.version + 1)
+
+    def replace_tags(self, customer_id: UUID, tags: Sequence[str]) -> None:
+        self.c.execute(delete(customer_tags).where(customer_tags.c.customer_id == customer_id))
+        if tags:
+            self.c.execute(
+                insert(customer_tags), [{"customer_id": customer_id, "tag": t} for t in tags]
+            )
+
+    def add_address(self, customer_id: UUID, saved: CustomerAddress, now: datetime) -> None:
+        position = (
+            select(func.coalesce(func.max(customer_addresses.c.position) + 1, 0))
+            .where(customer_addresses.c.customer_id == customer_id)
+            .scalar_subquery()
         )
-    )
+        self.c.execute(
+            insert(customer_addresses).values(
+                id=saved.id,
+                customer_id=customer_id,
+                position=position,
+                created_at=now,
+                updated_at=now,
+                **_address_values(saved),
+            )
+        )
+
+    def update_address(self, saved: CustomerAddress, now: datetime) -> None:
+        self.c.execute(
+            update(customer_addresses)
+            .where(customer_addresses.c.id == saved.id)
+            .values(updated_at=now, **_address_values(saved))
+        )
+
+    def delete_addresses(self, customer_id: UUID, address_ids: Sequence[UUID]) -> None:
+        self.c.execute(
+            delete(customer_addresses).where(
+                customer_addresses.c.customer_id == customer_id,
+                customer_addresses.c.id.in_(list(address_ids)),
+            )
+        )
+
+    def record_consent(self, customer_id: UUID, granted: bool, at: datetime) -> None:
+        self.c.execute(
+            insert(customer_consents).values(
+                id=new_id(), customer_id=customer_id, granted=granted, recorded_at=at
+            )
+        )
+
+    def consent_history(self, customer_id: UUID) -> tuple[ConsentRecord, ...]:
+        rows = self.c.execute(
+            select(customer_consents)
+            .where(customer_consents.c.customer_id == customer_id)
+            .order_by(customer_consents.c.recorded_at, customer_consents.c.id)
+        )
+        return tuple(ConsentRecord(granted=r.granted, recorded_at=r.recorded_at) for r in rows)
 
 
-def consent_history(c: Connection, customer_id: UUID) -> tuple[ConsentRecord, ...]:
-    """The customer's consent changes, oldest first."""
-    rows = c.execute(
-        select(customer_consents)
-        .where(customer_consents.c.customer_id == customer_id)
-        .order_by(customer_consents.c.recorded_at, customer_consents.c.id)
-    )
-    return tuple(ConsentRecord(granted=row.granted, recorded_at=row.recorded_at) for row in rows)
+CUSTOMERS: Port[Customers] = Port("customers.customers", SqlCustomers)

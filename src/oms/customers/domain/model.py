@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from oms.customers.domain.errors import CustomerAddressNotFound, CustomerIsErased
+from oms.customers.domain.errors import (
+    CustomerAddressNotFound,
+    CustomerIsErased,
+    CustomerNotFound,
+)
 from oms.shared.address import Address
 
 NUMBER_PREFIX = "C-"
@@ -53,6 +57,9 @@ class Customer:
     created_at: datetime
     updated_at: datetime
     erased_at: datetime | None = None
+    version: int = 1
+    """Raised by one with every change to the profile, its addresses, tags or consent (the
+    ETag; ``If-Match`` compares with it)."""
 
     @property
     def email_key(self) -> str:
@@ -132,6 +139,14 @@ def check_editable(customer: Customer) -> None:
     """An erased customer's record is frozen: it exists only to keep financial records linked."""
     if customer.erased:
         raise CustomerIsErased(customer.id)
+
+
+def editable(found: Customer | None, customer_id: UUID) -> Customer:
+    """The customer a change is about: it must exist and not be erased."""
+    if found is None:
+        raise CustomerNotFound(customer_id)
+    check_editable(found)
+    return found
 
 
 def with_consent(customer: Customer, granted: bool, at: datetime) -> Customer:

@@ -12,16 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from oms.customers import repository as repo
 from oms.customers.domain import (
+    Customer,
     CustomerAddress,
     CustomerAddressAdded,
     CustomerAddressChanged,
     CustomerAddressRemoved,
     arrange_defaults,
     checked_address,
+    editable,
 )
-from oms.customers.services.profiles import editable_customer
+from oms.customers.repository import CUSTOMERS
 from oms.platform.unit_of_work import Transaction, UnitOfWork
 from oms.shared.address import Address
 from oms.shared.ids import new_id
@@ -63,20 +64,27 @@ class RemoveAddress:
     address_id: UUID
 
 
+def _editable(tx: Transaction, customer_id: UUID) -> Customer:
+    """The customer, row-locked until commit so concurrent edits queue; erased ones refuse."""
+    return editable(tx.repo(CUSTOMERS).by_id(customer_id, lock=True), customer_id)
+
+
 def _store(
     tx: Transaction,
+    customer: Customer,
     before: Sequence[CustomerAddress],
     after: Sequence[CustomerAddress],
-    customer_id: UUID,
 ) -> None:
-    """Write the addresses that differ from what was stored (new ones are inserted)."""
+    """Write the addresses that differ from what was stored (new ones are inserted); the
+    customer goes one version up with them."""
+    customers = tx.repo(CUSTOMERS)
     stored = {a.id: a for a in before}
     for saved in after:
         if saved.id not in stored:
-            repo.insert_address(tx.connection, customer_id, saved, tx.now)
+            customers.add_address(customer.id, saved, tx.now)
         elif stored[saved.id] != saved:
-            repo.update_address(tx.connection, saved, tx.now)
-    repo.touch(tx.connection, customer_id, tx.now)
+            customers.update_address(saved, tx.now)
+    customers.update(dataclasses.replace(customer, addresses=tuple(after), updated_at=tx.now))
 
 
 def add_address(cmd: AddAddress, *, uow: UnitOfWork) -> CustomerAddress:
@@ -91,9 +99,9 @@ def add_address(cmd: AddAddress, *, uow: UnitOfWork) -> CustomerAddress:
         )
     )
     with uow.begin() as tx:
-        customer = editable_customer(tx, cmd.customer_id)
+        customer = _editable(tx, cmd.customer_id)
         arranged = arrange_defaults([*customer.addresses, added], preferred=added.id)
-        _store(tx, customer.addresses, arranged, customer.id)
+        _store(tx, customer, customer.addresses, arranged)
         tx.record(CustomerAddressAdded(aggregate_id=customer.id, address_id=added.id))
     return arranged[-1]
 
@@ -101,7 +109,7 @@ def add_address(cmd: AddAddress, *, uow: UnitOfWork) -> CustomerAddress:
 def update_address(cmd: UpdateAddress, *, uow: UnitOfWork) -> CustomerAddress:
     """Change an address or make it a default; unmarking a default hands it to the oldest."""
     with uow.begin() as tx:
-        customer = editable_customer(tx, cmd.customer_id)
+        customer = _editable(tx, cmd.customer_id)
         current = customer.address(cmd.address_id)
         parts = {f: getattr(cmd, f) for f in _ADDRESS_FIELDS if getattr(cmd, f) is not None}
         flags = {
@@ -118,7 +126,7 @@ def update_address(cmd: UpdateAddress, *, uow: UnitOfWork) -> CustomerAddress:
             [changed if a.id == current.id else a for a in customer.addresses],
             preferred=current.id,
         )
-        _store(tx, customer.addresses, arranged, customer.id)
+        _store(tx, customer, customer.addresses, arranged)
         result = next(a for a in arranged if a.id == current.id)
         tx.record(
             CustomerAddressChanged(
@@ -133,9 +141,9 @@ def update_address(cmd: UpdateAddress, *, uow: UnitOfWork) -> CustomerAddress:
 def remove_address(cmd: RemoveAddress, *, uow: UnitOfWork) -> None:
     """Delete a saved address; if it was a default, the oldest remaining one takes over."""
     with uow.begin() as tx:
-        customer = editable_customer(tx, cmd.customer_id)
+        customer = _editable(tx, cmd.customer_id)
         removed = customer.address(cmd.address_id)
         remaining = [a for a in customer.addresses if a.id != removed.id]
-        repo.delete_addresses(tx.connection, customer.id, [removed.id])
-        _store(tx, remaining, arrange_defaults(remaining), customer.id)
+        tx.repo(CUSTOMERS).delete_addresses(customer.id, [removed.id])
+        _store(tx, customer, remaining, arrange_defaults(remaining))
         tx.record(CustomerAddressRemoved(aggregate_id=customer.id, address_id=removed.id))

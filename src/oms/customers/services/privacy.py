@@ -2,6 +2,12 @@
 
 Both are recorded as events naming only the customer and the API key that asked, so there is a
 trail of who exported or erased whom without copying any personal data into it.
+
+Erasure reaches beyond this context by its event: ``customers.customer_erased.v1`` is consumed
+by orders, which pseudonymises the buyer on the customer's orders (and any context holding a
+copy of the person subscribes to it the same way). Here, in the erasing transaction, the
+profile is pseudonymised and the stored responses about the customer (``customer:<id>``: a
+replayed ``POST /v1/customers`` would otherwise hand the data back) are erased.
 """
 
 from __future__ import annotations
@@ -9,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from oms.customers import repository as repo
 from oms.customers.domain import (
     Customer,
     CustomerErased,
@@ -19,6 +24,8 @@ from oms.customers.domain import (
     PersonalData,
     erase,
 )
+from oms.customers.repository import CUSTOMERS
+from oms.platform.idempotency import STORED_RESPONSES, subject
 from oms.platform.unit_of_work import UnitOfWork
 
 
@@ -37,30 +44,32 @@ class EraseCustomer:
 def export_customer(cmd: ExportCustomer, *, uow: UnitOfWork) -> PersonalData:
     """Everything held about the customer (profile, addresses, tags, notes, consent history)."""
     with uow.begin() as tx:
-        customer = repo.customer_by_id(tx.connection, cmd.customer_id)
+        customers = tx.repo(CUSTOMERS)
+        customer = customers.by_id(cmd.customer_id)
         if customer is None:
             raise CustomerNotFound(cmd.customer_id)
-        history = repo.consent_history(tx.connection, customer.id)
+        history = customers.consent_history(customer.id)
         tx.record(CustomerExported(aggregate_id=customer.id, requested_by=cmd.requested_by))
         return PersonalData(customer=customer, consent_history=history, exported_at=tx.now)
 
 
 def erase_customer(cmd: EraseCustomer, *, uow: UnitOfWork) -> Customer:
     """Pseudonymise the customer (see ``domain.erase``), keeping id and number so orders and
-    invoices stay linked. Erasing an erased customer returns it unchanged."""
+    invoices stay linked, and forget the stored responses about them. Erasing an erased
+    customer returns it unchanged (and announces nothing again)."""
     with uow.begin() as tx:
-        c = tx.connection
-        current = repo.customer_by_id(c, cmd.customer_id, lock=True)
+        customers = tx.repo(CUSTOMERS)
+        current = customers.by_id(cmd.customer_id, lock=True)
         if current is None:
             raise CustomerNotFound(cmd.customer_id)
         if current.erased:
             return current
-        erased = erase(current, tx.now)
-        repo.update_profile(c, erased)
-        repo.replace_tags(c, erased.id, ())
-        repo.delete_addresses(c, erased.id, [a.id for a in current.addresses])
+        erased = customers.update(erase(current, tx.now))
+        customers.replace_tags(erased.id, ())
+        customers.delete_addresses(erased.id, [a.id for a in current.addresses])
         if current.marketing_consent:
-            repo.record_consent(c, erased.id, False, tx.now)
+            customers.record_consent(erased.id, False, tx.now)
             tx.record(MarketingConsentChanged(aggregate_id=erased.id, granted=False))
+        tx.repo(STORED_RESPONSES).erase([subject("customer", erased.id)])
         tx.record(CustomerErased(aggregate_id=erased.id, requested_by=cmd.requested_by))
     return erased

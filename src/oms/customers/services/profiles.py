@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
-
-from oms.customers import repository as repo
 from oms.customers.domain import (
     Customer,
     CustomerAddress,
@@ -19,18 +16,19 @@ from oms.customers.domain import (
     EmailTaken,
     MarketingConsentChanged,
     arrange_defaults,
-    check_editable,
     checked_profile,
-    customer_number,
+    editable,
     email_key,
     normalise_email,
     normalise_tag,
     search_terms,
     with_consent,
 )
+from oms.customers.repository import CUSTOMERS
 from oms.platform.unit_of_work import Transaction, UnitOfWork
 from oms.shared.address import Address
 from oms.shared.ids import new_id
+from oms.shared.versions import ExpectedVersion, check_expected
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +63,8 @@ class FindOrCreateCustomer:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateCustomer:
-    """Only the fields given (not None) change; an empty ``phone`` or ``locale`` removes it."""
+    """Only the fields given (not None) change; an empty ``phone`` or ``locale`` removes it.
+    ``expected`` is the caller's ``If-Match``."""
 
     customer_id: UUID
     email: str | None = None
@@ -75,15 +74,7 @@ class UpdateCustomer:
     marketing_consent: bool | None = None
     tags: tuple[str, ...] | None = None
     notes: str | None = None
-
-
-def editable_customer(tx: Transaction, customer_id: UUID) -> Customer:
-    """The customer, row-locked until commit so concurrent edits queue; erased ones refuse."""
-    customer = repo.customer_by_id(tx.connection, customer_id, lock=True)
-    if customer is None:
-        raise CustomerNotFound(customer_id)
-    check_editable(customer)
-    return customer
+    expected: ExpectedVersion | None = None
 
 
 def _drafted(cmd: CreateCustomer, now: datetime) -> Customer:
@@ -116,21 +107,14 @@ def _drafted(cmd: CreateCustomer, now: datetime) -> Customer:
 
 
 def _inserted(tx: Transaction, draft: Customer) -> Customer | None:
-    """The customer as stored with its number, or None when its email is already taken.
-
-    The savepoint keeps the surrounding transaction usable after a unique violation (PostgreSQL
-    aborts it otherwise) and gives the sequence number back.
-    """
-    c = tx.connection
-    try:
-        with c.begin_nested():
-            customer = dataclasses.replace(draft, number=customer_number(repo.next_sequence(c)))
-            repo.insert_customer(c, customer)
-    except IntegrityError:
+    """The customer as stored with its number, or None when its email is already taken."""
+    customers = tx.repo(CUSTOMERS)
+    customer = customers.add(draft)
+    if customer is None:
         return None
     tx.record(CustomerCreated(aggregate_id=customer.id, number=customer.number))
     if customer.marketing_consent:
-        repo.record_consent(c, customer.id, True, tx.now)
+        customers.record_consent(customer.id, True, tx.now)
         tx.record(MarketingConsentChanged(aggregate_id=customer.id, granted=True))
     return customer
 
@@ -141,7 +125,7 @@ def create_customer(cmd: CreateCustomer, *, uow: UnitOfWork) -> Customer:
         draft = _drafted(cmd, tx.now)
         customer = _inserted(tx, draft)
         if customer is None:
-            raise EmailTaken(repo.id_by_email_key(tx.connection, draft.email_key))
+            raise EmailTaken(tx.repo(CUSTOMERS).id_by_email_key(draft.email_key))
     return customer
 
 
@@ -157,13 +141,13 @@ def find_or_create_customer(cmd: FindOrCreateCustomer, *, uow: UnitOfWork) -> Cu
             CreateCustomer(email=cmd.email, name=cmd.name, phone=cmd.phone, locale=cmd.locale),
             tx.now,
         )
-        found = repo.customer_by_email_key(tx.connection, draft.email_key)
+        found = tx.repo(CUSTOMERS).by_email_key(draft.email_key)
         if found is not None:
             return found
         created = _inserted(tx, draft)
         if created is not None:
             return created
-        winner = repo.customer_by_email_key(tx.connection, draft.email_key)
+        winner = tx.repo(CUSTOMERS).by_email_key(draft.email_key)
         if winner is None:
             raise EmailTaken(None)
         return winner
@@ -172,7 +156,7 @@ def find_or_create_customer(cmd: FindOrCreateCustomer, *, uow: UnitOfWork) -> Cu
 def get_customer(customer_id: UUID, *, uow: UnitOfWork) -> Customer:
     """One customer with addresses and tags."""
     with uow.read() as tx:
-        customer = repo.customer_by_id(tx.connection, customer_id)
+        customer = tx.repo(CUSTOMERS).by_id(customer_id)
     if customer is None:
         raise CustomerNotFound(customer_id)
     return customer
@@ -194,8 +178,7 @@ def list_customers(
     terms = search_terms(q) if q is not None else None
     key = email_key(normalise_email(email)) if email is not None else None
     with uow.read() as tx:
-        return repo.list_customers(
-            tx.connection,
+        return tx.repo(CUSTOMERS).page(
             terms=terms,
             email_key=key,
             tag=normalise_tag(tag) if tag is not None else None,
@@ -210,10 +193,12 @@ def update_customer(cmd: UpdateCustomer, *, uow: UnitOfWork) -> Customer:
     changes = {
         f.name: getattr(cmd, f.name)
         for f in dataclasses.fields(cmd)
-        if f.name not in ("customer_id", "marketing_consent") and getattr(cmd, f.name) is not None
+        if f.name not in ("customer_id", "marketing_consent", "expected")
+        and getattr(cmd, f.name) is not None
     }
     with uow.begin() as tx:
-        current = editable_customer(tx, cmd.customer_id)
+        current = editable(tx.repo(CUSTOMERS).by_id(cmd.customer_id, lock=True), cmd.customer_id)
+        check_expected(cmd.expected, "customer", str(current.id), current.version)
         updated = checked_profile(dataclasses.replace(current, **changes), only=changes)
         if cmd.marketing_consent is not None:
             updated = with_consent(updated, cmd.marketing_consent, tx.now)
@@ -230,17 +215,13 @@ def update_customer(cmd: UpdateCustomer, *, uow: UnitOfWork) -> Customer:
 
 
 def _store_changes(tx: Transaction, updated: Customer, changed: tuple[str, ...]) -> Customer:
-    c = tx.connection
-    try:
-        with c.begin_nested():
-            repo.update_profile(c, updated)
-    except IntegrityError:
-        raise EmailTaken(repo.id_by_email_key(c, updated.email_key)) from None
+    customers = tx.repo(CUSTOMERS)
+    updated = customers.update(updated)
     if "tags" in changed:
-        repo.replace_tags(c, updated.id, updated.tags)
+        customers.replace_tags(updated.id, updated.tags)
     tx.record(CustomerChanged(aggregate_id=updated.id, changed=changed))
     if "marketing_consent" in changed:
-        repo.record_consent(c, updated.id, updated.marketing_consent, tx.now)
+        customers.record_consent(updated.id, updated.marketing_consent, tx.now)
         tx.record(
             MarketingConsentChanged(aggregate_id=updated.id, granted=updated.marketing_consent)
         )

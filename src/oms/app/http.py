@@ -30,6 +30,7 @@ from oms.platform.http import refuse_nul_characters
 from oms.platform.observability import RequestContextMiddleware, configure_logging
 from oms.platform.problems import Problem
 from oms.platform.settings import Settings
+from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock, SystemClock
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -95,7 +96,7 @@ def create_app(
     app.state.engine = engine
     app.state.clock = clock
     app.state.settings = settings
-    app.state.authenticator = auth.KeyAuthenticator(engine, clock)
+    app.state.authenticator = auth.KeyAuthenticator(lambda: UnitOfWork(engine, clock))
     problems.install(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in ROUTERS:

@@ -1,15 +1,13 @@
-"""Use cases of the auth context."""
+"""Use cases of the auth context: issue, revoke and list keys, and authenticate a secret."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 from uuid import UUID
-
-from sqlalchemy import Engine, Row, insert, select, update
 
 from oms import channels
 from oms.auth.domain import (
@@ -24,10 +22,9 @@ from oms.auth.domain import (
     generate_secret,
     hash_secret,
 )
-from oms.auth.tables import api_keys
+from oms.auth.repository import API_KEYS
 from oms.platform.security import Principal
 from oms.platform.unit_of_work import UnitOfWork
-from oms.shared.clock import Clock
 from oms.shared.ids import new_id
 
 
@@ -44,20 +41,6 @@ class IssuedKey:
 
     key: ApiKey
     secret: str
-
-
-def _key(row: Row[Any]) -> ApiKey:
-    return ApiKey(
-        id=row.id,
-        name=row.name,
-        role=Role(row.role),
-        channel_id=row.channel_id,
-        channel_code=row.channel_code,
-        display_prefix=row.display_prefix,
-        created_at=row.created_at,
-        last_used_at=row.last_used_at,
-        revoked_at=row.revoked_at,
-    )
 
 
 def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
@@ -79,18 +62,7 @@ def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
             last_used_at=None,
             revoked_at=None,
         )
-        tx.connection.execute(
-            insert(api_keys).values(
-                id=key.id,
-                name=key.name,
-                role=key.role.value,
-                channel_id=key.channel_id,
-                channel_code=key.channel_code,
-                secret_hash=hash_secret(secret),
-                display_prefix=key.display_prefix,
-                created_at=key.created_at,
-            )
-        )
+        tx.repo(API_KEYS).add(key, hash_secret(secret))
         tx.record(
             ApiKeyCreated(aggregate_id=key.id, role=key.role.value, channel_code=key.channel_code)
         )
@@ -100,46 +72,62 @@ def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
 def revoke_api_key(key_id: UUID, *, uow: UnitOfWork) -> ApiKey:
     """Revoke a key; every process stops accepting it within the authenticator's cache TTL."""
     with uow.begin() as tx:
-        revoked = tx.connection.execute(
-            update(api_keys)
-            .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
-            .values(revoked_at=tx.now)
-        ).rowcount
-        row = tx.connection.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
-        if row is None:
+        keys = tx.repo(API_KEYS)
+        revoked = keys.revoke(key_id, tx.now)
+        key = keys.by_id(key_id)
+        if key is None:
             raise ApiKeyNotFound(key_id)
         if revoked:
             tx.record(ApiKeyRevoked(aggregate_id=key_id))
-    return _key(row)
+    return key
 
 
 def list_api_keys(*, uow: UnitOfWork, after: UUID | None, limit: int) -> list[ApiKey]:
     """Keys by id (creation order); secrets are never listed."""
-    query = select(api_keys).order_by(api_keys.c.id).limit(limit)
-    if after is not None:
-        query = query.where(api_keys.c.id > after)
     with uow.read() as tx:
-        return [_key(row) for row in tx.connection.execute(query)]
+        return tx.repo(API_KEYS).page(after=after, limit=limit)
+
+
+def authenticate(
+    secret: str, *, uow: UnitOfWork, touch_every: timedelta = timedelta(minutes=1)
+) -> Principal | None:
+    """The principal an active key's secret stands for, or None for any other secret.
+
+    ``last_used_at`` is written at most once per ``touch_every``, so reads do not become writes.
+    """
+    with uow.begin() as tx:
+        keys = tx.repo(API_KEYS)
+        key = keys.by_secret_hash(hash_secret(secret))
+        if key is None or not key.active:
+            return None
+        if key.last_used_at is None or key.last_used_at < tx.now - touch_every:
+            keys.mark_used(key.id, tx.now)
+    return Principal(
+        key_id=key.id,
+        name=key.name,
+        role=key.role.value,
+        permissions=ROLE_PERMISSIONS[key.role],
+        channel_id=key.channel_id,
+        channel_code=key.channel_code,
+    )
 
 
 class KeyAuthenticator:
     """Resolves bearer secrets to principals, caching hits for a few seconds.
 
     The cache keeps authentication off the database on hot paths; a revocation takes effect
-    within ``ttl`` seconds in every process. ``last_used_at`` is
-    written at most once per ``touch_every`` per key, so reads do not become writes.
+    within ``ttl`` seconds in every process. Each lookup runs in a unit of work of its own from
+    ``open_uow`` (requests authenticate on many threads at once).
     """
 
     def __init__(
         self,
-        engine: Engine,
-        clock: Clock,
+        open_uow: Callable[[], UnitOfWork],
         *,
         ttl: float = 5.0,
         touch_every: timedelta = timedelta(minutes=1),
     ) -> None:
-        self.engine = engine
-        self.clock = clock
+        self.open_uow = open_uow
         self.ttl = ttl
         self.touch_every = touch_every
         self._cache: dict[str, tuple[float, Principal | None]] = {}
@@ -152,7 +140,7 @@ class KeyAuthenticator:
             hit = self._cache.get(digest)
         if hit is not None and hit[0] > now:
             return hit[1]
-        principal = self._load(digest)
+        principal = authenticate(secret, uow=self.open_uow(), touch_every=self.touch_every)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
@@ -162,24 +150,3 @@ class KeyAuthenticator:
     def forget(self) -> None:
         with self._lock:
             self._cache.clear()
-
-    def _load(self, digest: str) -> Principal | None:
-        with UnitOfWork(self.engine, self.clock).begin() as tx:
-            row = tx.connection.execute(
-                select(api_keys).where(api_keys.c.secret_hash == digest)
-            ).first()
-            if row is None or row.revoked_at is not None:
-                return None
-            if row.last_used_at is None or row.last_used_at < tx.now - self.touch_every:
-                tx.connection.execute(
-                    update(api_keys).where(api_keys.c.id == row.id).values(last_used_at=tx.now)
-                )
-        role = Role(row.role)
-        return Principal(
-            key_id=row.id,
-            name=row.name,
-            role=role.value,
-            permissions=ROLE_PERMISSIONS[role],
-            channel_id=row.channel_id,
-            channel_code=row.channel_code,
-        )

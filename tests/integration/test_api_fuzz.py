@@ -26,12 +26,14 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from schemathesis import Case, GenerationMode
+from schemathesis import Case, CheckContext, GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.transport import Response
 from schemathesis.generation.meta import TestPhase
 from schemathesis.python.asgi import shutdown_lifespans
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -63,11 +65,26 @@ SCHEMA = schemathesis.openapi.from_dict(
     create_app(Settings(), engine=create_engine("sqlite://"), run_relay=False).openapi(),
     config=CONFIG,
 )
+
+
+@schemathesis.check
+def etag_is_documented(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    """A response that carries an ETag documents it (the route takes ``response: Tagged``), so
+    clients learn of ``If-Match`` and ``If-None-Match`` from the document, not by chance."""
+    if "etag" not in {name.lower() for name in response.headers}:
+        return None
+    documented = case.operation.definition.raw["responses"].get(str(response.status_code), {})
+    assert "ETag" in documented.get("headers", {}), f"{case.operation.label}: undocumented ETag"
+    return True
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    response_headers_conformance,
+    etag_is_documented,
 ]
 ROLES = {"admin": ("admin", None), "channel": ("channel", "web"), "csr": ("csr", None)}
 IDEMPOTENCY_KEY = "Idempotency-Key"

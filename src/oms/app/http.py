@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine, text
 
 import oms
 from oms import auth
-from oms.app import schema, tasks
+from oms.app import openapi, schema, tasks
 from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
@@ -27,8 +27,8 @@ from oms.orders.pricing import api as pricing_api
 from oms.platform import problems
 from oms.platform.database import create_database_engine
 from oms.platform.http import refuse_nul_characters
+from oms.platform.http_semantics import AllowedMethodsMiddleware, ConditionalGetMiddleware
 from oms.platform.observability import RequestContextMiddleware, configure_logging
-from oms.platform.problems import Problem
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock, SystemClock
@@ -92,29 +92,38 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(refuse_nul_characters)],
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.engine = engine
     app.state.clock = clock
     app.state.settings = settings
     app.state.authenticator = auth.KeyAuthenticator(lambda: UnitOfWork(engine, clock))
     problems.install(app)
+    app.add_middleware(ConditionalGetMiddleware)
+    app.add_middleware(AllowedMethodsMiddleware)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in ROUTERS:
         app.include_router(router)
     _add_health(app, engine)
     _add_docs(app)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: openapi.build(app)  # type: ignore[method-assign]
     _ = schema.metadata
     return app
 
 
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    database: str = Field(examples=["sqlite"], description="`sqlite` or `postgresql`.")
+    version: str = Field(examples=[oms.__version__])
+
+
 def _add_health(app: FastAPI, engine: Engine) -> None:
     @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
+    def check_health() -> HealthOut:
         """Liveness and database reachability (no authentication)."""
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        return {"status": "ok", "database": engine.dialect.name, "version": oms.__version__}
+        return HealthOut(status="ok", database=engine.dialect.name, version=oms.__version__)
 
 
 def _add_docs(app: FastAPI) -> None:
@@ -130,42 +139,6 @@ def _add_docs(app: FastAPI) -> None:
             swagger_css_url="/static/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
-
-
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    if app.openapi_schema:
-        return app.openapi_schema
-    spec = get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes
-    )
-    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas.update(schemas["Problem"].pop("$defs", {}))
-    for operation in (op for path in spec["paths"].values() for op in path.values()):
-        _document_problems(operation)
-    for unused in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(unused, None)
-    app.openapi_schema = spec
-    return spec
-
-
-def _document_problems(operation: dict[str, Any]) -> None:
-    """Every error is problem+json: replace FastAPI's default 422 body and add what every
-    authenticated operation can answer (401, 403), every body-taking one (400 for a body that
-    cannot be decoded, 413) and every one taking an Idempotency-Key (400 for a blank or
-    over-long key)."""
-    statuses = [422] if operation.get("parameters") or operation.get("requestBody") else []
-    if operation.get("security"):
-        statuses += [401, 403]
-    if operation.get("requestBody"):
-        statuses += [400, 413]
-    elif any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
-        statuses.append(400)
-    documented = problems.responses(*statuses)
-    responses = operation.setdefault("responses", {})
-    for status, entry in documented.items():
-        if str(status) == "422" or str(status) not in responses:
-            responses[str(status)] = entry
 
 
 def app_from_environment() -> FastAPI:

@@ -15,7 +15,7 @@ from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 from oms.shared.errors import Invalid
 
-router = APIRouter(prefix="/v1", tags=["api keys"])
+router = APIRouter(prefix="/v1", tags=["auth"])
 
 KeyManager = Annotated[Principal, Depends(Requires(Permission.API_KEYS_MANAGE))]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from pydantic import Field
 
@@ -17,7 +18,7 @@ class ApiKeyIn(Input):
 
 
 class ApiKeyOut(Output):
-    id: str
+    id: UUID
     name: str
     role: Role
     channel: str | None

@@ -17,7 +17,7 @@ from oms.catalog.schemas import (
     VariantIn,
     VariantPatch,
 )
-from oms.platform.http import IfMatch, UoW, send_version
+from oms.platform.http import IfMatch, Tagged, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
 from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from oms.platform.problems import responses
@@ -83,7 +83,7 @@ def list_products(
 
 @router.get("/products/{product_id}", responses=responses(401, 403, 404, 422))
 def get_product(
-    product_id: UUID, principal: Reader, uow: UoW, response: Response, locale: Locale = None
+    product_id: UUID, principal: Reader, uow: UoW, response: Tagged, locale: Locale = None
 ) -> ProductOut:
     """One product with its variants and the prices the caller may see.
 
@@ -126,7 +126,7 @@ def update_product(
     body: ProductPatch,
     _: Writer,
     uow: UoW,
-    response: Response,
+    response: Tagged,
     if_match: IfMatch,
 ) -> ProductOut:
     """Change a product's texts, translations, tax category, returnable or active flag.
@@ -167,7 +167,7 @@ def add_variant(
 
 
 @router.get("/variants/{sku}", responses=responses(401, 403, 404))
-def get_variant(sku: str, principal: Reader, uow: UoW, response: Response) -> VariantDetailOut:
+def get_variant(sku: str, principal: Reader, uow: UoW, response: Tagged) -> VariantDetailOut:
     """One variant by SKU (any case), with the prices the caller may see.
 
     Its `ETag` is its product's version: a variant is changed as part of its product.
@@ -183,7 +183,7 @@ def update_variant(
     body: VariantPatch,
     _: Writer,
     uow: UoW,
-    response: Response,
+    response: Tagged,
     if_match: IfMatch,
 ) -> VariantDetailOut:
     """Change a variant's GTIN (null removes it), weight, dimensions or active flag.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from pydantic import Field
 
@@ -134,8 +135,8 @@ class VariantPatch(Input):
 
 
 class VariantOut(Output):
-    id: str
-    product_id: str
+    id: UUID
+    product_id: UUID
     sku: str
     name: str = Field(examples=["T-shirt — Red / M"])
     gtin: str | None
@@ -187,7 +188,7 @@ class VariantDetailOut(VariantOut):
 
 
 class ProductOut(Output):
-    id: str
+    id: UUID
     handle: str | None
     locale: str = Field(description="Locale of `name` and `description` as shown.")
     name: str

@@ -15,7 +15,7 @@ from oms.channels.schemas import (
     LocationOut,
     LocationPatch,
 )
-from oms.platform.http import IfMatch, UoW, send_version
+from oms.platform.http import IfMatch, Tagged, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
 from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from oms.platform.problems import responses
@@ -51,7 +51,7 @@ def list_channels(
 
 
 @router.get("/channels/{code}", responses=responses(401, 403, 404))
-def get_channel(code: str, principal: ChannelReader, uow: UoW, response: Response) -> ChannelOut:
+def get_channel(code: str, principal: ChannelReader, uow: UoW, response: Tagged) -> ChannelOut:
     """One channel with its serving locations. Its `ETag` is its version, for `If-Match`."""
     channel = services.get_channel(code, uow=uow, visible_to=principal.channel_code)
     send_version(response, channel.version)
@@ -93,7 +93,7 @@ def update_channel(
     body: ChannelPatch,
     _: ChannelWriter,
     uow: UoW,
-    response: Response,
+    response: Tagged,
     if_match: IfMatch,
 ) -> ChannelOut:
     """Change a channel's settings or serving locations.
@@ -133,7 +133,7 @@ def list_locations(
 
 
 @router.get("/locations/{code}", responses=responses(401, 403, 404))
-def get_location(code: str, _: LocationReader, uow: UoW, response: Response) -> LocationOut:
+def get_location(code: str, _: LocationReader, uow: UoW, response: Tagged) -> LocationOut:
     """One location. Its `ETag` is its version, for `If-Match`."""
     location = services.get_location(code, uow=uow)
     send_version(response, location.version)
@@ -176,7 +176,7 @@ def update_location(
     body: LocationPatch,
     _: LocationWriter,
     uow: UoW,
-    response: Response,
+    response: Tagged,
     if_match: IfMatch,
 ) -> LocationOut:
     """Change a location's details, capabilities or active flag.

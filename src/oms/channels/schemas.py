@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from uuid import UUID
 
 from pydantic import Field
 
@@ -37,7 +38,7 @@ class LocationPatch(Input):
 
 
 class LocationOut(Output):
-    id: str
+    id: UUID
     code: str
     name: str
     kind: LocationKind
@@ -94,7 +95,7 @@ class ChannelPatch(Input):
 
 
 class ChannelOut(Output):
-    id: str
+    id: UUID
     code: str
     name: str
     kind: ChannelKind

@@ -27,7 +27,7 @@ from oms.customers.schemas import (
     customer_view,
     sees_contacts,
 )
-from oms.platform.http import IfMatch, UoW, send_version
+from oms.platform.http import IfMatch, Tagged, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
 from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from oms.platform.problems import responses
@@ -91,9 +91,7 @@ def list_customers(
 
 
 @router.get("/customers/{customer_id}", responses=responses(401, 403, 404, 422))
-def get_customer(
-    customer_id: UUID, principal: Reader, uow: UoW, response: Response
-) -> CustomerView:
+def get_customer(customer_id: UUID, principal: Reader, uow: UoW, response: Tagged) -> CustomerView:
     """One customer: ``CustomerOut`` for admin, csr and finance; ``CustomerMarketingOut`` (no
     phone, addresses or notes; email only with marketing consent) for marketing. Its `ETag` is
     its version, for `If-Match`."""
@@ -128,7 +126,7 @@ def update_customer(
     body: CustomerPatch,
     principal: Writer,
     uow: UoW,
-    response: Response,
+    response: Tagged,
     if_match: IfMatch,
 ) -> CustomerView:
     """Change a profile; an erased customer cannot be changed (409 ``customer-erased``).

@@ -133,7 +133,7 @@ class CustomerPatch(Input):
 
 
 class CustomerAddressOut(Output):
-    id: str
+    id: UUID
     label: str
     name: str
     company: str
@@ -160,7 +160,7 @@ class CustomerAddressOut(Output):
 class CustomerOut(Output):
     """A customer as staff who serve or bill them see it."""
 
-    id: str
+    id: UUID
     number: str = Field(examples=["C-100001"])
     email: str
     name: str
@@ -200,7 +200,7 @@ class CustomerMarketingOut(Output):
 
     model_config = ConfigDict(from_attributes=True, extra="forbid")
 
-    id: str
+    id: UUID
     number: str
     email: str | None = Field(description="Present only when the customer consented.")
     name: str

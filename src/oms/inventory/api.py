@@ -15,16 +15,16 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from oms.inventory import services
 from oms.inventory.schemas import (
-    AdjustmentIn,
-    CountIn,
     InventoryItemOut,
     MovementOut,
-    ReceiptIn,
-    SettingsIn,
     SkuStockOut,
+    StockAdjustmentIn,
     StockChangeOut,
-    TransferIn,
-    UnavailableIn,
+    StockCountIn,
+    StockReceiptIn,
+    StockSettingsIn,
+    StockTransferIn,
+    UnavailableStockIn,
     WatchedLevelOut,
 )
 from oms.inventory.views import StockChange
@@ -159,7 +159,7 @@ def list_movements(
 
 
 @router.put("/inventory/{sku}/settings", responses=responses(401, 403, 404, 422))
-def change_settings(sku: str, body: SettingsIn, _: StockWriter, uow: UoW) -> InventoryItemOut:
+def change_settings(sku: str, body: StockSettingsIn, _: StockWriter, uow: UoW) -> InventoryItemOut:
     """Change a SKU's low-stock threshold or whether it may be backordered (only those given)."""
     command = services.ChangeStockSettings(
         sku=sku,
@@ -176,7 +176,7 @@ def change_settings(sku: str, body: SettingsIn, _: StockWriter, uow: UoW) -> Inv
     responses=MOVE_PROBLEMS,
 )
 def receive_stock(
-    body: ReceiptIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
+    body: StockReceiptIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Book goods received at a location."""
     command = services.ReceiveStock(
@@ -196,7 +196,7 @@ def receive_stock(
     responses=MOVE_PROBLEMS,
 )
 def adjust_stock(
-    body: AdjustmentIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
+    body: StockAdjustmentIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Correct on-hand stock by a signed delta with a reason; reason `damage` writes it off."""
     command = services.AdjustStock(
@@ -217,7 +217,7 @@ def adjust_stock(
     responses=MOVE_PROBLEMS,
 )
 def count_stock(
-    body: CountIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
+    body: StockCountIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Record a cycle count; 409 `stale-count` if on-hand is no longer `expected_on_hand`."""
     command = services.CountStock(
@@ -238,7 +238,7 @@ def count_stock(
     responses=MOVE_PROBLEMS,
 )
 def transfer_stock(
-    body: TransferIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
+    body: StockTransferIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Move stock between two locations; both sides are booked together."""
     command = services.TransferStock(
@@ -260,7 +260,7 @@ def transfer_stock(
     responses=MOVE_PROBLEMS,
 )
 def change_unavailable(
-    body: UnavailableIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
+    body: UnavailableStockIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Set stock aside as unavailable (damaged, quality control, safety stock) or release it."""
     command = services.ChangeUnavailable(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
@@ -34,14 +35,14 @@ REFERENCE = Field(
 )
 
 
-class ReceiptIn(Input):
+class StockReceiptIn(Input):
     sku: str = SKU
     location: str = LOCATION
     quantity: int = QUANTITY
     reference: str = REFERENCE
 
 
-class AdjustmentIn(Input):
+class StockAdjustmentIn(Input):
     sku: str = SKU
     location: str = LOCATION
     delta: int = DELTA
@@ -54,7 +55,7 @@ class AdjustmentIn(Input):
     reference: str = REFERENCE
 
 
-class CountIn(Input):
+class StockCountIn(Input):
     sku: str = SKU
     location: str = LOCATION
     counted: int = Field(ge=0, le=MAX_QUANTITY, description="Units found on the shelf.")
@@ -66,7 +67,7 @@ class CountIn(Input):
     reference: str = REFERENCE
 
 
-class TransferIn(Input):
+class StockTransferIn(Input):
     sku: str = SKU
     from_location: str = LOCATION
     to_location: str = LOCATION
@@ -75,7 +76,7 @@ class TransferIn(Input):
     reference: str = REFERENCE
 
 
-class UnavailableIn(Input):
+class UnavailableStockIn(Input):
     sku: str = SKU
     location: str = LOCATION
     delta: int = Field(
@@ -87,7 +88,7 @@ class UnavailableIn(Input):
     reference: str = REFERENCE
 
 
-class SettingsIn(Input):
+class StockSettingsIn(Input):
     """The settings to change; those left out (or null) stay as they are. Give at least one."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
@@ -122,11 +123,11 @@ class LocationLevelOut(Output):
         )
 
 
-class LevelOut(LocationLevelOut):
+class StockLevelOut(LocationLevelOut):
     sku: str
 
     @classmethod
-    def of_level(cls, level: StockLevel, labels: Labels) -> LevelOut:
+    def of_level(cls, level: StockLevel, labels: Labels) -> StockLevelOut:
         return cls(
             sku=labels.sku(level.variant_id),
             location=labels.location(level.location_id),
@@ -137,7 +138,7 @@ class LevelOut(LocationLevelOut):
         )
 
 
-class WatchedLevelOut(LevelOut):
+class WatchedLevelOut(StockLevelOut):
     """A level with the SKU's low-stock threshold and whether it is at or below it."""
 
     low_stock_threshold: int
@@ -192,7 +193,7 @@ class SkuStockOut(Output):
 
 
 class MovementOut(Output):
-    id: str
+    id: UUID
     kind: MovementKind
     sku: str
     location: str
@@ -202,7 +203,7 @@ class MovementOut(Output):
     reason: str
     actor: str
     reference: str
-    correlation_id: str | None = Field(description="Shared by both sides of a transfer.")
+    correlation_id: UUID | None = Field(description="Shared by both sides of a transfer.")
     occurred_at: datetime
 
     @classmethod
@@ -231,13 +232,13 @@ class StockChangeOut(Output):
     """The movements a request appended and the levels they left."""
 
     movements: list[MovementOut]
-    levels: list[LevelOut]
+    levels: list[StockLevelOut]
 
     @classmethod
     def of(cls, change: StockChange) -> StockChangeOut:
         return cls(
             movements=[MovementOut.of(m, change.labels) for m in change.posting.movements],
-            levels=[LevelOut.of_level(lv, change.labels) for lv in change.posting.levels],
+            levels=[StockLevelOut.of_level(lv, change.labels) for lv in change.posting.levels],
         )
 
 

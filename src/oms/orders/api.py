@@ -14,19 +14,19 @@ from oms.orders.domain import HoldRule
 from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     CancelIn,
-    ChangeIn,
-    ChangeOut,
     HoldIn,
+    HoldReleaseIn,
     HoldRuleIn,
     HoldRuleOut,
+    OrderChangeIn,
+    OrderChangeOut,
     OrderIn,
     OrderOut,
     OrderQuery,
-    ReleaseIn,
     TimelineEntryOut,
     TrackedOrderOut,
 )
-from oms.platform.http import UoW
+from oms.platform.http import REQUIRED_HEADER, Tagged, UoW
 from oms.platform.idempotency import IdempotencyKey, OptionalIdempotencyKey, run_idempotent
 from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from oms.platform.problems import responses
@@ -170,7 +170,7 @@ def _etag(response: Response, version: int) -> None:
 
 
 @router.get("/orders/{order_id}", responses=responses(404))
-def get_order(order_id: UUID, principal: Reader, uow: UoW, response: Response) -> OrderOut:
+def get_order(order_id: UUID, principal: Reader, uow: UoW, response: Tagged) -> OrderOut:
     """One order. Its `ETag` is its version, for `If-Match` on changes."""
     order = services.get_order(order_id, uow=uow, visible_to=principal.channel_code)
     _etag(response, order.version)
@@ -178,7 +178,7 @@ def get_order(order_id: UUID, principal: Reader, uow: UoW, response: Response) -
 
 
 @router.get("/orders/{order_id}/timeline", responses=responses(404))
-def order_timeline(
+def get_order_timeline(
     order_id: UUID, principal: Reader, uow: UoW, limit: Limit = 100, cursor: Cursor = None
 ) -> Page[TimelineEntryOut]:
     """Everything that happened to the order, oldest first: who, what, when, before and after."""
@@ -220,7 +220,7 @@ def place_hold(
 
 @router.post("/orders/{order_id}/holds/{hold_id}/release", responses=responses(404, 409))
 def release_hold(
-    order_id: UUID, hold_id: UUID, principal: Holder, uow: UoW, body: ReleaseIn | None = None
+    order_id: UUID, hold_id: UUID, principal: Holder, uow: UoW, body: HoldReleaseIn | None = None
 ) -> OrderOut:
     """Release one hold; when the last is released a pending order is confirmed."""
     command = services.ReleaseHold(
@@ -268,12 +268,12 @@ def set_hold_rule(rule: HoldRule, body: HoldRuleIn, _: Configurer, uow: UoW) -> 
 @router.post(
     "/orders/{order_id}/changes",
     status_code=201,
-    response_model=ChangeOut,
+    response_model=OrderChangeOut,
     responses=responses(404, 409, 422),
 )
 def preview_change(
     order_id: UUID,
-    body: ChangeIn,
+    body: OrderChangeIn,
     principal: Editor,
     uow: UoW,
     idempotency: OptionalIdempotencyKey,
@@ -292,14 +292,14 @@ def preview_change(
         uow,
         idempotency,
         lambda: services.preview_change(command, uow=uow, visible_to=principal.channel_code),
-        ChangeOut.of,
+        OrderChangeOut.of,
     )
 
 
 @router.get("/orders/{order_id}/changes", responses=responses(404, 422))
 def list_changes(
     order_id: UUID, principal: Reader, uow: UoW, limit: Limit = 50, cursor: Cursor = None
-) -> Page[ChangeOut]:
+) -> Page[OrderChangeOut]:
     """The order's previewed and confirmed changes, newest first."""
     key = decode_cursor(cursor)
     try:
@@ -315,7 +315,7 @@ def list_changes(
         if len(found) > limit
         else None
     )
-    return Page(items=[ChangeOut.of(change) for change in page], next_cursor=more)
+    return Page(items=[OrderChangeOut.of(change) for change in page], next_cursor=more)
 
 
 @router.post(
@@ -327,10 +327,14 @@ def confirm_change(
     change_id: UUID,
     principal: Editor,
     uow: UoW,
-    response: Response,
+    response: Tagged,
     if_match: Annotated[
         str | None,
-        Header(alias="If-Match", description='The order\'s ETag, its version: `"3"`.'),
+        Header(
+            alias="If-Match",
+            description='The order\'s ETag, its version: `"3"`.',
+            json_schema_extra=REQUIRED_HEADER,
+        ),
     ] = None,
 ) -> OrderOut:
     """Apply a previewed change: stock moves, totals are repriced, the version goes up by one.

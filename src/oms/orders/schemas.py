@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -29,11 +28,13 @@ from oms.platform.pagination import MAX_LIMIT
 from oms.platform.schemas import (
     AddressIn,
     AddressOut,
+    DecimalAmount,
     DecimalString,
     Input,
     MoneyIn,
     MoneyOut,
     Output,
+    Quantity,
 )
 
 
@@ -51,16 +52,16 @@ class OrderQuery(Input):
     cursor: str | None = Field(default=None, max_length=512)
 
 
-class CustomerIn(Input):
+class BuyerIn(Input):
     email: str = Field(max_length=320, examples=["ada@example.com"])
     name: str = Field(max_length=200, examples=["Ada Lovelace"])
     phone: str | None = Field(default=None, max_length=40)
     locale: str | None = Field(default=None, max_length=20, examples=["de-DE"])
 
 
-class LineIn(Input):
+class OrderLineIn(Input):
     sku: str = Field(max_length=64)
-    quantity: int = Field(ge=-1_000_000, le=1_000_000, description="Units; must be at least 1.")
+    quantity: Quantity
     unit_price: MoneyIn | None = Field(
         default=None, description="Marketplace channels only: the price the marketplace sold at."
     )
@@ -74,17 +75,17 @@ class OrderIn(Input):
     external_id: str | None = Field(
         default=None, max_length=100, description="The channel's own order id; unique per channel."
     )
-    customer: CustomerIn
+    customer: BuyerIn
     shipping_address: AddressIn
     billing_address: AddressIn | None = None
-    lines: list[LineIn] = Field(max_length=500)
+    lines: list[OrderLineIn] = Field(max_length=500)
     shipping_method: ShippingMethod = ShippingMethod.STANDARD
     pickup_location: str | None = Field(default=None, max_length=40)
     notes: str = Field(default="", max_length=2000)
 
 
-class CustomerOut(Output):
-    id: str
+class BuyerOut(Output):
+    id: UUID
     name: str
     email: str | None = Field(description="Hidden from roles that need no contact details.")
     phone: str | None
@@ -96,8 +97,8 @@ class AllocationOut(Output):
     quantity: int
 
 
-class LineOut(Output):
-    id: str
+class OrderLineOut(Output):
+    id: UUID
     line_no: int
     sku: str
     name: str
@@ -115,7 +116,7 @@ class LineOut(Output):
     total: MoneyOut
 
 
-class TotalsOut(Output):
+class OrderTotalsOut(Output):
     subtotal: MoneyOut
     shipping: MoneyOut
     shipping_tax: MoneyOut
@@ -125,7 +126,7 @@ class TotalsOut(Output):
 
 
 class HoldOut(Output):
-    id: str
+    id: UUID
     reason: HoldReason
     rule: str | None
     note: str
@@ -151,7 +152,7 @@ class HoldOut(Output):
 
 
 class OrderOut(Output):
-    id: str
+    id: UUID
     number: str
     channel: str
     external_id: str | None
@@ -163,15 +164,15 @@ class OrderOut(Output):
     version: int = Field(description="Bumped by every change; send it as If-Match to edit.")
     currency: str
     prices_include_tax: bool
-    customer: CustomerOut
+    customer: BuyerOut
     shipping_method: ShippingMethod
     pickup_location: str | None
     shipping_address: AddressOut
     billing_address: AddressOut | None
     address_validated: bool
     notes: str
-    lines: list[LineOut]
-    totals: TotalsOut
+    lines: list[OrderLineOut]
+    totals: OrderTotalsOut
     holds: list[HoldOut]
     placed_at: datetime
     updated_at: datetime
@@ -195,7 +196,7 @@ class OrderOut(Output):
             version=order.version,
             currency=order.currency,
             prices_include_tax=order.prices_include_tax,
-            customer=CustomerOut(
+            customer=BuyerOut(
                 id=str(buyer.customer_id),
                 name=buyer.name,
                 locale=buyer.locale,
@@ -209,8 +210,8 @@ class OrderOut(Output):
             address_validated=order.address_validated,
             notes=order.notes,
             lines=[_line(order, line) for line in order.lines],
-            totals=TotalsOut(
-                **{k: MoneyOut.of(getattr(order.totals, k)) for k in TotalsOut.model_fields}
+            totals=OrderTotalsOut(
+                **{k: MoneyOut.of(getattr(order.totals, k)) for k in OrderTotalsOut.model_fields}
             ),
             holds=[HoldOut.of(h) for h in order.holds],
             placed_at=order.placed_at,
@@ -220,9 +221,9 @@ class OrderOut(Output):
         )
 
 
-def _line(order: Order, line: OrderLine) -> LineOut:
+def _line(order: Order, line: OrderLine) -> OrderLineOut:
     allocations = [a for a in order.allocations if a.line_id == line.id and a.quantity]
-    return LineOut(
+    return OrderLineOut(
         id=str(line.id),
         line_no=line.line_no,
         sku=line.sku,
@@ -250,13 +251,13 @@ class HoldIn(Input):
     )
 
 
-class ReleaseIn(Input):
+class HoldReleaseIn(Input):
     note: str = Field(default="", max_length=500)
 
 
 class CancelLineIn(Input):
     line_id: str
-    quantity: int = Field(ge=-1_000_000, le=1_000_000)
+    quantity: Quantity
 
 
 class CancelIn(Input):
@@ -333,7 +334,7 @@ class TrackedOrderOut(Output):
 
 class HoldRuleIn(Input):
     enabled: bool
-    thresholds: dict[str, Decimal] = Field(
+    thresholds: dict[str, DecimalAmount] = Field(
         default_factory=dict,
         description="Amount per currency, for the amount rules.",
         examples=[{"EUR": "1000.00"}],
@@ -357,7 +358,7 @@ class HoldRuleOut(Output):
 class AddLineIn(Input):
     op: Literal["add_line"]
     sku: str = Field(max_length=64)
-    quantity: int = Field(ge=-1_000_000, le=1_000_000, description="Units; must be at least 1.")
+    quantity: Quantity
 
     def to_domain(self) -> changes.Operation:
         return changes.AddLine(sku=self.sku, quantity=self.quantity)
@@ -374,9 +375,7 @@ class RemoveLineIn(Input):
 class ChangeQuantityIn(Input):
     op: Literal["change_quantity"]
     line_id: UUID
-    quantity: int = Field(
-        ge=-1_000_000, le=1_000_000, description="Units wanted in the end (not cancelled)."
-    )
+    quantity: Quantity = Field(description="Units wanted in the end (not cancelled).")
 
     def to_domain(self) -> changes.Operation:
         return changes.ChangeQuantity(line_id=self.line_id, quantity=self.quantity)
@@ -410,7 +409,7 @@ OperationIn = Annotated[
 _operations: TypeAdapter[list[OperationIn]] = TypeAdapter(list[OperationIn])
 
 
-class ChangeIn(Input):
+class OrderChangeIn(Input):
     operations: list[OperationIn] = Field(max_length=100)
 
     def to_domain(self) -> tuple[changes.Operation, ...]:
@@ -421,7 +420,7 @@ _LINE_MONEY = ("unit_price", "subtotal", "discount", "tax", "total")
 
 
 class LinePreviewOut(Output):
-    line_id: str | None = Field(description="Null for a line the change adds.")
+    line_id: UUID | None = Field(description="Null for a line the change adds.")
     line_no: int
     sku: str
     name: str
@@ -456,18 +455,20 @@ class StockCheckOut(Output):
     short: int = Field(description="Units neither free nor backorderable: confirming is refused.")
 
 
-def _totals(totals: Totals) -> TotalsOut:
-    return TotalsOut(**{k: MoneyOut.of(getattr(totals, k)) for k in TotalsOut.model_fields})
+def _totals(totals: Totals) -> OrderTotalsOut:
+    return OrderTotalsOut(
+        **{k: MoneyOut.of(getattr(totals, k)) for k in OrderTotalsOut.model_fields}
+    )
 
 
-class ChangeOut(Output):
-    id: str
-    order_id: str
+class OrderChangeOut(Output):
+    id: UUID
+    order_id: UUID
     base_version: int = Field(description="The order version the preview was made from.")
     status: changes.ChangeStatus
     operations: list[OperationIn]
-    current_totals: TotalsOut
-    new_totals: TotalsOut
+    current_totals: OrderTotalsOut
+    new_totals: OrderTotalsOut
     difference: MoneyOut = Field(description="New total minus current total.")
     shipping_method: ShippingMethod
     pickup_location: str | None
@@ -478,7 +479,7 @@ class ChangeOut(Output):
     confirmed_at: datetime | None
 
     @classmethod
-    def of(cls, change: changes.OrderChange) -> ChangeOut:
+    def of(cls, change: changes.OrderChange) -> OrderChangeOut:
         preview = change.preview
         return cls(
             id=str(change.id),

@@ -86,3 +86,25 @@ IfMatch = Annotated[ExpectedVersion | None, Depends(if_match)]
 def send_version(response: Response, version: int) -> None:
     """Give a versioned record's strong ETag, ``"<version>"``, as orders give theirs."""
     response.headers["ETag"] = f'"{version}"'
+
+
+def tagged_response(response: Response) -> Response:
+    """The response of a route that sends an ETag (``send_version``).
+
+    A route declares ``response: Tagged`` instead of ``response: Response``; that is what puts
+    the ``ETag`` header in its documented 2xx responses and, for a GET, ``If-None-Match`` and
+    the 304 answer (the 304 itself comes from ``ConditionalGetMiddleware``, for any ETag).
+    """
+    return response
+
+
+Tagged = Annotated[Response, Depends(tagged_response)]
+
+REQUIRED_BY_ROUTE = "x-required-by-route"
+REQUIRED_HEADER: dict[str, Any] = {REQUIRED_BY_ROUTE: True}
+"""``json_schema_extra`` of a header the route itself insists on.
+
+FastAPI sees such a header as optional so that its absence gets the route's own answer (400
+``idempotency-key-required``, 428 for a missing ``If-Match``) instead of a generic 422; the
+OpenAPI document shows it as required, which is what a client must know.
+"""

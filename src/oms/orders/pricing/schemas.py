@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pydantic import Field
 
 from oms.orders.pricing.domain import (
@@ -16,7 +14,15 @@ from oms.orders.pricing.domain import (
     ZoneRate,
 )
 from oms.orders.pricing.services import PreviewQuote, QuoteLine
-from oms.platform.schemas import DecimalString, Input, MoneyIn, MoneyOut, Output
+from oms.platform.schemas import (
+    DecimalAmount,
+    DecimalString,
+    Input,
+    MoneyIn,
+    MoneyOut,
+    Output,
+    Quantity,
+)
 from oms.shared.errors import Invalid
 from oms.shared.money import Money, exponent, is_currency
 
@@ -24,7 +30,7 @@ COUNTRY = Field(min_length=2, max_length=2, examples=["DE"], description="ISO 31
 
 
 class TaxRateIn(Input):
-    rate: Decimal = Field(
+    rate: DecimalAmount = Field(
         examples=["0.19"],
         description="A decimal fraction as a string (`0.19` for 19 %): at least 0, below 1, "
         "at most 6 decimal places.",
@@ -44,12 +50,12 @@ class TaxRateOut(Output):
 class ShippingRateIn(Input):
     method: ShippingMethod = Field(description="`standard` or `express`; pickup is always free.")
     currency: str = Field(min_length=3, max_length=3, examples=["EUR"])
-    amount: Decimal = Field(
+    amount: DecimalAmount = Field(
         examples=["4.90"],
         description="The fee as a decimal string, stated like the ordering channel's prices: "
         "tax included when they include tax, net otherwise.",
     )
-    free_over: Decimal | None = Field(
+    free_over: DecimalAmount | None = Field(
         default=None,
         examples=["60.00"],
         description="Orders whose lines after discounts reach this value ship free.",
@@ -118,7 +124,7 @@ def _money(money: MoneyIn | None, at: str) -> Money | None:
 
 class QuoteLineIn(Input):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(description="At least 1.")
+    quantity: Quantity
     unit_price: MoneyIn | None = Field(
         default=None, description="The caller's own price; omitted, the channel's price applies."
     )

@@ -1,20 +1,28 @@
-"""Reading and writing pricing configuration (SQLAlchemy Core)."""
+"""Reading and writing pricing configuration (SQLAlchemy Core), behind two ports.
+
+``TAX_RATES`` and ``SHIPPING_ZONES`` serve both the configuration use cases and order pricing,
+which reads them on every placement (``for_pricing`` keeps that to few statements). A zone that
+a concurrent writer changed under us (a country taken by two zones at once) comes back as
+``ShippingZonesChangedConcurrently``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, Select, and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from oms.orders.pricing.domain import (
     RATE_PLACES,
     ShippingMethod,
     ShippingRate,
     ShippingZone,
+    ShippingZonesChangedConcurrently,
     TaxRate,
 )
 from oms.orders.pricing.tables import (
@@ -23,7 +31,56 @@ from oms.orders.pricing.tables import (
     shipping_zones,
     tax_rates,
 )
+from oms.platform.unit_of_work import Port
 from oms.shared.money import Money
+
+
+class TaxRates(Protocol):
+    """Tax rates by destination country and tax category."""
+
+    def get(self, country: str, tax_category: str) -> TaxRate | None: ...
+
+    def page(
+        self,
+        *,
+        country: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+    ) -> list[TaxRate]:
+        """Rates by country then category; ``after`` is the last (country, category) seen."""
+        ...
+
+    def save(self, rate: TaxRate, now: datetime) -> None:
+        """Insert or overwrite the rate."""
+        ...
+
+    def delete(self, country: str, tax_category: str) -> None: ...
+
+
+class ShippingZones(Protocol):
+    """Shipping zones with their countries and rates."""
+
+    def by_code(self, code: str, *, lock: bool = False) -> ShippingZone | None: ...
+
+    def page(self, *, after: str | None = None, limit: int | None = None) -> list[ShippingZone]:
+        """Zones by code, after the code ``after``."""
+        ...
+
+    def for_pricing(self, country: str | None = None) -> list[ShippingZone]:
+        """Every zone, or only the one serving ``country``."""
+        ...
+
+    def zones_of_countries(self, countries: Sequence[str]) -> dict[str, str]:
+        """The zone code each of ``countries`` belongs to now (countries in no zone are absent)."""
+        ...
+
+    def add(self, zone: ShippingZone, now: datetime) -> None: ...
+
+    def replace(self, zone: ShippingZone, now: datetime) -> None:
+        """Overwrite the zone's name, countries and rates."""
+        ...
+
+    def delete(self, code: str) -> None: ...
 
 
 def _rate(millionths: int) -> Decimal:
@@ -40,63 +97,66 @@ def _tax_rate(row: Row[Any]) -> TaxRate:
     )
 
 
-def tax_rate(c: Connection, country: str, tax_category: str) -> TaxRate | None:
-    row = c.execute(
-        select(tax_rates).where(
-            tax_rates.c.country == country, tax_rates.c.tax_category == tax_category
+class SqlTaxRates:
+    """``TaxRates`` on the ``tax_rates`` table."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def get(self, country: str, tax_category: str) -> TaxRate | None:
+        row = self.c.execute(
+            select(tax_rates).where(
+                tax_rates.c.country == country, tax_rates.c.tax_category == tax_category
+            )
+        ).first()
+        return _tax_rate(row) if row else None
+
+    def page(
+        self,
+        *,
+        country: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+    ) -> list[TaxRate]:
+        t = tax_rates.c
+        query = select(tax_rates).order_by(t.country, t.tax_category)
+        if country is not None:
+            query = query.where(t.country == country)
+        if after is not None:
+            last_country, last_category = after
+            query = query.where(
+                or_(
+                    t.country > last_country,
+                    and_(t.country == last_country, t.tax_category > last_category),
+                )
+            )
+        if limit is not None:
+            query = query.limit(limit)
+        return [_tax_rate(row) for row in self.c.execute(query)]
+
+    def save(self, rate: TaxRate, now: datetime) -> None:
+        """One upsert, so concurrent writers cannot collide."""
+        dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(tax_rates).values(
+            country=rate.country,
+            tax_category=rate.tax_category,
+            rate_millionths=_millionths(rate.rate),
+            created_at=now,
+            updated_at=now,
         )
-    ).first()
-    return _tax_rate(row) if row else None
-
-
-def list_tax_rates(
-    c: Connection,
-    *,
-    country: str | None = None,
-    after: tuple[str, str] | None = None,
-    limit: int | None = None,
-) -> list[TaxRate]:
-    """Rates by country then category; ``after`` is the last (country, category) seen."""
-    query = select(tax_rates).order_by(tax_rates.c.country, tax_rates.c.tax_category)
-    if country is not None:
-        query = query.where(tax_rates.c.country == country)
-    if after is not None:
-        last_country, last_category = after
-        query = query.where(
-            or_(
-                tax_rates.c.country > last_country,
-                and_(tax_rates.c.country == last_country, tax_rates.c.tax_category > last_category),
+        self.c.execute(
+            statement.on_conflict_do_update(
+                index_elements=[tax_rates.c.country, tax_rates.c.tax_category],
+                set_={"rate_millionths": statement.excluded.rate_millionths, "updated_at": now},
             )
         )
-    if limit is not None:
-        query = query.limit(limit)
-    return [_tax_rate(row) for row in c.execute(query)]
 
-
-def save_tax_rate(c: Connection, rate: TaxRate, now: datetime) -> None:
-    """Insert or overwrite the rate in one statement, so concurrent writers cannot collide."""
-    dialect = postgresql if c.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(tax_rates).values(
-        country=rate.country,
-        tax_category=rate.tax_category,
-        rate_millionths=_millionths(rate.rate),
-        created_at=now,
-        updated_at=now,
-    )
-    c.execute(
-        statement.on_conflict_do_update(
-            index_elements=[tax_rates.c.country, tax_rates.c.tax_category],
-            set_={"rate_millionths": statement.excluded.rate_millionths, "updated_at": now},
+    def delete(self, country: str, tax_category: str) -> None:
+        self.c.execute(
+            delete(tax_rates).where(
+                tax_rates.c.country == country, tax_rates.c.tax_category == tax_category
+            )
         )
-    )
-
-
-def delete_tax_rate(c: Connection, country: str, tax_category: str) -> None:
-    c.execute(
-        delete(tax_rates).where(
-            tax_rates.c.country == country, tax_rates.c.tax_category == tax_category
-        )
-    )
 
 
 def _zones(c: Connection, rows: Sequence[Row[Any]]) -> list[ShippingZone]:
@@ -136,26 +196,7 @@ def _shipping_rate(row: Row[Any]) -> ShippingRate:
     )
 
 
-def zone_by_code(c: Connection, code: str, *, lock: bool = False) -> ShippingZone | None:
-    query = select(shipping_zones).where(shipping_zones.c.code == code)
-    if lock:
-        query = query.with_for_update()
-    found = _zones(c, c.execute(query).all())
-    return found[0] if found else None
-
-
-def list_zones(
-    c: Connection, *, after: str | None = None, limit: int | None = None
-) -> list[ShippingZone]:
-    query = select(shipping_zones).order_by(shipping_zones.c.code)
-    if after is not None:
-        query = query.where(shipping_zones.c.code > after)
-    if limit is not None:
-        query = query.limit(limit)
-    return _zones(c, c.execute(query).all())
-
-
-def zones_for_pricing(c: Connection, country: str | None = None) -> list[ShippingZone]:
+def _zones_for_pricing(c: Connection, country: str | None) -> list[ShippingZone]:
     """Every zone, or only the one serving ``country``, in two statements (zones with their
     rates joined, then their countries): order placement reads this each time."""
     zone_rows: Select[Any] = select(
@@ -194,61 +235,92 @@ def zones_for_pricing(c: Connection, country: str | None = None) -> list[Shippin
     ]
 
 
-def zones_of_countries(c: Connection, countries: Sequence[str]) -> dict[str, str]:
-    """The zone code each of ``countries`` belongs to now (countries in no zone are absent)."""
-    rows = c.execute(
-        select(shipping_zone_countries).where(shipping_zone_countries.c.country.in_(countries))
-    )
-    return {row.country: row.zone_code for row in rows}
+class SqlShippingZones:
+    """``ShippingZones`` on the shipping zone, country and rate tables."""
 
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
 
-def insert_zone(c: Connection, zone: ShippingZone, now: datetime) -> None:
-    c.execute(
-        insert(shipping_zones).values(
-            id=zone.id, code=zone.code, name=zone.name, created_at=now, updated_at=now
+    def by_code(self, code: str, *, lock: bool = False) -> ShippingZone | None:
+        query = select(shipping_zones).where(shipping_zones.c.code == code)
+        if lock:
+            query = query.with_for_update()
+        found = _zones(self.c, self.c.execute(query).all())
+        return found[0] if found else None
+
+    def page(self, *, after: str | None = None, limit: int | None = None) -> list[ShippingZone]:
+        query = select(shipping_zones).order_by(shipping_zones.c.code)
+        if after is not None:
+            query = query.where(shipping_zones.c.code > after)
+        if limit is not None:
+            query = query.limit(limit)
+        return _zones(self.c, self.c.execute(query).all())
+
+    def for_pricing(self, country: str | None = None) -> list[ShippingZone]:
+        return _zones_for_pricing(self.c, country)
+
+    def zones_of_countries(self, countries: Sequence[str]) -> dict[str, str]:
+        rows = self.c.execute(
+            select(shipping_zone_countries).where(shipping_zone_countries.c.country.in_(countries))
         )
-    )
-    _insert_children(c, zone)
+        return {row.country: row.zone_code for row in rows}
 
+    def add(self, zone: ShippingZone, now: datetime) -> None:
+        try:
+            with self.c.begin_nested():
+                self.c.execute(
+                    insert(shipping_zones).values(
+                        id=zone.id, code=zone.code, name=zone.name, created_at=now, updated_at=now
+                    )
+                )
+                self._insert_children(zone)
+        except IntegrityError:
+            raise ShippingZonesChangedConcurrently(zone.code) from None
 
-def replace_zone(c: Connection, zone: ShippingZone, now: datetime) -> None:
-    """Overwrite the zone's name, countries and rates."""
-    c.execute(
-        update(shipping_zones)
-        .where(shipping_zones.c.code == zone.code)
-        .values(name=zone.name, updated_at=now)
-    )
-    _delete_children(c, zone.code)
-    _insert_children(c, zone)
+    def replace(self, zone: ShippingZone, now: datetime) -> None:
+        try:
+            with self.c.begin_nested():
+                self.c.execute(
+                    update(shipping_zones)
+                    .where(shipping_zones.c.code == zone.code)
+                    .values(name=zone.name, updated_at=now)
+                )
+                self._delete_children(zone.code)
+                self._insert_children(zone)
+        except IntegrityError:
+            raise ShippingZonesChangedConcurrently(zone.code) from None
 
+    def delete(self, code: str) -> None:
+        self._delete_children(code)
+        self.c.execute(delete(shipping_zones).where(shipping_zones.c.code == code))
 
-def delete_zone(c: Connection, code: str) -> None:
-    _delete_children(c, code)
-    c.execute(delete(shipping_zones).where(shipping_zones.c.code == code))
-
-
-def _delete_children(c: Connection, code: str) -> None:
-    c.execute(delete(shipping_zone_countries).where(shipping_zone_countries.c.zone_code == code))
-    c.execute(delete(shipping_rates).where(shipping_rates.c.zone_code == code))
-
-
-def _insert_children(c: Connection, zone: ShippingZone) -> None:
-    if zone.countries:
-        c.execute(
-            insert(shipping_zone_countries),
-            [{"zone_code": zone.code, "country": country} for country in zone.countries],
+    def _delete_children(self, code: str) -> None:
+        self.c.execute(
+            delete(shipping_zone_countries).where(shipping_zone_countries.c.zone_code == code)
         )
-    if zone.rates:
-        c.execute(
-            insert(shipping_rates),
-            [
-                {
-                    "zone_code": zone.code,
-                    "method": rate.method.value,
-                    "currency": rate.currency,
-                    "amount_minor": rate.price.minor,
-                    "free_over_minor": None if rate.free_over is None else rate.free_over.minor,
-                }
-                for rate in zone.rates
-            ],
-        )
+        self.c.execute(delete(shipping_rates).where(shipping_rates.c.zone_code == code))
+
+    def _insert_children(self, zone: ShippingZone) -> None:
+        if zone.countries:
+            self.c.execute(
+                insert(shipping_zone_countries),
+                [{"zone_code": zone.code, "country": country} for country in zone.countries],
+            )
+        if zone.rates:
+            self.c.execute(
+                insert(shipping_rates),
+                [
+                    {
+                        "zone_code": zone.code,
+                        "method": rate.method.value,
+                        "currency": rate.currency,
+                        "amount_minor": rate.price.minor,
+                        "free_over_minor": None if rate.free_over is None else rate.free_over.minor,
+                    }
+                    for rate in zone.rates
+                ],
+            )
+
+
+TAX_RATES: Port[TaxRates] = Port("pricing.tax_rates", SqlTaxRates)
+SHIPPING_ZONES: Port[ShippingZones] = Port("pricing.shipping_zones", SqlShippingZones)

@@ -6,15 +6,11 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
-
-from oms.orders.pricing import repository as repo
 from oms.orders.pricing.domain import (
     CountryInAnotherZone,
     ShippingZone,
     ShippingZoneChanged,
     ShippingZoneNotFound,
-    ShippingZonesChangedConcurrently,
     TaxRate,
     TaxRateChanged,
     TaxRateNotFound,
@@ -24,6 +20,7 @@ from oms.orders.pricing.domain import (
     checked_zone,
     tax_rate_aggregate_id,
 )
+from oms.orders.pricing.repository import SHIPPING_ZONES, TAX_RATES
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.ids import new_id
 
@@ -61,10 +58,11 @@ def set_tax_rate(cmd: SetTaxRate, *, uow: UnitOfWork) -> TaxRate:
     """Set the rate taxing goods of a category sent to a country (new orders use it at once)."""
     rate = checked_tax_rate(cmd.country, cmd.tax_category, cmd.rate)
     with uow.begin() as tx:
-        previous = repo.tax_rate(tx.connection, rate.country, rate.tax_category)
+        rates = tx.repo(TAX_RATES)
+        previous = rates.get(rate.country, rate.tax_category)
         if previous == rate:
             return rate
-        repo.save_tax_rate(tx.connection, rate, tx.now)
+        rates.save(rate, tx.now)
         tx.record(
             TaxRateChanged(
                 aggregate_id=tax_rate_aggregate_id(rate.country, rate.tax_category),
@@ -81,10 +79,11 @@ def remove_tax_rate(cmd: RemoveTaxRate, *, uow: UnitOfWork) -> None:
     """Remove a rate; goods of that category can no longer be priced for that country."""
     country = cmd.country.strip().upper()
     with uow.begin() as tx:
-        previous = repo.tax_rate(tx.connection, country, cmd.tax_category)
+        rates = tx.repo(TAX_RATES)
+        previous = rates.get(country, cmd.tax_category)
         if previous is None:
             raise TaxRateNotFound(country, cmd.tax_category)
-        repo.delete_tax_rate(tx.connection, country, cmd.tax_category)
+        rates.delete(country, cmd.tax_category)
         tx.record(
             TaxRateChanged(
                 aggregate_id=tax_rate_aggregate_id(country, cmd.tax_category),
@@ -105,8 +104,7 @@ def list_tax_rates(
 ) -> list[TaxRate]:
     """Tax rates by country then category, optionally for one country."""
     with uow.read() as tx:
-        return repo.list_tax_rates(
-            tx.connection,
+        return tx.repo(TAX_RATES).page(
             country=checked_country(country) if country is not None else None,
             after=after,
             limit=limit,
@@ -119,22 +117,20 @@ def put_shipping_zone(cmd: PutShippingZone, *, uow: UnitOfWork) -> ShippingZone:
         zone_id=new_id(), code=cmd.code, name=cmd.name, countries=cmd.countries, rates=cmd.rates
     )
     with uow.begin() as tx:
-        current = repo.zone_by_code(tx.connection, zone.code, lock=True)
+        zones = tx.repo(SHIPPING_ZONES)
+        current = zones.by_code(zone.code, lock=True)
         if current is not None:
             zone = dataclasses.replace(zone, id=current.id)
-        members = repo.zones_of_countries(tx.connection, zone.countries)
+        members = zones.zones_of_countries(zone.countries)
         taken = {country: code for country, code in members.items() if code != zone.code}
         if taken:
             raise CountryInAnotherZone(taken)
         if current == zone:
             return zone
-        try:
-            if current is None:
-                repo.insert_zone(tx.connection, zone, tx.now)
-            else:
-                repo.replace_zone(tx.connection, zone, tx.now)
-        except IntegrityError:
-            raise ShippingZonesChangedConcurrently(zone.code) from None
+        if current is None:
+            zones.add(zone, tx.now)
+        else:
+            zones.replace(zone, tx.now)
         tx.record(_changed(zone))
     return zone
 
@@ -142,17 +138,18 @@ def put_shipping_zone(cmd: PutShippingZone, *, uow: UnitOfWork) -> ShippingZone:
 def delete_shipping_zone(cmd: DeleteShippingZone, *, uow: UnitOfWork) -> None:
     """Delete a zone; its countries are no longer supported until another zone takes them."""
     with uow.begin() as tx:
-        current = repo.zone_by_code(tx.connection, cmd.code, lock=True)
+        zones = tx.repo(SHIPPING_ZONES)
+        current = zones.by_code(cmd.code, lock=True)
         if current is None:
             raise ShippingZoneNotFound(cmd.code)
-        repo.delete_zone(tx.connection, current.code)
+        zones.delete(current.code)
         tx.record(_changed(dataclasses.replace(current, countries=(), rates=()), deleted=True))
 
 
 def get_shipping_zone(code: str, *, uow: UnitOfWork) -> ShippingZone:
     """One shipping zone with its countries and rates."""
     with uow.read() as tx:
-        zone = repo.zone_by_code(tx.connection, code)
+        zone = tx.repo(SHIPPING_ZONES).by_code(code)
     if zone is None:
         raise ShippingZoneNotFound(code)
     return zone
@@ -163,7 +160,7 @@ def list_shipping_zones(
 ) -> list[ShippingZone]:
     """Shipping zones by code, with their countries and rates."""
     with uow.read() as tx:
-        return repo.list_zones(tx.connection, after=after, limit=limit)
+        return tx.repo(SHIPPING_ZONES).page(after=after, limit=limit)
 
 
 def _changed(zone: ShippingZone, *, deleted: bool = False) -> ShippingZoneChanged:

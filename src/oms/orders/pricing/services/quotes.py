@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from oms import catalog, channels
-from oms.orders.pricing import repository as repo
 from oms.orders.pricing.domain import (
     COUNTRY_FIELD,
     PricedLine,
@@ -24,6 +23,7 @@ from oms.orders.pricing.domain import (
     pricing_problems,
     refuse_pricing,
 )
+from oms.orders.pricing.repository import SHIPPING_ZONES, TAX_RATES
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import FieldProblem
 from oms.shared.money import Money
@@ -50,8 +50,8 @@ def load_rates(*, uow: UnitOfWork, country: str | None = None) -> PricingRates:
     """Everything needed to price orders: for every country, or only for ``country``."""
     with uow.read() as tx:
         return PricingRates(
-            tax_rates=tuple(repo.list_tax_rates(tx.connection, country=country)),
-            zones=tuple(repo.zones_for_pricing(tx.connection, country)),
+            tax_rates=tuple(tx.repo(TAX_RATES).page(country=country)),
+            zones=tuple(tx.repo(SHIPPING_ZONES).for_pricing(country)),
         )
 
 

@@ -343,3 +343,21 @@ def test_housekeeping_keeps_an_event_while_a_subscriber_still_waits_for_it(
     else:
         assert (len(left), rows) == (0, [])
         assert (removed["outbox_events"], removed["event_deliveries"]) == (1, 2)
+
+
+def test_on_postgresql_a_second_relay_stays_out_while_one_is_delivering(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one relay per database file (no advisory locks)")
+    clock = FixedClock(START)
+    other = relay(engine, clock, subscribe("tests.other", Recorder()))
+    progress_of_the_other: list[int] = []
+
+    def meanwhile(envelope: Envelope, *, uow: UnitOfWork) -> None:
+        del envelope, uow
+        progress_of_the_other.append(other.run_once())
+
+    box = relay(engine, clock, subscribe("tests.meanwhile", meanwhile))
+    record(engine, clock, "A1", "B1")
+    box.drain()
+
+    assert progress_of_the_other == [0, 0]

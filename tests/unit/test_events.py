@@ -15,10 +15,11 @@ from typing import Any, Union
 from uuid import UUID, uuid4
 
 import pytest
+from sqlalchemy import create_engine
 
 from oms import inventory, orders
 from oms.app import event_registry
-from oms.platform.relay import Backoff
+from oms.platform.relay import Backoff, Relay
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import (
     Envelope,
@@ -224,6 +225,20 @@ def test_a_subscription_is_named_context_dot_consumer_and_handles_something() ->
         Subscription(consumer="Backorders", events=inventory.EVENTS, handler=handle)
     with pytest.raises(ValueError, match="no event"):
         Subscription(consumer="orders.nothing", events=(), handler=handle)
+
+
+def test_a_relay_refuses_consumers_of_unregistered_events_and_shared_names() -> None:
+    def handle(envelope: Envelope, *, uow: Any) -> None:
+        del envelope, uow
+
+    engine = create_engine("sqlite://")
+    only_orders = EventRegistry(orders.EVENTS)
+    stock = Subscription(consumer="tests.stock", events=inventory.EVENTS, handler=handle)
+    with pytest.raises(ValueError, match="unregistered inventory"):
+        Relay(engine, registry=only_orders, subscriptions=[stock])
+    placed = Subscription(consumer="tests.stock", events=orders.EVENTS[:1], handler=handle)
+    with pytest.raises(ValueError, match="share a consumer name"):
+        Relay(engine, registry=event_registry.registry(), subscriptions=[stock, placed])
 
 
 def test_backoff_doubles_from_the_first_delay_up_to_the_cap() -> None:

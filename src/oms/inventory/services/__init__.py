@@ -5,6 +5,7 @@ from oms.inventory.services.allocations import (
     allocate,
     fulfil,
     levels_for_update,
+    read_levels,
     release,
     restock,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "list_low_stock",
     "list_movements",
     "list_stock_at",
+    "read_levels",
     "receive_stock",
     "release",
     "restock",

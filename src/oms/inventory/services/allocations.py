@@ -106,6 +106,15 @@ def levels_for_update(keys: Collection[Key], *, uow: UnitOfWork) -> dict[Key, St
         return repo.levels(tx.connection, keys, lock=True)
 
 
+def read_levels(keys: Collection[Key], *, uow: UnitOfWork) -> dict[Key, StockLevel]:
+    """Levels of (variant id, location id) keys as they are now, without locking them: for a
+    preview of what could be allocated (a key without a level is absent)."""
+    if not keys:
+        return {}
+    with uow.read() as tx:
+        return repo.levels(tx.connection, keys)
+
+
 def allocate(cmd: StockLines, *, uow: UnitOfWork, locked: bool = False) -> Posting:
     """Reserve available stock for order lines, all or nothing; a refusal names every shortfall.
 

@@ -20,6 +20,7 @@ from oms.orders.domain.holds import (
     HoldRule,
     HoldRuleSetting,
     PlacementFacts,
+    rules_in_force,
     triggered,
 )
 from oms.orders.domain.lifecycle import (
@@ -30,7 +31,16 @@ from oms.orders.domain.lifecycle import (
     PaymentStatus,
     ReturnStatus,
 )
-from oms.orders.domain.model import Allocation, Buyer, Order, OrderLine, Totals
+from oms.orders.domain.model import (
+    Allocation,
+    Buyer,
+    Cancellation,
+    NewOrder,
+    OrderLine,
+    Totals,
+    merge_allocations,
+)
+from oms.orders.domain.order import Order, Reprice
 from oms.orders.domain.timeline import TimelineEntry
 
 __all__ = [
@@ -39,6 +49,7 @@ __all__ = [
     "RULE_REASONS",
     "Allocation",
     "Buyer",
+    "Cancellation",
     "ChangeNotFound",
     "FulfilmentStatus",
     "Hold",
@@ -48,6 +59,7 @@ __all__ = [
     "HoldRuleSetting",
     "InsufficientStock",
     "InvalidOrder",
+    "NewOrder",
     "NotEditable",
     "NothingToCancel",
     "Order",
@@ -58,10 +70,13 @@ __all__ = [
     "OrderStatus",
     "PaymentStatus",
     "PlacementFacts",
+    "Reprice",
     "ReturnStatus",
     "StaleOrderVersion",
     "TimelineEntry",
     "Totals",
     "VersionRequired",
+    "merge_allocations",
+    "rules_in_force",
     "triggered",
 ]

@@ -1,8 +1,9 @@
 """Order changes: edits of an order not yet in fulfilment, previewed, then confirmed.
 
 A change is a list of operations (add a line, remove one, change a quantity, the shipping
-address or the shipping method). It is checked here against the order as it stands; pricing,
-the catalog and stock are the services' part. A preview remembers the version it was made
+address or the shipping method), checked against the order as it stands (``editing``); pricing,
+the catalog and stock are the services' part, and what they work out is an ``Edit`` that
+``Order.apply_change`` applies. A preview remembers the version it was made
 from, and confirming it is refused once the order has moved on (the caller previews again).
 
 Quantities are what the customer pays for: a line's ordered units minus its cancelled ones.
@@ -12,24 +13,21 @@ Lowering one cancels units (the line keeps its history); raising one orders more
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
 
-from oms.orders.domain.errors import NotEditable, StaleOrderVersion, VersionRequired
-from oms.orders.domain.lifecycle import OrderStatus
-from oms.orders.domain.model import Order, OrderLine, Totals
+from oms.orders.domain.errors import VersionRequired
+from oms.orders.domain.model import Allocation, OrderLine, Totals
+from oms.orders.domain.sourcing import Key, Plan, Shortfall, Want
 from oms.orders.pricing.domain import COUNTRY_FIELD, ShippingMethod
 from oms.shared.address import Address
-from oms.shared.errors import Conflict, FieldProblem, Invalid, PreconditionFailed
+from oms.shared.errors import Conflict, Invalid, PreconditionFailed
 from oms.shared.events import to_json
 from oms.shared.money import Money
-
-EDITABLE = frozenset({OrderStatus.PENDING, OrderStatus.CONFIRMED})
-"""A held order is editable too: holds stop progress, not corrections."""
 
 
 class OperationKind(StrEnum):
@@ -131,6 +129,31 @@ class ChangePreview:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Edit:
+    """The order as a change would leave it, worked out (checked, priced, sourced) against
+    the order as it stands; ``Order.apply_change`` applies it, a preview only shows it."""
+
+    lines: tuple[OrderLine, ...]
+    """Every line, the added ones last, repriced and with their backordered units."""
+    totals: Totals
+    allocations: tuple[Allocation, ...]
+    """Every allocation the order holds afterwards."""
+    shipping_method: str
+    pickup_location: str | None
+    shipping_address: Address
+    address_validated: bool
+    added: frozenset[UUID]
+    """Ids of the lines the change adds."""
+    released: tuple[Allocation, ...]
+    """Units given back to stock."""
+    allocated: tuple[Allocation, ...]
+    """Units newly taken from stock."""
+    stock: tuple[StockCheck, ...]
+    shortfalls: tuple[Shortfall, ...]
+    """Units neither in stock nor backorderable: confirming is refused while there are any."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrderChange:
     id: UUID
     order_id: UUID
@@ -142,15 +165,11 @@ class OrderChange:
     created_at: datetime
     confirmed_at: datetime | None = None
 
-    def check_confirmable(self, order: Order, expected_version: int) -> None:
-        """Refuse a change already confirmed (409) or made from another version (412)."""
+    def confirmed(self, at: datetime) -> OrderChange:
+        """The change once applied; only a previewed change can be (409 otherwise)."""
         if self.status is not ChangeStatus.PREVIEWED:
             raise ChangeNotPending(str(self.id), self.status)
-        check_editable(order)
-        if expected_version != order.version:
-            raise StaleOrderVersion(order.number, expected_version, order.version)
-        if self.base_version != order.version:
-            raise StaleOrderVersion(order.number, self.base_version, order.version)
+        return replace(self, status=ChangeStatus.CONFIRMED, confirmed_at=at)
 
     def check_priced_as_previewed(self, totals: Totals) -> None:
         """Refuse (412) when the order would now cost other than the preview said: a price,
@@ -185,14 +204,6 @@ class InvalidChange(Invalid):
     title = "Invalid order change"
 
 
-def check_editable(order: Order) -> None:
-    """Only orders not yet in fulfilment, with nothing shipped, can be edited."""
-    if order.status not in EDITABLE:
-        raise NotEditable(order.number, f"it is {order.status.value}")
-    if any(line.fulfilled_quantity for line in order.lines):
-        raise NotEditable(order.number, "units have shipped")
-
-
 def expected_version(if_match: str | None) -> int:
     """The version an ``If-Match`` header names: ``"3"``, ``3`` or ``W/"3"``."""
     if if_match is None or not if_match.strip():
@@ -203,105 +214,23 @@ def expected_version(if_match: str | None) -> int:
     return int(tag)
 
 
-def operation_problems(order: Order, operations: Sequence[Operation]) -> list[FieldProblem]:
-    """Every reason the operations cannot apply to ``order``, named by their paths."""
-    if not operations:
-        return [FieldProblem("operations", "name at least one change")]
-    problems: list[FieldProblem] = []
-    lines = {line.id: line for line in order.lines}
-    first: dict[object, int] = {}
-    for index, op in enumerate(operations):
-        at = f"operations.{index}"
-        key: object = op.line_id if isinstance(op, LineOperation) else op.kind
-        if key in first:
-            problems.append(FieldProblem(at, f"repeats what operations.{first[key]} changes"))
-            continue
-        if not isinstance(op, AddLine):
-            first[key] = index
-        if isinstance(op, LineOperation):
-            problems.extend(_line_problems(lines.get(op.line_id), op, at))
-        elif isinstance(op, AddLine) and op.quantity < 1:
-            problems.append(FieldProblem(f"{at}.quantity", "must be at least 1"))
-        elif isinstance(op, ChangeShippingMethod):
-            problems.extend(_method_problems(order, op, at))
-    if not problems and not _keeps_open_units(order, operations):
-        problems.append(
-            FieldProblem("operations", "no open line would be left; cancel the order instead")
+def stock_checks(
+    wanted: Sequence[Want], plan: Plan, free: Mapping[Key, int], candidates: Sequence[UUID]
+) -> tuple[StockCheck, ...]:
+    """Per SKU: units requested, free at the candidates, backordered and short."""
+    checks: dict[str, StockCheck] = {}
+    for want in wanted:
+        picked = sum(p.quantity for p in plan.picks if p.line_no == want.line_no)
+        backordered = plan.backordered.get(want.line_no, 0)
+        units = sum(max(free.get((want.variant_id, loc), 0), 0) for loc in candidates)
+        seen = checks.get(want.sku, StockCheck(sku=want.sku, requested=0, available=units))
+        checks[want.sku] = replace(
+            seen,
+            requested=seen.requested + want.quantity,
+            backordered=seen.backordered + backordered,
+            short=seen.short + want.quantity - picked - backordered,
         )
-    return problems
-
-
-def _line_problems(line: OrderLine | None, op: LineOperation, at: str) -> list[FieldProblem]:
-    if line is None:
-        return [FieldProblem(f"{at}.line_id", f"the order has no line {op.line_id}")]
-    if line.open_quantity == 0:
-        message = f"line {line.line_no} ({line.sku}) has no open units"
-        return [FieldProblem(f"{at}.line_id", message)]
-    if isinstance(op, ChangeQuantity):
-        refused = _quantity_problem(line, op.quantity)
-        return [FieldProblem(f"{at}.quantity", refused)] if refused else []
-    return []
-
-
-def _quantity_problem(line: OrderLine, quantity: int) -> str | None:
-    if quantity < 1:
-        return "must be at least 1; remove the line instead"
-    if quantity < line.fulfilled_quantity:
-        return f"{line.fulfilled_quantity} units of {line.sku} have shipped already"
-    if quantity == line.billed_quantity:
-        return f"is already {quantity}"
-    return None
-
-
-def _method_problems(order: Order, op: ChangeShippingMethod, at: str) -> list[FieldProblem]:
-    pickup = op.shipping_method is ShippingMethod.PICKUP
-    if pickup and not op.pickup_location:
-        return [FieldProblem(f"{at}.pickup_location", "is required for pickup")]
-    if not pickup and op.pickup_location:
-        return [FieldProblem(f"{at}.pickup_location", "is only for shipping_method pickup")]
-    if op.shipping_method.value == order.shipping_method and (
-        op.pickup_location == order.pickup_location
-    ):
-        return [FieldProblem(f"{at}.shipping_method", f"is already {order.shipping_method}")]
-    return []
-
-
-def _keeps_open_units(order: Order, operations: Sequence[Operation]) -> bool:
-    if any(isinstance(op, AddLine) for op in operations):
-        return True
-    cancelled = units_to_cancel(order, operations)
-    return any(line.open_quantity > cancelled.get(line.id, 0) for line in order.lines)
-
-
-def units_to_cancel(order: Order, operations: Sequence[Operation]) -> dict[UUID, int]:
-    """Units per line that removals and lowered quantities cancel."""
-    units: dict[UUID, int] = {}
-    for op in operations:
-        if isinstance(op, RemoveLine):
-            units[op.line_id] = order.line(op.line_id).open_quantity
-        elif (
-            isinstance(op, ChangeQuantity) and op.quantity < order.line(op.line_id).billed_quantity
-        ):
-            units[op.line_id] = order.line(op.line_id).billed_quantity - op.quantity
-    return units
-
-
-def units_to_add(order: Order, operations: Sequence[Operation]) -> dict[UUID, int]:
-    """Units per existing line that raised quantities order on top."""
-    return {
-        op.line_id: op.quantity - order.line(op.line_id).billed_quantity
-        for op in operations
-        if isinstance(op, ChangeQuantity) and op.quantity > order.line(op.line_id).billed_quantity
-    }
-
-
-def moves_pickup(order: Order, operations: Sequence[Operation]) -> bool:
-    """True when the change switches to or from pickup or to another store: the stock the
-    order holds must then come from other locations."""
-    return any(
-        isinstance(op, ChangeShippingMethod) and op.pickup_location != order.pickup_location
-        for op in operations
-    )
+    return tuple(checks.values())
 
 
 def pricing_field(

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from oms.orders.domain.sourcing import Shortfall
 from oms.shared.errors import Conflict, Invalid, NotFound, PreconditionFailed, PreconditionRequired
-
-if TYPE_CHECKING:
-    from oms.orders.domain.sourcing import Shortfall
 
 
 class OrderNotFound(NotFound):

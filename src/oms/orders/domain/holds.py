@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -76,6 +77,13 @@ DEFAULT_RULES: tuple[HoldRuleSetting, ...] = (
     HoldRuleSetting(rule=HoldRule.UNVALIDATED_ADDRESS, enabled=True),
 )
 """What a new merchant starts with; each can be changed (``PUT /v1/hold-rules/{rule}``)."""
+
+
+def rules_in_force(
+    overrides: Mapping[HoldRule, HoldRuleSetting],
+) -> tuple[HoldRuleSetting, ...]:
+    """The merchant's rules: their own settings on top of the defaults, in the defaults' order."""
+    return tuple(overrides.get(default.rule, default) for default in DEFAULT_RULES)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

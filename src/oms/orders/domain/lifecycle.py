@@ -2,6 +2,10 @@
 
 Status is coarse on purpose. ``on_hold`` is not a status but a flag computed from open holds,
 and payment, fulfilment and return statuses are derived from ledgers and line quantities.
+
+Every action an order takes is in the table, those that keep the status too (holding, editing,
+cancelling some units): the table is the one place that says in which states each is legal, and
+``Order`` consults it before every change.
 """
 
 from __future__ import annotations
@@ -26,21 +30,37 @@ class OrderAction(StrEnum):
     START_FULFILMENT = "start_fulfilment"
     COMPLETE = "complete"
     CANCEL = "cancel"
+    CANCEL_UNITS = "cancel_units"
+    """Cancel some units; the order cancels as a whole when the last open unit goes."""
+    HOLD = "hold"
+    RELEASE = "release"
+    EDIT = "edit"
+    """Confirm an order change (add or remove lines, quantities, shipping)."""
+    ALLOCATE_BACKORDER = "allocate_backorder"
+    """Allocate backordered units from stock that arrived."""
 
+
+_OPEN = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS)
+_NOT_STARTED = (OrderStatus.PENDING, OrderStatus.CONFIRMED)
 
 ORDER_LIFECYCLE: StateMachine[OrderStatus, OrderAction] = StateMachine(
     "order",
     {
         (OrderStatus.PENDING, OrderAction.CONFIRM): OrderStatus.CONFIRMED,
-        (OrderStatus.PENDING, OrderAction.CANCEL): OrderStatus.CANCELLED,
         (OrderStatus.CONFIRMED, OrderAction.START_FULFILMENT): OrderStatus.IN_PROGRESS,
-        (OrderStatus.CONFIRMED, OrderAction.CANCEL): OrderStatus.CANCELLED,
         (OrderStatus.IN_PROGRESS, OrderAction.COMPLETE): OrderStatus.COMPLETED,
-        (OrderStatus.IN_PROGRESS, OrderAction.CANCEL): OrderStatus.CANCELLED,
+        **{(state, OrderAction.CANCEL): OrderStatus.CANCELLED for state in _OPEN},
+        **{(state, OrderAction.CANCEL_UNITS): state for state in _OPEN},
+        **{(state, OrderAction.HOLD): state for state in _OPEN},
+        **{(state, OrderAction.ALLOCATE_BACKORDER): state for state in _OPEN},
+        **{(state, OrderAction.EDIT): state for state in _NOT_STARTED},
+        **{(state, OrderAction.RELEASE): state for state in OrderStatus},
     },
 )
 """Cancelling an order that is in progress is legal only while nothing has shipped; the order
-itself checks that (``Order.cancellable_quantities``)."""
+itself checks that (``Order.cancel``). A held order can be edited (holds stop progress, not
+corrections) and its holds released in any state, so a hold left on a cancelled order can still
+be cleared."""
 
 PROGRESSING = frozenset({OrderAction.CONFIRM, OrderAction.START_FULFILMENT, OrderAction.COMPLETE})
 """Actions a hold blocks. Cancelling a held order is always allowed."""

@@ -1,26 +1,14 @@
-"""The order aggregate: what was bought, by whom, at what price, where it is held and why."""
+"""The values an order is made of: its lines, their allocations, its totals and its buyer."""
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from uuid import UUID
 
-from oms.orders.domain.errors import NothingToCancel, OrderOnHold
-from oms.orders.domain.holds import Hold
-from oms.orders.domain.lifecycle import (
-    ORDER_LIFECYCLE,
-    PROGRESSING,
-    FulfilmentStatus,
-    OrderAction,
-    OrderStatus,
-    PaymentStatus,
-    ReturnStatus,
-)
+from oms.orders.pricing.domain import Quote
 from oms.shared.address import Address
-from oms.shared.errors import FieldProblem, IllegalTransition, Invalid
 from oms.shared.money import Money
 
 
@@ -34,6 +22,21 @@ class Allocation:
     location: str
     """The location's code (codes never change, so it is kept with the allocation)."""
     quantity: int
+
+    @property
+    def key(self) -> tuple[UUID, UUID]:
+        """(line id, location id): one allocation per line and location."""
+        return (self.line_id, self.location_id)
+
+
+def merge_allocations(*groups: Iterable[Allocation]) -> tuple[Allocation, ...]:
+    """Allocations per (line, location), added up as the table adds them; empty ones dropped."""
+    units: dict[tuple[UUID, UUID], Allocation] = {}
+    for group in groups:
+        for a in group:
+            seen = units.get(a.key)
+            units[a.key] = replace(a, quantity=a.quantity + seen.quantity) if seen else a
+    return tuple(a for a in units.values() if a.quantity > 0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,10 +78,35 @@ class Totals:
     tax: Money
     total: Money
 
+    @classmethod
+    def of(cls, quote: Quote) -> Totals:
+        """The totals of a priced order."""
+        return cls(
+            subtotal=quote.subtotal,
+            shipping=quote.shipping,
+            shipping_tax=quote.shipping_tax,
+            discount=quote.discount,
+            tax=quote.tax,
+            total=quote.total,
+        )
+
+    @classmethod
+    def zero(cls, currency: str) -> Totals:
+        nothing = Money.zero(currency)
+        return cls(
+            subtotal=nothing,
+            shipping=nothing,
+            shipping_tax=nothing,
+            discount=nothing,
+            tax=nothing,
+            total=nothing,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Buyer:
-    """The customer as the order names them (a snapshot; the profile may change later)."""
+    """The customer as the order names them: a snapshot of what the caller sent, never read
+    back from the customer's profile (a caller learns no personal data it did not send)."""
 
     customer_id: UUID
     email: str
@@ -88,14 +116,14 @@ class Buyer:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Order:
+class NewOrder:
+    """What an order is placed from: checked, priced, numbered, not yet sourced or held."""
+
     id: UUID
     number: str
     channel: str
     external_id: str | None
     buyer: Buyer
-    status: OrderStatus
-    version: int
     currency: str
     prices_include_tax: bool
     shipping_method: str
@@ -105,85 +133,48 @@ class Order:
     address_validated: bool
     notes: str
     totals: Totals
-    placed_at: datetime
-    updated_at: datetime
-    lines: tuple[OrderLine, ...] = ()
-    holds: tuple[Hold, ...] = ()
-    allocations: tuple[Allocation, ...] = field(default=())
-    cancelled_at: datetime | None = None
-    cancel_reason: str | None = None
+    lines: tuple[OrderLine, ...]
 
-    @property
-    def on_hold(self) -> bool:
-        return any(hold.open for hold in self.holds)
 
-    @property
-    def open_holds(self) -> tuple[Hold, ...]:
-        return tuple(hold for hold in self.holds if hold.open)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cancellation:
+    """What cancelling some units does to the lines and their stock, before anything changes.
 
-    @property
-    def payment_status(self) -> PaymentStatus:
-        return PaymentStatus.NONE
+    Backordered units go first (they hold no stock), then allocated ones, newest location first.
+    """
 
-    @property
-    def fulfilment_status(self) -> FulfilmentStatus:
-        wanted = sum(line.quantity - line.cancelled_quantity for line in self.lines)
-        done = sum(line.fulfilled_quantity for line in self.lines)
-        if done == 0:
-            return FulfilmentStatus.UNFULFILLED
-        return (
-            FulfilmentStatus.FULFILLED if done >= wanted else FulfilmentStatus.PARTIALLY_FULFILLED
-        )
+    lines: tuple[OrderLine, ...]
+    released: tuple[Allocation, ...]
+    """Units that go back to stock."""
+    remaining: tuple[Allocation, ...]
+    """The allocations the order keeps."""
 
-    @property
-    def return_status(self) -> ReturnStatus:
-        return ReturnStatus.NONE
 
-    def line(self, line_id: UUID) -> OrderLine:
-        for line in self.lines:
-            if line.id == line_id:
-                return line
-        raise Invalid(f"order {self.number} has no line {line_id}", field="lines")
-
-    def next_status(self, action: OrderAction) -> OrderStatus:
-        """The status after ``action``; a hold blocks everything but cancelling."""
-        if action in PROGRESSING and self.on_hold:
-            raise OrderOnHold(self.number, [hold.reason.value for hold in self.open_holds])
-        return ORDER_LIFECYCLE.next(self.status, action)
-
-    def cancellable(self, wanted: dict[UUID, int]) -> dict[UUID, int]:
-        """Check a partial cancellation (line id -> units) against what is still open."""
-        if self.status in (OrderStatus.CANCELLED, OrderStatus.COMPLETED):
-            ORDER_LIFECYCLE.next(self.status, OrderAction.CANCEL)
-        problems = []
-        for index, (line_id, units) in enumerate(wanted.items()):
-            line = self.line(line_id)
-            if units <= 0:
-                problems.append(FieldProblem(f"lines.{index}.quantity", "must be positive"))
-            elif units > line.open_quantity:
-                problems.append(
-                    FieldProblem(
-                        f"lines.{index}.quantity",
-                        f"only {line.open_quantity} of {line.sku} can still be cancelled",
-                    )
-                )
-        if problems:
-            raise Invalid("the cancellation is not valid", problems=problems)
-        return wanted
-
-    def whole_cancellation(self) -> dict[UUID, int]:
-        """Every open unit, for cancelling the order; refused once anything has shipped."""
-        if any(line.fulfilled_quantity for line in self.lines):
-            raise IllegalTransition(
-                f"order {self.number} has shipped units and cannot be cancelled",
-                state=self.status.value,
-                action=OrderAction.CANCEL.value,
+def cancellation(
+    lines: Sequence[OrderLine], allocations: Sequence[Allocation], units: Mapping[UUID, int]
+) -> Cancellation:
+    """What cancelling ``units`` (line id -> units) does to ``lines`` and their allocations."""
+    released: list[Allocation] = []
+    cancelled = []
+    for line in lines:
+        count = units.get(line.id, 0)
+        from_backorder = min(count, line.backordered_quantity)
+        to_release = count - from_backorder
+        for allocation in reversed([a for a in allocations if a.line_id == line.id]):
+            take = min(to_release, allocation.quantity)
+            if take:
+                released.append(replace(allocation, quantity=take))
+                to_release -= take
+        cancelled.append(
+            replace(
+                line,
+                cancelled_quantity=line.cancelled_quantity + count,
+                backordered_quantity=line.backordered_quantity - from_backorder,
             )
-        self.next_status(OrderAction.CANCEL)
-        open_units = {line.id: line.open_quantity for line in self.lines if line.open_quantity}
-        if not open_units:
-            raise NothingToCancel(self.number)
-        return open_units
-
-    def with_changes(self, **changes: object) -> Order:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        )
+    given_back = [replace(a, quantity=-a.quantity) for a in released]
+    return Cancellation(
+        lines=tuple(cancelled),
+        released=tuple(released),
+        remaining=merge_allocations(allocations, given_back),
+    )

@@ -4,14 +4,21 @@ Each line goes to the first candidate location that can take all of it; otherwis
 across the candidates in the channel's order. What no location has is backordered when the
 channel or the SKU allows it, and otherwise is a shortfall. Lines that share a SKU draw on the
 same stock, in line order. A later sourcing engine replaces ``plan`` behind the same shape.
+
+This is the pure half of sourcing; ``oms.orders.services.sourcing`` is the other half (candidate
+locations, free stock, posting), and every caller (placement, backorders, edits) goes through
+both. docs/decisions/0004-order-aggregate-and-sourcing.md says where they go once fulfilment
+exists.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from uuid import UUID
+
+from oms.orders.domain.model import Allocation, OrderLine
 
 Key = tuple[UUID, UUID]
 """(variant id, location id)"""
@@ -46,6 +53,34 @@ class Plan:
     picks: tuple[Pick, ...] = ()
     backordered: Mapping[int, int] = field(default_factory=dict)
     shortfalls: tuple[Shortfall, ...] = ()
+
+    def allocations(
+        self, lines: Sequence[OrderLine], locations: Mapping[UUID, str]
+    ) -> tuple[Allocation, ...]:
+        """The picks as allocations of ``lines`` (matched by line number); ``locations`` names
+        each candidate location by its code."""
+        by_no = {line.line_no: line for line in lines}
+        return tuple(
+            Allocation(
+                line_id=by_no[p.line_no].id,
+                variant_id=p.variant_id,
+                location_id=p.location_id,
+                location=locations[p.location_id],
+                quantity=p.quantity,
+            )
+            for p in self.picks
+        )
+
+    def backorder(self, lines: Sequence[OrderLine]) -> tuple[OrderLine, ...]:
+        """``lines`` with the units this plan backorders added to their backordered units."""
+        return tuple(
+            replace(
+                line,
+                backordered_quantity=line.backordered_quantity
+                + self.backordered.get(line.line_no, 0),
+            )
+            for line in lines
+        )
 
 
 def plan(wants: Sequence[Want], candidates: Sequence[UUID], available: Mapping[Key, int]) -> Plan:

@@ -1,25 +1,39 @@
-"""Writing orders and reading one: a few set-based statements per use case."""
+"""Orders as aggregates: loaded whole, added in a few set-based statements, saved as the
+difference from what was loaded (SQLAlchemy Core; a few statements per use case).
+
+``SqlOrders`` remembers each order it loaded or added in this transaction; ``save`` compares the
+order with that snapshot and writes only what changed: the order row (over the version it was
+read at), new and changed lines and holds, allocation deltas, and the timeline the order
+recorded. Database facts come back as domain facts: a concurrent delivery of the same channel
+order is the order it placed, a version that moved is ``StaleOrderVersion``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from oms.orders.domain import (
     Allocation,
     Hold,
-    HoldRuleSetting,
+    HoldNotFound,
     Order,
     OrderLine,
+    OrderNotFound,
+    OrderStatus,
+    StaleOrderVersion,
     TimelineEntry,
 )
+from oms.orders.repository.queries import OrderFilter, search_orders
 from oms.orders.repository.rows import hold_values, line_values, load_orders, order_values
 from oms.orders.tables import (
-    hold_rules,
     order_allocations,
     order_counters,
     order_holds,
@@ -29,179 +43,304 @@ from oms.orders.tables import (
 )
 
 FIRST_NUMBER = 10001
+LIVE = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value, OrderStatus.IN_PROGRESS.value)
 
 
-def next_number(c: Connection) -> str:
-    """The next human order number (``SO-10001``...), from a counter row, in one statement."""
-    dialect = postgresql if c.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(order_counters)
-        .values(name="SO", value=FIRST_NUMBER)
-        .on_conflict_do_update(index_elements=["name"], set_={"value": order_counters.c.value + 1})
-        .returning(order_counters.c.value)
-    )
-    return f"SO-{c.execute(statement).scalar_one()}"
+class Orders(Protocol):
+    """Orders as whole aggregates, and the questions services ask about many of them."""
+
+    def get(self, order_id: UUID, *, lock: bool = False, visible_to: str | None = None) -> Order:
+        """One order, or ``OrderNotFound``; ``lock`` takes its row lock first, so changes to one
+        order queue up. For a caller bound to a channel (``visible_to``) another channel's
+        order does not exist."""
+        ...
+
+    def find_by_number(self, number: str, *, buyer_email: str | None = None) -> Order | None:
+        """The order with this number (and, if given, this buyer email, compared in the same
+        query, so a wrong number and a wrong email cost the same work)."""
+        ...
+
+    def find_by_external_id(self, channel: str, external_id: str) -> Order | None:
+        """The channel's order with this external id, if one was placed (committed) already."""
+        ...
+
+    def add(self, order: Order) -> Order:
+        """Store a new order with what it recorded. If the channel placed an order with the
+        same external id meanwhile (a concurrent delivery), that order is returned instead and
+        nothing is written."""
+        ...
+
+    def save(self, order: Order) -> None:
+        """Store what changed since the order was loaded or added, with what it recorded."""
+        ...
+
+    def next_number(self) -> str:
+        """The next human order number (``SO-10001``...)."""
+        ...
+
+    def has_orders_of(self, customer_id: UUID) -> bool: ...
+
+    def search(
+        self, filters: OrderFilter, *, after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[Order]:
+        """Newest first, keyset-paged on (placed_at, id)."""
+        ...
+
+    def waiting_for(self, variant_id: UUID, *, limit: int) -> list[UUID]:
+        """Ids of live orders with backordered units of the variant, oldest first."""
+        ...
+
+    def due_holds(self, now: datetime, *, limit: int) -> list[tuple[UUID, UUID]]:
+        """(order id, hold id) of open holds whose auto-release time has come."""
+        ...
 
 
-def order_by_id(c: Connection, order_id: UUID, *, lock: bool = False) -> Order | None:
-    """One order; ``lock`` takes its row lock first, so changes to one order queue up."""
-    query = select(orders).where(orders.c.id == order_id)
-    if lock and c.dialect.name == "postgresql":
-        query = query.with_for_update()
-    found = load_orders(c, c.execute(query).all())
-    return found[0] if found else None
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """An order's stored state as this transaction last saw it."""
 
+    version: int
+    lines: dict[UUID, OrderLine]
+    holds: dict[UUID, Hold]
+    allocations: dict[tuple[UUID, UUID], int]
 
-def order_by_external_id(c: Connection, channel: str, external_id: str) -> Order | None:
-    rows = c.execute(
-        select(orders).where(orders.c.channel_code == channel, orders.c.external_id == external_id)
-    ).all()
-    found = load_orders(c, rows)
-    return found[0] if found else None
-
-
-def order_by_number(c: Connection, number: str) -> Order | None:
-    found = load_orders(c, c.execute(select(orders).where(orders.c.number == number)).all())
-    return found[0] if found else None
-
-
-def has_orders(c: Connection, customer_id: UUID) -> bool:
-    return (
-        c.execute(select(orders.c.id).where(orders.c.customer_id == customer_id).limit(1)).first()
-        is not None
-    )
-
-
-def insert_order(c: Connection, order: Order) -> None:
-    """The order with its lines, holds and allocations, in four statements.
-
-    Values travel as parameters of one cached INSERT (``.values(**row)`` would build and key a
-    new statement per order, six times the cost on this hot path).
-    """
-    c.execute(insert(orders), order_values(order))
-    c.execute(insert(order_lines), [line_values(order.id, line) for line in order.lines])
-    if order.holds:
-        c.execute(insert(order_holds), [hold_values(order.id, h) for h in order.holds])
-    add_allocations(c, order.id, order.allocations)
-
-
-def add_allocations(c: Connection, order_id: UUID, allocations: Sequence[Allocation]) -> None:
-    """Add units to (line, location) allocations, creating rows as needed."""
-    if not allocations:
-        return
-    dialect = postgresql if c.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(order_allocations)
-    c.execute(
-        statement.on_conflict_do_update(
-            index_elements=["line_id", "location_id"],
-            set_={"quantity": order_allocations.c.quantity + statement.excluded.quantity},
-        ),
-        [
-            {
-                "line_id": a.line_id,
-                "order_id": order_id,
-                "variant_id": a.variant_id,
-                "location_id": a.location_id,
-                "location_code": a.location,
-                "quantity": a.quantity,
-            }
-            for a in allocations
-        ],
-    )
-
-
-def remove_allocations(c: Connection, allocations: Sequence[Allocation]) -> None:
-    """Take units off (line, location) allocations (they were checked to be there)."""
-    for a in allocations:
-        c.execute(
-            update(order_allocations)
-            .where(
-                order_allocations.c.line_id == a.line_id,
-                order_allocations.c.location_id == a.location_id,
-            )
-            .values(quantity=order_allocations.c.quantity - a.quantity)
+    @classmethod
+    def of(cls, order: Order) -> _Loaded:
+        return cls(
+            version=order.version,
+            lines={line.id: line for line in order.lines},
+            holds={hold.id: hold for hold in order.holds},
+            allocations={a.key: a.quantity for a in order.allocations},
         )
 
 
-def append_timeline(c: Connection, order_id: UUID, entries: Sequence[TimelineEntry]) -> None:
-    if entries:
-        c.execute(
-            insert(order_timeline),
+class SqlOrders:
+    """``Orders`` on one connection (one transaction)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+        self._loaded: dict[UUID, _Loaded] = {}
+
+    def _seen(self, found: list[Order]) -> list[Order]:
+        for order in found:
+            self._loaded[order.id] = _Loaded.of(order)
+        return found
+
+    def _one(self, found: list[Order]) -> Order | None:
+        return self._seen(found)[0] if found else None
+
+    def get(self, order_id: UUID, *, lock: bool = False, visible_to: str | None = None) -> Order:
+        query = select(orders).where(orders.c.id == order_id)
+        if lock and self.c.dialect.name == "postgresql":
+            query = query.with_for_update()
+        order = self._one(load_orders(self.c, self.c.execute(query).all()))
+        if order is None or (visible_to is not None and order.channel != visible_to):
+            raise OrderNotFound(str(order_id))
+        return order
+
+    def find_by_number(self, number: str, *, buyer_email: str | None = None) -> Order | None:
+        query = select(orders).where(orders.c.number == number)
+        if buyer_email is not None:
+            query = query.where(orders.c.customer_email == buyer_email)
+        return self._one(load_orders(self.c, self.c.execute(query).all()))
+
+    def find_by_external_id(self, channel: str, external_id: str) -> Order | None:
+        query = select(orders).where(
+            orders.c.channel_code == channel, orders.c.external_id == external_id
+        )
+        return self._one(load_orders(self.c, self.c.execute(query).all()))
+
+    def add(self, order: Order) -> Order:
+        if order.external_id is None:
+            self._insert(order)
+        else:
+            # In a savepoint, so losing the race to a concurrent delivery of the same channel
+            # order leaves the transaction usable to read the order that won.
+            try:
+                with self.c.begin_nested():
+                    self._insert(order)
+            except IntegrityError:
+                existing = self.find_by_external_id(order.channel, order.external_id)
+                if existing is None:
+                    raise
+                return existing
+        self._append_timeline(order)
+        self._loaded[order.id] = _Loaded.of(order)
+        return order
+
+    def _insert(self, order: Order) -> None:
+        """The order with its lines, holds and allocations, in four statements.
+
+        Values travel as parameters of one cached INSERT (``.values(**row)`` would build and key
+        a new statement per order, six times the cost on this hot path).
+        """
+        self.c.execute(insert(orders), order_values(order))
+        self.c.execute(insert(order_lines), [line_values(order.id, ln) for ln in order.lines])
+        if order.holds:
+            self.c.execute(insert(order_holds), [hold_values(order.id, h) for h in order.holds])
+        self._add_allocations(order.id, order.allocations)
+
+    def save(self, order: Order) -> None:
+        loaded = self._loaded.get(order.id)
+        if loaded is None:
+            raise LookupError(f"order {order.number} was not loaded in this transaction")
+        self._save_row(order, loaded.version)
+        self._save_lines(order, loaded)
+        self._save_holds(order, loaded)
+        self._save_allocations(order, loaded)
+        self._append_timeline(order)
+        self._loaded[order.id] = _Loaded.of(order)
+
+    def _save_row(self, order: Order, loaded_version: int) -> None:
+        """The order row's changeable fields, over the version it was read at."""
+        values = order_values(order)
+        for fixed in ("id", "number", "channel_code", "external_id", "placed_at", "customer_id"):
+            values.pop(fixed)
+        written = self.c.execute(
+            update(orders)
+            .where(orders.c.id == order.id, orders.c.version == loaded_version)
+            .values(**values)
+        )
+        if written.rowcount != 1:
+            current = self.c.execute(
+                select(orders.c.version).where(orders.c.id == order.id)
+            ).scalar()
+            raise StaleOrderVersion(order.number, loaded_version, current or 0)
+
+    def _save_lines(self, order: Order, loaded: _Loaded) -> None:
+        """New lines in one INSERT (before allocations, which refer to them); changed lines one
+        UPDATE each (an order has few)."""
+        added = [line for line in order.lines if line.id not in loaded.lines]
+        if added:
+            self.c.execute(insert(order_lines), [line_values(order.id, ln) for ln in added])
+        for line in order.lines:
+            if line.id in loaded.lines and loaded.lines[line.id] != line:
+                values = line_values(order.id, line)
+                del values["id"], values["order_id"]
+                self.c.execute(update(order_lines).where(order_lines.c.id == line.id), values)
+
+    def _save_holds(self, order: Order, loaded: _Loaded) -> None:
+        added = [hold for hold in order.holds if hold.id not in loaded.holds]
+        if added:
+            self.c.execute(insert(order_holds), [hold_values(order.id, h) for h in added])
+        for hold in order.holds:
+            before = loaded.holds.get(hold.id)
+            if before is not None and before.open and not hold.open:
+                released = self.c.execute(
+                    update(order_holds)
+                    .where(order_holds.c.id == hold.id, order_holds.c.released_at.is_(None))
+                    .values(released_at=hold.released_at, released_by=hold.released_by)
+                )
+                if released.rowcount != 1:
+                    raise HoldNotFound(order.number, str(hold.id))
+
+    def _save_allocations(self, order: Order, loaded: _Loaded) -> None:
+        """Units added to (one upsert) or taken off (one UPDATE each) the order's (line,
+        location) allocations; a row left at zero stays, and is not loaded."""
+        now = {a.key: a for a in order.allocations}
+        added = [
+            replace(a, quantity=a.quantity - loaded.allocations.get(key, 0))
+            for key, a in now.items()
+            if a.quantity > loaded.allocations.get(key, 0)
+        ]
+        self._add_allocations(order.id, added)
+        for (line_id, location_id), units in loaded.allocations.items():
+            kept = now.get((line_id, location_id))
+            taken = units - (kept.quantity if kept else 0)
+            if taken > 0:
+                self.c.execute(
+                    update(order_allocations)
+                    .where(
+                        order_allocations.c.line_id == line_id,
+                        order_allocations.c.location_id == location_id,
+                    )
+                    .values(quantity=order_allocations.c.quantity - taken)
+                )
+
+    def _add_allocations(self, order_id: UUID, allocations: Sequence[Allocation]) -> None:
+        """Add units to (line, location) allocations, creating rows as needed."""
+        if not allocations:
+            return
+        dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(order_allocations)
+        self.c.execute(
+            statement.on_conflict_do_update(
+                index_elements=["line_id", "location_id"],
+                set_={"quantity": order_allocations.c.quantity + statement.excluded.quantity},
+            ),
             [
                 {
+                    "line_id": a.line_id,
                     "order_id": order_id,
-                    "at": e.at,
-                    "actor": e.actor,
-                    "kind": e.kind,
-                    "summary": e.summary,
-                    "details": e.details,
+                    "variant_id": a.variant_id,
+                    "location_id": a.location_id,
+                    "location_code": a.location,
+                    "quantity": a.quantity,
                 }
-                for e in entries
+                for a in allocations
             ],
         )
 
+    def _append_timeline(self, order: Order) -> None:
+        entries: list[TimelineEntry] = order.drain_timeline()
+        if entries:
+            self.c.execute(
+                insert(order_timeline),
+                [
+                    {
+                        "order_id": order.id,
+                        "at": e.at,
+                        "actor": e.actor,
+                        "kind": e.kind,
+                        "summary": e.summary,
+                        "details": e.details,
+                    }
+                    for e in entries
+                ],
+            )
 
-def save_state(c: Connection, order: Order, *, now: datetime) -> None:
-    """Write the order row's changeable fields (status, hold flag, version, totals...)."""
-    values = order_values(order)
-    for fixed in ("id", "number", "channel_code", "external_id", "placed_at", "customer_id"):
-        values.pop(fixed)
-    values["updated_at"] = now
-    c.execute(update(orders).where(orders.c.id == order.id).values(**values))
-
-
-def save_lines(c: Connection, order: Order) -> None:
-    """Write every line's quantities and money (lines are few; one UPDATE each)."""
-    for line in order.lines:
-        values = line_values(order.id, line)
-        del values["id"], values["order_id"]
-        c.execute(update(order_lines).where(order_lines.c.id == line.id).values(**values))
-
-
-def insert_lines(c: Connection, order_id: UUID, lines: Sequence[OrderLine]) -> None:
-    if lines:
-        c.execute(insert(order_lines), [line_values(order_id, line) for line in lines])
-
-
-def add_holds(c: Connection, order_id: UUID, holds: Sequence[Hold]) -> None:
-    if holds:
-        c.execute(insert(order_holds), [hold_values(order_id, h) for h in holds])
-
-
-def release_hold(c: Connection, hold_id: UUID, *, at: datetime, by: str) -> bool:
-    """Release an open hold; False when it was already released (a concurrent release won)."""
-    return bool(
-        c.execute(
-            update(order_holds)
-            .where(order_holds.c.id == hold_id, order_holds.c.released_at.is_(None))
-            .values(released_at=at, released_by=by)
-        ).rowcount
-    )
-
-
-def due_holds(c: Connection, now: datetime, limit: int) -> list[tuple[UUID, UUID]]:
-    """(order id, hold id) of open holds whose auto-release time has come."""
-    rows = c.execute(
-        select(order_holds.c.order_id, order_holds.c.id)
-        .where(order_holds.c.released_at.is_(None), order_holds.c.auto_release_at <= now)
-        .order_by(order_holds.c.auto_release_at)
-        .limit(limit)
-    )
-    return [(row.order_id, row.id) for row in rows]
-
-
-def save_hold_rule(c: Connection, setting: HoldRuleSetting, now: datetime) -> None:
-    dialect = postgresql if c.dialect.name == "postgresql" else sqlite
-    values = {
-        "rule": setting.rule.value,
-        "enabled": setting.enabled,
-        "thresholds": {cur: str(m.amount) for cur, m in setting.thresholds.items()},
-        "updated_at": now,
-    }
-    statement = dialect.insert(hold_rules).values(**values)
-    c.execute(
-        statement.on_conflict_do_update(
-            index_elements=["rule"],
-            set_={k: statement.excluded[k] for k in ("enabled", "thresholds", "updated_at")},
+    def next_number(self) -> str:
+        """From a counter row, in one statement (the row stays locked until commit, so it is
+        taken last)."""
+        dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(order_counters)
+            .values(name="SO", value=FIRST_NUMBER)
+            .on_conflict_do_update(
+                index_elements=["name"], set_={"value": order_counters.c.value + 1}
+            )
+            .returning(order_counters.c.value)
         )
-    )
+        return f"SO-{self.c.execute(statement).scalar_one()}"
+
+    def has_orders_of(self, customer_id: UUID) -> bool:
+        query = select(orders.c.id).where(orders.c.customer_id == customer_id).limit(1)
+        return self.c.execute(query).first() is not None
+
+    def search(
+        self, filters: OrderFilter, *, after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[Order]:
+        return search_orders(self.c, filters, after=after, limit=limit)
+
+    def waiting_for(self, variant_id: UUID, *, limit: int) -> list[UUID]:
+        query = (
+            select(order_lines.c.order_id)
+            .join(orders, orders.c.id == order_lines.c.order_id)
+            .where(
+                order_lines.c.variant_id == variant_id,
+                order_lines.c.backordered_quantity > 0,
+                orders.c.status.in_(LIVE),
+            )
+            .order_by(orders.c.placed_at, orders.c.id)
+            .limit(limit)
+        )
+        return list(dict.fromkeys(self.c.execute(query).scalars()))
+
+    def due_holds(self, now: datetime, *, limit: int) -> list[tuple[UUID, UUID]]:
+        rows = self.c.execute(
+            select(order_holds.c.order_id, order_holds.c.id)
+            .where(order_holds.c.released_at.is_(None), order_holds.c.auto_release_at <= now)
+            .order_by(order_holds.c.auto_release_at)
+            .limit(limit)
+        )
+        return [(row.order_id, row.id) for row in rows]

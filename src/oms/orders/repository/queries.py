@@ -1,46 +1,17 @@
-"""Reading many orders: filtered pages, the timeline, allocation sums."""
+"""Reading many orders: filtered pages and the timeline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, or_, select
 
-from oms.orders.domain import (
-    Order,
-    OrderStatus,
-    TimelineEntry,
-)
+from oms.orders.domain import Order, OrderStatus, TimelineEntry
 from oms.orders.repository.rows import load_orders
-from oms.orders.tables import (
-    order_allocations,
-    order_timeline,
-    orders,
-)
-
-
-def timeline(
-    c: Connection, order_id: UUID, *, after: int | None, limit: int
-) -> list[tuple[int, TimelineEntry]]:
-    query = (
-        select(order_timeline)
-        .where(order_timeline.c.order_id == order_id)
-        .order_by(order_timeline.c.position)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(order_timeline.c.position > after)
-    return [
-        (
-            row.position,
-            TimelineEntry(
-                at=row.at, actor=row.actor, kind=row.kind, summary=row.summary, details=row.details
-            ),
-        )
-        for row in c.execute(query)
-    ]
+from oms.orders.tables import order_timeline, orders
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,7 +25,7 @@ class OrderFilter:
     q: str | None = None
 
 
-def list_orders(
+def search_orders(
     c: Connection, f: OrderFilter, *, after: tuple[datetime, UUID] | None, limit: int
 ) -> list[Order]:
     """Newest first, keyset-paged on (placed_at, id)."""
@@ -92,13 +63,43 @@ def list_orders(
     return load_orders(c, c.execute(query).all())
 
 
-def allocated_by_stock(c: Connection) -> dict[tuple[UUID, UUID], int]:
-    """Open allocations summed per (variant, location): must equal the stock levels' allocated."""
-    rows = c.execute(
-        select(
-            order_allocations.c.variant_id,
-            order_allocations.c.location_id,
-            func.sum(order_allocations.c.quantity),
-        ).group_by(order_allocations.c.variant_id, order_allocations.c.location_id)
-    )
-    return {(row[0], row[1]): int(row[2]) for row in rows}
+class Timeline(Protocol):
+    """What happened to each order, oldest first (entries are appended when orders are saved)."""
+
+    def entries(
+        self, order_id: UUID, *, after: int | None, limit: int
+    ) -> list[tuple[int, TimelineEntry]]:
+        """(position, entry) after the position ``after``."""
+        ...
+
+
+class SqlTimeline:
+    """``Timeline`` on one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def entries(
+        self, order_id: UUID, *, after: int | None, limit: int
+    ) -> list[tuple[int, TimelineEntry]]:
+        query = (
+            select(order_timeline)
+            .where(order_timeline.c.order_id == order_id)
+            .order_by(order_timeline.c.position)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(order_timeline.c.position > after)
+        return [
+            (
+                row.position,
+                TimelineEntry(
+                    at=row.at,
+                    actor=row.actor,
+                    kind=row.kind,
+                    summary=row.summary,
+                    details=row.details,
+                ),
+            )
+            for row in self.c.execute(query)
+        ]

@@ -1,31 +1,33 @@
-"""Use cases of the orders context."""
+"""Use cases of the orders context: each loads an order, calls it, saves it.
 
-from oms.orders.services.backorders import allocate_backorders, handle_stock_event
-from oms.orders.services.cancellation import CancelOrder, cancel_order
-from oms.orders.services.changes import (
+The use-case modules (``placement``, ``holding``, ``cancellation``, ``backorders``, ``changes``,
+``queries``) never import each other; what several of them need is a step below them
+(``validation``, ``sourcing``, ``repricing``), and a step imports no use case. So every use
+case reads top-down. The commands they take are in ``oms.orders.domain.commands``.
+"""
+
+from oms.orders.domain.commands import (
+    CancelOrder,
     ConfirmChange,
-    PreviewChange,
-    confirm_change,
-    list_changes,
-    preview_change,
-)
-from oms.orders.services.holding import (
+    CustomerDetails,
+    NewLine,
     PlaceHold,
+    PlaceOrder,
+    PreviewChange,
     ReleaseHold,
     SetHoldRule,
+)
+from oms.orders.services.backorders import allocate_backorders, handle_stock_event
+from oms.orders.services.cancellation import cancel_order
+from oms.orders.services.changes import confirm_change, list_changes, preview_change
+from oms.orders.services.holding import (
     hold_rule_settings,
     place_hold,
     release_due_holds,
     release_hold,
     set_hold_rule,
 )
-from oms.orders.services.placement import (
-    CustomerDetails,
-    NewLine,
-    Placement,
-    PlaceOrder,
-    place_order,
-)
+from oms.orders.services.placement import Placement, place_order
 from oms.orders.services.queries import get_order, list_orders, lookup_order, order_timeline
 
 __all__ = [

@@ -8,19 +8,14 @@ then stock, too).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
-
-from oms import channels, inventory
-from oms.orders import repository as repo
-from oms.orders.domain import Allocation, Order, OrderStatus, TimelineEntry
-from oms.orders.domain.events import BackorderAllocated, LineUnits
-from oms.orders.domain.sourcing import Want, plan
-from oms.orders.tables import order_lines, orders
+from oms.orders.domain import Order
+from oms.orders.repository import ORDERS
+from oms.orders.services import sourcing
 from oms.platform.subscriptions import first_delivery
-from oms.platform.unit_of_work import Transaction, UnitOfWork
+from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.events import Envelope
 
 CONSUMER = "orders.backorders"
@@ -40,126 +35,37 @@ def handle_stock_event(envelope: Envelope, *, uow: UnitOfWork) -> None:
 def allocate_backorders(variant_id: UUID, *, uow: UnitOfWork, limit: int = 50) -> int:
     """Allocate waiting units of ``variant_id``; returns how many units were allocated."""
     with uow.begin() as tx:
-        waiting = (
-            tx.connection.execute(
-                select(order_lines.c.order_id)
-                .join(orders, orders.c.id == order_lines.c.order_id)
-                .where(
-                    order_lines.c.variant_id == variant_id,
-                    order_lines.c.backordered_quantity > 0,
-                    orders.c.status.in_(
-                        [
-                            OrderStatus.PENDING.value,
-                            OrderStatus.CONFIRMED.value,
-                            OrderStatus.IN_PROGRESS.value,
-                        ]
-                    ),
-                )
-                .order_by(orders.c.placed_at, orders.c.id)
-                .limit(limit)
-            )
-            .scalars()
-            .all()
-        )
+        orders = tx.repo(ORDERS)
+        queue = orders.waiting_for(variant_id, limit=limit)
         # Every order is locked (in id order) before any stock row: a cancellation or an edit
         # holds its order while it waits for stock, so taking an order after stock deadlocks.
-        queue = list(dict.fromkeys(waiting))
-        locked = {i: repo.order_by_id(tx.connection, i, lock=True) for i in sorted(queue)}
+        locked = {order_id: orders.get(order_id, lock=True) for order_id in sorted(queue)}
         allocated = 0
         for order_id in queue:
             order = locked[order_id]
-            if order is not None:
-                allocated += _fill(tx, order, variant_id, uow=uow)
+            units = _fill(order, variant_id, at=tx.now, uow=uow)
+            if units:
+                orders.save(order)
+                tx.record(*order.drain_events())
+                allocated += units
     return allocated
 
 
-def _candidates(order: Order, *, uow: UnitOfWork) -> dict[UUID, str]:
-    if order.pickup_location is not None:
-        found = channels.locations_by_codes([order.pickup_location], uow=uow)
-        return {loc.id: loc.code for loc in found.values()}
-    ids = channels.serving_location_ids(uow=uow, channel_codes=[order.channel]).get(
-        order.channel, []
-    )
-    found_by_id = channels.locations_by_ids(ids, uow=uow)
-    return {
-        i: found_by_id[i].code
-        for i in ids
-        if i in found_by_id and found_by_id[i].active and found_by_id[i].ships
-    }
-
-
-def _fill(tx: Transaction, order: Order, variant_id: UUID, *, uow: UnitOfWork) -> int:
-    lines = [
-        line for line in order.lines if line.variant_id == variant_id and line.backordered_quantity
+def _fill(order: Order, variant_id: UUID, *, at: datetime, uow: UnitOfWork) -> int:
+    """Source the order's waiting units of the variant from its locations, as far as stock
+    goes; the rest keeps waiting."""
+    waiting = [
+        (line, line.backordered_quantity)
+        for line in order.lines
+        if line.variant_id == variant_id and line.backordered_quantity
     ]
-    codes = _candidates(order, uow=uow)
-    levels = inventory.levels_for_update([(variant_id, loc) for loc in codes], uow=uow)
-    available = {key: lv.on_hand - lv.allocated - lv.unavailable for key, lv in levels.items()}
-    wants = [
-        Want(
-            line_no=line.line_no,
-            variant_id=variant_id,
-            sku=line.sku,
-            quantity=line.backordered_quantity,
-            backorderable=True,
-        )
-        for line in lines
-    ]
-    result = plan(wants, list(codes), available)
-    if not result.picks:
+    if not waiting:
         return 0
-    by_no = {line.line_no: line for line in lines}
-    allocations = [
-        Allocation(
-            line_id=by_no[p.line_no].id,
-            variant_id=variant_id,
-            location_id=p.location_id,
-            location=codes[p.location_id],
-            quantity=p.quantity,
-        )
-        for p in result.picks
-    ]
-    inventory.allocate(
-        inventory.StockLines(
-            lines=tuple(
-                inventory.StockLine(
-                    variant_id=a.variant_id, location_id=a.location_id, quantity=a.quantity
-                )
-                for a in allocations
-            ),
-            reference=order.number,
-            actor=ACTOR,
-        ),
-        uow=uow,
-    )
-    repo.add_allocations(tx.connection, order.id, allocations)
-    filled = {no: by_no[no].backordered_quantity - result.backordered.get(no, 0) for no in by_no}
-    updated = order.with_changes(
-        lines=tuple(
-            replace(line, backordered_quantity=result.backordered.get(line.line_no, 0))
-            if line.line_no in by_no
-            else line
-            for line in order.lines
-        ),
-        version=order.version + 1,
-    )
-    repo.save_lines(tx.connection, updated)
-    repo.save_state(tx.connection, updated, now=tx.now)
-    units = tuple(LineUnits(sku=by_no[no].sku, quantity=q) for no, q in filled.items() if q)
-    repo.append_timeline(
-        tx.connection,
-        order.id,
-        [
-            TimelineEntry(
-                at=tx.now,
-                actor=ACTOR,
-                kind="backorder_allocated",
-                summary=", ".join(
-                    f"{u.quantity} x {u.sku} allocated from new stock" for u in units
-                ),
-                details={"lines": [{"sku": u.sku, "quantity": u.quantity} for u in units]},
-            )
-        ],
-    )
-    tx.record(BackorderAllocated(aggregate_id=order.id, number=order.number, lines=units))
-    return sum(u.quantity for u in units)
+    candidates = sourcing.candidates_of(order, uow=uow)
+    wants = sourcing.wants_of(waiting, backorders=True, uow=uow)
+    plan = sourcing.source(wants, candidates, lock=True, uow=uow).plan
+    allocations = plan.allocations(order.lines, candidates.codes)
+    if not allocations:
+        return 0
+    sourcing.take_stock(allocations, reference=order.number, actor=ACTOR, uow=uow, locked=True)
+    return order.allocate_backorder(allocations, actor=ACTOR, at=at)

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from oms.orders import repository as repo
 from oms.orders.domain import Order, OrderNotFound, TimelineEntry
-from oms.orders.repository import OrderFilter
+from oms.orders.repository import ORDERS, TIMELINE, OrderFilter
 from oms.platform.unit_of_work import UnitOfWork
 
 
 def get_order(order_id: UUID, *, uow: UnitOfWork, visible_to: str | None = None) -> Order:
     """One order; another channel's order does not exist for a channel key."""
     with uow.read() as tx:
-        order = repo.order_by_id(tx.connection, order_id)
-    if order is None or (visible_to is not None and order.channel != visible_to):
-        raise OrderNotFound(str(order_id))
-    return order
+        return tx.repo(ORDERS).get(order_id, visible_to=visible_to)
 
 
 def list_orders(
@@ -36,26 +31,29 @@ def list_orders(
             return []
         filters = replace(filters, channel=visible_to)
     with uow.read() as tx:
-        return repo.list_orders(tx.connection, filters, after=after, limit=limit)
+        return tx.repo(ORDERS).search(filters, after=after, limit=limit)
 
 
 def order_timeline(
     order_id: UUID, *, uow: UnitOfWork, after: int | None, limit: int, visible_to: str | None = None
 ) -> list[tuple[int, TimelineEntry]]:
     """What happened to an order, oldest first."""
-    get_order(order_id, uow=uow, visible_to=visible_to)
     with uow.read() as tx:
-        return repo.timeline(tx.connection, order_id, after=after, limit=limit)
+        tx.repo(ORDERS).get(order_id, visible_to=visible_to)
+        return tx.repo(TIMELINE).entries(order_id, after=after, limit=limit)
 
 
 def lookup_order(number: str, email: str, *, uow: UnitOfWork) -> Order:
     """The order with this number, if ``email`` is the buyer's: what a tracking page may show.
 
-    A wrong email and a wrong number answer alike, so the lookup reveals nothing to guessers.
+    A wrong email and a wrong number answer alike and cost the same work (one query matching
+    both, which finds nothing either way), so the lookup reveals nothing to guessers, not even
+    by its timing. Buyer emails are stored lower-cased.
     """
     with uow.read() as tx:
-        order = repo.order_by_number(tx.connection, number.strip().upper())
-    given = email.strip().lower().encode()
-    if order is None or not hmac.compare_digest(order.buyer.email.lower().encode(), given):
+        order = tx.repo(ORDERS).find_by_number(
+            number.strip().upper(), buyer_email=email.strip().lower()
+        )
+    if order is None:
         raise OrderNotFound(number)
     return order

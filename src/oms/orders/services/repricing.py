@@ -1,5 +1,7 @@
 """Pricing an order again after lines are cancelled, added or changed.
 
+A step of cancellation and edits (below them: it imports no use case).
+
 Totals always describe the order as it stands: the remaining units at their original unit
 prices, with tax and shipping from the current configuration (as when it was placed). A line's
 discount shrinks in proportion to its remaining units.
@@ -14,7 +16,6 @@ from uuid import UUID
 from oms import channels
 from oms.orders.domain import Order, OrderLine, Totals
 from oms.orders.pricing import PricedLine, QuoteRequest, ShippingMethod, quote
-from oms.orders.services.checks import totals
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
 
@@ -31,9 +32,7 @@ def reprice(
     billed = [line for line in lines if line.billed_quantity > 0]
     if not billed:
         zero = Money.zero(order.currency)
-        return tuple(_zeroed(line, zero) for line in lines), Totals(
-            subtotal=zero, shipping=zero, shipping_tax=zero, discount=zero, tax=zero, total=zero
-        )
+        return tuple(_zeroed(line, zero) for line in lines), Totals.zero(order.currency)
     destination = country or _destination(order, uow=uow)
     priced = quote(
         QuoteRequest(
@@ -66,7 +65,7 @@ def reprice(
         for line, q in zip(billed, priced.lines, strict=True)
     }
     zero = Money.zero(order.currency)
-    return tuple(by_id.get(line.id) or _zeroed(line, zero) for line in lines), totals(priced)
+    return tuple(by_id.get(line.id) or _zeroed(line, zero) for line in lines), Totals.of(priced)
 
 
 def _destination(order: Order, *, uow: UnitOfWork) -> str:

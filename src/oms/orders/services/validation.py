@@ -1,27 +1,25 @@
-"""Everything an order must pass before anything is written, reported all at once.
+"""Validating a new order: everything it must pass before anything is written, reported at once.
 
-Each check returns problems instead of raising, so a client learns every bad field in one 422:
-unknown SKUs, SKUs not sold on the channel, quantities, addresses, the destination, the pickup
-location and the customer's details.
+A step of placement (below it: it imports no use case). Each check returns problems instead of
+raising, so a client learns every bad field in one 422: unknown SKUs, SKUs not sold on the
+channel, quantities, addresses, the destination, the pickup location and the customer's
+details. What passes is a ``Draft``: priced, with the buyer as the caller sent them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from oms import catalog, channels, customers
-from oms.orders.domain import InvalidOrder, Totals
+from oms.orders.domain import Buyer, InvalidOrder
+from oms.orders.domain.commands import PlaceOrder
 from oms.orders.pricing import PricedLine, Quote, QuoteRequest, ShippingMethod, quote
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address, normalise
 from oms.shared.errors import FieldProblem, Invalid, NotFound
+from oms.shared.locale import normalise_locale
 from oms.shared.phone import to_e164
-
-if TYPE_CHECKING:
-    from oms.orders.services.placement import PlaceOrder
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,22 +31,18 @@ class Item:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Draft:
-    """A fully validated order request, priced, with its customer and candidate locations."""
+    """A fully validated order request, priced, with its buyer."""
 
     items: tuple[Item, ...]
     quote: Quote
-    customer: customers.Customer
-    buyer_name: str
+    buyer: Buyer
     shipping_address: Address
     billing_address: Address | None
     address_validated: bool
     pickup: channels.Location | None
-    candidates: tuple[UUID, ...]
-    codes: dict[UUID, str]
-    """Code of each candidate location."""
 
 
-def channel(code: str, *, uow: UnitOfWork) -> channels.Channel:
+def find_channel(code: str, *, uow: UnitOfWork) -> channels.Channel:
     """The channel an order is placed on; unknown or inactive is a 422 on ``channel``."""
     try:
         found = channels.get_channel(code, uow=uow)
@@ -65,24 +59,22 @@ def validate(cmd: PlaceOrder, sales: channels.Channel, *, uow: UnitOfWork) -> Dr
     items, priced = _lines(cmd, sales, problems, uow=uow)
     shipping, billing, validated = _addresses(cmd, sales, problems)
     pickup = _pickup(cmd, sales, problems, uow=uow)
-    customer = _customer(cmd, problems, uow=uow)
+    buyer = _buyer(cmd, sales, problems, uow=uow)
     destination = pickup.address.country if pickup else shipping.country
     positions = [item.position for item in items]
     priced_quote = _quote(cmd, sales, priced, destination, positions, problems, uow=uow)
     if not cmd.lines:
         problems.append(FieldProblem("lines", "an order needs at least one line"))
-    if problems or customer is None or priced_quote is None:
+    if problems or buyer is None or priced_quote is None:
         raise InvalidOrder("the order has invalid fields", problems=problems)
     return Draft(
         items=tuple(items),
         quote=priced_quote,
-        customer=customer,
-        buyer_name=cmd.customer.name.strip(),
+        buyer=buyer,
         shipping_address=shipping,
         billing_address=billing,
         address_validated=validated,
         pickup=pickup,
-        **candidates(sales, pickup, uow=uow),
     )
 
 
@@ -187,10 +179,15 @@ def _pickup(
     return None
 
 
-def _customer(
-    cmd: PlaceOrder, problems: list[FieldProblem], *, uow: UnitOfWork
-) -> customers.Customer | None:
-    """The buyer's profile; a national phone number is read in the shipping country's format."""
+def _buyer(
+    cmd: PlaceOrder, sales: channels.Channel, problems: list[FieldProblem], *, uow: UnitOfWork
+) -> Buyer | None:
+    """The buyer as the caller sent them, attached to the customer with that email.
+
+    The snapshot is made of what was sent (a national phone number read in the shipping
+    country's format), never of the stored profile: a caller must not read back personal data
+    it did not send, such as the phone of a customer another channel knows.
+    """
     details = cmd.customer
     phone = details.phone
     if phone:
@@ -200,7 +197,7 @@ def _customer(
             problems.extend(error.problems)
             return None
     try:
-        return customers.find_or_create_customer(
+        customer = customers.find_or_create_customer(
             customers.FindOrCreateCustomer(
                 email=details.email, name=details.name, phone=phone, locale=details.locale
             ),
@@ -209,6 +206,15 @@ def _customer(
     except Invalid as error:
         problems.extend(FieldProblem(f"customer.{p.field}", p.message) for p in error.problems)
         return None
+    return Buyer(
+        customer_id=customer.id,
+        # The profile was found by this email's key: its address lower-cased is the one sent,
+        # normalised (the customers context owns the normalisation).
+        email=customer.email.lower(),
+        name=details.name.strip(),
+        phone=phone or None,
+        locale=normalise_locale(details.locale) if details.locale else sales.default_locale,
+    )
 
 
 def _quote(
@@ -238,32 +244,3 @@ def _quote(
     except Invalid as error:
         problems.extend(error.problems)
         return None
-
-
-def candidates(
-    sales: channels.Channel, pickup: channels.Location | None, *, uow: UnitOfWork
-) -> dict[str, Any]:
-    """The pickup store, or the channel's active shipping locations in its order of preference."""
-    if pickup is not None:
-        return {"candidates": (pickup.id,), "codes": {pickup.id: pickup.code}}
-    found = channels.locations_by_codes(sales.location_codes, uow=uow)
-    usable = [
-        found[code]
-        for code in sales.location_codes
-        if code in found and found[code].active and found[code].ships
-    ]
-    return {
-        "candidates": tuple(location.id for location in usable),
-        "codes": {location.id: location.code for location in usable},
-    }
-
-
-def totals(priced: Quote) -> Totals:
-    return Totals(
-        subtotal=priced.subtotal,
-        shipping=priced.shipping,
-        shipping_tax=priced.shipping_tax,
-        discount=priced.discount,
-        tax=priced.tax,
-        total=priced.total,
-    )

@@ -12,7 +12,7 @@ allocation and sources all open units again at the new locations: simpler than m
 one by one, and exact, since the release and the new plan work on the same locked rows.
 """
 
-from oms.orders.services.changes.confirmation import ConfirmChange, confirm_change
-from oms.orders.services.changes.previews import PreviewChange, list_changes, preview_change
+from oms.orders.services.changes.confirmation import confirm_change
+from oms.orders.services.changes.previews import list_changes, preview_change
 
-__all__ = ["ConfirmChange", "PreviewChange", "confirm_change", "list_changes", "preview_change"]
+__all__ = ["confirm_change", "list_changes", "preview_change"]

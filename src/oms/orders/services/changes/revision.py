@@ -1,5 +1,9 @@
 """An order change worked out against the order as it stands: checked (every bad field at
-once), priced, and sourced from the stock it may take."""
+once), priced, and sourced from the stock it may take. The result is an ``Edit``: a preview
+shows it, a confirmation hands it to ``Order.apply_change``.
+
+A step of previews and confirmations (below them: it imports no use case).
+"""
 
 from __future__ import annotations
 
@@ -9,27 +13,25 @@ from decimal import Decimal
 from uuid import UUID
 
 from oms import catalog, channels
-from oms.orders.domain import Allocation, Order, OrderLine, Totals
+from oms.orders.domain import Allocation, Order, OrderLine, Totals, merge_allocations
 from oms.orders.domain.changes import (
     AddLine,
     ChangeShippingAddress,
     ChangeShippingMethod,
+    Edit,
     InvalidChange,
     Operation,
-    StockCheck,
-    check_editable,
+    pricing_field,
+    stock_checks,
+)
+from oms.orders.domain.editing import (
     moves_pickup,
     operation_problems,
-    pricing_field,
     units_to_add,
     units_to_cancel,
 )
-from oms.orders.domain.sourcing import Plan, plan
 from oms.orders.pricing import ShippingMethod
-from oms.orders.services.cancellation import cancel_units, remaining_allocations
-from oms.orders.services.changes import stock
-from oms.orders.services.checks import candidates
-from oms.orders.services.repricing import reprice
+from oms.orders.services import repricing, sourcing
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address, normalise
 from oms.shared.errors import FieldProblem, Invalid
@@ -45,8 +47,7 @@ class Target:
     address: Address
     validated: bool
     pickup: channels.Location | None
-    candidates: tuple[UUID, ...]
-    codes: dict[UUID, str]
+    candidates: sourcing.Candidates
 
     @property
     def country(self) -> str:
@@ -54,54 +55,47 @@ class Target:
         return self.pickup.address.country if self.pickup else self.address.country
 
 
-@dataclass(frozen=True, kw_only=True)
-class Revision:
-    """The order before and after a change, and the stock the change moves."""
-
-    before: Order
-    after: Order
-    """Repriced, re-sourced, at the old version."""
-    added: frozenset[UUID]
-    """Ids of the lines the change adds."""
-    released: tuple[Allocation, ...]
-    allocated: tuple[Allocation, ...]
-    stock: tuple[StockCheck, ...]
-    plan: Plan
-
-
-def revise(
-    order: Order, operations: Sequence[Operation], *, lock: bool, uow: UnitOfWork
-) -> Revision:
+def revise(order: Order, operations: Sequence[Operation], *, lock: bool, uow: UnitOfWork) -> Edit:
     """Check, price and source the change against the order as it stands. ``lock`` holds the
     stock rows still until the transaction ends (to confirm); without it they are only read."""
-    check_editable(order)
+    order.check_editable()
     channel, added, target = _checked(order, operations, uow=uow)
     lines, released, kept = _quantities(order, operations, tuple(added.values()))
     added_by = {line.id: index for index, line in added.items()}
     lines, totals = _price(order, lines, operations, target, added_by, uow=uow)
-    resource = moves_pickup(order, operations)
-    wanted = stock.wants(order, lines, channel, resource=resource, uow=uow)
-    free = stock.available(wanted, target.candidates, released, lock=lock, uow=uow)
-    result = plan(wanted, target.candidates, free)
-    lines, allocated = stock.sourced(lines, result, target.codes)
-    after = order.with_changes(
+    wants = sourcing.wants_of(
+        _units_to_source(order, lines, resource=moves_pickup(order, operations)),
+        backorders=channel.allows_backorders,
+        uow=uow,
+    )
+    found = sourcing.source(wants, target.candidates, lock=lock, released=released, uow=uow)
+    lines = found.plan.backorder(lines)
+    allocated = found.plan.allocations(lines, target.candidates.codes)
+    return Edit(
         lines=lines,
         totals=totals,
-        allocations=stock.merged(kept, allocated),
+        allocations=merge_allocations(kept, allocated),
         shipping_method=target.method.value,
         pickup_location=target.pickup.code if target.pickup else None,
         shipping_address=target.address,
         address_validated=target.validated,
-    )
-    return Revision(
-        before=order,
-        after=after,
         added=frozenset(added_by),
         released=tuple(released),
         allocated=allocated,
-        stock=stock.stock_checks(wanted, result, free, target.candidates),
-        plan=result,
+        stock=stock_checks(wants, found.plan, found.free, target.candidates.ids),
+        shortfalls=found.plan.shortfalls,
     )
+
+
+def _units_to_source(
+    order: Order, lines: tuple[OrderLine, ...], *, resource: bool
+) -> list[tuple[OrderLine, int]]:
+    """What the change adds, or every open unit when the order moves to other locations."""
+    before = {line.id: line.quantity for line in order.lines}
+    return [
+        (line, line.open_quantity if resource else line.quantity - before.get(line.id, 0))
+        for line in lines
+    ]
 
 
 def _checked(
@@ -190,7 +184,7 @@ def _target(
         address=address,
         validated=validated,
         pickup=pickup,
-        **candidates(channel, pickup, uow=uow),
+        candidates=sourcing.find_candidates(channel, pickup, uow=uow),
     )
 
 
@@ -220,22 +214,22 @@ def _pickup(
 
 def _quantities(
     order: Order, operations: Sequence[Operation], added: tuple[OrderLine, ...]
-) -> tuple[tuple[OrderLine, ...], list[Allocation], tuple[Allocation, ...]]:
+) -> tuple[tuple[OrderLine, ...], tuple[Allocation, ...], tuple[Allocation, ...]]:
     """The lines with units cancelled and added, the allocations released and those kept.
 
     Moving the order to other locations releases every allocation; its lines then wait to be
     sourced again (no backordered units until the new plan says so).
     """
-    cancelled, released = cancel_units(order, units_to_cancel(order, operations))
+    cancelled = order.cancellation(units_to_cancel(order, operations))
     more = units_to_add(order, operations)
     lines = (
-        *(replace(line, quantity=line.quantity + more.get(line.id, 0)) for line in cancelled),
+        *(replace(line, quantity=line.quantity + more.get(line.id, 0)) for line in cancelled.lines),
         *added,
     )
     if moves_pickup(order, operations):
         waiting = tuple(replace(line, backordered_quantity=0) for line in lines)
-        return waiting, list(order.allocations), ()
-    return lines, released, remaining_allocations(order, released)
+        return waiting, order.allocations, ()
+    return lines, cancelled.released, cancelled.remaining
 
 
 def _price(
@@ -249,7 +243,7 @@ def _price(
 ) -> tuple[tuple[OrderLine, ...], Totals]:
     """Reprice the changed order; existing lines keep their unit prices."""
     try:
-        return reprice(
+        return repricing.reprice(
             order, lines, uow=uow, country=target.country, shipping_method=target.method.value
         )
     except Invalid as error:

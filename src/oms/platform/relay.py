@@ -16,16 +16,18 @@ At-least-once: a crash after a handler ran and before its row was marked deliver
 handlers are idempotent (``first_delivery``). Order per aggregate and subscriber: an event waits
 while an earlier event of its aggregate is pending for that subscriber, so a failing subscriber
 holds back only its own later events of the same aggregate, and no other subscriber at all.
-One relay runs at a time: on PostgreSQL a session advisory lock; on SQLite one process relays.
+One relay runs a pass at a time: on PostgreSQL a session advisory lock, on SQLite a file lock.
 """
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -96,16 +98,13 @@ class Relay:
 
         Failed attempts do not count, so ``drain`` ends while a subscriber is backing off.
         """
-        with self.engine.connect() as guard:
-            if not self._lock(guard):
+        with self._alone() as alone:
+            if not alone:
                 return 0
-            try:
-                progress = self._fan_out()
-                for subscription in self.subscriptions:
-                    progress += self._deliver(subscription)
-                return progress
-            finally:
-                self._unlock(guard)
+            progress = self._fan_out()
+            for subscription in self.subscriptions:
+                progress += self._deliver(subscription)
+            return progress
 
     def drain(self) -> int:
         """Run until a pass makes no progress; returns the total."""
@@ -287,20 +286,43 @@ class Relay:
         with self.engine.connect().execution_options(oms_write=False) as c, c.begin():
             yield c
 
-    def _lock(self, guard: Connection) -> bool:
-        """One relay at a time (PostgreSQL session lock); SQLite runs one relay per file."""
-        if guard.dialect.name != "postgresql":
-            return True
-        locked = guard.execute(
-            text("SELECT pg_try_advisory_lock(:key)"), {"key": _RELAY_LOCK_KEY}
-        ).scalar_one()
-        guard.commit()
-        return bool(locked)
+    @contextmanager
+    def _alone(self) -> Iterator[bool]:
+        """Whether this relay may run a pass: one relay at a time per database.
 
-    def _unlock(self, guard: Connection) -> None:
-        if guard.dialect.name == "postgresql":
-            guard.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _RELAY_LOCK_KEY})
-            guard.commit()
+        PostgreSQL: a session advisory lock, so any number of ``oms worker`` and ``oms serve``
+        processes may run relays. SQLite: an exclusive lock on a file beside the database
+        (``oms serve --workers 2`` starts a relay in each worker process).
+        """
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as guard:
+                locked = guard.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": _RELAY_LOCK_KEY}
+                ).scalar_one()
+                guard.commit()
+                try:
+                    yield bool(locked)
+                finally:
+                    if locked:
+                        guard.execute(
+                            text("SELECT pg_advisory_unlock(:key)"), {"key": _RELAY_LOCK_KEY}
+                        )
+                        guard.commit()
+            return
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            yield True
+            return
+        with Path(f"{path}-relay.lock").open("a") as lock_file:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def _routes(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from uuid import UUID
 
-from oms.inventory import repository as repo
 from oms.inventory.domain import (
     Change,
     Key,
@@ -22,6 +21,7 @@ from oms.inventory.domain import (
     refusal,
 )
 from oms.inventory.domain.events import stock_moved
+from oms.inventory.repository import STOCK
 from oms.inventory.services.names import labels_for
 from oms.inventory.views import Labels
 from oms.platform.unit_of_work import Transaction, UnitOfWork
@@ -47,18 +47,18 @@ def post(
     wanted = merged(changes if changes is not None else [m.change for m in movements])
     keys = [change.key for change in wanted]
     with uow.begin() as tx:
-        c = tx.connection
+        stock = tx.repo(STOCK)
         if stocked is not None:
-            repo.ensure_items(c, stocked, tx.now)
-            repo.ensure_levels(c, keys, tx.now)
+            stock.ensure_items(stocked, tx.now)
+            stock.ensure_levels(keys, tx.now)
         if len(keys) > 1 and not locked:
-            repo.lock_levels(c, keys)
-        applied = repo.apply_changes(c, wanted, tx.now)
+            stock.lock_levels(keys)
+        applied = stock.apply_changes(wanted, tx.now)
         if len(applied) < len(wanted):
             taken = [change for change in wanted if change.key in applied]
             refused = [change for change in wanted if change.key not in applied]
             applied |= _after_refusal(tx, taken, refused, labels, uow=uow)
-        repo.insert_movements(c, movements)
+        stock.insert_movements(movements)
     in_order = dict.fromkeys(m.key for m in movements)
     return Posting(movements=tuple(movements), levels=tuple(applied[k] for k in in_order))
 
@@ -80,7 +80,7 @@ def _after_refusal(
     catches the refusal and commits its own transaction.
     """
     keys = [change.key for change in refused]
-    current = repo.levels(tx.connection, keys, lock=True)
+    current = tx.repo(STOCK).levels(keys, lock=True)
     names = labels or labels_for({k[0] for k in keys}, {k[1] for k in keys}, uow=uow)
     errors = [
         error
@@ -98,7 +98,7 @@ def _after_refusal(
     if errors:
         _undo(tx, taken)
         raise first_refusal(errors)
-    applied = repo.apply_changes(tx.connection, refused, tx.now)
+    applied = tx.repo(STOCK).apply_changes(refused, tx.now)
     if len(applied) < len(refused):
         raise RuntimeError("a locked stock level refused a change it allows")
     return applied
@@ -108,7 +108,7 @@ def _undo(tx: Transaction, taken: Sequence[Change]) -> None:
     """Take back changes a refused posting already applied (their rows are still locked)."""
     if not taken:
         return
-    undone = repo.apply_changes(tx.connection, [change.undo() for change in taken], tx.now)
+    undone = tx.repo(STOCK).apply_changes([change.undo() for change in taken], tx.now)
     if len(undone) < len(taken):
         raise RuntimeError("a stock level refused to undo a change it took")
 

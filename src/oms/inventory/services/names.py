@@ -6,7 +6,7 @@ from collections.abc import Collection
 from uuid import UUID
 
 from oms import channels
-from oms.inventory import repository as repo
+from oms.inventory.repository import STOCK
 from oms.inventory.views import Labels
 from oms.platform.unit_of_work import UnitOfWork
 
@@ -22,7 +22,7 @@ def labels_for(
 ) -> Labels:
     """SKUs and location codes for the ids of a result."""
     with uow.read() as tx:
-        items = repo.items(tx.connection, variant_ids)
+        items = tx.repo(STOCK).items(variant_ids)
     return Labels(
         skus={vid: item.sku for vid, item in items.items()},
         locations=location_codes(location_ids, uow=uow),

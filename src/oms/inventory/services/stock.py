@@ -13,7 +13,6 @@ from datetime import datetime
 from uuid import UUID
 
 from oms import catalog, channels
-from oms.inventory import repository as repo
 from oms.inventory.domain import (
     InventoryItem,
     SkuNotFound,
@@ -21,6 +20,7 @@ from oms.inventory.domain import (
     settings_problems,
 )
 from oms.inventory.domain.events import InventoryItemChanged
+from oms.inventory.repository import STOCK
 from oms.inventory.services.names import labels_for, location_codes
 from oms.inventory.views import (
     LocationStock,
@@ -68,10 +68,11 @@ def get_stock(sku: str, *, uow: UnitOfWork, visible_to: str | None = None) -> Sk
     """A SKU's stock at every location and what each channel may promise of it, explained."""
     with uow.read() as tx:
         variant = _variant(sku, uow=uow)
-        item = repo.items(tx.connection, [variant.id]).get(variant.id) or InventoryItem(
+        stock_rows = tx.repo(STOCK)
+        item = stock_rows.items([variant.id]).get(variant.id) or InventoryItem(
             variant_id=variant.id, sku=variant.sku
         )
-        levels = repo.levels_of_variant(tx.connection, variant.id)
+        levels = stock_rows.levels_of_variant(variant.id)
         serving = channels.serving_location_ids(
             uow=uow, channel_codes=None if visible_to is None else [visible_to]
         )
@@ -127,7 +128,7 @@ def list_stock_at(
     """Every SKU's level at one location, by SKU."""
     with uow.read() as tx:
         found = _visible_location(location, uow=uow, visible_to=visible_to)
-        rows = repo.levels_at_location(tx.connection, found.id, after_sku=after, limit=limit)
+        rows = tx.repo(STOCK).levels_at_location(found.id, after_sku=after, limit=limit)
     return [_stock(item, level, found.code) for item, level in rows]
 
 
@@ -146,7 +147,7 @@ def list_low_stock(
             within = [_visible_location(location, uow=uow, visible_to=visible_to).id]
         elif visible_to is not None:
             within = _serving(visible_to, uow=uow)
-        rows = repo.low_levels(tx.connection, location_ids=within, after=after, limit=limit)
+        rows = tx.repo(STOCK).low_levels(location_ids=within, after=after, limit=limit)
         codes = location_codes({level.location_id for _, level in rows}, uow=uow)
     return [_stock(item, level, codes[level.location_id]) for item, level in rows]
 
@@ -164,7 +165,7 @@ def list_movements(
         raise SkuNotFound(sku)
     with uow.read() as tx:
         variant = _variant(sku, uow=uow)
-        movements = repo.movements_of_variant(tx.connection, variant.id, before=before, limit=limit)
+        movements = tx.repo(STOCK).movements_of_variant(variant.id, before=before, limit=limit)
         labels = labels_for([variant.id], {m.location_id for m in movements}, uow=uow)
     return MovementHistory(movements=tuple(movements), labels=labels)
 
@@ -179,7 +180,7 @@ def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> Inven
     changes = {name: value for name, value in given.items() if value is not None}
     with uow.begin() as tx:
         variant = _variant(cmd.sku, uow=uow)
-        item = repo.save_settings(tx.connection, variant.id, variant.sku, changes, tx.now)
+        item = tx.repo(STOCK).save_settings(variant.id, variant.sku, changes, tx.now)
         tx.record(
             InventoryItemChanged(
                 aggregate_id=item.variant_id,
@@ -194,4 +195,4 @@ def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> Inven
 def stock_settings(variant_ids: Collection[UUID], *, uow: UnitOfWork) -> dict[UUID, InventoryItem]:
     """Settings of the variants that have any (absent: the defaults, so no backorders)."""
     with uow.read() as tx:
-        return repo.items(tx.connection, variant_ids)
+        return tx.repo(STOCK).items(variant_ids)

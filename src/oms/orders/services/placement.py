@@ -1,8 +1,9 @@
 """Placing an order: validate everything at once, source it, let the order place itself (priced,
 allocated, held if the rules say so), store it and take its stock, in one transaction.
 
-The order of work is deliberate: every check that can fail with a 422 runs before anything is
-written; stock rows are locked (in key order) only after that, and the order number's counter
+The order of work is deliberate: every check that can fail with a 422 runs before the order is
+written (finding or creating the buyer's customer profile is one of them; it commits only with
+the order); stock rows are locked (in key order) only after that, and the order number's counter
 row last, so the hottest locks are held for the shortest time. The walk goes down only: this
 module calls its steps (``validation``, ``sourcing``), the domain and the repositories.
 """

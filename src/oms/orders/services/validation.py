@@ -1,9 +1,11 @@
-"""Validating a new order: everything it must pass before anything is written, reported at once.
+"""Validating a new order: everything it must pass before it is written, reported at once.
 
 A step of placement (below it: it imports no use case). Each check returns problems instead of
 raising, so a client learns every bad field in one 422: unknown SKUs, SKUs not sold on the
 channel, quantities, addresses, the destination, the pickup location and the customer's
-details. What passes is a ``Draft``: priced, with the buyer as the caller sent them.
+details. Finding or creating the customer's profile is one of the checks (it validates the
+details); it writes in the caller's transaction, so a refused order leaves no profile behind.
+What passes is a ``Draft``: priced, with the buyer as the caller sent them.
 """
 
 from __future__ import annotations

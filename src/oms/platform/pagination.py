@@ -20,6 +20,7 @@ from uuid import UUID
 from fastapi import Query
 from pydantic import BaseModel, Field, Strict, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
+from typing_extensions import TypeForm
 
 from oms.platform.inputs import Instant
 from oms.shared.errors import Invalid
@@ -70,7 +71,7 @@ class Page(BaseModel, Generic[T]):
     )
 
     @classmethod
-    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+    def model_parametrized_name(cls, params: tuple[TypeForm[Any], ...]) -> str:
         """`OrderPage`, not `Page[OrderOut]`: generated clients name their classes by it."""
         kinds = get_args(params[0]) or params[:1]
         return "Or".join(kind.__name__.removesuffix("Out") for kind in kinds) + "Page"

@@ -53,9 +53,18 @@ Each route states the permission it needs; a channel key sees only its channel's
 
 **Errors** are `application/problem+json` (RFC 9457) with a stable `code`.
 
-**Idempotency**: creating POSTs accept `Idempotency-Key`; stock movements require it.
+**Idempotency**: creating POSTs take `Idempotency-Key`; each operation says whether it is
+required (order placement, stock movements, new records) or optional. A replay returns the first
+response.
 
-**Money** is `{"amount": "19.99", "currency": "EUR"}` with the amount as a string.
+**Versions**: a record that has a version sends it as a strong `ETag` (`"3"`). A GET with a
+matching `If-None-Match` answers 304 with no body; a change with a stale `If-Match` answers 412.
+
+**Money** is `{"amount": "19.99", "currency": "EUR"}` with the amount as a decimal string, never a
+JSON number. Ids are UUIDs.
+
+Clients can be generated from this document (`openapi-python-client generate --url
+.../openapi.json`): operation ids are method names (`place_order`), one module per tag.
 """
 
 

@@ -16,7 +16,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from oms.inventory import repository as repo
 from oms.inventory.domain import (
     Key,
     Movement,
@@ -29,6 +28,7 @@ from oms.inventory.domain import (
     line_totals,
     text_problems,
 )
+from oms.inventory.repository import STOCK
 from oms.inventory.services.ledger import post, record_moves
 from oms.inventory.services.names import location_codes
 from oms.platform.unit_of_work import UnitOfWork
@@ -79,7 +79,7 @@ def _post_lines(
 def _stocked(lines: tuple[StockLine, ...], *, uow: UnitOfWork) -> dict[UUID, str]:
     """SKUs of the lines' variants; every variant and location must be known to inventory."""
     with uow.read() as tx:
-        items = repo.items(tx.connection, {line.variant_id for line in lines})
+        items = tx.repo(STOCK).items({line.variant_id for line in lines})
     codes = location_codes({line.location_id for line in lines}, uow=uow)
     problems: list[FieldProblem] = []
     for index, line in enumerate(lines):
@@ -103,7 +103,7 @@ def levels_for_update(keys: Collection[Key], *, uow: UnitOfWork) -> dict[Key, St
     if not keys:
         return {}
     with uow.begin() as tx:
-        return repo.levels(tx.connection, keys, lock=True)
+        return tx.repo(STOCK).levels(keys, lock=True)
 
 
 def read_levels(keys: Collection[Key], *, uow: UnitOfWork) -> dict[Key, StockLevel]:
@@ -112,7 +112,7 @@ def read_levels(keys: Collection[Key], *, uow: UnitOfWork) -> dict[Key, StockLev
     if not keys:
         return {}
     with uow.read() as tx:
-        return repo.levels(tx.connection, keys)
+        return tx.repo(STOCK).levels(keys)
 
 
 def allocate(cmd: StockLines, *, uow: UnitOfWork, locked: bool = False) -> Posting:

@@ -10,10 +10,9 @@ from fastapi import APIRouter, Depends
 from oms.auth import services
 from oms.auth.schemas import ApiKeyIn, ApiKeyOut, IssuedApiKeyOut
 from oms.platform.http import UoW
-from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.pagination import BY_ID, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
-from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/v1", tags=["auth"])
 
@@ -25,15 +24,9 @@ def list_api_keys(
     _: KeyManager, uow: UoW, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[ApiKeyOut]:
     """API keys, oldest first; secrets are never shown again."""
-    key = decode_cursor(cursor)
-    try:
-        after = UUID(str(key[0])) if key else None
-    except ValueError:
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
-    found = services.list_api_keys(uow=uow, after=after, limit=limit + 1)
-    page = found[:limit]
-    more = encode_cursor([str(page[-1].id)]) if len(found) > limit else None
-    return Page(items=[ApiKeyOut.of(k) for k in page], next_cursor=more)
+    key = read_cursor(cursor, BY_ID)
+    found = services.list_api_keys(uow=uow, after=key[0] if key else None, limit=limit + 1)
+    return Page.of(found, limit, lambda k: (k.id,), ApiKeyOut.of)
 
 
 @router.post("/api-keys", status_code=201, responses=responses(401, 403, 404, 422))

@@ -19,11 +19,10 @@ from oms.catalog.schemas import (
 )
 from oms.platform.http import IfMatch, Tagged, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
-from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.pagination import BY_ID, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
 from oms.platform.schemas import MoneyIn
 from oms.platform.security import Permission, Principal, Requires
-from oms.shared.errors import Invalid
 from oms.shared.locale import normalise_locale
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -41,13 +40,8 @@ Locale = Annotated[
 
 
 def _after(cursor: str | None) -> UUID | None:
-    key = decode_cursor(cursor)
-    if not key:
-        return None
-    try:
-        return UUID(str(key[0]))
-    except ValueError:
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
+    key = read_cursor(cursor, BY_ID)
+    return key[0] if key else None
 
 
 def _locale(locale: str | None) -> str | None:
@@ -74,11 +68,9 @@ def list_products(
         q=q,
         sku=sku,
         active=active,
-        visible_to=principal.channel_code,
+        visible_to=principal.channel_scope,
     )
-    page = found[:limit]
-    more = encode_cursor([str(page[-1].id)]) if len(found) > limit else None
-    return Page(items=[ProductOut.of(p, shown) for p in page], next_cursor=more)
+    return Page.of(found, limit, lambda p: (p.id,), lambda p: ProductOut.of(p, shown))
 
 
 @router.get("/products/{product_id}", responses=responses(401, 403, 404, 422))

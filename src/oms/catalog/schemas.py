@@ -54,9 +54,9 @@ class TranslationOut(Output):
 class DimensionsIn(Input):
     """Outer size of one unit in millimetres."""
 
-    length: int = Field(ge=0, le=MAX_MEASURE)
-    width: int = Field(ge=0, le=MAX_MEASURE)
-    height: int = Field(ge=0, le=MAX_MEASURE)
+    length: int = Field(strict=True, ge=0, le=MAX_MEASURE)
+    width: int = Field(strict=True, ge=0, le=MAX_MEASURE)
+    height: int = Field(strict=True, ge=0, le=MAX_MEASURE)
 
     def to_domain(self) -> Dimensions:
         """The domain value this input describes."""
@@ -77,7 +77,7 @@ class VariantIn(Input):
         examples=[{"colour": "Red", "size": "M"}],
         description="One value for each of the product's option names.",
     )
-    weight_grams: int | None = Field(default=None, ge=0, le=MAX_MEASURE)
+    weight_grams: int | None = Field(default=None, strict=True, ge=0, le=MAX_MEASURE)
     dimensions: DimensionsIn | None = None
     active: bool = True
 
@@ -123,7 +123,7 @@ class ProductPatch(Input):
 
 class VariantPatch(Input):
     gtin: str | None = Field(default=None, max_length=14, description="`null` removes it.")
-    weight_grams: int | None = Field(default=None, ge=0, le=MAX_MEASURE)
+    weight_grams: int | None = Field(default=None, strict=True, ge=0, le=MAX_MEASURE)
     dimensions: DimensionsIn | None = None
     active: bool | None = None
 

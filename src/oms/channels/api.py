@@ -17,7 +17,7 @@ from oms.channels.schemas import (
 )
 from oms.platform.http import IfMatch, Tagged, UoW, send_version
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
-from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.pagination import BY_CODE, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 
@@ -30,8 +30,8 @@ LocationWriter = Annotated[Principal, Depends(Requires(Permission.LOCATIONS_WRIT
 
 
 def _after(cursor: str | None) -> str | None:
-    key = decode_cursor(cursor)
-    return str(key[0]) if key else None
+    key = read_cursor(cursor, BY_CODE)
+    return key[0] if key else None
 
 
 @router.get("/channels", responses=responses(401, 403, 422))
@@ -43,11 +43,9 @@ def list_channels(
 ) -> Page[ChannelOut]:
     """Sales channels by code. A channel key sees only its own channel."""
     found = services.list_channels(
-        uow=uow, after=_after(cursor), limit=limit + 1, visible_to=principal.channel_code
+        uow=uow, after=_after(cursor), limit=limit + 1, visible_to=principal.channel_scope
     )
-    page = found[:limit]
-    more = encode_cursor([page[-1].code]) if len(found) > limit else None
-    return Page(items=[ChannelOut.of(c) for c in page], next_cursor=more)
+    return Page.of(found, limit, lambda c: (c.code,), ChannelOut.of)
 
 
 @router.get("/channels/{code}", responses=responses(401, 403, 404))
@@ -127,9 +125,7 @@ def list_locations(
 ) -> Page[LocationOut]:
     """Warehouses and stores by code."""
     found = services.list_locations(uow=uow, after=_after(cursor), limit=limit + 1)
-    page = found[:limit]
-    more = encode_cursor([page[-1].code]) if len(found) > limit else None
-    return Page(items=[LocationOut.of(loc) for loc in page], next_cursor=more)
+    return Page.of(found, limit, lambda location: (location.code,), LocationOut.of)
 
 
 @router.get("/locations/{code}", responses=responses(401, 403, 404))

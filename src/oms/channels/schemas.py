@@ -22,7 +22,9 @@ class LocationIn(Input):
     longitude: Decimal = Field(ge=-180, le=180)
     ships: bool = True
     offers_pickup: bool = False
-    daily_capacity: int = Field(default=1000, ge=0, description="Orders per day it can fulfil.")
+    daily_capacity: int = Field(
+        default=1000, strict=True, ge=0, description="Orders per day it can fulfil."
+    )
     active: bool = True
 
 
@@ -33,7 +35,7 @@ class LocationPatch(Input):
     longitude: Decimal | None = Field(default=None, ge=-180, le=180)
     ships: bool | None = None
     offers_pickup: bool | None = None
-    daily_capacity: int | None = Field(default=None, ge=0)
+    daily_capacity: int | None = Field(default=None, strict=True, ge=0)
     active: bool | None = None
 
 

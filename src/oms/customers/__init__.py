@@ -56,6 +56,7 @@ __all__ = [
     "Customer",
     "CustomerAddress",
     "CustomerAddressNotFound",
+    "CustomerErased",
     "CustomerIsErased",
     "CustomerNotFound",
     "EmailTaken",

@@ -8,7 +8,6 @@ addresses or notes, and with the email only when the customer consented to marke
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -25,14 +24,13 @@ from oms.customers.schemas import (
     CustomerPatch,
     CustomerView,
     customer_view,
-    sees_contacts,
 )
 from oms.platform.http import IfMatch, Tagged, UoW, send_version
-from oms.platform.idempotency import IdempotencyKey, run_idempotent
-from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.idempotency import IdempotencyKey, run_idempotent, subject
+from oms.platform.inputs import Email
+from oms.platform.pagination import BY_TIME, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
-from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/v1", tags=["customers"])
 
@@ -40,17 +38,6 @@ Reader = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_READ))]
 Writer = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_WRITE))]
 Exporter = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_EXPORT))]
 Eraser = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_ERASE))]
-
-
-def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    try:
-        created_at, customer_id = key
-        return datetime.fromisoformat(created_at), UUID(customer_id)
-    except (TypeError, ValueError):
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
 
 
 @router.get("/customers", responses=responses(401, 403, 422))
@@ -65,7 +52,7 @@ def list_customers(
             "(+49 30 1234567, 030 1234567 and 1234567 all match) or a customer number.",
         ),
     ] = None,
-    email: Annotated[str | None, Query(max_length=320, description="Exact email.")] = None,
+    email: Annotated[Email | None, Query(description="Exact email.")] = None,
     tag: Annotated[str | None, Query(max_length=60)] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -77,17 +64,13 @@ def list_customers(
         q=q,
         email=email,
         tag=tag,
-        after=_after(cursor),
+        after=read_cursor(cursor, BY_TIME),
         limit=limit + 1,
-        sees_contacts=sees_contacts(principal),
+        sees_contacts=principal.sees_contacts,
     )
-    page = found[:limit]
-    more = (
-        encode_cursor([page[-1].created_at.isoformat(), str(page[-1].id)])
-        if len(found) > limit
-        else None
+    return Page.of(
+        found, limit, lambda c: (c.created_at, c.id), lambda c: customer_view(c, principal)
     )
-    return Page(items=[customer_view(c, principal) for c in page], next_cursor=more)
 
 
 @router.get("/customers/{customer_id}", responses=responses(401, 403, 404, 422))
@@ -117,6 +100,7 @@ def create_customer(
         idempotency,
         lambda: services.create_customer(command, uow=uow),
         lambda customer: customer_view(customer, principal),
+        about=lambda customer: subject("customer", customer.id),
     )
 
 
@@ -156,7 +140,11 @@ def add_address(
     """Save an address; the first one, or one marked default, becomes the default."""
     command = body.to_command(customer_id)
     return run_idempotent(
-        uow, idempotency, lambda: services.add_address(command, uow=uow), CustomerAddressOut.of
+        uow,
+        idempotency,
+        lambda: services.add_address(command, uow=uow),
+        CustomerAddressOut.of,
+        about=lambda _: subject("customer", customer_id),
     )
 
 

@@ -16,8 +16,9 @@ from pydantic import ConfigDict, Field
 
 from oms.customers import services
 from oms.customers.domain import ConsentRecord, Customer, CustomerAddress, PersonalData
+from oms.platform.inputs import Email
 from oms.platform.schemas import AddressIn, Input, Output
-from oms.platform.security import Permission, Principal
+from oms.platform.security import Principal
 from oms.shared.address import Address
 
 Tag = Annotated[str, Field(max_length=60, examples=["vip"])]
@@ -30,11 +31,6 @@ PHONE = Field(
 LOCALE = Field(
     default=None, max_length=20, examples=["de-DE"], description="Language for messages."
 )
-
-
-def sees_contacts(principal: Principal) -> bool:
-    """Whether the caller may see (and so search by) phones, addresses, notes and all emails."""
-    return principal.can(Permission.CUSTOMERS_CONTACTS)
 
 
 class CustomerAddressIn(AddressIn):
@@ -83,7 +79,7 @@ class CustomerAddressPatch(Input):
 
 
 class CustomerIn(Input):
-    email: str = Field(max_length=320, examples=["jane.doe@example.com"])
+    email: Email = Field(examples=["jane.doe@example.com"])
     name: str = Field(max_length=200, description="Full name, as the customer writes it.")
     phone: str | None = PHONE
     locale: str | None = LOCALE
@@ -108,7 +104,7 @@ class CustomerIn(Input):
 class CustomerPatch(Input):
     """Fields left out stay as they are; ``phone`` or ``locale`` set to null are removed."""
 
-    email: str | None = Field(default=None, max_length=320)
+    email: Email | None = None
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = PHONE
     locale: str | None = LOCALE
@@ -233,8 +229,9 @@ CustomerView = CustomerOut | CustomerMarketingOut
 
 
 def customer_view(customer: Customer, principal: Principal) -> CustomerView:
-    """The customer in the schema the caller's role is entitled to."""
-    if sees_contacts(principal):
+    """The customer in the schema the caller's role is entitled to (``Principal.sees_contacts``
+    decides, as it does for the buyer on an order)."""
+    if principal.sees_contacts:
         return CustomerOut.of(customer)
     return CustomerMarketingOut.of(customer)
 

@@ -7,9 +7,7 @@ twice. The key's id is recorded as the movement's actor.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -30,11 +28,18 @@ from oms.inventory.schemas import (
 from oms.inventory.views import StockChange
 from oms.platform.http import UoW
 from oms.platform.idempotency import IdempotencyKey, IdempotentRequest, run_idempotent
-from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.pagination import (
+    BY_CODE,
+    BY_CODE_AND_ID,
+    BY_TIME,
+    Cursor,
+    Limit,
+    Page,
+    read_cursor,
+)
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 from oms.platform.unit_of_work import UnitOfWork
-from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/v1", tags=["inventory"])
 
@@ -45,34 +50,6 @@ LocationCode = Annotated[
 ]
 
 MOVE_PROBLEMS = responses(400, 401, 403, 409, 422)
-
-
-def _cursor(cursor: str | None, size: int) -> list[str] | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    if len(key) != size or not all(isinstance(part, str) for part in key):
-        raise Invalid("cursor is not one this API issued", field="cursor")
-    return [str(part) for part in key]
-
-
-def _low_stock_after(cursor: str | None) -> tuple[str, UUID] | None:
-    key = _cursor(cursor, 2)
-    try:
-        return (key[0], UUID(key[1])) if key else None
-    except ValueError:
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
-
-
-def _movements_before(cursor: str | None) -> tuple[datetime, UUID] | None:
-    key = _cursor(cursor, 2)
-    try:
-        before = (datetime.fromisoformat(key[0]), UUID(key[1])) if key else None
-    except ValueError:
-        before = None
-    if key and (before is None or before[0].tzinfo is None):
-        raise Invalid("cursor is not one this API issued", field="cursor")
-    return before
 
 
 def _moved(
@@ -90,17 +67,15 @@ def list_stock_at(
     cursor: Cursor = None,
 ) -> Page[WatchedLevelOut]:
     """Every SKU's stock at one location, by SKU."""
-    after = _cursor(cursor, 1)
+    after = read_cursor(cursor, BY_CODE)
     found = services.list_stock_at(
         location,
         uow=uow,
         after=after[0] if after else None,
         limit=limit + 1,
-        visible_to=principal.channel_code,
+        visible_to=principal.channel_scope,
     )
-    page = found[:limit]
-    more = encode_cursor([page[-1].sku]) if len(found) > limit else None
-    return Page(items=[WatchedLevelOut.of_stock(s) for s in page], next_cursor=more)
+    return Page.of(found, limit, lambda s: (s.sku,), WatchedLevelOut.of_stock)
 
 
 @router.get("/inventory/low-stock", responses=responses(401, 403, 404, 422))
@@ -114,21 +89,18 @@ def list_low_stock(
     """SKU and location pairs whose available stock is at or below the SKU's threshold."""
     found = services.list_low_stock(
         uow=uow,
-        after=_low_stock_after(cursor),
+        after=read_cursor(cursor, BY_CODE_AND_ID),
         limit=limit + 1,
         location=location,
-        visible_to=principal.channel_code,
+        visible_to=principal.channel_scope,
     )
-    page = found[:limit]
-    last = page[-1] if page else None
-    more = encode_cursor([last.sku, str(last.location_id)]) if last and len(found) > limit else None
-    return Page(items=[WatchedLevelOut.of_stock(s) for s in page], next_cursor=more)
+    return Page.of(found, limit, lambda s: (s.sku, s.location_id), WatchedLevelOut.of_stock)
 
 
 @router.get("/inventory/{sku}", responses=responses(401, 403, 404))
 def get_stock(sku: str, principal: StockReader, uow: UoW) -> SkuStockOut:
     """A SKU's stock per location and, per channel, what it may promise and why."""
-    return SkuStockOut.of(services.get_stock(sku, uow=uow, visible_to=principal.channel_code))
+    return SkuStockOut.of(services.get_stock(sku, uow=uow, visible_to=principal.channel_scope))
 
 
 @router.get("/inventory/{sku}/movements", responses=responses(401, 403, 404, 422))
@@ -143,19 +115,12 @@ def list_movements(
     history = services.list_movements(
         sku,
         uow=uow,
-        before=_movements_before(cursor),
+        before=read_cursor(cursor, BY_TIME),
         limit=limit + 1,
-        visible_to=principal.channel_code,
+        visible_to=principal.channel_scope,
     )
-    items = MovementOut.page(history)
-    page = items[:limit]
-    last = page[-1] if page else None
-    more = (
-        encode_cursor([last.occurred_at.isoformat(), last.id])
-        if last and len(items) > limit
-        else None
-    )
-    return Page(items=page, next_cursor=more)
+    movements = MovementOut.page(history)
+    return Page.of(movements, limit, lambda m: (m.occurred_at, m.id), lambda m: m)
 
 
 @router.put("/inventory/{sku}/settings", responses=responses(401, 403, 404, 422))

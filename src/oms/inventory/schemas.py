@@ -28,8 +28,13 @@ from oms.platform.schemas import Input, Output
 
 SKU = Field(min_length=1, max_length=64, examples=["TS-1"])
 LOCATION = Field(min_length=1, max_length=40, examples=["wh-de"], description="A location code.")
-QUANTITY = Field(ge=1, le=MAX_QUANTITY, description="Whole units, at least one.")
-DELTA = Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY, description="Signed whole units; zero is refused.")
+QUANTITY = Field(strict=True, ge=1, le=MAX_QUANTITY, description="Whole units, at least one.")
+DELTA = Field(
+    strict=True,
+    ge=-MAX_QUANTITY,
+    le=MAX_QUANTITY,
+    description="Signed whole units; zero is refused.",
+)
 REFERENCE = Field(
     default="", max_length=MAX_TEXT, description="The document behind it (PO, ticket, count)."
 )
@@ -58,8 +63,11 @@ class StockAdjustmentIn(Input):
 class StockCountIn(Input):
     sku: str = SKU
     location: str = LOCATION
-    counted: int = Field(ge=0, le=MAX_QUANTITY, description="Units found on the shelf.")
+    counted: int = Field(
+        strict=True, ge=0, le=MAX_QUANTITY, description="Units found on the shelf."
+    )
     expected_on_hand: int = Field(
+        strict=True,
         ge=0,
         le=MAX_QUANTITY,
         description="The on-hand the count started from; if it has changed since, 409.",
@@ -80,6 +88,7 @@ class UnavailableStockIn(Input):
     sku: str = SKU
     location: str = LOCATION
     delta: int = Field(
+        strict=True,
         ge=-MAX_QUANTITY,
         le=MAX_QUANTITY,
         description="Positive sets stock aside as unavailable; negative makes it available again.",
@@ -95,6 +104,7 @@ class StockSettingsIn(Input):
 
     low_stock_threshold: int | None = Field(
         default=None,
+        strict=True,
         ge=0,
         le=MAX_QUANTITY,
         description="Available stock at or below this, at any one location, counts as low.",

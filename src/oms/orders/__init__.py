@@ -4,7 +4,7 @@ cancelled and edited, with a timeline of who did what.
 Public interface for other contexts; everything else in this package is private.
 """
 
-from oms import inventory
+from oms import customers, inventory
 from oms.orders.domain import Order, OrderNotFound, OrderStatus
 from oms.orders.domain.changes import (
     AddLine,
@@ -50,6 +50,8 @@ from oms.orders.services import (
     release_hold,
 )
 from oms.orders.services.backorders import CONSUMER as _BACKORDERS
+from oms.orders.services.erasure import CONSUMER as _ERASURE
+from oms.orders.services.erasure import handle_customer_erased
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event
 
@@ -105,7 +107,11 @@ EVENTS: tuple[type[Event], ...] = (
 
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(consumer=_BACKORDERS, events=inventory.EVENTS, handler=handle_stock_event),
+    Subscription(
+        consumer=_ERASURE, events=(customers.CustomerErased,), handler=handle_customer_erased
+    ),
 )
 """This context's consumers: backorders are filled when any stock movement of their SKU is
 announced (every kind, so that a fill that stopped at its batch limit is resumed by the
-allocation events it wrote itself)."""
+allocation events it wrote itself); a customer's erasure pseudonymises the buyer on their
+orders."""

@@ -1,16 +1,20 @@
-"""HTTP routes of the orders context."""
+"""HTTP routes of the orders context.
+
+Routes parse, call one service and answer in the schema the caller may see: who sees contact
+details and profile ids is decided by ``Principal`` (``OrderOut.of(order, principal)``), which
+channel a key acts for by ``Principal.channel_to_act_for``, paging by ``Page.of``.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
-from pydantic import EmailStr
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from oms.orders import services
-from oms.orders.domain import HoldRule
+from oms.orders.domain import HoldRule, OrderNotFound
 from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     CancelIn,
@@ -26,12 +30,20 @@ from oms.orders.schemas import (
     TimelineEntryOut,
     TrackedOrderOut,
 )
-from oms.platform.http import REQUIRED_HEADER, Tagged, UoW
-from oms.platform.idempotency import IdempotencyKey, OptionalIdempotencyKey, run_idempotent
-from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.http import REQUIRED_HEADER, Tagged, UoW, send_version
+from oms.platform.idempotency import (
+    IdempotencyKey,
+    OptionalIdempotencyKey,
+    run_idempotent,
+    subject,
+)
+from oms.platform.inputs import Email, exact_money
+from oms.platform.pagination import BY_POSITION, BY_TIME, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
+from oms.platform.schemas import MoneyIn
 from oms.platform.security import Permission, Principal, Requires
-from oms.shared.errors import Forbidden, Invalid
+from oms.platform.throttling import Budget, client_address, spend
+from oms.shared.errors import FieldProblem, Forbidden, Invalid
 from oms.shared.money import Money
 
 router = APIRouter(prefix="/v1", tags=["orders"])
@@ -42,33 +54,31 @@ Holder = Annotated[Principal, Depends(Requires(Permission.ORDERS_HOLD))]
 Canceller = Annotated[Principal, Depends(Requires(Permission.ORDERS_CANCEL))]
 Editor = Annotated[Principal, Depends(Requires(Permission.ORDERS_EDIT))]
 Configurer = Annotated[Principal, Depends(Requires(Permission.ORDERS_CONFIGURE))]
+HoldRuleReader = Annotated[Principal, Depends(Requires(Permission.ORDERS_HOLD))]
+"""Hold rules hold fraud thresholds: only those who hold orders read them, never channel keys."""
+
+LOOKUPS_PER_CLIENT = Budget("orders.lookup.client", burst=30, period=60.0)
+"""30 lookups a minute from one address: a tracking page refreshed now and then, not guessing."""
+LOOKUPS_PER_NUMBER = Budget("orders.lookup.number", burst=10, period=600.0)
+"""10 lookups of one order number per 10 minutes, whatever the email: guessing the buyer's
+email of a known number stops after ten tries."""
 
 
-def _contacts(principal: Principal) -> bool:
-    """Staff without contact rights (warehouse) see no email or phone; a channel sees its own."""
-    return principal.can(Permission.CUSTOMERS_CONTACTS) or principal.channel_code is not None
+ERASED_DOMAIN = "invalid"
+"""Erased buyers' pseudonyms end in ``@invalid`` (RFC 2606): no one looks an order up by one."""
 
 
-def _channel_for(principal: Principal, named: str | None) -> str:
-    if principal.channel_code is not None:
-        if named not in (None, principal.channel_code):
-            raise Forbidden(
-                f"this key places orders only for channel {principal.channel_code!r}",
-                channel=named,
-            )
-        return principal.channel_code
-    if named is None:
-        raise Invalid("name the channel the order comes from", field="channel")
-    return named
+def _about_order(order: Any) -> str:
+    return subject("order", order.id)
 
 
-def _money(value: object) -> Money | None:
-    return Money.of(value.amount, value.currency.upper()) if value is not None else None  # type: ignore[attr-defined]
+def _money(given: MoneyIn | None, field: str) -> Money | None:
+    return exact_money(given.amount, given.currency, field=field) if given else None
 
 
 def _command(body: OrderIn, principal: Principal) -> services.PlaceOrder:
     return services.PlaceOrder(
-        channel=_channel_for(principal, body.channel),
+        channel=principal.channel_to_act_for(body.channel),
         external_id=body.external_id,
         customer=services.CustomerDetails(**body.customer.model_dump()),
         shipping_address=body.shipping_address.to_domain(),
@@ -77,10 +87,10 @@ def _command(body: OrderIn, principal: Principal) -> services.PlaceOrder:
             services.NewLine(
                 sku=line.sku,
                 quantity=line.quantity,
-                unit_price=_money(line.unit_price),
-                discount=_money(line.discount),
+                unit_price=_money(line.unit_price, f"lines.{index}.unit_price"),
+                discount=_money(line.discount, f"lines.{index}.discount"),
             )
-            for line in body.lines
+            for index, line in enumerate(body.lines)
         ),
         shipping_method=body.shipping_method,
         pickup_location=body.pickup_location,
@@ -110,26 +120,31 @@ def place_order(
     hold rules. A replay with the same key returns the first response.
     """
     command = _command(body, principal)
-    contacts = _contacts(principal)
     return run_idempotent(
         uow,
         idempotency,
         lambda: services.place_order(command, uow=uow),
-        lambda placed: OrderOut.of(placed.order, contacts=contacts),
+        lambda placed: OrderOut.of(placed.order, principal),
         status_code=lambda placed: 201 if placed.created else 200,
+        about=lambda placed: _about_order(placed.order),
     )
 
 
-@router.get("/orders", responses=responses(422))
+@router.get("/orders", responses=responses(403, 422))
 def list_orders(
     principal: Reader, uow: UoW, query: Annotated[OrderQuery, Query()]
 ) -> Page[OrderOut]:
-    """Orders, newest first, filtered; a channel key sees only its channel's orders."""
-    key = decode_cursor(query.cursor)
-    try:
-        after = (datetime.fromisoformat(key[0]), UUID(key[1])) if key else None
-    except (ValueError, IndexError, TypeError):
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
+    """Orders, newest first, filtered; a channel key sees only its channel's orders.
+
+    Filtering by `customer_email` needs the right to see contact details (403 otherwise): a
+    key that cannot read emails must not be able to test them either.
+    """
+    if query.customer_email is not None and not principal.sees_contacts:
+        raise Forbidden(
+            "this key may not see contact details, so it may not filter by them",
+            field="customer_email",
+        )
+    after = read_cursor(query.cursor, BY_TIME)
     filters = OrderFilter(
         status=query.status,
         channel=query.channel,
@@ -140,41 +155,39 @@ def list_orders(
         q=query.q,
     )
     found = services.list_orders(
-        filters, uow=uow, after=after, limit=query.limit + 1, visible_to=principal.channel_code
+        filters, uow=uow, after=after, limit=query.limit + 1, visible_to=principal.channel_scope
     )
-    page = found[: query.limit]
-    more = (
-        encode_cursor([page[-1].placed_at.isoformat(), str(page[-1].id)])
-        if len(found) > query.limit
-        else None
+    return Page.of(
+        found, query.limit, lambda o: (o.placed_at, o.id), lambda o: OrderOut.of(o, principal)
     )
-    contacts = _contacts(principal)
-    return Page(items=[OrderOut.of(o, contacts=contacts) for o in page], next_cursor=more)
 
 
-@router.get("/orders/lookup", responses=responses(404, 422))
+@router.get("/orders/lookup", responses=responses(404, 422, 429))
 def lookup_order(
+    request: Request,
     uow: UoW,
     number: Annotated[str, Query(max_length=20, examples=["SO-10001"])],
-    email: Annotated[EmailStr, Query(max_length=320)],
+    email: Annotated[Email, Query()],
 ) -> TrackedOrderOut:
     """The customer's view of one order, by its number and the buyer's email (no API key).
 
     The basis of the tracking page: status and items, no street address or contact details.
+    A wrong number and a wrong email answer alike, in the same time. Each client address and
+    each order number has a budget of attempts (429 with `Retry-After` beyond it).
     """
-    return TrackedOrderOut.of(services.lookup_order(number, str(email), uow=uow))
-
-
-def _etag(response: Response, version: int) -> None:
-    response.headers["ETag"] = f'"{version}"'
+    spend(request, LOOKUPS_PER_CLIENT, client_address(request))
+    spend(request, LOOKUPS_PER_NUMBER, number.strip().upper())
+    if email.rpartition("@")[2].lower() == ERASED_DOMAIN:
+        raise OrderNotFound(number)
+    return TrackedOrderOut.of(services.lookup_order(number, email, uow=uow))
 
 
 @router.get("/orders/{order_id}", responses=responses(404))
 def get_order(order_id: UUID, principal: Reader, uow: UoW, response: Tagged) -> OrderOut:
     """One order. Its `ETag` is its version, for `If-Match` on changes."""
-    order = services.get_order(order_id, uow=uow, visible_to=principal.channel_code)
-    _etag(response, order.version)
-    return OrderOut.of(order, contacts=_contacts(principal))
+    order = services.get_order(order_id, uow=uow, visible_to=principal.channel_scope)
+    send_version(response, order.version)
+    return OrderOut.of(order, principal)
 
 
 @router.get("/orders/{order_id}/timeline", responses=responses(404))
@@ -182,14 +195,15 @@ def get_order_timeline(
     order_id: UUID, principal: Reader, uow: UoW, limit: Limit = 100, cursor: Cursor = None
 ) -> Page[TimelineEntryOut]:
     """Everything that happened to the order, oldest first: who, what, when, before and after."""
-    key = decode_cursor(cursor)
-    after = int(key[0]) if key and isinstance(key[0], int) else None
+    key = read_cursor(cursor, BY_POSITION)
     found = services.order_timeline(
-        order_id, uow=uow, after=after, limit=limit + 1, visible_to=principal.channel_code
+        order_id,
+        uow=uow,
+        after=key[0] if key else None,
+        limit=limit + 1,
+        visible_to=principal.channel_scope,
     )
-    page = found[:limit]
-    more = encode_cursor([page[-1][0]]) if len(found) > limit else None
-    return Page(items=[TimelineEntryOut.of(entry) for _, entry in page], next_cursor=more)
+    return Page.of(found, limit, lambda row: (row[0],), lambda row: TimelineEntryOut.of(row[1]))
 
 
 @router.post(
@@ -209,12 +223,12 @@ def place_hold(
         auto_release_at=body.auto_release_at,
         actor=principal.actor,
     )
-    contacts = _contacts(principal)
     return run_idempotent(
         uow,
         idempotency,
-        lambda: services.place_hold(command, uow=uow, visible_to=principal.channel_code),
-        lambda order: OrderOut.of(order, contacts=contacts),
+        lambda: services.place_hold(command, uow=uow, visible_to=principal.channel_scope),
+        lambda order: OrderOut.of(order, principal),
+        about=_about_order,
     )
 
 
@@ -226,8 +240,8 @@ def release_hold(
     command = services.ReleaseHold(
         order_id=order_id, hold_id=hold_id, actor=principal.actor, note=body.note if body else ""
     )
-    order = services.release_hold(command, uow=uow, visible_to=principal.channel_code)
-    return OrderOut.of(order, contacts=_contacts(principal))
+    order = services.release_hold(command, uow=uow, visible_to=principal.channel_scope)
+    return OrderOut.of(order, principal)
 
 
 @router.post("/orders/{order_id}/cancel", responses=responses(404, 409))
@@ -236,33 +250,42 @@ def cancel_order(order_id: UUID, body: CancelIn, principal: Canceller, uow: UoW)
 
     Refused with 409 `illegal-transition` once units have shipped.
     """
-    lines = None
-    if body.lines is not None:
-        try:
-            lines = {UUID(line.line_id): line.quantity for line in body.lines}
-        except ValueError:
-            raise Invalid("line_id must be a line's id", field="lines") from None
     command = services.CancelOrder(
-        order_id=order_id, reason=body.reason, actor=principal.actor, lines=lines
+        order_id=order_id, reason=body.reason, actor=principal.actor, lines=body.to_lines()
     )
-    order = services.cancel_order(command, uow=uow, visible_to=principal.channel_code)
-    return OrderOut.of(order, contacts=_contacts(principal))
+    order = services.cancel_order(command, uow=uow, visible_to=principal.channel_scope)
+    return OrderOut.of(order, principal)
 
 
 @router.get("/hold-rules")
-def list_hold_rules(_: Reader, uow: UoW) -> list[HoldRuleOut]:
-    """The automatic hold rules applied when an order is placed."""
+def list_hold_rules(_: HoldRuleReader, uow: UoW) -> list[HoldRuleOut]:
+    """The automatic hold rules applied when an order is placed (for those who hold orders)."""
     return [HoldRuleOut.of(s) for s in services.hold_rule_settings(uow=uow)]
 
 
 @router.put("/hold-rules/{rule}", responses=responses(422))
 def set_hold_rule(rule: HoldRule, body: HoldRuleIn, _: Configurer, uow: UoW) -> HoldRuleOut:
     """Turn an automatic hold rule on or off and set its thresholds per currency."""
-    thresholds = {
-        cur.upper(): Money.of(amount, cur.upper()) for cur, amount in body.thresholds.items()
-    }
-    command = services.SetHoldRule(rule=rule, enabled=body.enabled, thresholds=thresholds)
+    command = services.SetHoldRule(
+        rule=rule, enabled=body.enabled, thresholds=_thresholds(body.thresholds)
+    )
     return HoldRuleOut.of(services.set_hold_rule(command, uow=uow))
+
+
+def _thresholds(given: dict[str, Decimal]) -> dict[str, Money]:
+    """Each amount exact in its currency (``1000.001 EUR`` is refused, not rounded)."""
+    found: dict[str, Money] = {}
+    problems: list[FieldProblem] = []
+    for currency, amount in given.items():
+        try:
+            money = exact_money(amount, currency, field=f"thresholds.{currency}")
+        except Invalid as error:
+            problems.extend(error.problems)
+            continue
+        found[money.currency] = money
+    if problems:
+        raise Invalid("the thresholds are not valid", problems=problems)
+    return found
 
 
 @router.post(
@@ -291,8 +314,9 @@ def preview_change(
     return run_idempotent(
         uow,
         idempotency,
-        lambda: services.preview_change(command, uow=uow, visible_to=principal.channel_code),
+        lambda: services.preview_change(command, uow=uow, visible_to=principal.channel_scope),
         OrderChangeOut.of,
+        about=lambda change: subject("order", change.order_id),
     )
 
 
@@ -301,21 +325,14 @@ def list_changes(
     order_id: UUID, principal: Reader, uow: UoW, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[OrderChangeOut]:
     """The order's previewed and confirmed changes, newest first."""
-    key = decode_cursor(cursor)
-    try:
-        after = (datetime.fromisoformat(key[0]), UUID(key[1])) if key else None
-    except (ValueError, IndexError, TypeError):
-        raise Invalid("cursor is not one this API issued", field="cursor") from None
     found = services.list_changes(
-        order_id, uow=uow, after=after, limit=limit + 1, visible_to=principal.channel_code
+        order_id,
+        uow=uow,
+        after=read_cursor(cursor, BY_TIME),
+        limit=limit + 1,
+        visible_to=principal.channel_scope,
     )
-    page = found[:limit]
-    more = (
-        encode_cursor([page[-1].created_at.isoformat(), str(page[-1].id)])
-        if len(found) > limit
-        else None
-    )
-    return Page(items=[OrderChangeOut.of(change) for change in page], next_cursor=more)
+    return Page.of(found, limit, lambda change: (change.created_at, change.id), OrderChangeOut.of)
 
 
 @router.post(
@@ -345,6 +362,6 @@ def confirm_change(
     command = services.ConfirmChange(
         order_id=order_id, change_id=change_id, if_match=if_match, actor=principal.actor
     )
-    order = services.confirm_change(command, uow=uow, visible_to=principal.channel_code)
-    _etag(response, order.version)
-    return OrderOut.of(order, contacts=_contacts(principal))
+    order = services.confirm_change(command, uow=uow, visible_to=principal.channel_scope)
+    send_version(response, order.version)
+    return OrderOut.of(order, principal)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field, TypeAdapter, field_validator
 
 from oms.orders.domain import (
     FulfilmentStatus,
@@ -24,6 +24,7 @@ from oms.orders.domain import (
     changes,
 )
 from oms.orders.pricing import ShippingMethod
+from oms.platform.inputs import Email, Instant, exact_money
 from oms.platform.pagination import MAX_LIMIT
 from oms.platform.schemas import (
     AddressIn,
@@ -36,6 +37,8 @@ from oms.platform.schemas import (
     Output,
     Quantity,
 )
+from oms.platform.security import Principal
+from oms.shared.errors import Invalid
 
 
 class OrderQuery(Input):
@@ -43,9 +46,11 @@ class OrderQuery(Input):
 
     status: OrderStatus | None = None
     channel: str | None = Field(default=None, max_length=40)
-    customer_email: str | None = Field(default=None, max_length=320)
-    placed_from: datetime | None = Field(default=None, description="Inclusive.")
-    placed_to: datetime | None = Field(default=None, description="Exclusive.")
+    customer_email: Email | None = Field(
+        default=None, description="Exact buyer email; for roles that may see contact details."
+    )
+    placed_from: Instant | None = Field(default=None, description="Inclusive, with its offset.")
+    placed_to: Instant | None = Field(default=None, description="Exclusive, with its offset.")
     on_hold: bool | None = None
     q: str | None = Field(default=None, max_length=100, description="Order number or external id.")
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
@@ -53,8 +58,8 @@ class OrderQuery(Input):
 
 
 class BuyerIn(Input):
-    email: str = Field(max_length=320, examples=["ada@example.com"])
-    name: str = Field(max_length=200, examples=["Ada Lovelace"])
+    email: Email
+    name: str = Field(min_length=1, max_length=200, examples=["Ada Lovelace"])
     phone: str | None = Field(default=None, max_length=40)
     locale: str | None = Field(default=None, max_length=20, examples=["de-DE"])
 
@@ -66,6 +71,17 @@ class OrderLineIn(Input):
         default=None, description="Marketplace channels only: the price the marketplace sold at."
     )
     discount: MoneyIn | None = Field(default=None, description="Total discount on the line.")
+
+    @field_validator("unit_price", "discount")
+    @classmethod
+    def _exact(cls, money: MoneyIn | None) -> MoneyIn | None:
+        """Refused, not rounded: ``19.999 EUR`` was never a price the marketplace charged."""
+        try:
+            if money is not None:
+                exact_money(money.amount, money.currency, field="amount")
+        except Invalid as error:
+            raise ValueError(error.problems[0].message if error.problems else str(error)) from None
+        return money
 
 
 class OrderIn(Input):
@@ -85,7 +101,9 @@ class OrderIn(Input):
 
 
 class BuyerOut(Output):
-    id: UUID
+    id: UUID | None = Field(
+        description="The customer profile; null for keys that may not read profiles."
+    )
     name: str
     email: str | None = Field(description="Hidden from roles that need no contact details.")
     phone: str | None
@@ -180,9 +198,15 @@ class OrderOut(Output):
     cancel_reason: str | None
 
     @classmethod
-    def of(cls, order: Order, *, contacts: bool = True) -> OrderOut:
-        """The order as staff see it; without ``contacts`` no buyer email or phone."""
+    def of(cls, order: Order, viewer: Principal | None = None) -> OrderOut:
+        """The order as ``viewer`` may see it (everything without one, for staff tools).
+
+        No buyer email or phone without contact rights; no customer profile id unless the
+        viewer may read profiles: a caller never reads back more than its role may read.
+        """
         buyer = order.buyer
+        contacts = viewer is None or viewer.sees_contacts
+        profile = viewer is None or viewer.sees_customer_ids
         return cls(
             id=str(order.id),
             number=order.number,
@@ -197,7 +221,7 @@ class OrderOut(Output):
             currency=order.currency,
             prices_include_tax=order.prices_include_tax,
             customer=BuyerOut(
-                id=str(buyer.customer_id),
+                id=buyer.customer_id if profile else None,
                 name=buyer.name,
                 locale=buyer.locale,
                 email=buyer.email if contacts else None,
@@ -246,7 +270,7 @@ def _line(order: Order, line: OrderLine) -> OrderLineOut:
 class HoldIn(Input):
     reason: HoldReason
     note: str = Field(default="", max_length=500)
-    auto_release_at: datetime | None = Field(
+    auto_release_at: Instant | None = Field(
         default=None, description="When the hold releases itself (must be in the future)."
     )
 
@@ -256,15 +280,31 @@ class HoldReleaseIn(Input):
 
 
 class CancelLineIn(Input):
-    line_id: str
+    line_id: UUID
     quantity: Quantity
 
 
 class CancelIn(Input):
     reason: str = Field(max_length=500)
     lines: list[CancelLineIn] | None = Field(
-        default=None, max_length=500, description="Omit to cancel the whole order."
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="Omit to cancel the whole order; each line at most once.",
     )
+
+    @field_validator("lines")
+    @classmethod
+    def _each_line_once(cls, lines: list[CancelLineIn] | None) -> list[CancelLineIn] | None:
+        seen: set[UUID] = set()
+        for line in lines or ():
+            if line.line_id in seen:
+                raise ValueError(f"line {line.line_id} is named more than once")
+            seen.add(line.line_id)
+        return lines
+
+    def to_lines(self) -> dict[UUID, int] | None:
+        return {line.line_id: line.quantity for line in self.lines} if self.lines else None
 
 
 class TimelineEntryOut(Output):

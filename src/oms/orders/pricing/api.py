@@ -16,10 +16,9 @@ from oms.orders.pricing.schemas import (
     TaxRateOut,
 )
 from oms.platform.http import UoW
-from oms.platform.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from oms.platform.pagination import BY_CODE, BY_TWO_CODES, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
-from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/v1", tags=["pricing"])
 
@@ -29,15 +28,6 @@ Quoter = Annotated[Principal, Depends(Requires(Permission.ORDERS_PLACE))]
 Country = Annotated[str, Path(min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")]
 TaxCategory = Annotated[str, Path(max_length=20, description="`standard` or `reduced`.")]
 ZoneCode = Annotated[str, Path(max_length=40)]
-
-
-def _key(cursor: str | None, size: int) -> list[str] | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    if len(key) != size or not all(isinstance(part, str) for part in key):
-        raise Invalid("cursor is not one this API issued", field="cursor")
-    return [str(part) for part in key]
 
 
 @router.get("/tax-rates", responses=responses(401, 403, 422))
@@ -51,13 +41,10 @@ def list_tax_rates(
     cursor: Cursor = None,
 ) -> Page[TaxRateOut]:
     """Tax rates by country, then tax category."""
-    key = _key(cursor, 2)
     found = services.list_tax_rates(
-        uow=uow, country=country, after=(key[0], key[1]) if key else None, limit=limit + 1
+        uow=uow, country=country, after=read_cursor(cursor, BY_TWO_CODES), limit=limit + 1
     )
-    page = found[:limit]
-    more = encode_cursor([page[-1].country, page[-1].tax_category]) if len(found) > limit else None
-    return Page(items=[TaxRateOut.of(rate) for rate in page], next_cursor=more)
+    return Page.of(found, limit, lambda rate: (rate.country, rate.tax_category), TaxRateOut.of)
 
 
 @router.put("/tax-rates/{country}/{tax_category}", responses=responses(401, 403, 422))
@@ -92,11 +79,9 @@ def list_shipping_zones(
     _: Reader, uow: UoW, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[ShippingZoneOut]:
     """Shipping zones by code, with their countries and rates."""
-    key = _key(cursor, 1)
+    key = read_cursor(cursor, BY_CODE)
     found = services.list_shipping_zones(uow=uow, after=key[0] if key else None, limit=limit + 1)
-    page = found[:limit]
-    more = encode_cursor([page[-1].code]) if len(found) > limit else None
-    return Page(items=[ShippingZoneOut.of(zone) for zone in page], next_cursor=more)
+    return Page.of(found, limit, lambda zone: (zone.code,), ShippingZoneOut.of)
 
 
 @router.get("/shipping-zones/{code}", responses=responses(401, 403, 404, 422))
@@ -143,5 +128,5 @@ def preview_quote(body: QuoteIn, principal: Quoter, uow: UoW) -> QuoteOut:
     SKU, SKU not sold on the channel, quantity below 1, unsupported country, shipping method not
     offered there). A channel key may quote only its own channel.
     """
-    quote = services.preview_quote(body.to_command(), uow=uow, visible_to=principal.channel_code)
+    quote = services.preview_quote(body.to_command(), uow=uow, visible_to=principal.channel_scope)
     return QuoteOut.of(quote)

@@ -266,7 +266,7 @@ def test_cancelling_the_last_open_units_cancels_the_order() -> None:
         "gone",
         LATER,
     )
-    assert order.allocations == ()
+    assert not order.allocations
     assert types(order) == [OrderCancelled]
 
 

@@ -31,6 +31,7 @@ from oms.shared.errors import FieldProblem, Invalid, collect
 from oms.shared.ids import new_id
 from oms.shared.locale import check_code, normalise_locale
 from oms.shared.money import is_currency
+from oms.shared.permissions import channel_visible
 from oms.shared.versions import ExpectedVersion, check_expected
 
 
@@ -217,7 +218,7 @@ def update_channel(cmd: UpdateChannel, *, uow: UnitOfWork) -> Channel:
 
 def get_channel(code: str, *, uow: UnitOfWork, visible_to: str | None = None) -> Channel:
     """One channel; a caller bound to another channel is told it does not exist."""
-    if visible_to is not None and visible_to != code:
+    if not channel_visible(code, to=visible_to):
         raise ChannelNotFound(code)
     with uow.read() as tx:
         channel = tx.repo(CHANNELS).by_code(code)

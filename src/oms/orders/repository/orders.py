@@ -41,6 +41,7 @@ from oms.orders.tables import (
     order_timeline,
     orders,
 )
+from oms.shared.permissions import channel_visible
 
 FIRST_NUMBER = 10001
 LIVE = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value, OrderStatus.IN_PROGRESS.value)
@@ -134,7 +135,7 @@ class SqlOrders:
         if lock and self.c.dialect.name == "postgresql":
             query = query.with_for_update()
         order = self._one(load_orders(self.c, self.c.execute(query).all()))
-        if order is None or (visible_to is not None and order.channel != visible_to):
+        if order is None or not channel_visible(order.channel, to=visible_to):
             raise OrderNotFound(str(order_id))
         return order
 

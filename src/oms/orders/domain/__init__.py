@@ -20,7 +20,7 @@ from oms.orders.domain.holds import (
     HoldRule,
     HoldRuleSetting,
     PlacementFacts,
-    rules_in_force,
+    resolve_rules,
     triggered,
 )
 from oms.orders.domain.lifecycle import (
@@ -77,6 +77,6 @@ __all__ = [
     "Totals",
     "VersionRequired",
     "merge_allocations",
-    "rules_in_force",
+    "resolve_rules",
     "triggered",
 ]

@@ -214,7 +214,7 @@ def expected_version(if_match: str | None) -> int:
     return int(tag)
 
 
-def stock_checks(
+def check_stock(
     wanted: Sequence[Want], plan: Plan, free: Mapping[Key, int], candidates: Sequence[UUID]
 ) -> tuple[StockCheck, ...]:
     """Per SKU: units requested, free at the candidates, backordered and short."""

@@ -26,7 +26,7 @@ from oms.orders.pricing.domain import ShippingMethod
 from oms.shared.errors import FieldProblem
 
 
-def preview_of(order: Order, edit: Edit) -> ChangePreview:
+def build_preview(order: Order, edit: Edit) -> ChangePreview:
     """What the customer is shown: each line before and after, the totals and the stock."""
     before = {line.id: line.billed_quantity for line in order.lines}
     return ChangePreview(

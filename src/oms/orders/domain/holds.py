@@ -79,7 +79,7 @@ DEFAULT_RULES: tuple[HoldRuleSetting, ...] = (
 """What a new merchant starts with; each can be changed (``PUT /v1/hold-rules/{rule}``)."""
 
 
-def rules_in_force(
+def resolve_rules(
     overrides: Mapping[HoldRule, HoldRuleSetting],
 ) -> tuple[HoldRuleSetting, ...]:
     """The merchant's rules: their own settings on top of the defaults, in the defaults' order."""

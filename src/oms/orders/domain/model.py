@@ -150,7 +150,7 @@ class Cancellation:
     """The allocations the order keeps."""
 
 
-def cancellation(
+def plan_cancellation(
     lines: Sequence[OrderLine], allocations: Sequence[Allocation], units: Mapping[UUID, int]
 ) -> Cancellation:
     """What cancelling ``units`` (line id -> units) does to ``lines`` and their allocations."""

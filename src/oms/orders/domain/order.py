@@ -50,8 +50,8 @@ from oms.orders.domain.model import (
     NewOrder,
     OrderLine,
     Totals,
-    cancellation,
     merge_allocations,
+    plan_cancellation,
 )
 from oms.orders.domain.sourcing import Plan
 from oms.orders.domain.timeline import TimelineEntry
@@ -293,10 +293,10 @@ class Order:
         if problems:
             raise Invalid("the cancellation is not valid", problems=problems)
 
-    def cancellation(self, units: Mapping[UUID, int]) -> Cancellation:
+    def plan_cancellation(self, units: Mapping[UUID, int]) -> Cancellation:
         """What cancelling ``units`` (line id -> units, already checked) would do; nothing
         changes (an edit works out the units it cancels with it too)."""
-        return cancellation(self.lines, self.allocations, units)
+        return plan_cancellation(self.lines, self.allocations, units)
 
     def _cancel(
         self,
@@ -307,7 +307,7 @@ class Order:
         *,
         reprice: Reprice | None,
     ) -> tuple[Allocation, ...]:
-        outcome = self.cancellation(units)
+        outcome = self.plan_cancellation(units)
         before = records.Before(status=self.status, total=self.totals.total)
         whole = all(ln.open_quantity == 0 and ln.fulfilled_quantity == 0 for ln in outcome.lines)
         if whole:

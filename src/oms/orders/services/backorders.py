@@ -61,8 +61,8 @@ def _fill(order: Order, variant_id: UUID, *, at: datetime, uow: UnitOfWork) -> i
     ]
     if not waiting:
         return 0
-    candidates = sourcing.candidates_of(order, uow=uow)
-    wants = sourcing.wants_of(waiting, backorders=True, uow=uow)
+    candidates = sourcing.find_order_candidates(order, uow=uow)
+    wants = sourcing.list_wants(waiting, backorders=True, uow=uow)
     plan = sourcing.source(wants, candidates, lock=True, uow=uow).plan
     allocations = plan.allocations(order.lines, candidates.codes)
     if not allocations:

@@ -8,7 +8,7 @@ from oms.orders.domain import (
     HoldRule,
     HoldRuleSetting,
     Order,
-    rules_in_force,
+    resolve_rules,
 )
 from oms.orders.domain.commands import PlaceHold, ReleaseHold, SetHoldRule
 from oms.orders.repository import HOLD_RULES, ORDERS
@@ -64,7 +64,7 @@ def release_due_holds(*, uow: UnitOfWork, limit: int = 100) -> int:
 def hold_rule_settings(*, uow: UnitOfWork) -> tuple[HoldRuleSetting, ...]:
     """Every automatic hold rule as it applies now."""
     with uow.read() as tx:
-        return rules_in_force(tx.repo(HOLD_RULES).overrides())
+        return resolve_rules(tx.repo(HOLD_RULES).overrides())
 
 
 def set_hold_rule(cmd: SetHoldRule, *, uow: UnitOfWork) -> HoldRuleSetting:

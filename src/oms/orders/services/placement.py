@@ -19,7 +19,7 @@ from oms.orders.domain import (
     Order,
     OrderLine,
     Totals,
-    rules_in_force,
+    resolve_rules,
 )
 from oms.orders.domain.commands import PlaceOrder
 from oms.orders.repository import HOLD_RULES, ORDERS, Orders
@@ -46,9 +46,9 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
         draft = validation.validate(cmd, channel, uow=uow)
         candidates = sourcing.find_candidates(channel, draft.pickup, uow=uow)
         first_order = not orders.has_orders_of(draft.buyer.customer_id)
-        rules = rules_in_force(tx.repo(HOLD_RULES).overrides())
+        rules = resolve_rules(tx.repo(HOLD_RULES).overrides())
         lines = _lines(draft)
-        wants = sourcing.wants_of(
+        wants = sourcing.list_wants(
             [(line, line.quantity) for line in lines],
             backorders=channel.allows_backorders,
             uow=uow,

@@ -51,7 +51,7 @@ def find_candidates(
     return Candidates(tuple(loc.id for loc in usable), {loc.id: loc.code for loc in usable})
 
 
-def candidates_of(order: Order, *, uow: UnitOfWork) -> Candidates:
+def find_order_candidates(order: Order, *, uow: UnitOfWork) -> Candidates:
     """The locations that may source more units of a placed order (its store for a pickup)."""
     channel = channels.get_channel(order.channel, uow=uow)
     pickup = None
@@ -64,7 +64,7 @@ def candidates_of(order: Order, *, uow: UnitOfWork) -> Candidates:
     return find_candidates(channel, pickup, uow=uow)
 
 
-def wants_of(
+def list_wants(
     units: Sequence[tuple[OrderLine, int]], *, backorders: bool, uow: UnitOfWork
 ) -> list[Want]:
     """What to source: ``units`` of each line. A line may be backordered when ``backorders``

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from oms.orders.domain.changes import ChangeStatus, OrderChange
 from oms.orders.domain.commands import PreviewChange
-from oms.orders.domain.editing import preview_of
+from oms.orders.domain.editing import build_preview
 from oms.orders.repository import CHANGES, ORDERS
 from oms.orders.services.changes.revision import revise
 from oms.platform.unit_of_work import UnitOfWork
@@ -27,7 +27,7 @@ def preview_change(
             base_version=order.version,
             status=ChangeStatus.PREVIEWED,
             operations=cmd.operations,
-            preview=preview_of(order, edit),
+            preview=build_preview(order, edit),
             created_by=cmd.actor,
             created_at=tx.now,
         )

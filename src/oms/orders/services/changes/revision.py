@@ -21,8 +21,8 @@ from oms.orders.domain.changes import (
     Edit,
     InvalidChange,
     Operation,
+    check_stock,
     pricing_field,
-    stock_checks,
 )
 from oms.orders.domain.editing import (
     moves_pickup,
@@ -63,7 +63,7 @@ def revise(order: Order, operations: Sequence[Operation], *, lock: bool, uow: Un
     lines, released, kept = _quantities(order, operations, tuple(added.values()))
     added_by = {line.id: index for index, line in added.items()}
     lines, totals = _price(order, lines, operations, target, added_by, uow=uow)
-    wants = sourcing.wants_of(
+    wants = sourcing.list_wants(
         _units_to_source(order, lines, resource=moves_pickup(order, operations)),
         backorders=channel.allows_backorders,
         uow=uow,
@@ -82,7 +82,7 @@ def revise(order: Order, operations: Sequence[Operation], *, lock: bool, uow: Un
         added=frozenset(added_by),
         released=tuple(released),
         allocated=allocated,
-        stock=stock_checks(wants, found.plan, found.free, target.candidates.ids),
+        stock=check_stock(wants, found.plan, found.free, target.candidates.ids),
         shortfalls=found.plan.shortfalls,
     )
 
@@ -220,7 +220,7 @@ def _quantities(
     Moving the order to other locations releases every allocation; its lines then wait to be
     sourced again (no backordered units until the new plan says so).
     """
-    cancelled = order.cancellation(units_to_cancel(order, operations))
+    cancelled = order.plan_cancellation(units_to_cancel(order, operations))
     more = units_to_add(order, operations)
     lines = (
         *(replace(line, quantity=line.quantity + more.get(line.id, 0)) for line in cancelled.lines),

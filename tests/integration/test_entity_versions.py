@@ -149,6 +149,18 @@ def test_without_if_match_a_change_applies_as_before(
     assert response.headers["ETag"] == '"3"'
 
 
+def test_a_cached_copy_is_fresh_until_a_change_moves_the_etag(
+    client: TestClient, admin: dict[str, str], uow: UnitOfWork, resource: Resource
+) -> None:
+    path = resource.create(uow)
+    etag = client.get(path, headers=admin).headers["ETag"]
+    fresh = client.get(path, headers=admin | {"If-None-Match": etag})
+    assert fresh.status_code == 304
+    assert fresh.headers["ETag"] == etag
+    client.patch(path, json=resource.change, headers=admin)
+    assert client.get(path, headers=admin | {"If-None-Match": etag}).status_code == 200
+
+
 def test_if_match_on_a_missing_record_is_404(client: TestClient, admin: dict[str, str]) -> None:
     response = client.patch(
         "/v1/channels/nowhere", json={"name": "X"}, headers=admin | {"If-Match": "*"}

@@ -1,10 +1,8 @@
-"""Reading and writing products, variants and prices (SQLAlchemy Core), behind one port.
+"""Products, variants and prices in SQL (SQLAlchemy Core): ``SqlProducts``, bound by ``PRODUCTS``.
 
-The product is the aggregate: its variants and their prices are read and changed with it, and
-every change raises the product's one version (``revise``), written only over the version it
-was read at. A page of products costs two statements whatever its size: the products, then
-their variants joined to the prices the reader may see. A SKU, GTIN or handle that a concurrent
-writer took first comes back as the domain's ``SkuTaken``, ``GtinTaken`` or ``HandleTaken``.
+A page of products costs two statements whatever its size: the products, then their variants
+joined to the prices the reader may see. A SKU, GTIN or handle that a concurrent writer took
+first comes back as the domain's ``SkuTaken``, ``GtinTaken`` or ``HandleTaken``.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, delete, exists, insert, or_, select
@@ -35,7 +33,6 @@ from oms.catalog.domain import (
     variant_name,
 )
 from oms.catalog.tables import product_variants, products, variant_prices
-from oms.platform.unit_of_work import Port
 from oms.shared.errors import DomainError
 from oms.shared.money import Money
 from oms.shared.versions import StaleVersion
@@ -48,70 +45,6 @@ class ProductFilter:
     q: str | None = None
     sku: str | None = None
     active: bool | None = None
-
-
-class Products(Protocol):
-    """The catalog's products with their variants and channel prices."""
-
-    def by_id(
-        self, product_id: UUID, *, channel: str | None = None, lock: bool = False
-    ) -> Product | None:
-        """One product with the prices ``channel`` may see (all when None); ``lock`` holds
-        the product row until commit, so every change to the aggregate queues behind it."""
-        ...
-
-    def by_sku(self, sku: str, *, channel: str | None = None, lock: bool = False) -> Product | None:
-        """The product one of whose variants has ``sku`` (any case), as ``by_id``."""
-        ...
-
-    def page(
-        self, *, where: ProductFilter, after: UUID | None, limit: int, channel: str | None
-    ) -> list[Product]:
-        """Products in creation order (ids are time-ordered), after the id ``after``."""
-        ...
-
-    def handle_taken(self, handle: str) -> bool: ...
-
-    def taken_skus(self, skus: Collection[str]) -> set[str]:
-        """The upper-cased keys among ``skus`` that some variant already uses."""
-        ...
-
-    def taken_gtins(self, gtins: Collection[str], *, besides: UUID | None = None) -> set[str]:
-        """The 14-digit keys among ``gtins`` used by a variant other than ``besides``."""
-        ...
-
-    def variant_refs(self, skus: Collection[str]) -> dict[str, VariantRef]:
-        """References keyed by upper-cased SKU, with what they need from their product."""
-        ...
-
-    def prices_for(self, skus: Collection[str], channel: str) -> dict[str, Money]:
-        """Prices in ``channel`` keyed by upper-cased SKU; SKUs without one are absent."""
-        ...
-
-    def add(self, product: Product, now: datetime) -> None:
-        """Store a new product with its first variants."""
-        ...
-
-    def add_variant(self, product: Product, variant: Variant, now: datetime) -> None:
-        """Store a new variant after the product's others (the product row is locked)."""
-        ...
-
-    def update_variant(self, variant: Variant, now: datetime) -> None:
-        """Store a variant's columns; its product and position never change."""
-        ...
-
-    def save_price(
-        self, variant_id: UUID, channel: str, price: Money, *, exists_now: bool, now: datetime
-    ) -> None:
-        """Insert or replace a variant's price in a channel."""
-        ...
-
-    def delete_price(self, variant_id: UUID, channel: str) -> None: ...
-
-    def revise(self, product: Product, now: datetime) -> Product:
-        """Store the product's own columns one version up from the one read; every change to
-        the aggregate ends here."""
-        ...
 
 
 def _dimensions(row: Row[Any]) -> Dimensions | None:
@@ -442,6 +375,3 @@ class SqlProducts:
         if written != 1:
             raise StaleVersion("product", str(product.id), expected=[product.version])
         return dataclasses.replace(product, version=product.version + 1, updated_at=now)
-
-
-PRODUCTS: Port[Products] = Port("catalog.products", SqlProducts)

@@ -49,6 +49,21 @@ for n in range(int(sys.argv[2])):
 """
 
 
+LOGGED_ERRORS = """
+import logging
+import structlog
+from oms.platform.observability import configure_logging
+
+configure_logging("info", "json")
+try:
+    raise ValueError("x" * 20_000)
+except ValueError:
+    structlog.get_logger("relay").exception("batch_failed")
+    logging.getLogger("uvicorn.error").error("Exception in ASGI application", exc_info=True)
+logging.getLogger("uvicorn.error").warning("Invalid HTTP request received.")
+"""
+
+
 def _python(script: str, *args: str, stderr: Any = subprocess.PIPE) -> subprocess.Popen[bytes]:
     env = os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)}
     return subprocess.Popen(
@@ -96,3 +111,22 @@ def test_two_processes_writing_to_one_stderr_never_interleave_within_a_line() ->
     records = _records(text)
     assert sorted(r["writer"] for r in records) == ["a"] * 1500 + ["b"] * 1500
     assert all(r["padding"] == r["writer"] * 3000 for r in records)
+
+
+def test_errors_logged_by_oms_or_by_the_server_stay_one_bounded_json_line() -> None:
+    process = _python(LOGGED_ERRORS)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err.decode()
+    lines = err.decode().splitlines()
+    assert all(len(line.encode()) < 4096 for line in lines), "under PIPE_BUF: written whole"
+    records = _records(err.decode())
+    assert [r["event"] for r in records] == [
+        "batch_failed",
+        "Exception in ASGI application",
+        "Invalid HTTP request received.",
+    ]
+    for record in records[:2]:
+        assert record["error_type"] == "builtins.ValueError"
+        assert len(record["error"]) == 500
+        assert "exception" not in record
+    assert records[1]["logger"] == "uvicorn.error"

@@ -6,9 +6,9 @@ duration; never headers, so API keys and personal data stay out of the logs.
 Every log line is one JSON object written with one ``write(2)``: processes sharing stderr (``oms
 serve --workers N`` under a supervisor) append whole lines and never interleave within one
 (POSIX keeps pipe writes up to ``PIPE_BUF``, 4 KiB on Linux, in one piece; lines are kept well
-under it, tracebacks included, by naming frames rather than printing source). The standard
-library's loggers (uvicorn's, warnings) are routed through the same renderer, and an error no
-handler turned into a response is answered here with a bare 500 problem and logged once.
+under it, errors included: ``bounded_exception`` names frames rather than printing source). The
+standard library's loggers (uvicorn's, warnings) are routed through the same renderer, and an
+error no handler turned into a response is answered here with a bare 500 problem, logged once.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 import time
 import traceback
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -72,7 +74,7 @@ def configure_logging(level: str = "info", fmt: str = "json", *, fd: int = 2) ->
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.format_exc_info,
+        bounded_exception,
     ]
     structlog.configure(
         processors=[*shared, renderer],
@@ -112,6 +114,20 @@ class _DescriptorStream:
 
     def flush(self) -> None:
         return None
+
+
+def bounded_exception(_: Any, __: str, event: MutableMapping[str, Any]) -> Any:
+    """Structlog processor: an error logged with ``exc_info`` (``log.exception``) becomes the
+    fields of ``describe``, not a printed traceback, so the line stays one bounded line."""
+    exc_info = event.pop("exc_info", None)
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    error = exc_info if isinstance(exc_info, BaseException) else None
+    if isinstance(exc_info, tuple) and len(exc_info) == 3:
+        error = exc_info[1]
+    if error is not None:
+        event.update(describe(error))
+    return event
 
 
 def describe(error: BaseException) -> dict[str, Any]:

@@ -216,3 +216,17 @@ def test_erasing_twice_changes_nothing_and_a_new_order_makes_a_new_profile(
     ).json()
     assert later["customer"]["id"] != customer["id"]
     assert later["customer"]["email"] == PERSON["email"]
+
+
+def test_every_operation_whose_response_names_a_person_documents_the_410(
+    client: TestClient,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/v1/orders",
+        "/v1/orders/{order_id}/holds",
+        "/v1/orders/{order_id}/changes",
+        "/v1/customers",
+        "/v1/customers/{customer_id}/addresses",
+    ):
+        assert "410" in paths[path]["post"]["responses"], path

@@ -87,7 +87,7 @@ def get_customer(customer_id: UUID, principal: Reader, uow: UoW, response: Tagge
     "/customers",
     status_code=201,
     response_model=CustomerView,
-    responses=responses(400, 401, 403, 409, 422),
+    responses=responses(400, 401, 403, 409, 410, 422),
 )
 def create_customer(
     body: CustomerIn, principal: Writer, uow: UoW, idempotency: IdempotencyKey
@@ -128,7 +128,7 @@ def update_customer(
     "/customers/{customer_id}/addresses",
     status_code=201,
     response_model=CustomerAddressOut,
-    responses=responses(400, 401, 403, 404, 409, 422),
+    responses=responses(400, 401, 403, 404, 409, 410, 422),
 )
 def add_address(
     customer_id: UUID,

@@ -108,7 +108,7 @@ PLACED_BEFORE: dict[int | str, dict[str, Any]] = {
     "/orders",
     status_code=201,
     response_model=OrderOut,
-    responses=PLACED_BEFORE | responses(400, 403, 404, 409, 422),
+    responses=PLACED_BEFORE | responses(400, 403, 404, 409, 410, 422),
 )
 def place_order(
     body: OrderIn, principal: Placer, uow: UoW, idempotency: IdempotencyKey
@@ -210,7 +210,7 @@ def get_order_timeline(
     "/orders/{order_id}/holds",
     status_code=201,
     response_model=OrderOut,
-    responses=responses(404, 409),
+    responses=responses(404, 409, 410),
 )
 def place_hold(
     order_id: UUID, body: HoldIn, principal: Holder, uow: UoW, idempotency: OptionalIdempotencyKey
@@ -292,7 +292,7 @@ def _thresholds(given: dict[str, Decimal]) -> dict[str, Money]:
     "/orders/{order_id}/changes",
     status_code=201,
     response_model=OrderChangeOut,
-    responses=responses(404, 409, 422),
+    responses=responses(404, 409, 410, 422),
 )
 def preview_change(
     order_id: UUID,

@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from sqlalchemy import Connection
-
 from oms.inventory.domain import Change, InventoryItem, Key, Movement, StockLevel
 from oms.inventory.repository.stock import SqlStock
 from oms.platform.unit_of_work import Port
@@ -83,13 +81,3 @@ class Stock(Protocol):
 
 
 STOCK: Port[Stock] = Port("inventory.stock", SqlStock)
-
-
-def levels(c: Connection, keys: Collection[Key], *, lock: bool = False) -> dict[Key, StockLevel]:
-    """``Stock.levels`` on a connection, for ``services/allocations.py`` until it asks the port."""
-    return SqlStock(c).levels(keys, lock=lock)
-
-
-def items(c: Connection, variant_ids: Collection[UUID]) -> dict[UUID, InventoryItem]:
-    """``Stock.items`` on a connection, for ``services/allocations.py`` until it asks the port."""
-    return SqlStock(c).items(variant_ids)

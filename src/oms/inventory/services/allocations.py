@@ -29,8 +29,8 @@ from oms.inventory.domain import (
     text_problems,
 )
 from oms.inventory.repository import STOCK
-from oms.inventory.services.ledger import post, record_moves
-from oms.inventory.services.names import location_codes
+from oms.inventory.services._ledger import post, record_moves
+from oms.inventory.services._names import location_codes
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import FieldProblem, collect
 from oms.shared.ids import new_id

@@ -26,7 +26,7 @@ from oms.inventory.domain import (
     text_problems,
 )
 from oms.inventory.domain.events import StockTransferred
-from oms.inventory.services.ledger import post, record_moves
+from oms.inventory.services._ledger import post, record_moves
 from oms.inventory.views import Labels, StockChange
 from oms.platform.unit_of_work import Transaction, UnitOfWork
 from oms.shared.errors import FieldProblem, Invalid

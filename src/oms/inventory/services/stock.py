@@ -21,7 +21,7 @@ from oms.inventory.domain import (
 )
 from oms.inventory.domain.events import InventoryItemChanged
 from oms.inventory.repository import STOCK
-from oms.inventory.services.names import labels_for, location_codes
+from oms.inventory.services._names import labels_for, location_codes
 from oms.inventory.views import (
     LocationStock,
     MovementHistory,

@@ -22,7 +22,7 @@ from oms.inventory.domain import (
 )
 from oms.inventory.domain.events import stock_moved
 from oms.inventory.repository import STOCK
-from oms.inventory.services.names import labels_for
+from oms.inventory.services._names import labels_for
 from oms.inventory.views import Labels
 from oms.platform.unit_of_work import Transaction, UnitOfWork
 

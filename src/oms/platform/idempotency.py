@@ -1,11 +1,12 @@
 """``Idempotency-Key`` for creating POSTs, after the IETF httpapi draft.
 
-A key is claimed in its own short transaction (so a concurrent duplicate sees it and gets 409),
-then the operation runs and its rendered response is stored *in the operation's transaction*:
-either both commit or neither does, so a replay after a crash can never run the work twice. A
-claim whose process died is taken over once its lease expires; each claim carries a fencing
-token, so a slow first attempt that outlives its lease cannot also commit. A refusal (4xx) or
-failure releases the claim: nothing happened, so the client may retry with the same key.
+The key is claimed, the operation runs and its rendered response is stored in ONE transaction
+(ADR 0009): claim, work and response commit together or not at all, so a refusal (4xx), a failure
+or a crash leaves nothing behind and the client may retry with the same key, and a retry can never
+do the work twice. A concurrent duplicate's claim waits on the first one's uncommitted row (the
+unique key on PostgreSQL, the write lock on SQLite) and then replays its response, or claims the
+key if the first attempt rolled back. No lease is needed for that; the lease and fencing token
+remain only for claims committed without a response by releases before ADR 0009.
 
 Keys are scoped to the API key that sent them. Replays carry ``Idempotent-Replayed: true``.
 
@@ -37,7 +38,6 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
-    delete,
     select,
     update,
 )
@@ -46,7 +46,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from oms.platform.database import UTCDateTime, metadata
 from oms.platform.http import REQUIRED_HEADER
 from oms.platform.problems import HTTPProblem
-from oms.platform.unit_of_work import Port, UnitOfWork
+from oms.platform.unit_of_work import Port, Transaction, UnitOfWork
 from oms.shared.ids import new_id
 
 T = TypeVar("T")
@@ -188,65 +188,73 @@ def _insert_ignoring_conflict(connection: Connection) -> object:
     )
 
 
-def _claim(uow: UnitOfWork, req: IdempotentRequest, claim: UUID) -> Response | None:
-    """Take the key under ``claim``, or return the stored response to replay; raise when it
-    cannot be used."""
-    with uow.begin() as tx:
-        c = tx.connection
-        inserted = c.execute(
-            _insert_ignoring_conflict(c),  # type: ignore[call-overload]
-            {
-                "owner": req.owner,
-                "key": req.key,
-                "request_hash": req.request_hash,
-                "status": IN_FLIGHT,
-                "created_at": tx.now,
-                "locked_until": tx.now + req.lease,
-                "claim": claim,
-            },
-        ).first()
-        if inserted is not None:
-            return None
-        row = c.execute(
-            select(idempotency_keys).where(
-                idempotency_keys.c.owner == req.owner, idempotency_keys.c.key == req.key
-            )
-        ).one()
-        if row.status == ERASED:
-            raise HTTPProblem(
-                410,
-                "idempotency-response-erased",
-                "Response erased",
-                "the response to this Idempotency-Key held personal data that has been erased; "
-                "read the resource instead",
-            )
-        if row.request_hash != req.request_hash:
-            raise HTTPProblem(
-                422,
-                "idempotency-key-reused",
-                "Idempotency-Key reused",
-                "this Idempotency-Key was used with a different request",
-            )
-        if row.status == DONE:
-            return Response(
-                content=row.response_body,
-                status_code=row.response_status,
-                media_type="application/json",
-                headers={"Idempotent-Replayed": "true"},
-            )
-        taken = c.execute(
-            update(idempotency_keys)
-            .where(
-                idempotency_keys.c.owner == req.owner,
-                idempotency_keys.c.key == req.key,
-                idempotency_keys.c.status == IN_FLIGHT,
-                idempotency_keys.c.locked_until < tx.now,
-            )
-            .values(locked_until=tx.now + req.lease, claim=claim)
-        ).rowcount
-        if not taken:
-            raise _in_flight()
+def _claim(tx: Transaction, req: IdempotentRequest, claim: UUID) -> Response | None:
+    """Take the key under ``claim`` in the caller's transaction, or return the stored response
+    to replay; raise when it cannot be used.
+
+    The INSERT is the transaction's first statement: a concurrent duplicate's uncommitted claim
+    makes it wait here (on the unique key on PostgreSQL, on the write lock on SQLite), holding
+    nothing, until that transaction ends: then it replays the stored response, or claims the
+    key itself if the first attempt rolled back.
+    """
+    c = tx.connection
+    inserted = c.execute(
+        _insert_ignoring_conflict(c),  # type: ignore[call-overload]
+        {
+            "owner": req.owner,
+            "key": req.key,
+            "request_hash": req.request_hash,
+            "status": IN_FLIGHT,
+            "created_at": tx.now,
+            "locked_until": tx.now + req.lease,
+            "claim": claim,
+        },
+    ).first()
+    if inserted is not None:
         return None
+    row = c.execute(
+        select(idempotency_keys).where(
+            idempotency_keys.c.owner == req.owner, idempotency_keys.c.key == req.key
+        )
+    ).one()
+    if row.status == ERASED:
+        raise HTTPProblem(
+            410,
+            "idempotency-response-erased",
+            "Response erased",
+            "the response to this Idempotency-Key held personal data that has been erased; "
+            "read the resource instead",
+        )
+    if row.request_hash != req.request_hash:
+        raise HTTPProblem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused",
+            "this Idempotency-Key was used with a different request",
+        )
+    if row.status == DONE:
+        return Response(
+            content=row.response_body,
+            status_code=row.response_status,
+            media_type="application/json",
+            headers={"Idempotent-Replayed": "true"},
+        )
+    # A committed claim without a response was left by the two-transaction protocol of
+    # releases before ADR 0009 (a process of that release may still be running it): taken over
+    # once its lease has expired, in this transaction.
+    taken = c.execute(
+        update(idempotency_keys)
+        .where(
+            idempotency_keys.c.owner == req.owner,
+            idempotency_keys.c.key == req.key,
+            idempotency_keys.c.status == IN_FLIGHT,
+            idempotency_keys.c.locked_until < tx.now,
+        )
+        .values(locked_until=tx.now + req.lease, claim=claim)
+    ).rowcount
+    if not taken:
+        raise _in_flight()
+    return None
 
 
 def _in_flight() -> HTTPProblem:
@@ -257,18 +265,6 @@ def _in_flight() -> HTTPProblem:
         "a request with this Idempotency-Key is still being processed; retry later",
         {"Retry-After": "1"},
     )
-
-
-def _release(uow: UnitOfWork, req: IdempotentRequest, claim: UUID) -> None:
-    with uow.begin() as tx:
-        tx.connection.execute(
-            delete(idempotency_keys).where(
-                idempotency_keys.c.owner == req.owner,
-                idempotency_keys.c.key == req.key,
-                idempotency_keys.c.status == IN_FLIGHT,
-                idempotency_keys.c.claim == claim,
-            )
-        )
 
 
 def run_idempotent(
@@ -282,48 +278,44 @@ def run_idempotent(
 ) -> Response:
     """Run ``operation`` at most once per key and return (or replay) its rendered response.
 
-    ``status_code`` may depend on the result (201 created, 200 found). ``about`` names the
-    subject whose personal data the response holds (``subject("order", id)``), for erasure.
+    One transaction: the key's claim, the operation and its stored response commit together or
+    not at all, so a refusal or a crash leaves the key free and a retry can never do the work
+    twice. ``status_code`` may depend on the result (201 created, 200 found). ``about`` names
+    the subject whose personal data the response holds (``subject("order", id)``), for erasure.
     Without a key (where the route makes it optional) the operation simply runs.
     """
-    if req is None:
-        with uow.begin():
+    with uow.begin() as tx:
+        if req is None:
             result = operation()
             body = render(result).model_dump_json()
-        return Response(
-            content=body, status_code=_status(status_code, result), media_type="application/json"
-        )
-    claim = new_id()
-    replay = _claim(uow, req, claim)
-    if replay is not None:
-        return replay
-    try:
-        with uow.begin() as tx:
-            result = operation()
-            body = render(result).model_dump_json()
-            status = _status(status_code, result)
-            stored = tx.connection.execute(
-                update(idempotency_keys)
-                .where(
-                    idempotency_keys.c.owner == req.owner,
-                    idempotency_keys.c.key == req.key,
-                    idempotency_keys.c.status == IN_FLIGHT,
-                    idempotency_keys.c.claim == claim,
-                )
-                .values(
-                    status=DONE,
-                    response_status=status,
-                    response_body=body,
-                    subject=about(result) if about else None,
-                )
-            ).rowcount
-            if not stored:
-                # Our lease ran out and a retry took the key over: it owns the outcome now,
-                # and rolling back here keeps the work from being done twice.
-                raise _in_flight()
-    except Exception:
-        _release(uow, req, claim)  # the operation's transaction rolled back: nothing happened
-        raise
+            return Response(
+                content=body,
+                status_code=_status(status_code, result),
+                media_type="application/json",
+            )
+        claim = new_id()
+        replay = _claim(tx, req, claim)
+        if replay is not None:
+            return replay
+        result = operation()
+        body = render(result).model_dump_json()
+        status = _status(status_code, result)
+        stored = tx.connection.execute(
+            update(idempotency_keys)
+            .where(
+                idempotency_keys.c.owner == req.owner,
+                idempotency_keys.c.key == req.key,
+                idempotency_keys.c.claim == claim,
+            )
+            .values(
+                status=DONE,
+                response_status=status,
+                response_body=body,
+                subject=about(result) if about else None,
+            )
+        ).rowcount
+        if not stored:  # pragma: no cover - the claim is this transaction's own row
+            raise _in_flight()
     return Response(content=body, status_code=status, media_type="application/json")
 
 

@@ -17,6 +17,7 @@ from oms.orders.domain import (
     Order,
     OrderLine,
     OrderStatus,
+    TimelineEntry,
     Totals,
 )
 from oms.orders.tables import (
@@ -25,6 +26,7 @@ from oms.orders.tables import (
     order_holds,
     order_lines,
 )
+from oms.platform.driver_sql import Binder
 from oms.shared.address import Address
 from oms.shared.money import Money
 
@@ -213,3 +215,179 @@ def hold_values(order_id: UUID, hold: Hold) -> dict[str, Any]:
         "released_at": hold.released_at,
         "released_by": hold.released_by,
     }
+
+
+# The hot writes of placement as driver SQL (``oms.platform.driver_sql``): each ``*_row`` returns
+# its table's values as a tuple in the order of its ``*_COLUMNS``, bound as Core would bind them.
+
+ORDER_COLUMNS = (
+    "id",
+    "number",
+    "channel_code",
+    "external_id",
+    "customer_id",
+    "customer_email",
+    "customer_name",
+    "customer_phone",
+    "customer_locale",
+    "status",
+    "on_hold",
+    "version",
+    "currency",
+    "prices_include_tax",
+    "shipping_method",
+    "pickup_location_code",
+    "shipping_address",
+    "billing_address",
+    "address_validated",
+    "notes",
+    "placed_at",
+    "updated_at",
+    "cancelled_at",
+    "cancel_reason",
+    *(f"{name}_minor" for name in MONEY),
+)
+ORDER_JSON = frozenset({"shipping_address", "billing_address"})
+
+
+def order_row(order: Order, b: Binder) -> tuple[Any, ...]:
+    totals = order.totals
+    buyer = order.buyer
+    return (
+        b.uuid(order.id),
+        order.number,
+        order.channel,
+        order.external_id,
+        b.uuid(buyer.customer_id),
+        buyer.email,
+        buyer.name,
+        buyer.phone,
+        buyer.locale,
+        order.status.value,
+        order.on_hold,
+        order.version,
+        order.currency,
+        order.prices_include_tax,
+        order.shipping_method,
+        order.pickup_location,
+        b.json(order.shipping_address.as_dict()),
+        b.json(order.billing_address.as_dict() if order.billing_address else None),
+        order.address_validated,
+        order.notes,
+        b.at(order.placed_at),
+        b.at(order.updated_at),
+        b.at(order.cancelled_at),
+        order.cancel_reason,
+        *(getattr(totals, name).minor for name in MONEY),
+    )
+
+
+LINE_COLUMNS = (
+    "id",
+    "order_id",
+    "line_no",
+    "variant_id",
+    "sku",
+    "name",
+    "tax_category",
+    "quantity",
+    "cancelled_quantity",
+    "backordered_quantity",
+    "fulfilled_quantity",
+    "unit_price_minor",
+    "subtotal_minor",
+    "discount_minor",
+    "tax_rate",
+    "tax_minor",
+    "total_minor",
+)
+
+
+def line_row(order_id: Any, line: OrderLine, b: Binder) -> tuple[Any, ...]:
+    """``order_id`` as bound already (``b.uuid``)."""
+    return (
+        b.uuid(line.id),
+        order_id,
+        line.line_no,
+        b.uuid(line.variant_id),
+        line.sku,
+        line.name,
+        line.tax_category,
+        line.quantity,
+        line.cancelled_quantity,
+        line.backordered_quantity,
+        line.fulfilled_quantity,
+        line.unit_price.minor,
+        line.subtotal.minor,
+        line.discount.minor,
+        str(line.tax_rate),
+        line.tax.minor,
+        line.total.minor,
+    )
+
+
+HOLD_COLUMNS = (
+    "id",
+    "order_id",
+    "reason",
+    "rule",
+    "note",
+    "placed_by",
+    "placed_at",
+    "auto_release_at",
+    "released_at",
+    "released_by",
+)
+
+
+def hold_row(order_id: Any, hold: Hold, b: Binder) -> tuple[Any, ...]:
+    """``order_id`` as bound already (``b.uuid``)."""
+    return (
+        b.uuid(hold.id),
+        order_id,
+        hold.reason.value,
+        hold.rule,
+        hold.note,
+        hold.placed_by,
+        b.at(hold.placed_at),
+        b.at(hold.auto_release_at),
+        b.at(hold.released_at),
+        hold.released_by,
+    )
+
+
+ALLOCATION_COLUMNS = (
+    "line_id",
+    "order_id",
+    "variant_id",
+    "location_id",
+    "location_code",
+    "quantity",
+)
+
+
+def allocation_row(order_id: Any, a: Allocation, b: Binder) -> tuple[Any, ...]:
+    """``order_id`` as bound already (``b.uuid``)."""
+    return (
+        b.uuid(a.line_id),
+        order_id,
+        b.uuid(a.variant_id),
+        b.uuid(a.location_id),
+        a.location,
+        a.quantity,
+    )
+
+
+TIMELINE_COLUMNS = ("order_id", "at", "actor", "kind", "summary", "details")
+TIMELINE_JSON = frozenset({"details"})
+
+
+def timeline_row(order_id: Any, e: TimelineEntry, b: Binder) -> tuple[Any, ...]:
+    """``order_id`` as bound already (``b.uuid``)."""
+    return (order_id, b.at(e.at), e.actor, e.kind, e.summary, b.json(e.details))
+
+
+def insert_sql(table: str, columns: Sequence[str], json: frozenset[str] = frozenset()) -> str:
+    """``INSERT INTO table (columns) VALUES (?, ...)`` for ``DriverSql`` (JSON ones cast)."""
+    marks = ", ".join("?::json" if name in json else "?" for name in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (names are constants)

@@ -1,0 +1,102 @@
+"""Hot statements as driver-level SQL: written once per dialect, run with ``exec_driver_sql``.
+
+Order placement runs a handful of writes (the order row, its lines, allocations, timeline, the
+stock movements and the outbox) on every request. Through Core each one costs a cache-key walk,
+a compiled-cache lookup and per-value type processing; as driver SQL the text is fixed and the
+values are bound by position. ``Connection.exec_driver_sql`` still fires SQLAlchemy's
+``before_cursor_execute`` events, so the statement counts and logs see these statements; a list
+of rows goes to the driver's ``executemany`` (pipelined by psycopg).
+
+Values are bound exactly as the Core column types store them, so everything else keeps reading
+the rows through Core: ``Uuid`` as 32 hex characters on SQLite and natively on PostgreSQL,
+``UTCDateTime`` as naive UTC text on SQLite (SQLAlchemy's ``YYYY-MM-DD HH:MM:SS.ffffff``) and
+aware on PostgreSQL, ``JSON`` as ``json.dumps`` text (cast ``::json`` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, CursorResult
+
+
+def _uuid_text(value: UUID | None) -> str | None:
+    return None if value is None else value.hex
+
+
+def _uuid_native(value: UUID | None) -> UUID | None:
+    return value
+
+
+def _at_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _at_native(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+    return value
+
+
+def _json(value: Any) -> str:
+    """JSON text; ``None`` is JSON ``null``, as Core's ``JSON`` stores it (``none_as_null``)."""
+    return json.dumps(value)
+
+
+class Binder:
+    """How one dialect takes the values of the Core types (``uuid``, ``at``, ``json``)."""
+
+    __slots__ = ("at", "json", "postgresql", "uuid")
+
+    def __init__(self, postgresql: bool) -> None:
+        self.postgresql = postgresql
+        self.uuid = _uuid_native if postgresql else _uuid_text
+        self.at = _at_native if postgresql else _at_text
+        self.json = _json
+
+    def read_uuid(self, value: Any) -> UUID:
+        """A ``Uuid`` column's value as the driver returns it (hex text on SQLite)."""
+        return value if isinstance(value, UUID) else UUID(hex=value)
+
+
+_BINDERS = {True: Binder(True), False: Binder(False)}
+
+
+def binder(connection: Connection) -> Binder:
+    return _BINDERS[connection.dialect.name == "postgresql"]
+
+
+class DriverSql:
+    """One statement's text for SQLite and PostgreSQL, prepared once.
+
+    Write it with ``?`` for a parameter and ``?::json`` for a JSON one (SQLite binds the text
+    as is). PostgreSQL's text gets ``%s`` instead (no ``%`` may appear otherwise).
+    """
+
+    __slots__ = ("postgresql", "sqlite")
+
+    def __init__(self, text: str, *, postgresql: str | None = None) -> None:
+        self.sqlite = text.replace("?::json", "?")
+        self.postgresql = (postgresql if postgresql is not None else text).replace("?", "%s")
+
+    def text(self, connection: Connection) -> str:
+        return self.postgresql if connection.dialect.name == "postgresql" else self.sqlite
+
+    def run(self, connection: Connection, params: tuple[Any, ...]) -> CursorResult[Any]:
+        """Execute with one row of parameters."""
+        return connection.exec_driver_sql(self.text(connection), params)
+
+    def run_many(self, connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Execute once per row, as one ``executemany`` (nothing when there are no rows)."""
+        if len(rows) == 1:
+            connection.exec_driver_sql(self.text(connection), rows[0])
+        elif rows:
+            connection.exec_driver_sql(self.text(connection), list(rows))

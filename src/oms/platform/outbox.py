@@ -28,10 +28,10 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
-    insert,
 )
 
 from oms.platform.database import BigId, UTCDateTime, metadata
+from oms.platform.driver_sql import DriverSql, binder
 from oms.shared.events import Event
 from oms.shared.ids import new_id
 
@@ -107,19 +107,21 @@ class Publisher(Protocol):
     def publish(self, message: Message) -> None: ...
 
 
+_APPEND = DriverSql(
+    "INSERT INTO outbox (event_id, event_type, aggregate_type, aggregate_id, payload, occurred_at)"
+    " VALUES (?, ?, ?, ?, ?::json, ?)"
+)
+
+
 def append(connection: Connection, events: Sequence[Event], occurred_at: datetime) -> None:
-    """Write events in one statement; called by the unit of work just before commit."""
-    connection.execute(
-        insert(outbox_table),
+    """Write events in one statement (driver SQL prepared once, one ``executemany``); called
+    by the unit of work just before commit."""
+    b = binder(connection)
+    at = b.at(occurred_at)
+    _APPEND.run_many(
+        connection,
         [
-            {
-                "event_id": new_id(),
-                "event_type": e.type,
-                "aggregate_type": e.aggregate,
-                "aggregate_id": e.aggregate_id,
-                "payload": e.payload(),
-                "occurred_at": occurred_at,
-            }
+            (b.uuid(new_id()), e.type, e.aggregate, b.uuid(e.aggregate_id), b.json(e.payload()), at)
             for e in events
         ],
     )

@@ -4,6 +4,9 @@ Levels change only through ``apply_changes``: one ``UPDATE ... FROM (the changes
 clause is the ledger's rule, so a change that would break it updates nothing and the read that
 decided it cannot go stale. Rows are created with insert-if-missing and locked in primary-key
 order; SQLite needs no row locks because its writers are serialised by ``BEGIN IMMEDIATE``.
+
+What every placement runs (the levels read under lock, the guarded update, the movements) is
+driver SQL written once per dialect and row count (``oms.platform.driver_sql``).
 """
 
 from __future__ import annotations
@@ -15,22 +18,14 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
     Row,
-    Uuid,
     and_,
-    bindparam,
-    cast,
-    insert,
     or_,
     select,
     tuple_,
-    union_all,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import ReturningUpdate
 
 from oms.inventory.domain import (
     Change,
@@ -42,6 +37,7 @@ from oms.inventory.domain import (
     StockLevel,
 )
 from oms.inventory.tables import inventory_items, stock_levels, stock_movements
+from oms.platform.driver_sql import Binder, DriverSql, binder
 
 _levels_key = tuple_(stock_levels.c.variant_id, stock_levels.c.location_id)
 _settings = (
@@ -68,50 +64,115 @@ def _level(row: Row[Any]) -> StockLevel:
 
 
 _CHANGE_COLUMNS = (
-    ("variant_id", Uuid),
-    ("location_id", Uuid),
-    ("on_hand", BigInteger),
-    ("allocated", BigInteger),
-    ("unavailable", BigInteger),
-    ("needed", BigInteger),
-    ("expected", BigInteger),
+    "variant_id",
+    "location_id",
+    "on_hand",
+    "allocated",
+    "unavailable",
+    "needed",
+    "expected",
 )
 """A row of ``changes``: the level's key, its deltas, the available units the change needs and
 the on-hand a count expects."""
 
 
-@lru_cache(maxsize=64)
-def _apply_statement(rows: int) -> ReturningUpdate[Any]:
-    """The guarded UPDATE for ``rows`` changes, built once per row count.
+_LEVEL_COLUMNS = "variant_id, location_id, on_hand, allocated, unavailable"
 
-    The changes are bound parameters of one-row SELECTs joined by UNION ALL rather than a
-    VALUES clause, whose data SQLAlchemy cannot cache: this way the SQL is compiled once per
-    row count instead of on every call (it was the costliest statement of order placement).
-    """
-    selects = [
-        select(*(bindparam(f"{n}_{i}", type_=kind).label(n) for n, kind in _CHANGE_COLUMNS))
-        for i in range(rows)
-    ]
-    wanted = (union_all(*selects) if rows > 1 else selects[0]).cte("changes")
-    s = stock_levels.c
-    return (
-        update(stock_levels)
-        .where(
-            s.variant_id == wanted.c.variant_id,
-            s.location_id == wanted.c.location_id,
-            s.on_hand - s.allocated - s.unavailable >= wanted.c.needed,
-            s.allocated + wanted.c.allocated >= 0,
-            s.unavailable + wanted.c.unavailable >= 0,
-            or_(wanted.c.expected.is_(None), s.on_hand == cast(wanted.c.expected, BigInteger)),
-        )
-        .values(
-            on_hand=s.on_hand + wanted.c.on_hand,
-            allocated=s.allocated + wanted.c.allocated,
-            unavailable=s.unavailable + wanted.c.unavailable,
-            updated_at=bindparam("now", type_=s.updated_at.type),
-        )
-        .returning(s.variant_id, s.location_id, s.on_hand, s.allocated, s.unavailable)
+
+@lru_cache(maxsize=64)
+def _levels_sql(keys: int, *, lock: bool) -> DriverSql:
+    """The levels of ``keys`` (variant id, location id) pairs in key order, written once per
+    count: SQLite takes the pairs as a VALUES list, PostgreSQL as row values it can probe the
+    primary key with, locked ``FOR NO KEY UPDATE`` when ``lock``."""
+    head = f"SELECT {_LEVEL_COLUMNS} FROM stock_levels WHERE (variant_id, location_id) IN "  # noqa: S608 (no values in the text)
+    order = " ORDER BY variant_id, location_id"
+    pairs = ", ".join(["(?, ?)"] * keys)
+    return DriverSql(
+        f"{head}(VALUES {pairs}){order}",
+        postgresql=f"{head}({pairs}){order}" + (" FOR NO KEY UPDATE" if lock else ""),
     )
+
+
+@lru_cache(maxsize=64)
+def _apply_sql(rows: int) -> DriverSql:
+    """The guarded UPDATE for ``rows`` changes, written once per row count.
+
+    The changes are a VALUES list named ``changes`` (typed for PostgreSQL), joined to their
+    levels; the WHERE clause is the ledger's rule, so a level that cannot take its change is
+    not updated, and RETURNING says which were.
+    """
+    values = ", ".join(
+        ["(?::uuid, ?::uuid, ?::bigint, ?::bigint, ?::bigint, ?::bigint, ?::bigint)"] * rows
+    )
+    names = ", ".join(_CHANGE_COLUMNS)
+    s = "stock_levels"
+    return DriverSql(
+        f"WITH changes ({names}) AS (VALUES {values}) "  # noqa: S608 (no values in the text)
+        f"UPDATE {s} SET on_hand = {s}.on_hand + changes.on_hand,"
+        f" allocated = {s}.allocated + changes.allocated,"
+        f" unavailable = {s}.unavailable + changes.unavailable, updated_at = ?"
+        " FROM changes"
+        f" WHERE {s}.variant_id = changes.variant_id AND {s}.location_id = changes.location_id"
+        f" AND {s}.on_hand - {s}.allocated - {s}.unavailable >= changes.needed"
+        f" AND {s}.allocated + changes.allocated >= 0"
+        f" AND {s}.unavailable + changes.unavailable >= 0"
+        f" AND (changes.expected IS NULL OR {s}.on_hand = changes.expected)"
+        f" RETURNING {s}.variant_id, {s}.location_id, {s}.on_hand, {s}.allocated,"
+        f" {s}.unavailable"
+    )
+
+
+_MOVEMENT_COLUMNS = (
+    "id",
+    "kind",
+    "variant_id",
+    "location_id",
+    "on_hand_delta",
+    "allocated_delta",
+    "unavailable_delta",
+    "reason",
+    "actor",
+    "reference",
+    "correlation_id",
+    "occurred_at",
+)
+_INSERT_MOVEMENTS = DriverSql(
+    f"INSERT INTO stock_movements ({', '.join(_MOVEMENT_COLUMNS)})"  # noqa: S608 (constants)
+    f" VALUES ({', '.join(['?'] * len(_MOVEMENT_COLUMNS))})"
+)
+
+
+def _movement_row(m: Movement, b: Binder) -> tuple[Any, ...]:
+    return (
+        b.uuid(m.id),
+        m.kind.value,
+        b.uuid(m.variant_id),
+        b.uuid(m.location_id),
+        m.delta.on_hand,
+        m.delta.allocated,
+        m.delta.unavailable,
+        m.reason,
+        m.actor,
+        m.reference,
+        b.uuid(m.correlation_id),
+        b.at(m.occurred_at),
+    )
+
+
+def _levels_by_key(rows: Any, bound: dict[tuple[Any, Any], Key]) -> dict[Key, StockLevel]:
+    """Driver rows (variant, location, on hand, allocated, unavailable) as levels, keyed by the
+    keys whose bound ids they carry (hex text on SQLite)."""
+    found: dict[Key, StockLevel] = {}
+    for variant, location, on_hand, allocated, unavailable in rows:
+        key = bound[(variant, location)]
+        found[key] = StockLevel(
+            variant_id=key[0],
+            location_id=key[1],
+            on_hand=on_hand,
+            allocated=allocated,
+            unavailable=unavailable,
+        )
+    return found
 
 
 def _item(row: Row[Any]) -> InventoryItem:
@@ -203,58 +264,38 @@ class SqlStock:
         """
         if not changes:
             return {}
-        params: dict[str, Any] = {"now": now}
-        for i, ch in enumerate(changes):
-            row = (
-                ch.variant_id,
-                ch.location_id,
-                ch.delta.on_hand,
-                ch.delta.allocated,
-                ch.delta.unavailable,
-                -ch.delta.available,
+        b = binder(self.c)
+        bound: dict[tuple[Any, Any], Key] = {}
+        params: list[Any] = []
+        for ch in changes:
+            variant, location = b.uuid(ch.variant_id), b.uuid(ch.location_id)
+            bound[(variant, location)] = (ch.variant_id, ch.location_id)
+            delta = ch.delta
+            params += (
+                variant,
+                location,
+                delta.on_hand,
+                delta.allocated,
+                delta.unavailable,
+                -delta.available,
                 ch.expected_on_hand,
             )
-            params.update(
-                {
-                    f"{name}_{i}": value
-                    for (name, _), value in zip(_CHANGE_COLUMNS, row, strict=True)
-                }
-            )
-        rows = self.c.execute(_apply_statement(len(changes)), params)
-        return {(row.variant_id, row.location_id): _level(row) for row in rows}
+        params.append(b.at(now))
+        return _levels_by_key(_apply_sql(len(changes)).run(self.c, tuple(params)), bound)
 
     def levels(self, keys: Collection[Key], *, lock: bool = False) -> dict[Key, StockLevel]:
         """The current levels of ``keys`` that exist, locked in key order when ``lock`` is set."""
-        query = (
-            select(stock_levels)
-            .where(_levels_key.in_(sorted(keys)))
-            .order_by(stock_levels.c.variant_id, stock_levels.c.location_id)
-        )
-        if lock and self.c.dialect.name == "postgresql":
-            query = query.with_for_update(key_share=True)
-        return {(row.variant_id, row.location_id): _level(row) for row in self.c.execute(query)}
+        if not keys:
+            return {}
+        b = binder(self.c)
+        bound = {(b.uuid(vid), b.uuid(lid)): (vid, lid) for vid, lid in sorted(keys)}
+        params = tuple(value for pair in bound for value in pair)
+        rows = _levels_sql(len(bound), lock=lock).run(self.c, params)
+        return _levels_by_key(rows, bound)
 
     def insert_movements(self, movements: Sequence[Movement]) -> None:
-        self.c.execute(
-            insert(stock_movements),
-            [
-                {
-                    "id": m.id,
-                    "kind": m.kind.value,
-                    "variant_id": m.variant_id,
-                    "location_id": m.location_id,
-                    "on_hand_delta": m.delta.on_hand,
-                    "allocated_delta": m.delta.allocated,
-                    "unavailable_delta": m.delta.unavailable,
-                    "reason": m.reason,
-                    "actor": m.actor,
-                    "reference": m.reference,
-                    "correlation_id": m.correlation_id,
-                    "occurred_at": m.occurred_at,
-                }
-                for m in movements
-            ],
-        )
+        b = binder(self.c)
+        _INSERT_MOVEMENTS.run_many(self.c, [_movement_row(m, b) for m in movements])
 
     def items(self, variant_ids: Collection[UUID]) -> dict[UUID, InventoryItem]:
         rows = self.c.execute(

@@ -27,7 +27,7 @@ USE_CASES = {
     "changes.previews",
     "changes.confirmation",
 }
-STEPS = {"validation", "sourcing", "repricing", "changes.revision"}
+STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
 
 
 def module_name(path: Path) -> str:

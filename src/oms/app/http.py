@@ -24,7 +24,7 @@ from oms.customers import api as customers_api
 from oms.inventory import api as inventory_api
 from oms.orders import api as orders_api
 from oms.orders.pricing import api as pricing_api
-from oms.platform import problems
+from oms.platform import problems, reference
 from oms.platform.database import create_database_engine
 from oms.platform.http import refuse_nul_characters
 from oms.platform.http_semantics import AllowedMethodsMiddleware, ConditionalGetMiddleware
@@ -105,6 +105,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.clock = clock
+    app.state.reference = reference.cache_for(engine)
     app.state.settings = settings
     app.state.authenticator = auth.KeyAuthenticator(lambda: UnitOfWork(engine, clock))
     problems.install(app)

@@ -9,6 +9,7 @@ from oms.orders import tables as _orders_tables
 from oms.orders.pricing import tables as _pricing_tables
 from oms.platform import idempotency as _idempotency
 from oms.platform import outbox as _outbox
+from oms.platform import reference as _reference
 from oms.platform.database import metadata
 
 __all__ = ["metadata"]
@@ -23,4 +24,5 @@ _ = (
     _pricing_tables,
     _idempotency,
     _outbox,
+    _reference,
 )

@@ -221,7 +221,9 @@ def get_channel(code: str, *, uow: UnitOfWork, visible_to: str | None = None) ->
     if not channel_visible(code, to=visible_to):
         raise ChannelNotFound(code)
     with uow.read() as tx:
-        channel = tx.repo(CHANNELS).by_code(code)
+        channel = tx.reference.get(
+            ("channels.channel", code), lambda: tx.repo(CHANNELS).by_code(code)
+        )
     if channel is None:
         raise ChannelNotFound(code)
     return channel
@@ -250,6 +252,6 @@ def locations_by_ids(ids: Sequence[UUID], *, uow: UnitOfWork) -> dict[UUID, Loca
 
 
 def locations_by_codes(codes: Sequence[str], *, uow: UnitOfWork) -> dict[str, Location]:
-    """Locations for the given codes (missing codes are simply absent)."""
+    """Locations for the given codes (missing codes are simply absent); cached reference data."""
     with uow.read() as tx:
-        return tx.repo(LOCATIONS).by_codes(codes)
+        return tx.reference.many("channels.location", codes, tx.repo(LOCATIONS).by_codes)

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar, cast
 from sqlalchemy import Connection, Engine
 
 from oms.platform import outbox
+from oms.platform.reference import UNCACHED, ReferenceCache, ReferenceView, cache_for, read_version
 from oms.shared.clock import Clock, SystemClock
 from oms.shared.events import Event
 
@@ -43,13 +44,39 @@ class Port(Generic[R]):
 class Transaction:
     """What a service sees inside a unit of work: the time, its events and its repositories."""
 
-    def __init__(self, connection: Connection, now: datetime, *, writable: bool) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        now: datetime,
+        *,
+        writable: bool,
+        reference: ReferenceCache | None = None,
+    ) -> None:
         self.connection = connection
         """For repositories and the platform only; services use ``repo``."""
         self.now = now
         self.writable = writable
         self._events: list[Event] = []
         self._repositories: dict[str, Any] = {}
+        self._reference_cache = reference
+        self._reference: ReferenceView | None = None
+
+    @property
+    def reference(self) -> ReferenceView:
+        """Reference data (oms.platform.reference) as this transaction sees it: the version is
+        read once, on first use, before anything is loaded; the process's cache answers if it
+        holds that version."""
+        view = self._reference
+        if view is None:
+            cache = self._reference_cache
+            view = UNCACHED if cache is None else cache.view(read_version(self.connection))
+            self._reference = view
+        return view
+
+    def forget_reference(self) -> None:
+        """After a change in this transaction: the next use of reference data reads the version
+        again (the change moved it, and what this transaction reads next must include it)."""
+        self._reference = None
 
     def repo(self, port: Port[R]) -> R:
         """The repository behind ``port``, bound to this transaction (one per transaction)."""
@@ -70,6 +97,7 @@ class Transaction:
         if not self.writable:
             raise RuntimeError("a read-only transaction cannot record events")
         self._events.extend(events)
+        self._reference = None  # it changed something, perhaps reference data: forget_reference
 
     def flush_events(self) -> None:
         if self._events:
@@ -80,9 +108,13 @@ class Transaction:
 class UnitOfWork:
     """Opens transactions on one engine; re-entrant within one thread of work."""
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock | None = None, reference: ReferenceCache | None = None
+    ) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
+        self.reference = reference if reference is not None else cache_for(engine)
+        """The process's reference-data cache for this database (one per engine by default)."""
         self._current: Transaction | None = None
 
     @contextmanager
@@ -107,7 +139,9 @@ class UnitOfWork:
         connection = self.engine.connect().execution_options(oms_write=writable)
         try:
             with connection.begin():
-                tx = Transaction(connection, self.clock.now(), writable=writable)
+                tx = Transaction(
+                    connection, self.clock.now(), writable=writable, reference=self.reference
+                )
                 self._current = tx
                 try:
                     yield tx

@@ -108,9 +108,18 @@ def prices_for(
     with uow.read() as tx:
         if currency is None:
             currency = channels.get_channel(channel_code, uow=uow).currency
-        found = tx.repo(PRODUCTS).prices_for(set(skus), channel_code)
+        products = tx.repo(PRODUCTS)
+
+        def load(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Money]:
+            prices = products.prices_for([key for _, key in keys], channel_code)
+            return {(channel_code, key): price for key, price in prices.items()}
+
+        found = tx.reference.many(
+            "catalog.price", ((channel_code, sku_key(sku)) for sku in skus), load
+        )
     return {
-        sku: found[sku_key(sku)]
+        sku: price
         for sku in skus
-        if sku_key(sku) in found and found[sku_key(sku)].currency == currency
+        if (price := found.get((channel_code, sku_key(sku)))) is not None
+        and price.currency == currency
     }

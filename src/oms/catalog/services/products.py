@@ -313,5 +313,7 @@ def list_products(
 def find_variants(skus: Sequence[str], *, uow: UnitOfWork) -> dict[str, VariantRef]:
     """References for the SKUs that exist, keyed as the caller spelled them (any case matches)."""
     with uow.read() as tx:
-        found = tx.repo(PRODUCTS).variant_refs(set(skus))
+        found = tx.reference.many(
+            "catalog.variant", (sku_key(sku) for sku in skus), tx.repo(PRODUCTS).variant_refs
+        )
     return {sku: found[sku_key(sku)] for sku in skus if sku_key(sku) in found}

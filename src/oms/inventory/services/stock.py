@@ -193,6 +193,7 @@ def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> Inven
 
 
 def stock_settings(variant_ids: Collection[UUID], *, uow: UnitOfWork) -> dict[UUID, InventoryItem]:
-    """Settings of the variants that have any (absent: the defaults, so no backorders)."""
+    """Settings of the variants that have any (absent: the defaults, so no backorders); cached
+    reference data."""
     with uow.read() as tx:
-        return tx.repo(STOCK).items(variant_ids)
+        return tx.reference.many("inventory.settings", variant_ids, tx.repo(STOCK).items)

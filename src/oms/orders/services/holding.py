@@ -8,10 +8,10 @@ from oms.orders.domain import (
     HoldRule,
     HoldRuleSetting,
     Order,
-    resolve_rules,
 )
 from oms.orders.domain.commands import PlaceHold, ReleaseHold, SetHoldRule
 from oms.orders.repository import HOLD_RULES, ORDERS
+from oms.orders.services import hold_rules
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 
@@ -62,9 +62,8 @@ def release_due_holds(*, uow: UnitOfWork, limit: int = 100) -> int:
 
 
 def hold_rule_settings(*, uow: UnitOfWork) -> tuple[HoldRuleSetting, ...]:
-    """Every automatic hold rule as it applies now."""
-    with uow.read() as tx:
-        return resolve_rules(tx.repo(HOLD_RULES).overrides())
+    """Every automatic hold rule as it applies now (cached reference data: read only)."""
+    return hold_rules.in_force(uow=uow)
 
 
 def set_hold_rule(cmd: SetHoldRule, *, uow: UnitOfWork) -> HoldRuleSetting:
@@ -77,4 +76,5 @@ def set_hold_rule(cmd: SetHoldRule, *, uow: UnitOfWork) -> HoldRuleSetting:
     setting = HoldRuleSetting(rule=cmd.rule, enabled=cmd.enabled, thresholds=dict(cmd.thresholds))
     with uow.begin() as tx:
         tx.repo(HOLD_RULES).save(setting, tx.now)
+        tx.forget_reference()
     return setting

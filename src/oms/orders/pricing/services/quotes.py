@@ -1,9 +1,9 @@
 """Pricing orders: the rates order capture reads, the quote it asks for, and the price preview.
 
 ``load_rates`` runs on every order placement, so it reads only what pricing to one destination
-needs, in three small statements (tax rates, the zone with its rates, the zone's countries). It
-keeps no cache: with several API processes a cache would need invalidation across processes,
-and three indexed reads cost less than getting that wrong.
+needs, in three small statements (tax rates, the zone with its rates, the zone's countries), and
+keeps them per destination in the process's reference-data cache, which the version of reference
+data invalidates exactly across processes (docs/decisions/0008-reference-data-cache.md).
 """
 
 from __future__ import annotations
@@ -49,9 +49,12 @@ class PreviewQuote:
 def load_rates(*, uow: UnitOfWork, country: str | None = None) -> PricingRates:
     """Everything needed to price orders: for every country, or only for ``country``."""
     with uow.read() as tx:
-        return PricingRates(
-            tax_rates=tuple(tx.repo(TAX_RATES).page(country=country)),
-            zones=tuple(tx.repo(SHIPPING_ZONES).for_pricing(country)),
+        return tx.reference.get(
+            ("pricing.rates", country),
+            lambda: PricingRates(
+                tax_rates=tuple(tx.repo(TAX_RATES).page(country=country)),
+                zones=tuple(tx.repo(SHIPPING_ZONES).for_pricing(country)),
+            ),
         )
 
 

@@ -1,0 +1,325 @@
+"""Reference data in memory, invalidated exactly (docs/decisions/0008-reference-data-cache.md).
+
+Reference data is what orders are placed *with*, not what they change: channels and the
+locations serving them, variants and their prices, tax rates, shipping zones, hold rules and the
+stock settings of SKUs. It changes rarely and is read by every placement, so each process keeps
+what it has read in a ``ReferenceCache``.
+
+The rule that keeps it exact: the database holds one number, ``reference_version.version``, and
+every change to any table in ``REFERENCE_TABLES`` replaces it, in the changing transaction, by a
+trigger (so no writer can forget: services, bulk loads, the demo, migrations and psql alike). A
+transaction reads the number once, on its first use of reference data (``Transaction.reference``)
+and BEFORE loading anything; if it moved, the process drops everything it cached. Data loaded
+after reading a version is never older than that version (under READ COMMITTED too), so nothing
+stale is ever served under a version that a later change has replaced.
+
+The number is a fresh random 63-bit value, not a counter: a counter would come back to a value
+seen before when a changing transaction rolls back after a reader in its own process cached its
+uncommitted data, or when the table is emptied or restored from a backup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, Final, TypeVar, cast
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Connection,
+    Engine,
+    SmallInteger,
+    Table,
+    event,
+    select,
+)
+
+from oms.platform.database import metadata
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+REFERENCE_TABLES: Final = (
+    "channels",
+    "channel_locations",
+    "locations",
+    "products",
+    "product_variants",
+    "variant_prices",
+    "inventory_items",
+    "hold_rules",
+    "tax_rates",
+    "shipping_zones",
+    "shipping_zone_countries",
+    "shipping_rates",
+)
+"""Every table whose changes must move the version: the one list (migration 0008 froze a copy).
+A table added here needs its triggers in a new migration; tests/integration/
+test_reference_cache.py fails while any listed table lacks them."""
+
+reference_version = Table(
+    "reference_version",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+    CheckConstraint("id = 1", name="one_row"),
+)
+"""One row (id 1): the version of all reference data, replaced by triggers on every change."""
+
+# -- the triggers (frozen copies in migration 0008; the DDL here builds test and fresh schemas) --
+
+_SQLITE_BUMP = (
+    "INSERT INTO reference_version (id, version) VALUES (1, random()) "
+    "ON CONFLICT (id) DO UPDATE SET version = random()"
+)
+
+
+def sqlite_triggers(table: str) -> tuple[str, ...]:
+    """SQLite has no statement triggers: one row trigger per operation."""
+    return tuple(
+        f"CREATE TRIGGER IF NOT EXISTS {table}_reference_{op.lower()} AFTER {op} ON {table} "
+        f"BEGIN {_SQLITE_BUMP}; END"
+        for op in ("INSERT", "UPDATE", "DELETE")
+    )
+
+
+POSTGRESQL_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION reference_version_bump() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP = 'TRUNCATE' THEN NULL; "
+    "ELSIF NOT EXISTS (SELECT FROM changed) THEN RETURN NULL; "
+    "END IF; "
+    "INSERT INTO reference_version (id, version) "
+    "VALUES (1, floor(random() * 9007199254740991)::bigint) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version; "
+    "RETURN NULL; END $$"
+)
+"""Replace the version, unless the statement changed no row (``INSERT ... ON CONFLICT DO
+NOTHING`` that found every row, an UPDATE or DELETE matching none)."""
+
+
+def postgresql_triggers(table: str) -> tuple[str, ...]:
+    """One statement trigger per operation; the transition table tells whether rows changed."""
+    transition = {"INSERT": "NEW", "UPDATE": "NEW", "DELETE": "OLD"}
+    return (
+        *(
+            f"CREATE OR REPLACE TRIGGER {table}_reference_{op.lower()} AFTER {op} ON {table} "
+            f"REFERENCING {rows} TABLE AS changed "
+            "FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump()"
+            for op, rows in transition.items()
+        ),
+        f"CREATE OR REPLACE TRIGGER {table}_reference_truncate AFTER TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump()",
+    )
+
+
+_SEED = {
+    "sqlite": "INSERT OR IGNORE INTO reference_version (id, version) VALUES (1, random())",
+    "postgresql": "INSERT INTO reference_version (id, version) "
+    "VALUES (1, floor(random() * 9007199254740991)::bigint) ON CONFLICT DO NOTHING",
+}
+"""The first version of a new schema (random too: a new database never repeats an old one)."""
+
+
+def trigger_names(table: str, dialect: str) -> tuple[str, ...]:
+    ops = ("insert", "update", "delete", *(("truncate",) if dialect == "postgresql" else ()))
+    return tuple(f"{table}_reference_{op}" for op in ops)
+
+
+def _create_triggers(target: Any, connection: Connection, **_: Any) -> None:
+    """After ``metadata.create_all``: the triggers on every reference table, the first version."""
+    dialect = connection.dialect.name
+    statements: list[str] = []
+    if dialect == "postgresql":
+        statements.append(POSTGRESQL_FUNCTION)
+    for table in REFERENCE_TABLES:
+        if table in target.tables:
+            statements.extend(
+                postgresql_triggers(table) if dialect == "postgresql" else sqlite_triggers(table)
+            )
+    statements.append(_SEED[dialect])
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def _drop_function(_target: Any, connection: Connection, **_: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("DROP FUNCTION IF EXISTS reference_version_bump()")
+
+
+event.listen(metadata, "after_create", _create_triggers)
+event.listen(metadata, "after_drop", _drop_function)
+
+# -- the per-process cache -------------------------------------------------------------------
+
+_VERSION = select(reference_version.c.version).where(reference_version.c.id == 1)
+
+
+def read_version(connection: Connection) -> int | None:
+    """The version of reference data this transaction sees (None: no row, nothing is cached)."""
+    return cast(int | None, connection.execute(_VERSION).scalar())
+
+
+class _Absent:
+    """Cached knowledge that a key has no value (an unknown SKU, a price not set)."""
+
+    __slots__ = ()
+
+
+ABSENT: Final = _Absent()
+
+
+class ReferenceView:
+    """Reference data as one transaction sees it: cached entries of its version, or loads.
+
+    Values must be immutable (frozen dataclasses, tuples, frozensets): every thread of the
+    process shares them. A view never stores what it loaded once the process's cache has moved
+    to another version, and never reads entries of another version.
+    """
+
+    __slots__ = ("_cache", "version")
+
+    def __init__(self, cache: ReferenceCache | None, version: int | None) -> None:
+        self._cache = cache
+        self.version = version
+
+    def get(self, key: Hashable, load: Callable[[], V]) -> V:
+        """The value under ``key`` (a tuple starting with its kind), loading it on a miss."""
+        cache = self._cache
+        if cache is None:
+            return load()
+        found = cache.lookup(self.version, key)
+        if found is not ABSENT:
+            return cast(V, found)
+        value = load()
+        cache.store(self.version, {key: value})
+        return value
+
+    def many(
+        self, kind: str, keys: Iterable[K], load: Callable[[list[K]], Mapping[K, V]]
+    ) -> dict[K, V]:
+        """Values of ``keys`` that have one; the missing keys are loaded in one call, and that
+        they have no value is cached too."""
+        wanted = list(dict.fromkeys(keys))
+        cache = self._cache
+        if cache is None:
+            return dict(load(wanted)) if wanted else {}
+        found: dict[K, V] = {}
+        missing: list[K] = []
+        entries = cache.lookup_many(self.version, [(kind, key) for key in wanted])
+        for key, entry in zip(wanted, entries, strict=True):
+            if entry is ABSENT:
+                missing.append(key)
+            elif entry is not _NONE:
+                found[key] = cast(V, entry)
+        if missing:
+            loaded = load(missing)
+            cache.store(self.version, {(kind, key): loaded.get(key, _NONE) for key in missing})
+            found.update((key, loaded[key]) for key in missing if key in loaded)
+        return found
+
+
+class _None:
+    __slots__ = ()
+
+
+_NONE: Final = _None()
+"""Stored for a key ``many`` looked up and the database did not have."""
+
+UNCACHED: Final = ReferenceView(None, None)
+"""A view that always loads (fake transactions, a database without the version row)."""
+
+
+class ReferenceCache:
+    """One process's reference data, all of one version; shared by every thread.
+
+    ``max_entries`` bounds memory: past it the cache is emptied and refills with what is read
+    (a catalogue larger than the bound costs reads, never stale data).
+    """
+
+    def __init__(self, *, max_entries: int = 200_000) -> None:
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._entries: dict[Hashable, object] = {}
+        self.hits = 0
+        self.misses = 0
+        self.drops = 0
+        """How many times the cache emptied itself (a moved version, or the bound)."""
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def version(self) -> int | None:
+        return self._version
+
+    def view(self, version: int | None) -> ReferenceView:
+        """The view of a transaction that read ``version``; drops everything if it moved."""
+        if version is None:
+            return UNCACHED
+        with self._lock:
+            if version != self._version:
+                if self._entries:
+                    self.drops += 1
+                self._entries = {}
+                self._version = version
+        return ReferenceView(self, version)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries = {}
+            self._version = None
+
+    def lookup(self, version: int | None, key: Hashable) -> object:
+        with self._lock:
+            if version != self._version:
+                self.misses += 1
+                return ABSENT
+            found = self._entries.get(key, ABSENT)
+            if found is ABSENT:
+                self.misses += 1
+            else:
+                self.hits += 1
+            return found
+
+    def lookup_many(self, version: int | None, keys: list[Hashable]) -> list[object]:
+        with self._lock:
+            if version != self._version:
+                self.misses += len(keys)
+                return [ABSENT] * len(keys)
+            entries = self._entries
+            found = [entries.get(key, ABSENT) for key in keys]
+            missed = found.count(ABSENT)
+            self.misses += missed
+            self.hits += len(found) - missed
+            return found
+
+    def store(self, version: int | None, values: Mapping[Hashable, object]) -> None:
+        """Keep ``values`` loaded under ``version``, unless the cache has moved on since."""
+        with self._lock:
+            if version != self._version:
+                return
+            if len(self._entries) + len(values) > self.max_entries:
+                self.drops += 1
+                self._entries = {}
+            self._entries.update(values)
+
+
+_BY_ENGINE: WeakKeyDictionary[Engine, ReferenceCache] = WeakKeyDictionary()
+_BY_ENGINE_LOCK = threading.Lock()
+
+
+def cache_for(engine: Engine) -> ReferenceCache:
+    """The process's one cache for the database behind ``engine``."""
+    found = _BY_ENGINE.get(engine)
+    if found is not None:
+        return found
+    with _BY_ENGINE_LOCK:
+        found = _BY_ENGINE.get(engine)
+        if found is None:
+            found = _BY_ENGINE[engine] = ReferenceCache()
+        return found

@@ -1,8 +1,8 @@
 """Customers: profiles, addresses, marketing consent, search, GDPR export and erasure.
 
 Public interface for other contexts; everything else in this package is private. Order capture
-uses ``find_or_create_customer`` (matched on the normalised email, safe when orders race) and
-``get_customer``.
+uses ``attach_buyer`` (matched on the normalised email in one statement that locks the profile,
+safe when orders race) and ``get_customer``.
 """
 
 from oms.customers.domain import (
@@ -27,6 +27,7 @@ from oms.customers.domain.events import (
 )
 from oms.customers.services import (
     AddAddress,
+    AttachedBuyer,
     CreateCustomer,
     EraseCustomer,
     ExportCustomer,
@@ -36,6 +37,7 @@ from oms.customers.services import (
     UpdateAddress,
     UpdateCustomer,
     add_address,
+    attach_buyer,
     create_customer,
     erase_customer,
     export_customer,
@@ -51,6 +53,7 @@ from oms.shared.events import Event
 __all__ = [
     "EVENTS",
     "AddAddress",
+    "AttachedBuyer",
     "ConsentRecord",
     "CreateCustomer",
     "Customer",
@@ -69,6 +72,7 @@ __all__ = [
     "UpdateAddress",
     "UpdateCustomer",
     "add_address",
+    "attach_buyer",
     "create_customer",
     "erase_customer",
     "export_customer",

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Connection,
     Row,
     Select,
+    bindparam,
     delete,
     exists,
     func,
@@ -67,6 +68,12 @@ class Customers(Protocol):
     def by_email_key(self, key: str) -> Customer | None: ...
 
     def id_by_email_key(self, key: str) -> UUID | None: ...
+
+    def attach(self, key: str) -> tuple[UUID, str] | None:
+        """The id and email of the customer with this email key, in one statement, the profile
+        row locked against change (``FOR SHARE`` on PostgreSQL) until commit: an erasure waits
+        for the order that attached to the customer, or the order waits and finds no one."""
+        ...
 
     def page(
         self,
@@ -212,6 +219,10 @@ def _address_values(saved: CustomerAddress) -> dict[str, Any]:
     }
 
 
+_ATTACH = select(customers.c.id, customers.c.email).where(customers.c.email_key == bindparam("key"))
+_ATTACH_LOCKED = _ATTACH.with_for_update(read=True)
+
+
 class SqlCustomers:
     """``Customers`` on the customers tables."""
 
@@ -257,6 +268,11 @@ class SqlCustomers:
         query = select(customers.c.id).where(customers.c.email_key == key)
         found: UUID | None = self.c.execute(query).scalar()
         return found
+
+    def attach(self, key: str) -> tuple[UUID, str] | None:
+        query = _ATTACH_LOCKED if self.c.dialect.name == "postgresql" else _ATTACH
+        row = self.c.execute(query, {"key": key}).first()
+        return (row.id, row.email) if row is not None else None
 
     def page(
         self,

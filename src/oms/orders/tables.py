@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -12,11 +13,13 @@ from sqlalchemy import (
     Index,
     Integer,
     PrimaryKeyConstraint,
+    Sequence,
     String,
     Table,
     Text,
     UniqueConstraint,
     Uuid,
+    event,
 )
 
 from oms.platform.database import BigId, UTCDateTime, metadata
@@ -146,6 +149,22 @@ order_counters = Table(
     Column("name", String(20), primary_key=True),
     Column("value", BigInteger, nullable=False),
 )
+"""The order number counter row: SQLite's numbers (one writer at a time anyway)."""
+
+FIRST_ORDER_NUMBER = 10001
+
+order_numbers = Sequence("order_numbers", start=FIRST_ORDER_NUMBER)
+"""PostgreSQL's order numbers: ``nextval`` never waits for another placement's commit, and a
+rolled-back placement leaves a gap (ADR 0009). Created with the orders table and owned by
+``orders.number``: dropped with it, and truncating the orders with ``RESTART IDENTITY`` starts
+the numbers again (migration 0009 creates it on an existing database)."""
+
+_CREATE_NUMBERS = DDL(  # type: ignore[no-untyped-call]
+    f"CREATE SEQUENCE IF NOT EXISTS order_numbers START WITH {FIRST_ORDER_NUMBER} "
+    "OWNED BY orders.number"
+)
+event.listen(orders, "after_create", _CREATE_NUMBERS.execute_if(dialect="postgresql"))
+
 
 hold_rules = Table(
     "hold_rules",

@@ -41,6 +41,10 @@ class InMemoryCustomers:
         found = self.by_email_key(key)
         return found.id if found else None
 
+    def attach(self, key: str) -> tuple[UUID, str] | None:
+        found = self.by_email_key(key)
+        return (found.id, found.email) if found else None
+
     def page(
         self,
         *,

@@ -15,10 +15,12 @@ from oms.customers.services.privacy import (
     export_customer,
 )
 from oms.customers.services.profiles import (
+    AttachedBuyer,
     CreateCustomer,
     FindOrCreateCustomer,
     NewAddress,
     UpdateCustomer,
+    attach_buyer,
     create_customer,
     find_or_create_customer,
     get_customer,
@@ -28,6 +30,7 @@ from oms.customers.services.profiles import (
 
 __all__ = [
     "AddAddress",
+    "AttachedBuyer",
     "CreateCustomer",
     "EraseCustomer",
     "ExportCustomer",
@@ -37,6 +40,7 @@ __all__ = [
     "UpdateAddress",
     "UpdateCustomer",
     "add_address",
+    "attach_buyer",
     "create_customer",
     "erase_customer",
     "export_customer",

@@ -153,6 +153,43 @@ def find_or_create_customer(cmd: FindOrCreateCustomer, *, uow: UnitOfWork) -> Cu
         return winner
 
 
+@dataclass(frozen=True, slots=True)
+class AttachedBuyer:
+    """The customer an order attaches to: its id, its stored email, and whether the order
+    created it (then it is certainly the customer's first order)."""
+
+    id: UUID
+    email: str
+    created: bool
+
+
+def attach_buyer(cmd: FindOrCreateCustomer, *, uow: UnitOfWork) -> AttachedBuyer:
+    """``find_or_create_customer`` sized for order placement, in the caller's transaction.
+
+    The details are validated as for a new profile (``Invalid`` names the fields); an existing
+    customer is found by its email key in one statement that also locks its profile row until
+    the order commits, so an erasure cannot slip between the order's read and its commit
+    (ADR 0007, ADR 0009). Only a new buyer costs more: the profile is created as
+    ``find_or_create_customer`` creates it, and a lost race on the email reads the winner.
+    """
+    with uow.begin() as tx:
+        draft = _drafted(
+            CreateCustomer(email=cmd.email, name=cmd.name, phone=cmd.phone, locale=cmd.locale),
+            tx.now,
+        )
+        customers = tx.repo(CUSTOMERS)
+        found = customers.attach(draft.email_key)
+        if found is not None:
+            return AttachedBuyer(found[0], found[1], created=False)
+        created = _inserted(tx, draft)
+        if created is not None:
+            return AttachedBuyer(created.id, created.email, created=True)
+        winner = customers.attach(draft.email_key)
+        if winner is None:
+            raise EmailTaken(None)
+        return AttachedBuyer(winner[0], winner[1], created=False)
+
+
 def get_customer(customer_id: UUID, *, uow: UnitOfWork) -> Customer:
     """One customer with addresses and tags."""
     with uow.read() as tx:

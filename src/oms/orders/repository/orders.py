@@ -34,16 +34,25 @@ from oms.orders.domain import (
 from oms.orders.repository.queries import OrderFilter, search_orders
 from oms.orders.repository.rows import hold_values, line_values, load_orders, order_values
 from oms.orders.tables import (
+    FIRST_ORDER_NUMBER,
     order_allocations,
     order_counters,
     order_holds,
     order_lines,
+    order_numbers,
     order_timeline,
     orders,
 )
 from oms.shared.permissions import channel_visible
 
-FIRST_NUMBER = 10001
+FIRST_NUMBER = FIRST_ORDER_NUMBER
+_NEXT_FROM_SEQUENCE = select(order_numbers.next_value())
+_NEXT_FROM_COUNTER = (
+    sqlite.insert(order_counters)
+    .values(name="SO", value=FIRST_NUMBER)
+    .on_conflict_do_update(index_elements=["name"], set_={"value": order_counters.c.value + 1})
+    .returning(order_counters.c.value)
+)
 LIVE = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value, OrderStatus.IN_PROGRESS.value)
 
 
@@ -301,18 +310,12 @@ class SqlOrders:
             )
 
     def next_number(self) -> str:
-        """From a counter row, in one statement (the row stays locked until commit, so it is
-        taken last)."""
-        dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(order_counters)
-            .values(name="SO", value=FIRST_NUMBER)
-            .on_conflict_do_update(
-                index_elements=["name"], set_={"value": order_counters.c.value + 1}
-            )
-            .returning(order_counters.c.value)
-        )
-        return f"SO-{self.c.execute(statement).scalar_one()}"
+        """One statement that waits for no other placement on PostgreSQL (``nextval`` of the
+        ``order_numbers`` sequence; a rolled-back placement leaves a gap). On SQLite the counter
+        row: writers are one at a time there anyway."""
+        if self.c.dialect.name == "postgresql":
+            return f"SO-{self.c.execute(_NEXT_FROM_SEQUENCE).scalar_one()}"
+        return f"SO-{self.c.execute(_NEXT_FROM_COUNTER).scalar_one()}"
 
     def has_orders_of(self, customer_id: UUID) -> bool:
         query = select(orders.c.id).where(orders.c.customer_id == customer_id).limit(1)

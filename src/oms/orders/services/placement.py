@@ -3,17 +3,27 @@ allocated, held if the rules say so), store it and take its stock, in one transa
 
 The order of work is deliberate: every check that can fail with a 422 runs before the order is
 written (finding or creating the buyer's customer profile is one of them; it commits only with
-the order); stock rows are locked (in key order) only after that, and the order number's counter
-row last, so the hottest locks are held for the shortest time. The walk goes down only: this
+the order); stock rows are locked (in key order) only after that, and the order number taken
+last (a sequence on PostgreSQL, which waits for no one; on SQLite the counter row under the one
+write lock), so the hottest locks are held for the shortest time. The walk goes down only: this
 module calls its steps (``validation``, ``sourcing``), the domain and the repositories.
+
+It is one transaction, and over HTTP the same one as the Idempotency-Key's claim and stored
+response (ADR 0009). The buyer's profile row stays locked (shared) from validation to commit,
+so an erasure of that customer waits for the order (and then erases its copy) or the order
+waits for the erasure (and finds no such customer). Whether this is the buyer's first order
+is asked only when a hold rule would look at the answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from oms import channels
 from oms.orders.domain import (
+    HoldRule,
+    HoldRuleSetting,
     InsufficientStock,
     NewOrder,
     Order,
@@ -45,8 +55,8 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
             return Placement(existing, created=False)
         draft = validation.validate(cmd, channel, uow=uow)
         candidates = sourcing.find_candidates(channel, draft.pickup, uow=uow)
-        first_order = not orders.has_orders_of(draft.buyer.customer_id)
         rules = resolve_rules(tx.repo(HOLD_RULES).overrides())
+        first_order = _first_order(orders, draft, rules)
         lines = _lines(draft)
         wants = sourcing.list_wants(
             [(line, line.quantity) for line in lines],
@@ -85,6 +95,23 @@ def _placed_before(orders: Orders, channel: str, external_id: str | None) -> Ord
     if external_id is None:
         return None
     return orders.find_by_external_id(channel, external_id)
+
+
+def _first_order(orders: Orders, draft: validation.Draft, rules: Sequence[HoldRuleSetting]) -> bool:
+    """Whether this is the buyer's first order. The database is asked only when the answer can
+    matter: the first-order rule is on and this order's total is above its threshold."""
+    if draft.new_buyer:
+        return True
+    total = draft.quote.total
+    if not any(
+        rule.rule is HoldRule.FIRST_ORDER_ABOVE
+        and rule.enabled
+        and (limit := rule.thresholds.get(total.currency)) is not None
+        and limit < total
+        for rule in rules
+    ):
+        return False  # no rule would look at it: the answer cannot change the order
+    return not orders.has_orders_of(draft.buyer.customer_id)
 
 
 def _lines(draft: validation.Draft) -> tuple[OrderLine, ...]:

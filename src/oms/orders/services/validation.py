@@ -3,8 +3,9 @@
 A step of placement (below it: it imports no use case). Each check returns problems instead of
 raising, so a client learns every bad field in one 422: unknown SKUs, SKUs not sold on the
 channel, quantities, addresses, the destination, the pickup location and the customer's
-details. Finding or creating the customer's profile is one of the checks (it validates the
-details); it writes in the caller's transaction, so a refused order leaves no profile behind.
+details. Attaching the buyer to their customer profile (found in one statement that locks it,
+or created) is one of the checks (it validates the details); it runs in the caller's
+transaction, so a refused order leaves no profile behind.
 What passes is a ``Draft``: priced, with the buyer as the caller sent them.
 """
 
@@ -42,6 +43,8 @@ class Draft:
     billing_address: Address | None
     address_validated: bool
     pickup: channels.Location | None
+    new_buyer: bool = False
+    """The buyer's customer profile was created by this order (so it is their first)."""
 
 
 def find_channel(code: str, *, uow: UnitOfWork) -> channels.Channel:
@@ -61,18 +64,20 @@ def validate(cmd: PlaceOrder, sales: channels.Channel, *, uow: UnitOfWork) -> Dr
     items, priced = _lines(cmd, sales, problems, uow=uow)
     shipping, billing, validated = _addresses(cmd, sales, problems)
     pickup = _pickup(cmd, sales, problems, uow=uow)
-    buyer = _buyer(cmd, sales, problems, uow=uow)
+    attached = _buyer(cmd, sales, problems, uow=uow)
     destination = pickup.address.country if pickup else shipping.country
     positions = [item.position for item in items]
     priced_quote = _quote(cmd, sales, priced, destination, positions, problems, uow=uow)
     if not cmd.lines:
         problems.append(FieldProblem("lines", "an order needs at least one line"))
-    if problems or buyer is None or priced_quote is None:
+    if problems or attached is None or priced_quote is None:
         raise InvalidOrder("the order has invalid fields", problems=problems)
+    buyer, new_buyer = attached
     return Draft(
         items=tuple(items),
         quote=priced_quote,
         buyer=buyer,
+        new_buyer=new_buyer,
         shipping_address=shipping,
         billing_address=billing,
         address_validated=validated,
@@ -183,8 +188,10 @@ def _pickup(
 
 def _buyer(
     cmd: PlaceOrder, sales: channels.Channel, problems: list[FieldProblem], *, uow: UnitOfWork
-) -> Buyer | None:
-    """The buyer as the caller sent them, attached to the customer with that email.
+) -> tuple[Buyer, bool] | None:
+    """The buyer as the caller sent them, attached to the customer with that email (one
+    statement when the customer exists; it locks the profile until the order commits), and
+    whether this order created that customer.
 
     The snapshot is made of what was sent (a national phone number read in the shipping
     country's format), never of the stored profile: a caller must not read back personal data
@@ -199,7 +206,7 @@ def _buyer(
             problems.extend(error.problems)
             return None
     try:
-        customer = customers.find_or_create_customer(
+        customer = customers.attach_buyer(
             customers.FindOrCreateCustomer(
                 email=details.email, name=details.name, phone=phone, locale=details.locale
             ),
@@ -208,7 +215,7 @@ def _buyer(
     except Invalid as error:
         problems.extend(FieldProblem(f"customer.{p.field}", p.message) for p in error.problems)
         return None
-    return Buyer(
+    buyer = Buyer(
         customer_id=customer.id,
         # The profile was found by this email's key: its address lower-cased is the one sent,
         # normalised (the customers context owns the normalisation).
@@ -217,6 +224,7 @@ def _buyer(
         phone=phone or None,
         locale=normalise_locale(details.locale) if details.locale else sales.default_locale,
     )
+    return buyer, customer.created
 
 
 def _quote(

@@ -180,8 +180,10 @@ def serve(
         port=port or settings.port,
         workers=workers,
         log_level="warning",
-        access_log=False,
+        access_log=False,  # RequestContextMiddleware writes the one access line
         proxy_headers=False,
+        loop="uvloop",
+        http="httptools",
     )
 
 

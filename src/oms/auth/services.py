@@ -133,18 +133,24 @@ class KeyAuthenticator:
         self._cache: dict[str, tuple[float, Principal | None]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, secret: str) -> Principal | None:
-        digest = hash_secret(secret)
-        now = time.monotonic()
+    def cached(self, secret: str) -> tuple[bool, Principal | None]:
+        """The answer from memory, without the database: ``(False, None)`` when there is none."""
         with self._lock:
-            hit = self._cache.get(digest)
-        if hit is not None and hit[0] > now:
-            return hit[1]
+            hit = self._cache.get(hash_secret(secret))
+        if hit is not None and hit[0] > time.monotonic():
+            return True, hit[1]
+        return False, None
+
+    def __call__(self, secret: str) -> Principal | None:
+        known, principal = self.cached(secret)
+        if known:
+            return principal
+        now = time.monotonic()
         principal = authenticate(secret, uow=self.open_uow(), touch_every=self.touch_every)
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[digest] = (now + self.ttl, principal)
+            self._cache[hash_secret(secret)] = (now + self.ttl, principal)
         return principal
 
     def forget(self) -> None:

@@ -184,6 +184,9 @@ def serve(
         proxy_headers=False,
         loop="uvloop",
         http="httptools",
+        # A worker must answer the supervisor's ping within this; uvicorn's 5 s default kills
+        # and respawns, forever, a worker whose imports take longer on a loaded machine.
+        timeout_worker_healthcheck=60,
     )
 
 

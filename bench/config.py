@@ -33,6 +33,12 @@ class Profile:
     pgbench_seconds: int
     sqlite_worker_comparison: bool
     """Also measure SQLite behind two HTTP workers, to show why one suits it."""
+    scale_workers: tuple[int, ...] = (1, 2, 4)
+    """HTTP workers on PostgreSQL for the scale line (orders/s with each)."""
+    scale_seconds: float = 8
+    """Measured time of each scale arm, split into ``rounds`` windows like the others'."""
+    write_results: bool = True
+    """Write ``bench/results/<date>.json`` (the smoke run of the test suite does not)."""
     control_threads: int = 8
     control_stock: int = 20
 
@@ -67,7 +73,28 @@ QUICK = Profile(
     lookups=100,
     pgbench_seconds=2,
     sqlite_worker_comparison=False,
+    scale_seconds=2,
 )
+
+SMOKE = Profile(
+    name="smoke",
+    skus=60,
+    customers=200,
+    stored_small=300,
+    stored_large=2_000,
+    arm_seconds=1,
+    rounds=1,
+    warmup_seconds=0.5,
+    threads=2,
+    http_concurrency=4,
+    lookups=20,
+    pgbench_seconds=1,
+    sqlite_worker_comparison=False,
+    scale_seconds=1,
+    write_results=False,
+)
+"""The test suite's run of the machinery (tests/integration/test_bench_smoke.py): every step
+and every printed line, on tiny data, in well under a minute; its figures mean nothing."""
 
 
 def postgres_url() -> str:

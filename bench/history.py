@@ -2,7 +2,8 @@
 
 Stored orders are completed (every unit fulfilled), so they hold no stock and need no
 allocations; they exist to make the tables and their indexes as large as a busy shop's.
-Numbers continue the ``SO`` counter, times spread over the last two years, newest last.
+Numbers continue the ``SO`` counter, times spread over the last two years, newest last; on
+PostgreSQL the ``order_numbers`` sequence is moved past them, as the service numbers from it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from bench import bulk
 from bench.bulk import Row
@@ -102,6 +103,10 @@ def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, see
             c.execute(order_counters.insert().values(name="SO", value=batch.first + count - 1))
         else:
             c.execute(update(order_counters).values(value=batch.first + count - 1))
+        if db.is_postgres:
+            c.execute(
+                text("SELECT setval('order_numbers', :last)"), {"last": batch.first + count - 1}
+            )
 
 
 def _time_id(rng: random.Random, at: datetime) -> uuid.UUID:

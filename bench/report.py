@@ -35,6 +35,34 @@ RATIOS = {
 """Each ratio: the throughput of one (database, scenario, arm) over another's. The first six
 are the issue's; the hot and 1M ratios use the service arm, the ``_raw_`` ones the driver's."""
 
+SEARCH_RATIOS = {
+    "search_by_email_vs_raw_1m_postgresql": (
+        "search_by_email_1m_postgresql",
+        "search_by_email_raw_1m_postgresql",
+    ),
+    "search_by_number_vs_raw_1m_postgresql": (
+        "search_by_number_1m_postgresql",
+        "search_by_number_raw_1m_postgresql",
+    ),
+}
+"""Each search against its control, lookup by lookup: the control's median over the search's
+(lookups per second over lookups per second, as the placement ratios)."""
+
+P99 = {
+    "placement_http_postgresql": (PG, "uniform", "http"),
+    "placement_http_sqlite": (LITE, "uniform", "http"),
+}
+CPU = {
+    "server_per_order_http_postgresql": ((PG, "uniform", "http"), "server"),
+    "server_per_order_http_sqlite": ((LITE, "uniform", "http"), "server"),
+}
+SEARCHES = (
+    "search_by_email_1m_postgresql",
+    "search_by_number_1m_postgresql",
+    "search_by_email_raw_1m_postgresql",
+    "search_by_number_raw_1m_postgresql",
+)
+
 
 @dataclass(slots=True)
 class ArmResult:
@@ -55,15 +83,21 @@ class Results:
     arms: list[ArmResult] = field(default_factory=list)
     searches: dict[str, Measurement] = field(default_factory=dict)
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    statements: dict[str, int] = field(default_factory=dict)
+    """Statements of one placement through the service, by database."""
     setup_seconds: dict[str, float] = field(default_factory=dict)
     step_seconds: dict[str, float] = field(default_factory=dict)
     total_seconds: float = 0.0
 
-    def throughput(self, database: str, scenario: str, arm: str) -> float | None:
+    def find(self, database: str, scenario: str, arm: str) -> Measurement | None:
         for result in self.arms:
             if (result.database, result.scenario, result.arm) == (database, scenario, arm):
-                return result.measurement.throughput
+                return result.measurement
         return None
+
+    def throughput(self, database: str, scenario: str, arm: str) -> float | None:
+        found = self.find(database, scenario, arm)
+        return found.throughput if found is not None else None
 
     def ratios(self) -> dict[str, float | None]:
         """Each figure of ``RATIOS``; None when an arm it needs did not run."""
@@ -75,6 +109,25 @@ class Results:
 
     def search_p99(self) -> dict[str, float]:
         return {name: m.percentile(99) for name, m in self.searches.items()}
+
+    def search_ratios(self) -> dict[str, float | None]:
+        """Each search's ratio to its control (control p50 over search p50)."""
+        found: dict[str, float | None] = {}
+        for name, (measured, control) in SEARCH_RATIOS.items():
+            top, bottom = self.searches.get(measured), self.searches.get(control)
+            if top is None or bottom is None or not top.percentile(50):
+                found[name] = None
+            else:
+                found[name] = bottom.percentile(50) / top.percentile(50)
+        return found
+
+    def scale(self) -> dict[int, float]:
+        """Orders/s over HTTP on PostgreSQL by number of workers."""
+        return {
+            int(r.settings["workers"]): r.measurement.throughput
+            for r in self.arms
+            if (r.database, r.scenario) == (PG, "scale")
+        }
 
 
 class Display:
@@ -183,27 +236,48 @@ def as_json(results: Results) -> dict[str, Any]:
             for name, m in results.searches.items()
         },
         "controls": results.controls,
+        "statements_per_placement": results.statements,
+        "scale_http_postgresql": {
+            str(workers): round(rate, 1) for workers, rate in results.scale().items()
+        },
         "ratios": {
-            name: round(v, 3) if v is not None else None for name, v in results.ratios().items()
+            name: round(v, 3) if v is not None else None
+            for name, v in (results.ratios() | results.search_ratios()).items()
         },
     }
 
 
-def write_json(results: Results) -> Path:
-    """``bench/results/<date>.json`` (``<date>-quick.json`` for a quick run)."""
+def write_json(results: Results, to: str | None = None) -> Path:
+    """``to`` if given, else ``bench/results/<date>.json`` (``<date>-quick.json`` for a
+    quick run)."""
     suffix = "" if results.profile.name == "full" else f"-{results.profile.name}"
-    path = RESULTS / f"{datetime.now(UTC).date().isoformat()}{suffix}.json"
+    default = RESULTS / f"{datetime.now(UTC).date().isoformat()}{suffix}.json"
+    path = Path(to) if to else default
     path.write_text(json.dumps(as_json(results), indent=2) + "\n")
     return path
 
 
+def _figure(kind: str, name: str, value: float | None, digits: int) -> str:
+    return f"{kind} {name}={value:.{digits}f}" if value is not None else f"{kind} {name}=n/a"
+
+
 def final_lines(results: Results) -> list[str]:
-    """The lines a run ends with, one per figure, in a fixed form."""
-    lines = [
-        f"RATIO {name}={value:.2f}" if value is not None else f"RATIO {name}=n/a"
-        for name, value in results.ratios().items()
-    ]
+    """The lines a run ends with, one per figure, in a fixed form: RATIO (throughput over
+    throughput, higher is better), P99_MS, CPU_MS (per order), STATEMENTS and SCALE."""
+    ratios = results.ratios() | results.search_ratios()
+    lines = [_figure("RATIO", name, value, 2) for name, value in ratios.items()]
+    for name, key in P99.items():
+        found = results.find(*key)
+        lines.append(_figure("P99_MS", name, found.percentile(99) if found else None, 1))
     p99 = results.search_p99()
-    for name in ("search_by_email_1m_postgresql", "search_by_number_1m_postgresql"):
-        lines.append(f"P99_MS {name}={p99[name]:.1f}" if name in p99 else f"P99_MS {name}=n/a")
+    lines += [_figure("P99_MS", name, p99.get(name), 1) for name in SEARCHES]
+    for name, (key, process) in CPU.items():
+        found = results.find(*key)
+        cpu = found.cpu_ms_per_order.get(process) if found else None
+        lines.append(_figure("CPU_MS", name, cpu, 1))
+    for database, suffix in ((PG, ""), (LITE, "_sqlite")):
+        counted = results.statements.get(database)
+        lines.append(f"STATEMENTS placement{suffix}={counted if counted is not None else 'n/a'}")
+    scale = " ".join(f"{workers}:{rate:.1f}" for workers, rate in sorted(results.scale().items()))
+    lines.append(f"SCALE placement_http_postgresql workers={scale or 'n/a'}")
     return lines

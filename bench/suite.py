@@ -5,7 +5,9 @@ On PostgreSQL two databases are loaded side by side: one with 10,000 stored orde
 too; raw and service on the second) is then measured in rounds: each round gives each arm one
 window, so slow and busy moments of a shared machine fall on all arms alike and every ratio
 compares arms measured side by side. The invariants are checked after every window. Then the
-naive control arm and the searches; SQLite follows the same pattern with one database.
+naive control arm, the statements of one placement, the scale line (HTTP with 1, 2 and 4
+workers, interleaved among themselves) and the searches, each interleaved lookup by lookup with
+its control; SQLite follows the same pattern with one database.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from bench import bulk, calibration, history, invariants, measure, merchant, search
+from bench import bulk, calibration, history, invariants, measure, merchant, search, statements
 from bench.arms import http, naive, raw, service
 from bench.config import Profile, postgres_url
 from bench.databases import Database, libpq_url, postgres, sqlite
@@ -50,9 +52,12 @@ class Arm:
 
 
 def step_count(profile: Profile) -> int:
-    """Steps of the progress bar: calibration, loads, windows, controls and searches."""
+    """Steps of the progress bar: calibration, loads, windows, controls, statement counts,
+    scale windows and searches."""
     sqlite_arms = 4 if profile.sqlite_worker_comparison else 3
-    return 1 + (2 + 7 * profile.rounds + 1 + 2) + (1 + sqlite_arms * profile.rounds + 1)
+    scale = len(profile.scale_workers) * profile.rounds
+    postgres = 2 + 7 * profile.rounds + 1 + 1 + scale + 2
+    return 1 + postgres + (1 + sqlite_arms * profile.rounds + 1 + 1)
 
 
 def _raw_step(placer: raw.RawPlacer, stream: OrderStream) -> Step:
@@ -67,6 +72,8 @@ class Suite:
     profile: Profile
     display: Display
     results: Results
+    secrets: dict[str, str] = field(default_factory=dict)
+    """A channel API key per database (made once, used by every HTTP arm on it)."""
 
     def calibrate(self) -> None:
         """Measure the box before anything else and print it as the header."""
@@ -121,11 +128,19 @@ class Suite:
         return Arm(db, scenario, name, label, window, {"threads": threads})
 
     def over_http(
-        self, db: Database, shop: Merchant, workers: int, concurrency: int, resources: ExitStack
+        self,
+        db: Database,
+        shop: Merchant,
+        workers: int,
+        concurrency: int,
+        resources: ExitStack,
+        scenario: str = "uniform",
     ) -> Arm:
         """``oms serve --workers N`` (started once, kept for all rounds) and the load generator."""
         server = resources.enter_context(http.server(db, workers))
-        secret = http.api_key(db)
+        if db.url not in self.secrets:
+            self.secrets[db.url] = http.api_key(db)
+        secret = self.secrets[db.url]
         seeds = itertools.count(1000 * workers)
 
         def window(warmup: float, seconds: float, tick: Tick) -> Measurement:
@@ -143,21 +158,26 @@ class Suite:
             used = after - before if after is not None and before is not None else None
             return http.measurement(report, used)
 
-        name = "http" if workers == 1 or db.is_postgres else f"http-{workers}-workers"
-        label = f"{db.kind}: uniform {name} ({workers} workers, {concurrency} in flight)"
+        if scenario == "scale":
+            name = f"http-{workers}-workers"
+        else:
+            name = "http" if workers == 1 or db.is_postgres else f"http-{workers}-workers"
+        label = f"{db.kind}: {scenario} {name} ({workers} workers, {concurrency} in flight)"
         settings = {"workers": workers, "concurrency": concurrency}
-        return Arm(db, "uniform", name, label, window, settings)
+        return Arm(db, scenario, name, label, window, settings)
 
-    def interleave(self, arms: list[Arm]) -> None:
-        """Measure the arms round by round, checking the invariants after every window."""
+    def interleave(self, arms: list[Arm], seconds: float | None = None) -> None:
+        """Measure the arms round by round, checking the invariants after every window;
+        ``seconds`` of measurement per arm (the profile's ``arm_seconds`` if not given)."""
         p = self.profile
+        per_window = (seconds or p.arm_seconds) / p.rounds
         windows: list[list[Measurement]] = [[] for _ in arms]
         findings = [Findings() for _ in arms]
         for number in range(1, p.rounds + 1):
             for arm, parts, found in zip(arms, windows, findings, strict=True):
                 since = datetime.now(UTC)
                 with self.display.step(f"{arm.label} {number}/{p.rounds}") as tick:
-                    m = arm.window(p.warmup_seconds, p.arm_seconds / p.rounds, tick)
+                    m = arm.window(p.warmup_seconds, per_window, tick)
                 parts.append(m)
                 checked = invariants.check(
                     arm.database, since=since, placed=m.placed, keys=m.acknowledged_keys
@@ -213,16 +233,39 @@ class Suite:
                 ]
             )
             self.control(small)
+            self.count_statements(small, shop)
+            self.scale(small, shop, resources)
             self.searches(large)
 
-    def searches(self, db: Database) -> None:
+    def count_statements(self, db: Database, shop: Merchant) -> None:
+        """Statements of one placement through the service (as the budget test counts)."""
+        with self.display.step(f"{db.kind}: statements of one placement") as tick:
+            codes = [sku.code for sku in shop.skus]
+            counted = statements.per_placement(db, codes, self.profile.customers)
+            self.results.statements[db.kind] = counted
+            tick(1.0)
+        self.display.console.print(f"{db.kind:<10} statements of one placement: {counted}")
+
+    def scale(self, db: Database, shop: Merchant, resources: ExitStack) -> None:
+        """Orders/s over HTTP with 1, 2 and 4 workers, interleaved among themselves."""
         p = self.profile
-        with self.display.step("postgresql: search by email") as tick:
-            found = search.by_email(db, p.customers, p.lookups, tick)
+        arms = [
+            self.over_http(db, shop, workers, p.http_concurrency, resources, "scale")
+            for workers in p.scale_workers
+        ]
+        self.interleave(arms, p.scale_seconds)
+
+    def searches(self, db: Database) -> None:
+        """Each search interleaved lookup by lookup with its control (the driver alone)."""
+        p = self.profile
+        with self.display.step("postgresql: search by email (and control)") as tick:
+            found, control = search.by_email(db, p.customers, p.lookups, tick)
             self.results.searches["search_by_email_1m_postgresql"] = found
-        with self.display.step("postgresql: search by number") as tick:
-            found = search.by_number(db, p.lookups, tick)
+            self.results.searches["search_by_email_raw_1m_postgresql"] = control
+        with self.display.step("postgresql: search by number (and control)") as tick:
+            found, control = search.by_number(db, p.lookups, tick)
             self.results.searches["search_by_number_1m_postgresql"] = found
+            self.results.searches["search_by_number_raw_1m_postgresql"] = control
 
     def on_sqlite(self) -> None:
         with sqlite() as db, ExitStack() as resources:
@@ -236,3 +279,4 @@ class Suite:
                 arms.append(self.over_http(db, shop, 2, SQLITE_HTTP_CONCURRENCY, resources))
             self.interleave(arms)
             self.control(db)
+            self.count_statements(db, shop)

@@ -2,10 +2,13 @@
 
 It writes exactly the rows ``place_order`` writes: the order, its lines and allocations, the
 guarded stock updates with their ledger movements, the timeline and the outbox events, and
-takes the next number from the same counter row. It reads what it must read fresh (the prices
-and variants of the SKUs, the customer's id) and keeps configuration in memory (the channel's
-first location, VAT and shipping), which the service reads per order. Stock rows are updated in
-primary-key order, as the service locks them; the counter is taken last, after the stock.
+takes the next number the way the service does (PostgreSQL: ``nextval('order_numbers')``;
+SQLite: the ``SO`` counter row). It reads what it must read fresh (the prices and variants of
+the SKUs; the customer's id, on PostgreSQL with ``FOR SHARE`` as the service attaches the buyer,
+so an erasure waits for the order) and keeps configuration in memory (the channel's first
+location, VAT and shipping), as the service now keeps reference data in a per-process cache.
+Stock rows are updated in primary-key order, as the service locks them; the number is taken
+last, after the stock.
 """
 
 from __future__ import annotations
@@ -27,23 +30,32 @@ PRICES = (
     "WHERE v.sku_key IN ({skus})"
 )
 CUSTOMER = "SELECT id FROM customers WHERE email_key = %s"
+CUSTOMER_LOCKED = CUSTOMER + " FOR SHARE"
+"""PostgreSQL: the profile row is share-locked until the order commits (ADR 0009)."""
 ALLOCATE = (
     "UPDATE stock_levels SET allocated = allocated + %s, updated_at = %s "
     "WHERE variant_id = %s AND location_id = %s AND on_hand - allocated - unavailable >= %s "
     "RETURNING on_hand, allocated, unavailable"
 )
-NEXT_NUMBER = (
+NEXT_NUMBER = "SELECT nextval('order_numbers')"
+"""PostgreSQL: the sequence, which waits for no other placement (migration 0009)."""
+NEXT_NUMBER_SQLITE = (
     "INSERT INTO order_counters (name, value) VALUES ('SO', 10001) "
     "ON CONFLICT (name) DO UPDATE SET value = order_counters.value + 1 RETURNING value"
 )
+"""SQLite: the counter row (one writer at a time there anyway)."""
 ORDER = (
     "INSERT INTO orders (id, number, channel_code, customer_id, customer_email, customer_name, "
     "customer_locale, status, on_hold, version, currency, prices_include_tax, shipping_method, "
     "shipping_address, address_validated, notes, subtotal_minor, shipping_minor, "
     "shipping_tax_minor, discount_minor, tax_minor, total_minor, placed_at, updated_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, 'de-DE', 'confirmed', FALSE, 1, 'EUR', TRUE, 'standard', "
+    "VALUES (%s, %s, %s, %s, %s, %s, 'de_DE', 'confirmed', FALSE, 1, 'EUR', TRUE, 'standard', "
     "%s, TRUE, '', %s, %s, %s, %s, %s, %s, %s, %s)"
 )
+ORDER_SQLITE = ORDER.replace("shipping_address,", "shipping_address, billing_address,").replace(
+    "%s, TRUE, ''", "%s, 'null', TRUE, ''"
+)
+"""SQLite: the service's JSON column stores an absent billing address as JSON ``null``."""
 LINE = (
     "INSERT INTO order_lines (id, order_id, line_no, variant_id, sku, name, tax_category, "
     "quantity, cancelled_quantity, backordered_quantity, fulfilled_quantity, unit_price_minor, "
@@ -137,21 +149,24 @@ class RawPlacer:
         now = datetime.now(UTC)
         lines = self._lines(spec)
         email = spec.buyer.email.lower()
-        (customer_id,) = c.execute(self._sql(CUSTOMER), [email]).fetchone()
+        customer = CUSTOMER_LOCKED if self._postgres else self._sql(CUSTOMER)
+        (customer_id,) = c.execute(customer, [email]).fetchone()
         levels = self._allocate(lines, now)
-        number = f"SO-{c.execute(NEXT_NUMBER).fetchone()[0]}"
+        next_number = NEXT_NUMBER if self._postgres else NEXT_NUMBER_SQLITE
+        number = f"SO-{c.execute(next_number).fetchone()[0]}"
         order_id = new_id()
         money = totals([line.gross for line in lines])
         address = json.dumps(spec.buyer.address)
         c.execute(
-            self._sql(ORDER),
+            ORDER if self._postgres else self._sql(ORDER_SQLITE),
             [self._id(order_id), number, CHANNEL, customer_id, email, spec.buyer.name, address,
              *money.values(), self._at(now), self._at(now)],
         )  # fmt: skip
-        self._write_lines(order_id, number, lines, now)
-        self._write_timeline(order_id, money["total_minor"], now)
-        events = self._order_events(order_id, number, customer_id, now)
-        self._many(OUTBOX, events + self._stock_events(number, lines, levels, now))
+        movements = [new_id() for _ in lines]
+        self._write_lines(order_id, number, lines, movements, now)
+        self._write_timeline(order_id, money["total_minor"], lines, now)
+        events = self._order_events(order_id, number, customer_id, money["total_minor"], lines, now)
+        self._many(OUTBOX, events + self._stock_events(number, lines, levels, movements, now))
         return number
 
     def _allocate(self, lines: list[Line], now: datetime) -> list[tuple[int, int, int]]:
@@ -187,7 +202,9 @@ class RawPlacer:
         else:
             self._connection.executemany(self._sql(statement), rows)
 
-    def _write_lines(self, order_id: UUID, number: str, lines: list[Line], now: datetime) -> None:
+    def _write_lines(
+        self, order_id: UUID, number: str, lines: list[Line], movements: list[UUID], now: datetime
+    ) -> None:
         ids = [self._id(new_id()) for _ in lines]
         oid, at = self._id(order_id), self._at(now)
         self._many(
@@ -208,15 +225,16 @@ class RawPlacer:
         self._many(
             MOVEMENT,
             [
-                (self._id(new_id()), line.variant_id, self._location, line.quantity, ACTOR,
+                (self._id(movement), line.variant_id, self._location, line.quantity, ACTOR,
                  number, at)
-                for line in lines
+                for movement, line in zip(movements, lines, strict=True)
             ],
         )  # fmt: skip
 
-    def _write_timeline(self, order_id: UUID, total: int, now: datetime) -> None:
+    def _write_timeline(self, order_id: UUID, total: int, lines: list[Line], now: datetime) -> None:
         oid, at = self._id(order_id), self._at(now)
-        placed = json.dumps({"after": {"status": "pending", "total": f"{total / 100:.2f}"}})
+        after = {"status": "pending", "total": f"{total / 100:.2f}", "lines": _skus(lines)}
+        placed = json.dumps({"after": after})
         confirmed = json.dumps({"before": {"status": "pending"}, "after": {"status": "confirmed"}})
         self._many(
             TIMELINE,
@@ -227,14 +245,23 @@ class RawPlacer:
         )
 
     def _order_events(
-        self, order_id: UUID, number: str, customer_id: Any, now: datetime
+        self,
+        order_id: UUID,
+        number: str,
+        customer_id: Any,
+        total: int,
+        lines: list[Line],
+        now: datetime,
     ) -> list[tuple[Any, ...]]:
         oid, at = self._id(order_id), self._at(now)
         placed = {
             "aggregate_id": str(order_id),
             "number": number,
             "channel": CHANNEL,
-            "customer_id": str(customer_id),
+            "customer_id": str(UUID(str(customer_id))),
+            "total": {"amount": f"{total / 100:.2f}", "currency": "EUR"},
+            "lines": _skus(lines),
+            "backordered": [],
         }
         confirmed = {"aggregate_id": str(order_id), "number": number}
         return [
@@ -250,17 +277,28 @@ class RawPlacer:
         ]
 
     def _stock_events(
-        self, number: str, lines: list[Line], levels: list[tuple[int, int, int]], now: datetime
+        self,
+        number: str,
+        lines: list[Line],
+        levels: list[tuple[int, int, int]],
+        movements: list[UUID],
+        now: datetime,
     ) -> list[tuple[Any, ...]]:
         events = []
-        for line, (on_hand, allocated, unavailable) in zip(lines, levels, strict=True):
+        for line, movement, (on_hand, allocated, unavailable) in zip(
+            lines, movements, levels, strict=True
+        ):
             payload = {
-                "aggregate_id": str(line.variant_id),
-                "location_id": str(self._location),
+                "aggregate_id": str(UUID(str(line.variant_id))),
+                "movement_id": str(movement),
+                "location_id": str(UUID(str(self._location))),
+                "on_hand_delta": 0,
                 "allocated_delta": line.quantity,
+                "unavailable_delta": 0,
                 "on_hand": on_hand,
                 "allocated": allocated,
                 "unavailable": unavailable,
+                "reason": "",
                 "reference": number,
             }
             events.append(
@@ -268,3 +306,8 @@ class RawPlacer:
                  line.variant_id, json.dumps(payload), self._at(now))
             )  # fmt: skip
         return events
+
+
+def _skus(lines: list[Line]) -> list[dict[str, Any]]:
+    """The lines as the placed timeline entry and event name them."""
+    return [{"sku": line.sku, "quantity": line.quantity} for line in lines]

@@ -37,7 +37,7 @@ class Event:
 
     def payload(self) -> dict[str, Any]:
         """The event's fields as JSON-ready values (strings for money and ids)."""
-        return {f.name: to_json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {name: _json_value(getattr(self, name)) for name in _field_names(type(self))}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
@@ -124,11 +124,36 @@ class EventRegistry:
         return self.event_class(event_type).from_payload(payload)
 
 
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    """The field names of dataclass ``cls``, looked up once (every event is written on a hot
+    path: placement records several)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+def _json_value(value: Any) -> Any:
+    """``to_json`` with the common cases first: plain values as they are, ids as strings."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is UUID:
+        return str(value)
+    return to_json(value)
+
+
 @singledispatch
 def to_json(value: Any) -> Any:
     """Turn domain values into JSON values: Decimal and UUID as strings, money as an object."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _json_value(getattr(value, name)) for name in _field_names(type(value))}
     return value
 
 
@@ -159,12 +184,12 @@ def _(value: Enum) -> Any:
 @to_json.register(set)
 @to_json.register(frozenset)
 def _(value: list[Any] | tuple[Any, ...] | set[Any] | frozenset[Any]) -> Any:
-    return [to_json(v) for v in value]
+    return [_json_value(v) for v in value]
 
 
 @to_json.register
 def _(value: dict) -> Any:  # type: ignore[type-arg]
-    return {str(k): to_json(v) for k, v in value.items()}
+    return {str(k): _json_value(v) for k, v in value.items()}
 
 
 # Decoding: the inverse of to_json, driven by the dataclass annotations. A decoder is built once

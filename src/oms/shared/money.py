@@ -41,6 +41,14 @@ def _largest(currency: str) -> Decimal:
     return Decimal(MAX_MINOR_UNITS).scaleb(-exponent(currency))
 
 
+@cache
+def _quantum(currency: str) -> Decimal:
+    """The currency's minor unit (``Decimal("0.01")`` for EUR); raises for an unknown code."""
+    if not is_currency(currency):
+        raise Invalid(f"unknown currency {currency!r}", field="currency")
+    return Decimal(1).scaleb(-exponent(currency))
+
+
 def in_range(amount: Decimal, currency: str) -> bool:
     """Whether a finite ``amount`` is small enough to be stored in minor units of ``currency``.
 
@@ -62,14 +70,14 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if not is_currency(self.currency):
-            raise Invalid(f"unknown currency {self.currency!r}", field="currency")
-        if not isinstance(self.amount, Decimal) or not self.amount.is_finite():
+        currency = self.currency
+        quantum = _quantum(currency)  # per currency once; refuses an unknown one first
+        amount = self.amount
+        if not isinstance(amount, Decimal) or not amount.is_finite():
             raise Invalid("amount must be a finite decimal", field="amount")
-        if not in_range(self.amount, self.currency):
-            raise Invalid(f"amount is too large for {self.currency}", field="amount")
-        quantum = Decimal(1).scaleb(-exponent(self.currency))
-        object.__setattr__(self, "amount", self.amount.quantize(quantum, ROUND_HALF_EVEN))
+        if abs(amount) > _largest(currency):
+            raise Invalid(f"amount is too large for {currency}", field="amount")
+        object.__setattr__(self, "amount", amount.quantize(quantum, ROUND_HALF_EVEN))
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:

@@ -281,7 +281,7 @@ class SqlStock:
                 ch.expected_on_hand,
             )
         params.append(b.at(now))
-        return _levels_by_key(_apply_sql(len(changes)).run(self.c, tuple(params)), bound)
+        return _levels_by_key(_apply_sql(len(changes)).run(self.c, tuple(params)).all(), bound)
 
     def levels(self, keys: Collection[Key], *, lock: bool = False) -> dict[Key, StockLevel]:
         """The current levels of ``keys`` that exist, locked in key order when ``lock`` is set."""
@@ -290,7 +290,7 @@ class SqlStock:
         b = binder(self.c)
         bound = {(b.uuid(vid), b.uuid(lid)): (vid, lid) for vid, lid in sorted(keys)}
         params = tuple(value for pair in bound for value in pair)
-        rows = _levels_sql(len(bound), lock=lock).run(self.c, params)
+        rows = _levels_sql(len(bound), lock=lock).run(self.c, params).all()
         return _levels_by_key(rows, bound)
 
     def insert_movements(self, movements: Sequence[Movement]) -> None:

@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
 from oms.orders.domain import (
@@ -32,7 +32,24 @@ from oms.orders.domain import (
     TimelineEntry,
 )
 from oms.orders.repository.queries import OrderFilter, search_orders
-from oms.orders.repository.rows import hold_values, line_values, load_orders, order_values
+from oms.orders.repository.rows import (
+    ALLOCATION_COLUMNS,
+    HOLD_COLUMNS,
+    LINE_COLUMNS,
+    ORDER_COLUMNS,
+    ORDER_JSON,
+    TIMELINE_COLUMNS,
+    TIMELINE_JSON,
+    allocation_row,
+    hold_row,
+    insert_sql,
+    line_row,
+    line_values,
+    load_orders,
+    order_row,
+    order_values,
+    timeline_row,
+)
 from oms.orders.tables import (
     FIRST_ORDER_NUMBER,
     order_allocations,
@@ -40,9 +57,9 @@ from oms.orders.tables import (
     order_holds,
     order_lines,
     order_numbers,
-    order_timeline,
     orders,
 )
+from oms.platform.driver_sql import DriverSql, binder
 from oms.shared.permissions import channel_visible
 
 FIRST_NUMBER = FIRST_ORDER_NUMBER
@@ -54,6 +71,17 @@ _NEXT_FROM_COUNTER = (
     .returning(order_counters.c.value)
 )
 LIVE = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value, OrderStatus.IN_PROGRESS.value)
+
+# The writes of every placement, prepared once (see ``oms.platform.driver_sql``).
+_INSERT_ORDER = DriverSql(insert_sql("orders", ORDER_COLUMNS, ORDER_JSON))
+_INSERT_LINES = DriverSql(insert_sql("order_lines", LINE_COLUMNS))
+_INSERT_HOLDS = DriverSql(insert_sql("order_holds", HOLD_COLUMNS))
+_ADD_ALLOCATIONS = DriverSql(
+    insert_sql("order_allocations", ALLOCATION_COLUMNS) + " ON CONFLICT (line_id, location_id)"
+    " DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity"
+)
+_APPEND_TIMELINE = DriverSql(insert_sql("order_timeline", TIMELINE_COLUMNS, TIMELINE_JSON))
+_HAS_ORDERS_OF = DriverSql("SELECT 1 FROM orders WHERE customer_id = ? LIMIT 1")
 
 
 class Orders(Protocol):
@@ -179,15 +207,13 @@ class SqlOrders:
         return order
 
     def _insert(self, order: Order) -> None:
-        """The order with its lines, holds and allocations, in four statements.
-
-        Values travel as parameters of one cached INSERT (``.values(**row)`` would build and key
-        a new statement per order, six times the cost on this hot path).
-        """
-        self.c.execute(insert(orders), order_values(order))
-        self.c.execute(insert(order_lines), [line_values(order.id, ln) for ln in order.lines])
-        if order.holds:
-            self.c.execute(insert(order_holds), [hold_values(order.id, h) for h in order.holds])
+        """The order with its lines, holds and allocations, in four statements (driver SQL
+        prepared once; the per-line rows in one ``executemany``)."""
+        b = binder(self.c)
+        order_id = b.uuid(order.id)
+        _INSERT_ORDER.run(self.c, order_row(order, b))
+        _INSERT_LINES.run_many(self.c, [line_row(order_id, ln, b) for ln in order.lines])
+        _INSERT_HOLDS.run_many(self.c, [hold_row(order_id, h, b) for h in order.holds])
         self._add_allocations(order.id, order.allocations)
 
     def save(self, order: Order) -> None:
@@ -220,9 +246,12 @@ class SqlOrders:
     def _save_lines(self, order: Order, loaded: _Loaded) -> None:
         """New lines in one INSERT (before allocations, which refer to them); changed lines one
         UPDATE each (an order has few)."""
-        added = [line for line in order.lines if line.id not in loaded.lines]
-        if added:
-            self.c.execute(insert(order_lines), [line_values(order.id, ln) for ln in added])
+        b = binder(self.c)
+        order_id = b.uuid(order.id)
+        _INSERT_LINES.run_many(
+            self.c,
+            [line_row(order_id, ln, b) for ln in order.lines if ln.id not in loaded.lines],
+        )
         for line in order.lines:
             if line.id in loaded.lines and loaded.lines[line.id] != line:
                 values = line_values(order.id, line)
@@ -230,9 +259,11 @@ class SqlOrders:
                 self.c.execute(update(order_lines).where(order_lines.c.id == line.id), values)
 
     def _save_holds(self, order: Order, loaded: _Loaded) -> None:
-        added = [hold for hold in order.holds if hold.id not in loaded.holds]
-        if added:
-            self.c.execute(insert(order_holds), [hold_values(order.id, h) for h in added])
+        b = binder(self.c)
+        order_id = b.uuid(order.id)
+        _INSERT_HOLDS.run_many(
+            self.c, [hold_row(order_id, h, b) for h in order.holds if h.id not in loaded.holds]
+        )
         for hold in order.holds:
             before = loaded.holds.get(hold.id)
             if before is not None and before.open and not hold.open:
@@ -269,45 +300,15 @@ class SqlOrders:
 
     def _add_allocations(self, order_id: UUID, allocations: Sequence[Allocation]) -> None:
         """Add units to (line, location) allocations, creating rows as needed."""
-        if not allocations:
-            return
-        dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(order_allocations)
-        self.c.execute(
-            statement.on_conflict_do_update(
-                index_elements=["line_id", "location_id"],
-                set_={"quantity": order_allocations.c.quantity + statement.excluded.quantity},
-            ),
-            [
-                {
-                    "line_id": a.line_id,
-                    "order_id": order_id,
-                    "variant_id": a.variant_id,
-                    "location_id": a.location_id,
-                    "location_code": a.location,
-                    "quantity": a.quantity,
-                }
-                for a in allocations
-            ],
-        )
+        b = binder(self.c)
+        bound_id = b.uuid(order_id)
+        _ADD_ALLOCATIONS.run_many(self.c, [allocation_row(bound_id, a, b) for a in allocations])
 
     def _append_timeline(self, order: Order) -> None:
         entries: list[TimelineEntry] = order.drain_timeline()
-        if entries:
-            self.c.execute(
-                insert(order_timeline),
-                [
-                    {
-                        "order_id": order.id,
-                        "at": e.at,
-                        "actor": e.actor,
-                        "kind": e.kind,
-                        "summary": e.summary,
-                        "details": e.details,
-                    }
-                    for e in entries
-                ],
-            )
+        b = binder(self.c)
+        order_id = b.uuid(order.id)
+        _APPEND_TIMELINE.run_many(self.c, [timeline_row(order_id, e, b) for e in entries])
 
     def next_number(self) -> str:
         """One statement that waits for no other placement on PostgreSQL (``nextval`` of the
@@ -318,8 +319,8 @@ class SqlOrders:
         return f"SO-{self.c.execute(_NEXT_FROM_COUNTER).scalar_one()}"
 
     def has_orders_of(self, customer_id: UUID) -> bool:
-        query = select(orders.c.id).where(orders.c.customer_id == customer_id).limit(1)
-        return self.c.execute(query).first() is not None
+        b = binder(self.c)
+        return _HAS_ORDERS_OF.run(self.c, (b.uuid(customer_id),)).first() is not None
 
     def search(
         self, filters: OrderFilter, *, after: tuple[datetime, UUID] | None, limit: int

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 
 from oms.platform.database import BigId, UTCDateTime, metadata
-from oms.platform.driver_sql import DriverSql, binder
+from oms.platform.driver_sql import DriverInsert, binder
 from oms.shared.events import Event
 from oms.shared.ids import new_id
 
@@ -107,18 +107,19 @@ class Publisher(Protocol):
     def publish(self, message: Message) -> None: ...
 
 
-_APPEND = DriverSql(
-    "INSERT INTO outbox (event_id, event_type, aggregate_type, aggregate_id, payload, occurred_at)"
-    " VALUES (?, ?, ?, ?, ?::json, ?)"
+_APPEND = DriverInsert(
+    "outbox",
+    ("event_id", "event_type", "aggregate_type", "aggregate_id", "payload", "occurred_at"),
+    json=("payload",),
 )
 
 
 def append(connection: Connection, events: Sequence[Event], occurred_at: datetime) -> None:
-    """Write events in one statement (driver SQL prepared once, one ``executemany``); called
-    by the unit of work just before commit."""
+    """Write events in one statement (driver SQL written once per row count); called by the
+    unit of work just before commit."""
     b = binder(connection)
     at = b.at(occurred_at)
-    _APPEND.run_many(
+    _APPEND.run(
         connection,
         [
             (b.uuid(new_id()), e.type, e.aggregate, b.uuid(e.aggregate_id), b.json(e.payload()), at)

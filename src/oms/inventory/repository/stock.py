@@ -37,7 +37,7 @@ from oms.inventory.domain import (
     StockLevel,
 )
 from oms.inventory.tables import inventory_items, stock_levels, stock_movements
-from oms.platform.driver_sql import Binder, DriverSql, binder
+from oms.platform.driver_sql import Binder, DriverInsert, DriverSql, binder
 
 _levels_key = tuple_(stock_levels.c.variant_id, stock_levels.c.location_id)
 _settings = (
@@ -136,10 +136,7 @@ _MOVEMENT_COLUMNS = (
     "correlation_id",
     "occurred_at",
 )
-_INSERT_MOVEMENTS = DriverSql(
-    f"INSERT INTO stock_movements ({', '.join(_MOVEMENT_COLUMNS)})"  # noqa: S608 (constants)
-    f" VALUES ({', '.join(['?'] * len(_MOVEMENT_COLUMNS))})"
-)
+_INSERT_MOVEMENTS = DriverInsert("stock_movements", _MOVEMENT_COLUMNS)
 
 
 def _movement_row(m: Movement, b: Binder) -> tuple[Any, ...]:
@@ -295,7 +292,7 @@ class SqlStock:
 
     def insert_movements(self, movements: Sequence[Movement]) -> None:
         b = binder(self.c)
-        _INSERT_MOVEMENTS.run_many(self.c, [_movement_row(m, b) for m in movements])
+        _INSERT_MOVEMENTS.run(self.c, [_movement_row(m, b) for m in movements])
 
     def items(self, variant_ids: Collection[UUID]) -> dict[UUID, InventoryItem]:
         rows = self.c.execute(

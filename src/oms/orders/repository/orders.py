@@ -42,7 +42,6 @@ from oms.orders.repository.rows import (
     TIMELINE_JSON,
     allocation_row,
     hold_row,
-    insert_sql,
     line_row,
     line_values,
     load_orders,
@@ -59,7 +58,7 @@ from oms.orders.tables import (
     order_numbers,
     orders,
 )
-from oms.platform.driver_sql import DriverSql, binder
+from oms.platform.driver_sql import DriverInsert, DriverSql, binder
 from oms.shared.permissions import channel_visible
 
 FIRST_NUMBER = FIRST_ORDER_NUMBER
@@ -73,14 +72,16 @@ _NEXT_FROM_COUNTER = (
 LIVE = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value, OrderStatus.IN_PROGRESS.value)
 
 # The writes of every placement, prepared once (see ``oms.platform.driver_sql``).
-_INSERT_ORDER = DriverSql(insert_sql("orders", ORDER_COLUMNS, ORDER_JSON))
-_INSERT_LINES = DriverSql(insert_sql("order_lines", LINE_COLUMNS))
-_INSERT_HOLDS = DriverSql(insert_sql("order_holds", HOLD_COLUMNS))
-_ADD_ALLOCATIONS = DriverSql(
-    insert_sql("order_allocations", ALLOCATION_COLUMNS) + " ON CONFLICT (line_id, location_id)"
-    " DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity"
+_INSERT_ORDER = DriverInsert("orders", ORDER_COLUMNS, json=ORDER_JSON)
+_INSERT_LINES = DriverInsert("order_lines", LINE_COLUMNS)
+_INSERT_HOLDS = DriverInsert("order_holds", HOLD_COLUMNS)
+_ADD_ALLOCATIONS = DriverInsert(
+    "order_allocations",
+    ALLOCATION_COLUMNS,
+    suffix="ON CONFLICT (line_id, location_id)"
+    " DO UPDATE SET quantity = order_allocations.quantity + excluded.quantity",
 )
-_APPEND_TIMELINE = DriverSql(insert_sql("order_timeline", TIMELINE_COLUMNS, TIMELINE_JSON))
+_APPEND_TIMELINE = DriverInsert("order_timeline", TIMELINE_COLUMNS, json=TIMELINE_JSON)
 _HAS_ORDERS_OF = DriverSql("SELECT 1 FROM orders WHERE customer_id = ? LIMIT 1")
 
 
@@ -208,12 +209,12 @@ class SqlOrders:
 
     def _insert(self, order: Order) -> None:
         """The order with its lines, holds and allocations, in four statements (driver SQL
-        prepared once; the per-line rows in one ``executemany``)."""
+        written once; the rows of each table in one INSERT)."""
         b = binder(self.c)
         order_id = b.uuid(order.id)
-        _INSERT_ORDER.run(self.c, order_row(order, b))
-        _INSERT_LINES.run_many(self.c, [line_row(order_id, ln, b) for ln in order.lines])
-        _INSERT_HOLDS.run_many(self.c, [hold_row(order_id, h, b) for h in order.holds])
+        _INSERT_ORDER.run(self.c, [order_row(order, b)])
+        _INSERT_LINES.run(self.c, [line_row(order_id, ln, b) for ln in order.lines])
+        _INSERT_HOLDS.run(self.c, [hold_row(order_id, h, b) for h in order.holds])
         self._add_allocations(order.id, order.allocations)
 
     def save(self, order: Order) -> None:
@@ -248,7 +249,7 @@ class SqlOrders:
         UPDATE each (an order has few)."""
         b = binder(self.c)
         order_id = b.uuid(order.id)
-        _INSERT_LINES.run_many(
+        _INSERT_LINES.run(
             self.c,
             [line_row(order_id, ln, b) for ln in order.lines if ln.id not in loaded.lines],
         )
@@ -261,7 +262,7 @@ class SqlOrders:
     def _save_holds(self, order: Order, loaded: _Loaded) -> None:
         b = binder(self.c)
         order_id = b.uuid(order.id)
-        _INSERT_HOLDS.run_many(
+        _INSERT_HOLDS.run(
             self.c, [hold_row(order_id, h, b) for h in order.holds if h.id not in loaded.holds]
         )
         for hold in order.holds:
@@ -299,16 +300,23 @@ class SqlOrders:
                 )
 
     def _add_allocations(self, order_id: UUID, allocations: Sequence[Allocation]) -> None:
-        """Add units to (line, location) allocations, creating rows as needed."""
+        """Add units to (line, location) allocations, creating rows as needed, in one statement
+        (which may touch a row once: units of the same key are summed first)."""
+        by_key: dict[tuple[UUID, UUID], Allocation] = {}
+        for a in allocations:
+            seen = by_key.get(a.key)
+            by_key[a.key] = (
+                a if seen is None else replace(seen, quantity=seen.quantity + a.quantity)
+            )
         b = binder(self.c)
         bound_id = b.uuid(order_id)
-        _ADD_ALLOCATIONS.run_many(self.c, [allocation_row(bound_id, a, b) for a in allocations])
+        _ADD_ALLOCATIONS.run(self.c, [allocation_row(bound_id, a, b) for a in by_key.values()])
 
     def _append_timeline(self, order: Order) -> None:
         entries: list[TimelineEntry] = order.drain_timeline()
         b = binder(self.c)
         order_id = b.uuid(order.id)
-        _APPEND_TIMELINE.run_many(self.c, [timeline_row(order_id, e, b) for e in entries])
+        _APPEND_TIMELINE.run(self.c, [timeline_row(order_id, e, b) for e in entries])
 
     def next_number(self) -> str:
         """One statement that waits for no other placement on PostgreSQL (``nextval`` of the

@@ -397,9 +397,3 @@ TIMELINE_JSON = frozenset({"details"})
 def timeline_row(order_id: Any, e: TimelineEntry, b: Binder) -> tuple[Any, ...]:
     """``order_id`` as bound already (``b.uuid``)."""
     return (order_id, b.at(e.at), e.actor, e.kind, e.summary, b.json(e.details))
-
-
-def insert_sql(table: str, columns: Sequence[str], json: frozenset[str] = frozenset()) -> str:
-    """``INSERT INTO table (columns) VALUES (?, ...)`` for ``DriverSql`` (JSON ones cast)."""
-    marks = ", ".join("?::json" if name in json else "?" for name in columns)
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (names are constants)

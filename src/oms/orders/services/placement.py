@@ -29,11 +29,10 @@ from oms.orders.domain import (
     Order,
     OrderLine,
     Totals,
-    resolve_rules,
 )
 from oms.orders.domain.commands import PlaceOrder
-from oms.orders.repository import HOLD_RULES, ORDERS, Orders
-from oms.orders.services import sourcing, validation
+from oms.orders.repository import ORDERS, Orders
+from oms.orders.services import hold_rules, sourcing, validation
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.ids import new_id
 
@@ -55,7 +54,7 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
             return Placement(existing, created=False)
         draft = validation.validate(cmd, channel, uow=uow)
         candidates = sourcing.find_candidates(channel, draft.pickup, uow=uow)
-        rules = resolve_rules(tx.repo(HOLD_RULES).overrides())
+        rules = hold_rules.in_force(uow=uow)
         first_order = _first_order(orders, draft, rules)
         lines = _lines(draft)
         wants = sourcing.list_wants(

@@ -129,7 +129,8 @@ class DriverInsert:
         self._suffix = f" {suffix}" if suffix else ""
         self._texts: dict[tuple[bool, int], str] = {}
 
-    def _text(self, postgresql: bool, rows: int) -> str:
+    def text(self, postgresql: bool, rows: int) -> str:
+        """The statement's text for ``rows`` rows."""
         text = self._texts.get((postgresql, rows))
         if text is None:
             sql = DriverSql(self._head + ", ".join([self._row] * rows) + self._suffix)
@@ -142,7 +143,37 @@ class DriverInsert:
             return
         postgresql = connection.dialect.name == "postgresql"
         if len(rows) > MANY_ROWS:
-            connection.exec_driver_sql(self._text(postgresql, 1), list(rows))
+            connection.exec_driver_sql(self.text(postgresql, 1), list(rows))
             return
         params = tuple(value for row in rows for value in row)
-        connection.exec_driver_sql(self._text(postgresql, len(rows)), params)
+        connection.exec_driver_sql(self.text(postgresql, len(rows)), params)
+
+
+_TOGETHER: dict[tuple[tuple[int, int], ...], str] = {}
+
+
+def insert_together(
+    connection: Connection, inserts: Sequence[tuple[DriverInsert, Sequence[tuple[Any, ...]]]]
+) -> None:
+    """Several INSERTs in one statement on PostgreSQL: the first is the statement, the others
+    data-modifying ``WITH`` parts, so an aggregate's rows cost one round trip; foreign keys
+    between them hold (they are checked when the statement ends). SQLite has no writable
+    ``WITH``: there (and past ``MANY_ROWS`` rows) each INSERT runs on its own. An INSERT without
+    rows is left out. The parts may not touch the same rows twice."""
+    present = [(insert, rows) for insert, rows in inserts if rows]
+    if (
+        connection.dialect.name != "postgresql"
+        or len(present) < 2
+        or any(len(rows) > MANY_ROWS for _, rows in present)
+    ):
+        for insert, rows in present:
+            insert.run(connection, rows)
+        return
+    key = tuple((id(insert), len(rows)) for insert, rows in present)
+    text = _TOGETHER.get(key)
+    if text is None:
+        parts = [insert.text(True, len(rows)) for insert, rows in present]
+        with_parts = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(parts[1:]))
+        text = _TOGETHER[key] = f"WITH {with_parts} {parts[0]}"
+    params = tuple(value for _, rows in (*present[1:], present[0]) for row in rows for value in row)
+    connection.exec_driver_sql(text, params)

@@ -58,7 +58,7 @@ from oms.orders.tables import (
     order_numbers,
     orders,
 )
-from oms.platform.driver_sql import DriverInsert, DriverSql, binder
+from oms.platform.driver_sql import Binder, DriverInsert, DriverSql, binder, insert_together
 from oms.shared.permissions import channel_visible
 
 FIRST_NUMBER = FIRST_ORDER_NUMBER
@@ -83,6 +83,18 @@ _ADD_ALLOCATIONS = DriverInsert(
 )
 _APPEND_TIMELINE = DriverInsert("order_timeline", TIMELINE_COLUMNS, json=TIMELINE_JSON)
 _HAS_ORDERS_OF = DriverSql("SELECT 1 FROM orders WHERE customer_id = ? LIMIT 1")
+
+
+def _allocation_rows(
+    order_id: object, allocations: Sequence[Allocation], b: Binder
+) -> list[tuple[object, ...]]:
+    """Rows for ``_ADD_ALLOCATIONS`` (``order_id`` bound already): one per (line, location),
+    units of the same key summed, since one upsert may touch a row only once."""
+    by_key: dict[tuple[UUID, UUID], Allocation] = {}
+    for a in allocations:
+        same = by_key.get(a.key)
+        by_key[a.key] = a if same is None else replace(same, quantity=same.quantity + a.quantity)
+    return [allocation_row(order_id, a, b) for a in by_key.values()]
 
 
 class Orders(Protocol):
@@ -203,19 +215,24 @@ class SqlOrders:
                 if existing is None:
                     raise
                 return existing
-        self._append_timeline(order)
         self._loaded[order.id] = _Loaded.of(order)
         return order
 
     def _insert(self, order: Order) -> None:
-        """The order with its lines, holds and allocations, in four statements (driver SQL
-        written once; the rows of each table in one INSERT)."""
+        """The order with its lines, holds, allocations and timeline: one statement on
+        PostgreSQL, one per table on SQLite (driver SQL written once per row count)."""
         b = binder(self.c)
         order_id = b.uuid(order.id)
-        _INSERT_ORDER.run(self.c, [order_row(order, b)])
-        _INSERT_LINES.run(self.c, [line_row(order_id, ln, b) for ln in order.lines])
-        _INSERT_HOLDS.run(self.c, [hold_row(order_id, h, b) for h in order.holds])
-        self._add_allocations(order.id, order.allocations)
+        insert_together(
+            self.c,
+            [
+                (_INSERT_ORDER, [order_row(order, b)]),
+                (_INSERT_LINES, [line_row(order_id, ln, b) for ln in order.lines]),
+                (_INSERT_HOLDS, [hold_row(order_id, h, b) for h in order.holds]),
+                (_ADD_ALLOCATIONS, _allocation_rows(order_id, order.allocations, b)),
+                (_APPEND_TIMELINE, [timeline_row(order_id, e, b) for e in order.drain_timeline()]),
+            ],
+        )
 
     def save(self, order: Order) -> None:
         loaded = self._loaded.get(order.id)
@@ -300,17 +317,9 @@ class SqlOrders:
                 )
 
     def _add_allocations(self, order_id: UUID, allocations: Sequence[Allocation]) -> None:
-        """Add units to (line, location) allocations, creating rows as needed, in one statement
-        (which may touch a row once: units of the same key are summed first)."""
-        by_key: dict[tuple[UUID, UUID], Allocation] = {}
-        for a in allocations:
-            seen = by_key.get(a.key)
-            by_key[a.key] = (
-                a if seen is None else replace(seen, quantity=seen.quantity + a.quantity)
-            )
+        """Add units to (line, location) allocations, creating rows as needed."""
         b = binder(self.c)
-        bound_id = b.uuid(order_id)
-        _ADD_ALLOCATIONS.run(self.c, [allocation_row(bound_id, a, b) for a in by_key.values()])
+        _ADD_ALLOCATIONS.run(self.c, _allocation_rows(b.uuid(order_id), allocations, b))
 
     def _append_timeline(self, order: Order) -> None:
         entries: list[TimelineEntry] = order.drain_timeline()

@@ -22,7 +22,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("CREATE SEQUENCE IF NOT EXISTS order_numbers START WITH 10001 OWNED BY orders.number")
+    op.execute(
+        "CREATE SEQUENCE IF NOT EXISTS order_numbers START WITH 10001 OWNED BY orders.number"
+    )
     # The next number is the one after the counter's (setval's value counts as handed out).
     op.execute(
         "SELECT setval('order_numbers', value) FROM order_counters "

@@ -72,13 +72,13 @@ def shop(uow: UnitOfWork) -> None:
     )
 
 
-def place(uow: UnitOfWork) -> orders.Order:
+def place(uow: UnitOfWork, sku: str = "BG-1") -> orders.Order:
     return orders.place_order(
         orders.PlaceOrder(
             channel="web",
             customer=orders.CustomerDetails(email="ada@example.com", name="Ada Lovelace"),
             shipping_address=ADDRESS,
-            lines=(orders.NewLine(sku="BG-1", quantity=1),),
+            lines=(orders.NewLine(sku=sku, quantity=1),),
             actor="test",
         ),
         uow=uow,
@@ -277,3 +277,47 @@ def test_a_change_in_this_process_is_used_at_once(engine: Engine, uow: UnitOfWor
     order = place(uow)
     assert order.lines[0].unit_price == Money.of("11.00", "EUR")
     assert not order.prices_include_tax
+
+
+def stocked_product(uow: UnitOfWork, sku: str, price: str) -> None:
+    builders.product(uow, sku, prices={"web": price})
+    inventory.receive_stock(
+        inventory.ReceiveStock(sku=sku, location="wh-de", quantity=10, actor="test"), uow=uow
+    )
+
+
+PER_SKU_TABLES = ("product_variants", "variant_prices", "inventory_items")
+
+
+@pytest.mark.usefixtures("shop")
+def test_after_one_placement_other_never_seen_skus_need_no_variant_price_or_settings_read(
+    engine: Engine, uow: UnitOfWork
+) -> None:
+    stocked_product(uow, "OT-1", "7.00")
+    stocked_product(uow, "OT-2", "8.00")
+    place(uow)  # the first miss of each kind loads the whole (small) set
+    with statements(engine) as seen:
+        order = orders.place_order(
+            orders.PlaceOrder(
+                channel="web",
+                customer=orders.CustomerDetails(email="ada@example.com", name="Ada Lovelace"),
+                shipping_address=ADDRESS,
+                lines=(
+                    orders.NewLine(sku="OT-1", quantity=1),
+                    orders.NewLine(sku="ot-2", quantity=2),
+                ),
+                actor="test",
+            ),
+            uow=uow,
+        ).order
+    assert [line.unit_price for line in order.lines] == [
+        Money.of("7.00", "EUR"),
+        Money.of("8.00", "EUR"),
+    ]
+    reads = [sql for sql in seen if any(f" {t}" in sql for t in PER_SKU_TABLES)]
+    assert reads == []
+    with pytest.raises(InvalidOrder):  # a SKU the complete set lacks does not exist
+        place(uow, "NOPE-1")
+
+    stocked_product(uow, "NEW-1", "9.00")  # moves the version: the next placement reloads
+    assert place(uow, "NEW-1").lines[0].unit_price == Money.of("9.00", "EUR")

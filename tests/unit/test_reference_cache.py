@@ -102,3 +102,142 @@ def test_threads_never_see_a_value_of_another_version() -> None:
     for thread in threads:
         thread.join()
     assert wrong == []
+
+
+# -- load_all: complete kinds -------------------------------------------------------------
+
+
+class _Loads:
+    def __init__(self, everything: dict[str, int] | None) -> None:
+        self.everything = everything
+        self.all_calls = 0
+        self.asked: list[list[str]] = []
+
+    def load(self, keys: list[str]) -> dict[str, int]:
+        self.asked.append(keys)
+        return {key: len(key) for key in keys if key != "unknown"}
+
+    def load_all(self) -> dict[str, int] | None:
+        self.all_calls += 1
+        return None if self.everything is None else dict(self.everything)
+
+
+def test_a_complete_kind_answers_unknown_keys_without_loading() -> None:
+    cache = ReferenceCache()
+    loads = _Loads({"a": 1, "bb": 2, "ccc": 3})
+    view = cache.view(1)
+    assert view.many("sku", ["a", "nope"], loads.load, loads.load_all) == {"a": 1}
+    assert cache.is_complete(1, "sku")
+    assert view.many("sku", ["bb", "other", "nope"], loads.load, loads.load_all) == {"bb": 2}
+    assert cache.view(1).many("sku", ["ccc", "x"], loads.load, loads.load_all) == {"ccc": 3}
+    assert loads.all_calls == 1
+    assert loads.asked == []
+    assert len(cache) == 3
+
+
+def test_load_all_is_not_called_when_every_key_is_cached() -> None:
+    cache = ReferenceCache()
+    loads = _Loads({"a": 1})
+    view = cache.view(1)
+    view.many("sku", ["a"], loads.load)
+    assert view.many("sku", ["a"], loads.load, loads.load_all) == {"a": 1}
+    assert loads.all_calls == 0
+
+
+def test_a_kind_too_big_falls_back_to_loading_per_key_and_is_not_asked_again() -> None:
+    cache = ReferenceCache()
+    loads = _Loads(None)
+    view = cache.view(1)
+    assert view.many("sku", ["a", "unknown"], loads.load, loads.load_all) == {"a": 1}
+    assert view.many("sku", ["bb", "unknown"], loads.load, loads.load_all) == {"bb": 2}
+    assert not cache.is_complete(1, "sku")
+    assert loads.all_calls == 1
+    assert loads.asked == [["a", "unknown"], ["bb"]]
+
+
+def test_completeness_is_per_kind() -> None:
+    cache = ReferenceCache()
+    loads = _Loads({"a": 1})
+    view = cache.view(1)
+    view.many("sku", ["a"], loads.load, loads.load_all)
+    assert view.many("other", ["zz"], loads.load) == {"zz": 2}
+    assert not cache.is_complete(1, "other")
+
+
+def test_a_moved_version_drops_completeness() -> None:
+    cache = ReferenceCache()
+    loads = _Loads({"a": 1})
+    cache.view(1).many("sku", ["a"], loads.load, loads.load_all)
+    loads.everything = {"a": 1, "new": 3}
+    view = cache.view(2)
+    assert not cache.is_complete(2, "sku")
+    assert view.many("sku", ["new"], loads.load, loads.load_all) == {"new": 3}
+    assert loads.all_calls == 2
+
+
+def test_clear_drops_completeness() -> None:
+    cache = ReferenceCache()
+    loads = _Loads({"a": 1})
+    cache.view(1).many("sku", ["a"], loads.load, loads.load_all)
+    cache.clear()
+    loads.everything = {"a": 1, "new": 3}
+    assert not cache.is_complete(1, "sku")
+    assert cache.view(1).many("sku", ["new"], loads.load, loads.load_all) == {"new": 3}
+    assert loads.all_calls == 2
+
+
+def test_the_bound_drops_completeness_with_the_entries() -> None:
+    cache = ReferenceCache(max_entries=3)
+    loads = _Loads({"a": 1, "b": 1})
+    view = cache.view(1)
+    view.many("sku", ["a"], loads.load, loads.load_all)
+    assert cache.is_complete(1, "sku")
+    view.many("other", ["x", "y"], lambda keys: dict.fromkeys(keys, 1))  # overflows: empties
+    assert not cache.is_complete(1, "sku")
+    loads.everything = {"a": 1, "b": 1, "c": 1}
+    assert view.many("sku", ["c"], loads.load, loads.load_all) == {"c": 1}
+    assert loads.all_calls == 2
+
+
+def test_a_whole_set_larger_than_the_cache_is_not_kept() -> None:
+    cache = ReferenceCache(max_entries=2)
+    loads = _Loads({"a": 1, "b": 1, "c": 1})
+    view = cache.view(1)
+    assert view.many("sku", ["a", "unknown"], loads.load, loads.load_all) == {"a": 1}
+    assert not cache.is_complete(1, "sku")
+    assert view.many("sku", ["bb"], loads.load, loads.load_all) == {"bb": 2}
+    assert loads.all_calls == 1
+    assert loads.asked == [["bb"]]
+
+
+def test_a_view_of_an_older_version_loads_per_key_and_marks_nothing() -> None:
+    cache = ReferenceCache()
+    old = cache.view(1)
+    cache.view(2)
+    loads = _Loads({"a": 1})
+    assert old.many("sku", ["a"], loads.load, loads.load_all) == {"a": 1}
+    assert loads.all_calls == 0
+    assert not cache.is_complete(2, "sku")
+    assert len(cache) == 0
+
+
+def test_without_a_cache_load_all_is_not_used() -> None:
+    loads = _Loads({"a": 1})
+    assert UNCACHED.many("sku", ["a", "unknown"], loads.load, loads.load_all) == {"a": 1}
+    assert loads.all_calls == 0
+
+
+def test_a_kind_completed_by_another_view_meanwhile_still_finds_its_keys() -> None:
+    cache = ReferenceCache()
+    loads = _Loads({"a": 1, "bb": 2})
+    view = cache.view(1)
+    entries_before = cache.lookup_many  # the other thread completes between lookup and check
+
+    def lookup_then_complete(version: int | None, keys: list[object]) -> list[object]:
+        found = entries_before(version, keys)  # type: ignore[arg-type]
+        cache.store_complete(1, "sku", {("sku", "a"): 1, ("sku", "bb"): 2})
+        return found
+
+    cache.lookup_many = lookup_then_complete  # type: ignore[method-assign]
+    assert view.many("sku", ["a", "nope"], loads.load, loads.load_all) == {"a": 1}
+    assert loads.all_calls == 0

@@ -163,6 +163,10 @@ def read_version(connection: Connection) -> int | None:
     return cast(int | None, connection.execute(_VERSION).scalar())
 
 
+PRELOAD_BOUND: Final = 50_000
+"""The most rows of one kind a ``load_all`` loads whole (repositories return None past it)."""
+
+
 class _Absent:
     """Cached knowledge that a key has no value (an unknown SKU, a price not set)."""
 
@@ -199,10 +203,19 @@ class ReferenceView:
         return value
 
     def many(
-        self, kind: str, keys: Iterable[K], load: Callable[[list[K]], Mapping[K, V]]
+        self,
+        kind: str,
+        keys: Iterable[K],
+        load: Callable[[list[K]], Mapping[K, V]],
+        load_all: Callable[[], Mapping[K, V] | None] | None = None,
     ) -> dict[K, V]:
         """Values of ``keys`` that have one; the missing keys are loaded in one call, and that
-        they have no value is cached too."""
+        they have no value is cached too.
+
+        With ``load_all``, the first miss of ``kind`` in this version calls it once instead: a
+        mapping is the whole kind (every entry is stored and the kind is *complete*: a later
+        miss means "no value", without loading); None (too many to hold) falls back to ``load``.
+        """
         wanted = list(dict.fromkeys(keys))
         cache = self._cache
         if cache is None:
@@ -215,11 +228,36 @@ class ReferenceView:
                 missing.append(key)
             elif entry is not _NONE:
                 found[key] = cast(V, entry)
-        if missing:
-            loaded = load(missing)
-            cache.store(self.version, {(kind, key): loaded.get(key, _NONE) for key in missing})
-            found.update((key, loaded[key]) for key in missing if key in loaded)
+        if not missing:
+            return found
+        if load_all is not None:
+            # state and entries read together: another thread may have completed the kind (or
+            # dropped it) since the lookup above
+            state, again = cache.kind_lookup(self.version, kind, [(kind, key) for key in missing])
+            if state == _COMPLETE:
+                found.update(
+                    (key, cast(V, entry))
+                    for key, entry in zip(missing, again, strict=True)
+                    if entry is not ABSENT and entry is not _NONE
+                )
+                return found
+            if state is None:
+                everything = load_all()
+                if everything is not None:
+                    cache.store_complete(
+                        self.version, kind, {(kind, key): v for key, v in everything.items()}
+                    )
+                    found.update((key, everything[key]) for key in missing if key in everything)
+                    return found
+                cache.mark_too_big(self.version, kind)
+        loaded = load(missing)
+        cache.store(self.version, {(kind, key): loaded.get(key, _NONE) for key in missing})
+        found.update((key, loaded[key]) for key in missing if key in loaded)
         return found
+
+
+_COMPLETE: Final = "complete"
+_TOO_BIG: Final = "too big"
 
 
 class _None:
@@ -245,6 +283,8 @@ class ReferenceCache:
         self._lock = threading.Lock()
         self._version: int | None = None
         self._entries: dict[Hashable, object] = {}
+        self._kinds: dict[str, str] = {}
+        """Kinds whose whole set was asked for in this version: complete, or too big."""
         self.hits = 0
         self.misses = 0
         self.drops = 0
@@ -266,12 +306,14 @@ class ReferenceCache:
                 if self._entries:
                     self.drops += 1
                 self._entries = {}
+                self._kinds = {}
                 self._version = version
         return ReferenceView(self, version)
 
     def clear(self) -> None:
         with self._lock:
             self._entries = {}
+            self._kinds = {}
             self._version = None
 
     def lookup(self, version: int | None, key: Hashable) -> object:
@@ -306,7 +348,55 @@ class ReferenceCache:
             if len(self._entries) + len(values) > self.max_entries:
                 self.drops += 1
                 self._entries = {}
+                self._kinds = {}
             self._entries.update(values)
+
+    def kind_state(self, version: int | None, kind: str) -> str | None:
+        """Whether ``kind`` is complete in ``version`` (``"complete"``), known too big to load
+        whole (``"too big"``), or not tried yet (None)."""
+        with self._lock:
+            if version != self._version:
+                return _TOO_BIG  # a view of an older version: load per key, store nothing
+            return self._kinds.get(kind)
+
+    def kind_lookup(
+        self, version: int | None, kind: str, keys: list[Hashable]
+    ) -> tuple[str | None, list[object]]:
+        """``kind_state`` and, if the kind is complete, the entries under ``keys`` (one lock)."""
+        with self._lock:
+            if version != self._version:
+                return _TOO_BIG, []
+            state = self._kinds.get(kind)
+            if state != _COMPLETE:
+                return state, []
+            return state, [self._entries.get(key, ABSENT) for key in keys]
+
+    def is_complete(self, version: int | None, kind: str) -> bool:
+        return self.kind_state(version, kind) == _COMPLETE
+
+    def store_complete(
+        self, version: int | None, kind: str, values: Mapping[Hashable, object]
+    ) -> None:
+        """Keep the whole set of ``kind`` and mark it complete, unless the cache has moved on,
+        or the set does not fit under ``max_entries`` (then it is not kept)."""
+        with self._lock:
+            if version != self._version:
+                return
+            if len(values) > self.max_entries:
+                self._kinds.setdefault(kind, _TOO_BIG)
+                return
+            if len(self._entries) + len(values) > self.max_entries:
+                self.drops += 1
+                self._entries = {}
+                self._kinds = {}
+            self._entries.update(values)
+            self._kinds[kind] = _COMPLETE
+
+    def mark_too_big(self, version: int | None, kind: str) -> None:
+        """Remember that the whole set of ``kind`` is too big: misses load per key."""
+        with self._lock:
+            if version == self._version:
+                self._kinds.setdefault(kind, _TOO_BIG)
 
 
 _BY_ENGINE: WeakKeyDictionary[Engine, ReferenceCache] = WeakKeyDictionary()

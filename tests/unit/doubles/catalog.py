@@ -121,6 +121,14 @@ class InMemoryProducts:
             if sku_key(v.sku) in wanted
         }
 
+    def all_variant_refs(self, bound: int) -> dict[str, VariantRef] | None:
+        refs = self.variant_refs([v.sku for v in self._variants()])
+        return None if len(refs) > bound else refs
+
+    def all_prices(self, channel: str, bound: int) -> dict[str, Money] | None:
+        prices = self.prices_for([v.sku for v in self._variants()], channel)
+        return None if len(prices) > bound else prices
+
     def prices_for(self, skus: Collection[str], channel: str) -> dict[str, Money]:
         wanted = {sku_key(s) for s in skus}
         return {

@@ -63,6 +63,9 @@ class InMemoryStock:
     def items(self, variant_ids: Collection[UUID]) -> dict[UUID, InventoryItem]:
         return {vid: self.stored_items[vid] for vid in variant_ids if vid in self.stored_items}
 
+    def all_items(self, bound: int) -> dict[UUID, InventoryItem] | None:
+        return None if len(self.stored_items) > bound else dict(self.stored_items)
+
     def save_settings(
         self, variant_id: UUID, sku: str, changes: Mapping[str, object], now: datetime
     ) -> InventoryItem:

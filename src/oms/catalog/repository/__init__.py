@@ -55,8 +55,16 @@ class Products(Protocol):
         """References keyed by upper-cased SKU, with what they need from their product."""
         ...
 
+    def all_variant_refs(self, bound: int) -> dict[str, VariantRef] | None:
+        """Every variant's reference as ``variant_refs`` keys them; None if more than ``bound``."""
+        ...
+
     def prices_for(self, skus: Collection[str], channel: str) -> dict[str, Money]:
         """Prices in ``channel`` keyed by upper-cased SKU; SKUs without one are absent."""
+        ...
+
+    def all_prices(self, channel: str, bound: int) -> dict[str, Money] | None:
+        """Every price in ``channel`` keyed by upper-cased SKU; None if more than ``bound``."""
         ...
 
     def add(self, product: Product, now: datetime) -> None:

@@ -14,7 +14,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, delete, exists, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    and_,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
@@ -253,44 +264,47 @@ class SqlProducts:
 
     def variant_refs(self, skus: Collection[str]) -> dict[str, VariantRef]:
         rows = self.c.execute(
-            select(
-                product_variants,
-                products.c.name,
-                products.c.option_names,
-                products.c.returnable,
-                products.c.tax_category,
-                products.c.active.label("product_active"),
-            )
-            .join(products, products.c.id == product_variants.c.product_id)
-            .where(product_variants.c.sku_key.in_([sku_key(s) for s in skus]))
+            self._variant_refs().where(product_variants.c.sku_key.in_([sku_key(s) for s in skus]))
         ).all()
-        return {
-            row.sku_key: VariantRef(
-                id=row.id,
-                sku=row.sku,
-                product_id=row.product_id,
-                name=variant_name(row.name, row.option_names, row.options),
-                returnable=row.returnable,
-                tax_category=TaxCategory(row.tax_category),
-                active=row.active and row.product_active,
-                gtin=row.gtin,
-                weight_grams=row.weight_grams,
-                dimensions=_dimensions(row),
-            )
-            for row in rows
-        }
+        return {row.sku_key: _variant_ref(row) for row in rows}
+
+    def all_variant_refs(self, bound: int) -> dict[str, VariantRef] | None:
+        rows = self.c.execute(self._variant_refs().limit(bound + 1)).all()
+        if len(rows) > bound:
+            return None
+        return {row.sku_key: _variant_ref(row) for row in rows}
+
+    @staticmethod
+    def _variant_refs() -> Select[Any]:
+        return select(
+            product_variants,
+            products.c.name,
+            products.c.option_names,
+            products.c.returnable,
+            products.c.tax_category,
+            products.c.active.label("product_active"),
+        ).join(products, products.c.id == product_variants.c.product_id)
 
     def prices_for(self, skus: Collection[str], channel: str) -> dict[str, Money]:
-        p = variant_prices.c
         rows = self.c.execute(
-            select(product_variants.c.sku_key, p.amount_minor, p.currency)
-            .join(variant_prices, p.variant_id == product_variants.c.id)
-            .where(
-                product_variants.c.sku_key.in_([sku_key(s) for s in skus]),
-                p.channel_code == channel,
-            )
+            self._prices(channel).where(product_variants.c.sku_key.in_([sku_key(s) for s in skus]))
         ).all()
         return {row.sku_key: Money.from_minor(row.amount_minor, row.currency) for row in rows}
+
+    def all_prices(self, channel: str, bound: int) -> dict[str, Money] | None:
+        rows = self.c.execute(self._prices(channel).limit(bound + 1)).all()
+        if len(rows) > bound:
+            return None
+        return {row.sku_key: Money.from_minor(row.amount_minor, row.currency) for row in rows}
+
+    @staticmethod
+    def _prices(channel: str) -> Select[Any]:
+        p = variant_prices.c
+        return (
+            select(product_variants.c.sku_key, p.amount_minor, p.currency)
+            .join(variant_prices, p.variant_id == product_variants.c.id)
+            .where(p.channel_code == channel)
+        )
 
     def add(self, product: Product, now: datetime) -> None:
         try:
@@ -375,3 +389,18 @@ class SqlProducts:
         if written != 1:
             raise StaleVersion("product", str(product.id), expected=[product.version])
         return dataclasses.replace(product, version=product.version + 1, updated_at=now)
+
+
+def _variant_ref(row: Any) -> VariantRef:
+    return VariantRef(
+        id=row.id,
+        sku=row.sku,
+        product_id=row.product_id,
+        name=variant_name(row.name, row.option_names, row.options),
+        returnable=row.returnable,
+        tax_category=TaxCategory(row.tax_category),
+        active=row.active and row.product_active,
+        gtin=row.gtin,
+        weight_grams=row.weight_grams,
+        dimensions=_dimensions(row),
+    )

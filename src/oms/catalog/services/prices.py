@@ -17,6 +17,7 @@ from oms.catalog.domain import (
     sku_key,
 )
 from oms.catalog.repository import PRODUCTS, Products
+from oms.platform.reference import PRELOAD_BOUND
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 from oms.shared.money import Money
@@ -114,8 +115,18 @@ def prices_for(
             prices = products.prices_for([key for _, key in keys], channel_code)
             return {(channel_code, key): price for key, price in prices.items()}
 
+        def load_all() -> dict[tuple[str, str], Money] | None:
+            prices = products.all_prices(channel_code, PRELOAD_BOUND)
+            if prices is None:
+                return None
+            return {(channel_code, key): price for key, price in prices.items()}
+
+        # one kind per channel: a channel's price list is complete on its own (ADR 0008)
         found = tx.reference.many(
-            "catalog.price", ((channel_code, sku_key(sku)) for sku in skus), load
+            f"catalog.price:{channel_code}",
+            ((channel_code, sku_key(sku)) for sku in skus),
+            load,
+            load_all,
         )
     return {
         sku: price

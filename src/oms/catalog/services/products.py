@@ -32,6 +32,7 @@ from oms.catalog.domain import (
     sku_key,
 )
 from oms.catalog.repository import PRODUCTS, ProductFilter, Products
+from oms.platform.reference import PRELOAD_BOUND
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import FieldProblem, Invalid, collect
 from oms.shared.ids import new_id
@@ -313,7 +314,11 @@ def list_products(
 def find_variants(skus: Sequence[str], *, uow: UnitOfWork) -> dict[str, VariantRef]:
     """References for the SKUs that exist, keyed as the caller spelled them (any case matches)."""
     with uow.read() as tx:
+        repo = tx.repo(PRODUCTS)
         found = tx.reference.many(
-            "catalog.variant", (sku_key(sku) for sku in skus), tx.repo(PRODUCTS).variant_refs
+            "catalog.variant",
+            (sku_key(sku) for sku in skus),
+            repo.variant_refs,
+            lambda: repo.all_variant_refs(PRELOAD_BOUND),
         )
     return {sku: found[sku_key(sku)] for sku in skus if sku_key(sku) in found}

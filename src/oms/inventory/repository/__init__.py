@@ -49,6 +49,10 @@ class Stock(Protocol):
 
     def items(self, variant_ids: Collection[UUID]) -> dict[UUID, InventoryItem]: ...
 
+    def all_items(self, bound: int) -> dict[UUID, InventoryItem] | None:
+        """Every SKU's settings as ``items`` keys them; None if more than ``bound``."""
+        ...
+
     def save_settings(
         self, variant_id: UUID, sku: str, changes: Mapping[str, object], now: datetime
     ) -> InventoryItem:

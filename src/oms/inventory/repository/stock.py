@@ -300,6 +300,12 @@ class SqlStock:
         )
         return {row.variant_id: _item(row) for row in rows}
 
+    def all_items(self, bound: int) -> dict[UUID, InventoryItem] | None:
+        rows = self.c.execute(select(inventory_items).limit(bound + 1)).all()
+        if len(rows) > bound:
+            return None
+        return {row.variant_id: _item(row) for row in rows}
+
     def save_settings(
         self, variant_id: UUID, sku: str, changes: Mapping[str, object], now: datetime
     ) -> InventoryItem:

@@ -28,6 +28,7 @@ from oms.inventory.views import (
     SkuStock,
     channel_availability,
 )
+from oms.platform.reference import PRELOAD_BOUND
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import collect
 
@@ -196,4 +197,7 @@ def stock_settings(variant_ids: Collection[UUID], *, uow: UnitOfWork) -> dict[UU
     """Settings of the variants that have any (absent: the defaults, so no backorders); cached
     reference data."""
     with uow.read() as tx:
-        return tx.reference.many("inventory.settings", variant_ids, tx.repo(STOCK).items)
+        repo = tx.repo(STOCK)
+        return tx.reference.many(
+            "inventory.settings", variant_ids, repo.items, lambda: repo.all_items(PRELOAD_BOUND)
+        )

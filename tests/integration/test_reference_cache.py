@@ -18,13 +18,17 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 
 from oms import catalog, channels, inventory, orders
+from oms.app.http import create_app
 from oms.app.schema import metadata
 from oms.orders.domain import HoldRule, InvalidOrder
 from oms.orders.services import SetHoldRule, set_hold_rule
 from oms.platform.reference import REFERENCE_TABLES, read_version, trigger_names
+from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
 from oms.shared.money import Money
@@ -321,3 +325,32 @@ def test_after_one_placement_other_never_seen_skus_need_no_variant_price_or_sett
 
     stocked_product(uow, "NEW-1", "9.00")  # moves the version: the next placement reloads
     assert place(uow, "NEW-1").lines[0].unit_price == Money.of("9.00", "EUR")
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_server_loads_the_catalogue_before_it_reports_ready(
+    engine: Engine, uow: UnitOfWork, app: FastAPI
+) -> None:
+    stocked_product(uow, "OT-1", "7.00")
+    uow.reference.clear()
+    with TestClient(app) as client:  # the lifespan has run: the server is ready
+        assert client.get("/health").status_code == 200
+        current = version(engine)
+        for kind in ("catalog.variant", "catalog.price:web", "inventory.settings"):
+            assert uow.reference.is_complete(current, kind), kind
+        with statements(engine) as seen:
+            assert place(uow, "OT-1").lines[0].unit_price == Money.of("7.00", "EUR")
+        assert [sql for sql in seen if any(f" {t}" in sql for t in PER_SKU_TABLES)] == []
+
+
+def test_a_server_on_an_empty_database_starts_without_preloading(
+    engine: Engine, uow: UnitOfWork
+) -> None:
+    metadata.drop_all(engine)
+    try:
+        uow.reference.clear()
+        with TestClient(create_app(Settings(), engine=engine, run_relay=False)) as client:
+            assert client.get("/health").status_code == 200
+        assert len(uow.reference) == 0
+    finally:
+        metadata.create_all(engine)

@@ -241,3 +241,51 @@ def test_a_kind_completed_by_another_view_meanwhile_still_finds_its_keys() -> No
     cache.lookup_many = lookup_then_complete  # type: ignore[method-assign]
     assert view.many("sku", ["a", "nope"], loads.load, loads.load_all) == {"a": 1}
     assert loads.all_calls == 0
+
+
+def test_threads_that_miss_together_load_the_whole_kind_once() -> None:
+    cache = ReferenceCache()
+    started = threading.Event()
+    release = threading.Event()
+    calls: list[int] = []
+
+    def load_all() -> dict[str, int]:
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return {"a": 1, "bb": 2}
+
+    def never(keys: list[str]) -> dict[str, int]:
+        raise AssertionError(f"per-key load of {keys} while the whole kind loads")
+
+    results: list[dict[str, int]] = []
+
+    def buyer(sku: str) -> None:
+        results.append(cache.view(1).many("sku", [sku, "nope"], never, load_all))
+
+    first = threading.Thread(target=buyer, args=("a",))
+    first.start()
+    assert started.wait(5)
+    others = [threading.Thread(target=buyer, args=(sku,)) for sku in ("a", "bb", "bb")]
+    for thread in others:
+        thread.start()
+    release.set()
+    for thread in [first, *others]:
+        thread.join(5)
+    assert calls == [1]
+    assert sorted(map(sorted, results)) == [["a"], ["a"], ["bb"], ["bb"]]
+
+
+def test_preload_completes_a_kind_once_and_says_whether_it_could() -> None:
+    cache = ReferenceCache()
+    loads = _Loads({"a": 1})
+    view = cache.view(1)
+    assert view.preload("sku", loads.load_all)
+    assert view.preload("sku", loads.load_all)
+    assert loads.all_calls == 1
+    assert view.many("sku", ["a", "nope"], loads.load, loads.load_all) == {"a": 1}
+    assert loads.asked == []
+    too_big = _Loads(None)
+    assert not view.preload("other", too_big.load_all)
+    assert not cache.is_complete(1, "other")
+    assert UNCACHED.preload("sku", loads.load_all) is False

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -16,7 +17,7 @@ from sqlalchemy import Engine, text
 
 import oms
 from oms import auth
-from oms.app import openapi, schema, tasks
+from oms.app import openapi, schema, tasks, warmup
 from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
@@ -88,6 +89,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stops: list[Callable[[], None]] = []
+        if settings.preload_reference:
+            await anyio.to_thread.run_sync(warmup.warm, UnitOfWork(engine, clock))
         if relay_enabled:
             stops = tasks.start(engine, settings, clock)
         try:

@@ -242,18 +242,51 @@ class ReferenceView:
                 )
                 return found
             if state is None:
-                everything = load_all()
-                if everything is not None:
-                    cache.store_complete(
-                        self.version, kind, {(kind, key): v for key, v in everything.items()}
-                    )
-                    found.update((key, everything[key]) for key in missing if key in everything)
+                complete, loaded_all = self._load_whole(kind, load_all)
+                if loaded_all is not None:  # this thread loaded it (kept, or too big to keep)
+                    found.update((key, loaded_all[key]) for key in missing if key in loaded_all)
                     return found
-                cache.mark_too_big(self.version, kind)
+                if complete:  # another thread loaded it meanwhile
+                    wanted_keys: list[Hashable] = [(kind, key) for key in missing]
+                    _, again = cache.kind_lookup(self.version, kind, wanted_keys)
+                    found.update(
+                        (key, cast(V, entry))
+                        for key, entry in zip(missing, again, strict=True)
+                        if entry is not ABSENT and entry is not _NONE
+                    )
+                    return found
         loaded = load(missing)
         cache.store(self.version, {(kind, key): loaded.get(key, _NONE) for key in missing})
         found.update((key, loaded[key]) for key in missing if key in loaded)
         return found
+
+    def preload(self, kind: str, load_all: Callable[[], Mapping[K, V] | None]) -> bool:
+        """Load the whole of ``kind`` now unless it is complete (or known too big) in this
+        version: a server warms its cache before it reports ready. True if it is complete."""
+        cache = self._cache
+        if cache is None:
+            return False
+        return self._load_whole(kind, load_all)[0]
+
+    def _load_whole(
+        self, kind: str, load_all: Callable[[], Mapping[K, V] | None]
+    ) -> tuple[bool, Mapping[K, V] | None]:
+        """Load the whole of ``kind`` unless that is done: whether it is complete now, and the
+        whole set if this thread loaded it. One thread at a time: threads that miss together
+        while it loads wait for it instead of each loading the catalogue again."""
+        cache = self._cache
+        assert cache is not None
+        everything: Mapping[K, V] | None = None
+        with cache.loading(kind):
+            if cache.kind_state(self.version, kind) is None:
+                everything = load_all()
+                if everything is None:
+                    cache.mark_too_big(self.version, kind)
+                else:
+                    cache.store_complete(
+                        self.version, kind, {(kind, key): v for key, v in everything.items()}
+                    )
+        return cache.is_complete(self.version, kind), everything
 
 
 _COMPLETE: Final = "complete"
@@ -285,6 +318,8 @@ class ReferenceCache:
         self._entries: dict[Hashable, object] = {}
         self._kinds: dict[str, str] = {}
         """Kinds whose whole set was asked for in this version: complete, or too big."""
+        self._loads: dict[str, threading.Lock] = {}
+        """One lock per kind, held while a thread loads the whole kind."""
         self.hits = 0
         self.misses = 0
         self.drops = 0
@@ -370,6 +405,11 @@ class ReferenceCache:
             if state != _COMPLETE:
                 return state, []
             return state, [self._entries.get(key, ABSENT) for key in keys]
+
+    def loading(self, kind: str) -> threading.Lock:
+        """The lock to hold while loading the whole of ``kind``."""
+        with self._lock:
+            return self._loads.setdefault(kind, threading.Lock())
 
     def is_complete(self, version: int | None, kind: str) -> bool:
         return self.kind_state(version, kind) == _COMPLETE

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         description="Run the outbox relay inside `oms serve` (embedded mode). Turn off when "
         "separate `oms worker` processes relay events.",
     )
+    preload_reference: bool = Field(
+        default=True,
+        description="Load the catalogue's reference data (variants, prices, stock settings) "
+        "before the server reports ready, instead of on the first orders.",
+    )
     relay_interval_seconds: float = Field(default=0.5, gt=0)
     idempotency_retention_hours: float = Field(
         default=24, gt=0, description="How long replayable responses are kept."

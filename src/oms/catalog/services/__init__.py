@@ -3,6 +3,7 @@
 from oms.catalog.services.prices import (
     RemovePrice,
     SetPrice,
+    preload_prices,
     prices_for,
     remove_price,
     set_price,
@@ -19,6 +20,7 @@ from oms.catalog.services.products import (
     get_product,
     get_variant,
     list_products,
+    preload_variants,
     update_product,
     update_variant,
 )
@@ -37,6 +39,8 @@ __all__ = [
     "get_product",
     "get_variant",
     "list_products",
+    "preload_prices",
+    "preload_variants",
     "prices_for",
     "remove_price",
     "set_price",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from oms import channels
 from oms.catalog.domain import (
@@ -96,6 +97,26 @@ def remove_price(cmd: RemovePrice, *, uow: UnitOfWork) -> None:
         )
 
 
+def _price_kind(channel_code: str) -> str:
+    return f"catalog.price:{channel_code}"
+
+
+def _all_prices(products: Products, channel_code: str) -> dict[tuple[str, str], Money] | None:
+    prices = products.all_prices(channel_code, PRELOAD_BOUND)
+    if prices is None:
+        return None
+    return {(channel_code, key): price for key, price in prices.items()}
+
+
+def preload_prices(channel_codes: Sequence[str], *, uow: UnitOfWork) -> None:
+    """Load the whole price list of each channel into the process's cache (see
+    ``preload_variants``)."""
+    with uow.read() as tx:
+        products = tx.repo(PRODUCTS)
+        for code in channel_codes:
+            tx.reference.preload(_price_kind(code), partial(_all_prices, products, code))
+
+
 def prices_for(
     skus: Sequence[str], channel_code: str, *, uow: UnitOfWork, currency: str | None = None
 ) -> dict[str, Money]:
@@ -115,18 +136,12 @@ def prices_for(
             prices = products.prices_for([key for _, key in keys], channel_code)
             return {(channel_code, key): price for key, price in prices.items()}
 
-        def load_all() -> dict[tuple[str, str], Money] | None:
-            prices = products.all_prices(channel_code, PRELOAD_BOUND)
-            if prices is None:
-                return None
-            return {(channel_code, key): price for key, price in prices.items()}
-
         # one kind per channel: a channel's price list is complete on its own (ADR 0008)
         found = tx.reference.many(
-            f"catalog.price:{channel_code}",
+            _price_kind(channel_code),
             ((channel_code, sku_key(sku)) for sku in skus),
             load,
-            load_all,
+            lambda: _all_prices(products, channel_code),
         )
     return {
         sku: price

@@ -311,14 +311,26 @@ def list_products(
         return tx.repo(PRODUCTS).page(where=where, after=after, limit=limit, channel=visible_to)
 
 
+VARIANTS = "catalog.variant"
+"""The reference-data kind of variant references, keyed by ``sku_key``."""
+
+
 def find_variants(skus: Sequence[str], *, uow: UnitOfWork) -> dict[str, VariantRef]:
     """References for the SKUs that exist, keyed as the caller spelled them (any case matches)."""
     with uow.read() as tx:
         repo = tx.repo(PRODUCTS)
         found = tx.reference.many(
-            "catalog.variant",
+            VARIANTS,
             (sku_key(sku) for sku in skus),
             repo.variant_refs,
             lambda: repo.all_variant_refs(PRELOAD_BOUND),
         )
     return {sku: found[sku_key(sku)] for sku in skus if sku_key(sku) in found}
+
+
+def preload_variants(*, uow: UnitOfWork) -> bool:
+    """Load every variant reference into the process's cache (a server does it before it
+    reports ready); False when the catalogue is larger than the bound and stays per SKU."""
+    with uow.read() as tx:
+        repo = tx.repo(PRODUCTS)
+        return tx.reference.preload(VARIANTS, lambda: repo.all_variant_refs(PRELOAD_BOUND))

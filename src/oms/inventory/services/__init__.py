@@ -28,6 +28,7 @@ from oms.inventory.services.stock import (
     list_low_stock,
     list_movements,
     list_stock_at,
+    preload_stock_settings,
     stock_settings,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "list_low_stock",
     "list_movements",
     "list_stock_at",
+    "preload_stock_settings",
     "read_levels",
     "receive_stock",
     "release",

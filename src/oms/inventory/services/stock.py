@@ -193,11 +193,23 @@ def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> Inven
     return item
 
 
+SETTINGS = "inventory.settings"
+"""The reference-data kind of stock settings, keyed by variant id."""
+
+
 def stock_settings(variant_ids: Collection[UUID], *, uow: UnitOfWork) -> dict[UUID, InventoryItem]:
     """Settings of the variants that have any (absent: the defaults, so no backorders); cached
     reference data."""
     with uow.read() as tx:
         repo = tx.repo(STOCK)
         return tx.reference.many(
-            "inventory.settings", variant_ids, repo.items, lambda: repo.all_items(PRELOAD_BOUND)
+            SETTINGS, variant_ids, repo.items, lambda: repo.all_items(PRELOAD_BOUND)
         )
+
+
+def preload_stock_settings(*, uow: UnitOfWork) -> bool:
+    """Load every SKU's stock settings into the process's cache (a server does it before it
+    reports ready); False when there are more than the bound."""
+    with uow.read() as tx:
+        repo = tx.repo(STOCK)
+        return tx.reference.preload(SETTINGS, lambda: repo.all_items(PRELOAD_BOUND))

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from sqlalchemy import Connection, CursorResult
 
 
@@ -75,6 +76,42 @@ def binder(connection: Connection) -> Binder:
     return _BINDERS[connection.dialect.name == "postgresql"]
 
 
+_NUMBERED: dict[str, str] = {}
+
+
+def _numbered(text: str) -> str:
+    """PostgreSQL's text with ``$1, $2, ...`` for its ``%s`` placeholders, made once per text."""
+    found = _NUMBERED.get(text)
+    if found is None:
+        pieces = text.split("%s")
+        numbered = [pieces[0]]
+        for n, piece in enumerate(pieces[1:], start=1):
+            numbered.append(f"${n}{piece}")
+        found = _NUMBERED[text] = "".join(numbered)
+    return found
+
+
+def execute(connection: Connection, text: str, params: Any) -> CursorResult[Any]:
+    """Run this module's text with ``params`` (one tuple, or a list of them for executemany).
+
+    On PostgreSQL the statement goes to psycopg's ``RawCursor`` with native ``$n`` placeholders:
+    psycopg would otherwise parse the text for ``%s`` on every execution of a statement with
+    more than 50 parameters (its conversion cache stops there), and a placement's order
+    statement has a hundred or more. It still runs through ``exec_driver_sql``, so SQLAlchemy's
+    events (statement counts, logs) see it.
+    """
+    if connection.dialect.name != "postgresql":
+        return connection.exec_driver_sql(text, params)
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    previous = driver.cursor_factory
+    driver.cursor_factory = psycopg.RawCursor
+    try:
+        return connection.exec_driver_sql(_numbered(text), params)
+    finally:
+        driver.cursor_factory = previous
+
+
 _CAST = re.compile(r"\?::\w+")
 
 
@@ -97,7 +134,7 @@ class DriverSql:
 
     def run(self, connection: Connection, params: tuple[Any, ...]) -> CursorResult[Any]:
         """Execute with one row of parameters."""
-        return connection.exec_driver_sql(self.text(connection), params)
+        return execute(connection, self.text(connection), params)
 
 
 MANY_ROWS = 64
@@ -143,10 +180,10 @@ class DriverInsert:
             return
         postgresql = connection.dialect.name == "postgresql"
         if len(rows) > MANY_ROWS:
-            connection.exec_driver_sql(self.text(postgresql, 1), list(rows))
+            execute(connection, self.text(postgresql, 1), list(rows))
             return
         params = tuple(value for row in rows for value in row)
-        connection.exec_driver_sql(self.text(postgresql, len(rows)), params)
+        execute(connection, self.text(postgresql, len(rows)), params)
 
 
 _TOGETHER: dict[tuple[tuple[int, int], ...], str] = {}
@@ -176,4 +213,4 @@ def insert_together(
         with_parts = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(parts[1:]))
         text = _TOGETHER[key] = f"WITH {with_parts} {parts[0]}"
     params = tuple(value for _, rows in (*present[1:], present[0]) for row in rows for value in row)
-    connection.exec_driver_sql(text, params)
+    execute(connection, text, params)

@@ -41,9 +41,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from oms.platform.database import UTCDateTime, metadata
+from oms.platform.driver_sql import DriverSql, binder
 from oms.platform.http import REQUIRED_HEADER
 from oms.platform.problems import HTTPProblem
 from oms.platform.unit_of_work import Port, Transaction, UnitOfWork
@@ -181,11 +181,15 @@ async def optional_idempotent_request(
 OptionalIdempotencyKey = Annotated[IdempotentRequest | None, Depends(optional_idempotent_request)]
 
 
-def _insert_ignoring_conflict(connection: Connection) -> object:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return (
-        dialect.insert(idempotency_keys).on_conflict_do_nothing().returning(idempotency_keys.c.key)
-    )
+_CLAIM = DriverSql(
+    "INSERT INTO idempotency_keys (owner, key, request_hash, status, created_at, locked_until, "
+    "claim) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (owner, key) DO NOTHING RETURNING key"
+)
+_STORE = DriverSql(
+    "UPDATE idempotency_keys SET status = ?, response_status = ?, response_body = ?, "
+    "subject = ? WHERE owner = ? AND key = ? AND claim = ?"
+)
+"""The two statements of every keyed request, as driver SQL (oms.platform.driver_sql)."""
 
 
 def _claim(tx: Transaction, req: IdempotentRequest, claim: UUID) -> Response | None:
@@ -198,17 +202,18 @@ def _claim(tx: Transaction, req: IdempotentRequest, claim: UUID) -> Response | N
     key itself if the first attempt rolled back.
     """
     c = tx.connection
-    inserted = c.execute(
-        _insert_ignoring_conflict(c),  # type: ignore[call-overload]
-        {
-            "owner": req.owner,
-            "key": req.key,
-            "request_hash": req.request_hash,
-            "status": IN_FLIGHT,
-            "created_at": tx.now,
-            "locked_until": tx.now + req.lease,
-            "claim": claim,
-        },
+    b = binder(c)
+    inserted = _CLAIM.run(
+        c,
+        (
+            req.owner,
+            req.key,
+            req.request_hash,
+            IN_FLIGHT,
+            b.at(tx.now),
+            b.at(tx.now + req.lease),
+            b.uuid(claim),
+        ),
     ).first()
     if inserted is not None:
         return None
@@ -300,19 +305,17 @@ def run_idempotent(
         result = operation()
         body = render(result).model_dump_json()
         status = _status(status_code, result)
-        stored = tx.connection.execute(
-            update(idempotency_keys)
-            .where(
-                idempotency_keys.c.owner == req.owner,
-                idempotency_keys.c.key == req.key,
-                idempotency_keys.c.claim == claim,
-            )
-            .values(
-                status=DONE,
-                response_status=status,
-                response_body=body,
-                subject=about(result) if about else None,
-            )
+        stored = _STORE.run(
+            tx.connection,
+            (
+                DONE,
+                status,
+                body,
+                about(result) if about else None,
+                req.owner,
+                req.key,
+                binder(tx.connection).uuid(claim),
+            ),
         ).rowcount
         if not stored:  # pragma: no cover - the claim is this transaction's own row
             raise _in_flight()

@@ -231,34 +231,40 @@ class ReferenceView:
         if not missing:
             return found
         if load_all is not None:
-            # state and entries read together: another thread may have completed the kind (or
-            # dropped it) since the lookup above
-            state, again = cache.kind_lookup(self.version, kind, [(kind, key) for key in missing])
-            if state == _COMPLETE:
-                found.update(
-                    (key, cast(V, entry))
-                    for key, entry in zip(missing, again, strict=True)
-                    if entry is not ABSENT and entry is not _NONE
-                )
+            whole = self._from_whole_kind(kind, missing, load_all)
+            if whole is not None:
+                found.update(whole)
                 return found
-            if state is None:
-                complete, loaded_all = self._load_whole(kind, load_all)
-                if loaded_all is not None:  # this thread loaded it (kept, or too big to keep)
-                    found.update((key, loaded_all[key]) for key in missing if key in loaded_all)
-                    return found
-                if complete:  # another thread loaded it meanwhile
-                    wanted_keys: list[Hashable] = [(kind, key) for key in missing]
-                    _, again = cache.kind_lookup(self.version, kind, wanted_keys)
-                    found.update(
-                        (key, cast(V, entry))
-                        for key, entry in zip(missing, again, strict=True)
-                        if entry is not ABSENT and entry is not _NONE
-                    )
-                    return found
         loaded = load(missing)
         cache.store(self.version, {(kind, key): loaded.get(key, _NONE) for key in missing})
         found.update((key, loaded[key]) for key in missing if key in loaded)
         return found
+
+    def _from_whole_kind(
+        self, kind: str, missing: list[K], load_all: Callable[[], Mapping[K, V] | None]
+    ) -> dict[K, V] | None:
+        """The values of ``missing`` from the whole kind (loading it if nobody has in this
+        version); None when the kind is too big to load whole: load per key."""
+        cache = self._cache
+        assert cache is not None
+        keys: list[Hashable] = [(kind, key) for key in missing]
+        # state and entries read together: another thread may have completed the kind (or
+        # dropped it) since the caller's lookup
+        state, entries = cache.kind_lookup(self.version, kind, keys)
+        if state is None:
+            complete, loaded = self._load_whole(kind, load_all)
+            if loaded is not None:  # this thread loaded it (kept, or too big to keep)
+                return {key: loaded[key] for key in missing if key in loaded}
+            if not complete:
+                return None
+            state, entries = cache.kind_lookup(self.version, kind, keys)  # loaded meanwhile
+        if state != _COMPLETE:
+            return None
+        return {
+            key: cast(V, entry)
+            for key, entry in zip(missing, entries, strict=True)
+            if entry is not ABSENT and entry is not _NONE
+        }
 
     def preload(self, kind: str, load_all: Callable[[], Mapping[K, V] | None]) -> bool:
         """Load the whole of ``kind`` now unless it is complete (or known too big) in this

@@ -82,14 +82,19 @@ _LEVEL_COLUMNS = "variant_id, location_id, on_hand, allocated, unavailable"
 @lru_cache(maxsize=64)
 def _levels_sql(keys: int, *, lock: bool) -> DriverSql:
     """The levels of ``keys`` (variant id, location id) pairs in key order, written once per
-    count: SQLite takes the pairs as a VALUES list, PostgreSQL as row values it can probe the
-    primary key with, locked ``FOR NO KEY UPDATE`` when ``lock``."""
-    head = f"SELECT {_LEVEL_COLUMNS} FROM stock_levels WHERE (variant_id, location_id) IN "  # noqa: S608 (no values in the text)
-    order = " ORDER BY variant_id, location_id"
+    count. PostgreSQL takes them as row values it probes the primary key with, locked ``FOR NO
+    KEY UPDATE`` when ``lock``. SQLite takes them as a VALUES list joined to the levels with
+    ``CROSS JOIN``, which makes the list the outer loop: one index probe per pair (``(a, b) IN
+    (VALUES ...)`` scanned every level instead, 8 ms at 30,000 levels)."""
     pairs = ", ".join(["(?, ?)"] * keys)
+    columns = ", ".join(f"s.{name}" for name in _LEVEL_COLUMNS.split(", "))
     return DriverSql(
-        f"{head}(VALUES {pairs}){order}",
-        postgresql=f"{head}({pairs}){order}" + (" FOR NO KEY UPDATE" if lock else ""),
+        f"SELECT {columns} FROM (VALUES {pairs}) AS k CROSS JOIN stock_levels AS s "  # noqa: S608 (no values in the text)
+        "ON s.variant_id = k.column1 AND s.location_id = k.column2 "
+        "ORDER BY s.variant_id, s.location_id",
+        postgresql=f"SELECT {_LEVEL_COLUMNS} FROM stock_levels "  # noqa: S608 (no values in the text)
+        f"WHERE (variant_id, location_id) IN ({pairs}) ORDER BY variant_id, location_id"
+        + (" FOR NO KEY UPDATE" if lock else ""),
     )
 
 

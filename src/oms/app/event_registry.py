@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from oms import auth, catalog, channels, customers, inventory, orders
+from oms import auth, catalog, channels, customers, inventory, invoicing, orders, payments
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event, EventRegistry
 
@@ -21,6 +21,8 @@ CONTEXTS_EVENTS: tuple[tuple[type[Event], ...], ...] = (
     customers.EVENTS,
     inventory.EVENTS,
     orders.EVENTS,
+    payments.EVENTS,
+    invoicing.EVENTS,
 )
 
 
@@ -32,4 +34,4 @@ def registry() -> EventRegistry:
 
 def subscriptions() -> tuple[Subscription, ...]:
     """Every in-process consumer of the deployment."""
-    return orders.SUBSCRIPTIONS
+    return orders.SUBSCRIPTIONS + payments.SUBSCRIPTIONS + invoicing.SUBSCRIPTIONS

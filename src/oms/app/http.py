@@ -23,8 +23,11 @@ from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
 from oms.customers import api as customers_api
 from oms.inventory import api as inventory_api
+from oms.invoicing import api as invoicing_api
 from oms.orders import api as orders_api
 from oms.orders.pricing import api as pricing_api
+from oms.payments import api as payments_api
+from oms.payments.settlements import api as settlements_api
 from oms.platform import problems, reference
 from oms.platform.database import create_database_engine
 from oms.platform.http import refuse_nul_characters
@@ -48,6 +51,9 @@ ROUTERS = (
     pricing_api.router,
     customers_api.router,
     auth_api.router,
+    payments_api.router,
+    invoicing_api.router,
+    settlements_api.router,
 )
 
 DESCRIPTION = """

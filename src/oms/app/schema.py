@@ -5,8 +5,11 @@ from oms.catalog import tables as _catalog_tables
 from oms.channels import tables as _channels_tables
 from oms.customers import tables as _customers_tables
 from oms.inventory import tables as _inventory_tables
+from oms.invoicing import tables as _invoicing_tables
 from oms.orders import tables as _orders_tables
 from oms.orders.pricing import tables as _pricing_tables
+from oms.payments import tables as _payments_tables
+from oms.payments.settlements import tables as _settlements_tables
 from oms.platform import idempotency as _idempotency
 from oms.platform import outbox as _outbox
 from oms.platform import reference as _reference
@@ -20,8 +23,11 @@ _ = (
     _channels_tables,
     _customers_tables,
     _inventory_tables,
+    _invoicing_tables,
     _orders_tables,
     _pricing_tables,
+    _payments_tables,
+    _settlements_tables,
     _idempotency,
     _outbox,
     _reference,

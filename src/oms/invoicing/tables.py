@@ -1,0 +1,1 @@
+"""Tables of invoices and credit notes (H4 fills this module)."""

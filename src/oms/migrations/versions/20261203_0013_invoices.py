@@ -1,0 +1,23 @@
+"""invoices and credit notes with gap-free numbers (H4)
+
+Reserved by the lead; the owner fills upgrade and downgrade.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-03 13:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

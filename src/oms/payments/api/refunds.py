@@ -1,0 +1,5 @@
+"""HTTP routes: refunds (H3 fills this module)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/v1", tags=["payments"])

@@ -1,0 +1,1 @@
+"""The payments domain: tenders, ledger transactions, summaries (no I/O)."""

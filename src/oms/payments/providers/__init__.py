@@ -1,0 +1,1 @@
+"""Payment providers: one path for every tender (stripe, manual, marketplace, pos, store credit)."""

@@ -1,0 +1,1 @@
+"""Billing reconciliation: settlement files matched against the payments ledger (H5)."""

@@ -1,0 +1,1 @@
+"""Tables of reconciliation runs (H5 fills this module)."""

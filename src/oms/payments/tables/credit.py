@@ -1,0 +1,1 @@
+"""Tables of credit (H3 fills this module)."""

@@ -1,0 +1,1 @@
+"""Tables of ledger (H1 fills this module)."""

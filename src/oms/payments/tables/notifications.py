@@ -1,0 +1,1 @@
+"""Tables of notifications (H2 fills this module)."""

@@ -1,0 +1,1 @@
+"""Tables of refund policy (H3 fills this module)."""

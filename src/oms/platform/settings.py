@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,4 +43,13 @@ class Settings(BaseSettings):
         default=60,
         description="How long a claimed Idempotency-Key counts as in flight before a retry may "
         "take it over (the first attempt must have died: its result is stored atomically).",
+    )
+    stripe_api_key: SecretStr | None = Field(
+        default=None, description="Stripe's secret API key (sk_...); Stripe tenders need it."
+    )
+    stripe_api_base: str = Field(
+        default="https://api.stripe.com", description="Stripe's API base (localstripe in tests)."
+    )
+    stripe_webhook_secret: SecretStr | None = Field(
+        default=None, description="Signing secret of the Stripe webhook endpoint (whsec_...)."
     )

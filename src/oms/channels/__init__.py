@@ -4,11 +4,13 @@ Public interface for other contexts; everything else in this package is private.
 """
 
 from oms.channels.domain import (
+    CaptureMode,
     Channel,
     ChannelChanged,
     ChannelCreated,
     ChannelKind,
     ChannelNotFound,
+    InvoiceOn,
     Location,
     LocationChanged,
     LocationCreated,
@@ -36,11 +38,13 @@ from oms.shared.events import Event
 
 __all__ = [
     "EVENTS",
+    "CaptureMode",
     "Channel",
     "ChannelKind",
     "ChannelNotFound",
     "CreateChannel",
     "CreateLocation",
+    "InvoiceOn",
     "Location",
     "LocationKind",
     "LocationNotFound",

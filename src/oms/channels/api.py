@@ -79,6 +79,9 @@ def create_channel(
         allows_backorders=body.allows_backorders,
         prices_include_tax=body.prices_include_tax,
         active=body.active,
+        payment_before_confirmation=body.payment_before_confirmation,
+        capture=body.capture,
+        invoice_on=body.invoice_on,
     )
     return run_idempotent(
         uow, idempotency, lambda: services.create_channel(command, uow=uow), ChannelOut.of
@@ -94,7 +97,7 @@ def update_channel(
     response: Tagged,
     if_match: IfMatch,
 ) -> ChannelOut:
-    """Change a channel's settings or serving locations.
+    """Change a channel's settings, payment settings or serving locations.
 
     Changing the currency makes the channel's old prices unusable until they are set anew.
     With `If-Match` (optional), a channel changed since that ETag is refused with 412.
@@ -109,6 +112,9 @@ def update_channel(
         allows_backorders=body.allows_backorders,
         prices_include_tax=body.prices_include_tax,
         active=body.active,
+        payment_before_confirmation=body.payment_before_confirmation,
+        capture=body.capture,
+        invoice_on=body.invoice_on,
         expected=if_match,
     )
     channel = services.update_channel(command, uow=uow)

@@ -31,6 +31,22 @@ class LocationKind(StrEnum):
     STORE = "store"
 
 
+class CaptureMode(StrEnum):
+    """When a channel's authorised payments are captured."""
+
+    AT_PLACEMENT = "at_placement"
+    """As soon as each authorisation succeeds (digital goods, most web shops)."""
+    AT_SHIPMENT = "at_shipment"
+    """For what ships, when it ships (card schemes' rule for physical goods in some markets)."""
+
+
+class InvoiceOn(StrEnum):
+    """What issues a channel's invoices."""
+
+    CAPTURE = "capture"
+    SHIPMENT = "shipment"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Location:
     id: UUID
@@ -60,6 +76,10 @@ class Channel:
     prices_include_tax: bool
     active: bool
     location_codes: tuple[str, ...] = field(default=())
+    payment_before_confirmation: bool = False
+    """Orders wait under a ``payment`` hold until authorisations cover their total."""
+    capture: CaptureMode = CaptureMode.AT_PLACEMENT
+    invoice_on: InvoiceOn = InvoiceOn.CAPTURE
     version: int = 1
     """Raised by one with every change (the ETag; ``If-Match`` compares with it)."""
 

@@ -17,7 +17,15 @@ from uuid import UUID
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from oms.channels.domain import Channel, ChannelKind, CodeTaken, Location, LocationKind
+from oms.channels.domain import (
+    CaptureMode,
+    Channel,
+    ChannelKind,
+    CodeTaken,
+    InvoiceOn,
+    Location,
+    LocationKind,
+)
 from oms.channels.tables import channel_locations, channels, locations
 from oms.platform.unit_of_work import Port
 from oms.shared.address import Address
@@ -210,6 +218,9 @@ class SqlChannels:
                 prices_include_tax=row.prices_include_tax,
                 active=row.active,
                 location_codes=serving[row.id],
+                payment_before_confirmation=row.payment_before_confirmation,
+                capture=CaptureMode(row.capture),
+                invoice_on=InvoiceOn(row.invoice_on),
                 version=row.version,
             )
             for row in rows
@@ -300,6 +311,9 @@ def _channel_values(channel: Channel) -> dict[str, Any]:
         "allows_backorders": channel.allows_backorders,
         "prices_include_tax": channel.prices_include_tax,
         "active": channel.active,
+        "payment_before_confirmation": channel.payment_before_confirmation,
+        "capture": channel.capture.value,
+        "invoice_on": channel.invoice_on.value,
     }
 
 

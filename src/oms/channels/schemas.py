@@ -7,10 +7,33 @@ from uuid import UUID
 
 from pydantic import Field
 
-from oms.channels.domain import Channel, ChannelKind, Location, LocationKind
+from oms.channels.domain import (
+    CaptureMode,
+    Channel,
+    ChannelKind,
+    InvoiceOn,
+    Location,
+    LocationKind,
+)
 from oms.platform.schemas import AddressIn, AddressOut, DecimalString, Input, Output
 
 CODE = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$", examples=["wh-de"])
+
+PAYMENT_BEFORE_CONFIRMATION = Field(
+    default=False,
+    description="Orders wait under a `payment` hold, released automatically when their "
+    "authorised payments cover the total.",
+)
+CAPTURE = Field(
+    default=CaptureMode.AT_PLACEMENT,
+    description="`at_placement`: authorised payments are captured as soon as they succeed; "
+    "`at_shipment`: what ships is captured when it ships.",
+)
+INVOICE_ON = Field(
+    default=InvoiceOn.CAPTURE,
+    description="Whether an order's invoice is issued when its payment is captured or when "
+    "it ships.",
+)
 
 
 class LocationIn(Input):
@@ -83,6 +106,9 @@ class ChannelIn(Input):
     allows_backorders: bool = False
     prices_include_tax: bool = True
     active: bool = True
+    payment_before_confirmation: bool = PAYMENT_BEFORE_CONFIRMATION
+    capture: CaptureMode = CAPTURE
+    invoice_on: InvoiceOn = INVOICE_ON
 
 
 class ChannelPatch(Input):
@@ -94,6 +120,11 @@ class ChannelPatch(Input):
     allows_backorders: bool | None = None
     prices_include_tax: bool | None = None
     active: bool | None = None
+    payment_before_confirmation: bool | None = Field(
+        default=None, description=PAYMENT_BEFORE_CONFIRMATION.description
+    )
+    capture: CaptureMode | None = Field(default=None, description=CAPTURE.description)
+    invoice_on: InvoiceOn | None = Field(default=None, description=INVOICE_ON.description)
 
 
 class ChannelOut(Output):
@@ -107,6 +138,9 @@ class ChannelOut(Output):
     allows_backorders: bool
     prices_include_tax: bool
     active: bool
+    payment_before_confirmation: bool = Field(description=PAYMENT_BEFORE_CONFIRMATION.description)
+    capture: CaptureMode = Field(description=CAPTURE.description)
+    invoice_on: InvoiceOn = Field(description=INVOICE_ON.description)
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -121,4 +155,7 @@ class ChannelOut(Output):
             allows_backorders=channel.allows_backorders,
             prices_include_tax=channel.prices_include_tax,
             active=channel.active,
+            payment_before_confirmation=channel.payment_before_confirmation,
+            capture=channel.capture,
+            invoice_on=channel.invoice_on,
         )

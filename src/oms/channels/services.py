@@ -10,12 +10,14 @@ from typing import Any
 from uuid import UUID
 
 from oms.channels.domain import (
+    CaptureMode,
     Channel,
     ChannelChanged,
     ChannelCreated,
     ChannelKind,
     ChannelNotFound,
     CodeTaken,
+    InvoiceOn,
     Location,
     LocationChanged,
     LocationCreated,
@@ -76,6 +78,9 @@ class CreateChannel:
     allows_backorders: bool = False
     prices_include_tax: bool = True
     active: bool = True
+    payment_before_confirmation: bool = False
+    capture: CaptureMode = CaptureMode.AT_PLACEMENT
+    invoice_on: InvoiceOn = InvoiceOn.CAPTURE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +98,9 @@ class UpdateChannel:
     allows_backorders: bool | None = None
     prices_include_tax: bool | None = None
     active: bool | None = None
+    payment_before_confirmation: bool | None = None
+    capture: CaptureMode | None = None
+    invoice_on: InvoiceOn | None = None
     expected: ExpectedVersion | None = None
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     Uuid,
+    false,
     text,
 )
 
@@ -58,10 +59,33 @@ channels = Table(
     Column("allows_backorders", Boolean, nullable=False),
     Column("prices_include_tax", Boolean, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column(
+        "payment_before_confirmation",
+        Boolean,
+        nullable=False,
+        default=False,
+        server_default=false(),
+    ),
+    Column(
+        "capture",
+        String(20),
+        nullable=False,
+        default="at_placement",
+        server_default=text("'at_placement'"),
+    ),
+    Column(
+        "invoice_on",
+        String(20),
+        nullable=False,
+        default="capture",
+        server_default=text("'capture'"),
+    ),
     Column("version", Integer, nullable=False, default=1, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+"""``payment_before_confirmation``, ``capture`` and ``invoice_on`` are the channel's payment
+settings (issue 9); existing channels start with the defaults."""
 
 channel_locations = Table(
     "channel_locations",

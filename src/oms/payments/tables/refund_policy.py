@@ -1,1 +1,89 @@
-"""Tables of refund policy (H3 fills this module)."""
+"""Tables of the refund policy (reason codes, limits per role) and of goodwill refunds."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+
+from oms.platform.database import UTCDateTime, metadata
+
+refund_reasons = Table(
+    "refund_reasons",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("description", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""The reason codes a goodwill refund may give, in the order an admin listed them."""
+
+refund_limits = Table(
+    "refund_limits",
+    metadata,
+    Column("role", String(20), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("limit_minor", BigInteger, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("role", "currency"),
+    CheckConstraint("limit_minor >= 0", name="refund_limit_not_negative"),
+)
+"""How much a role may refund at once, per currency (domain/refund_policy.py has the rule)."""
+
+goodwill_refunds = Table(
+    "goodwill_refunds",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("note", String(1000), nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("destination", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("request_owner", String(64), nullable=True),
+    Column("request_key", String(255), nullable=True),
+    Column("request_hash", String(64), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime, nullable=True),
+    CheckConstraint("amount_minor > 0", name="goodwill_refund_positive"),
+    UniqueConstraint("request_owner", "request_key"),
+    Index("ix_goodwill_refunds_order", "order_id", "created_at"),
+    Index(
+        "uq_goodwill_refunds_one_pending_per_order",
+        "order_id",
+        unique=True,
+        postgresql_where=text("status = 'pending'"),
+        sqlite_where=text("status = 'pending'"),
+    ),
+)
+"""A refund not tied to a return. ``(request_owner, request_key)`` is the caller's
+Idempotency-Key (its API key and the header), ``request_hash`` what it sent with it. At most one
+refund of an order is ``pending`` at a time (the partial unique index), so two refunds never
+spread over the same tenders at once."""
+
+goodwill_refund_parts = Table(
+    "goodwill_refund_parts",
+    metadata,
+    Column("refund_id", Uuid, ForeignKey("goodwill_refunds.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("payment_id", Uuid, nullable=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("transaction_id", Uuid, nullable=True),
+    Column("started_at", UTCDateTime, nullable=True),
+    PrimaryKeyConstraint("refund_id", "position"),
+    CheckConstraint("amount_minor > 0", name="goodwill_refund_part_positive"),
+)
+"""Each tender's share of a goodwill refund (``payment_id`` null: the buyer's store credit)."""

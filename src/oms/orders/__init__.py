@@ -5,7 +5,14 @@ Public interface for other contexts; everything else in this package is private.
 """
 
 from oms import customers, inventory
-from oms.orders.domain import Order, OrderNotFound, OrderStatus
+from oms.orders.domain import (
+    Order,
+    OrderNotFound,
+    OrderStatus,
+    PaymentFigures,
+    PaymentNote,
+    PaymentStatus,
+)
 from oms.orders.domain.changes import (
     AddLine,
     ChangeQuantity,
@@ -43,9 +50,11 @@ from oms.orders.services import (
     get_order,
     handle_stock_event,
     list_changes,
+    order_for_payment,
     place_hold,
     place_order,
     preview_change,
+    record_payment_figures,
     release_due_holds,
     release_hold,
 )
@@ -72,6 +81,9 @@ __all__ = [
     "OrderChange",
     "OrderNotFound",
     "OrderStatus",
+    "PaymentFigures",
+    "PaymentNote",
+    "PaymentStatus",
     "PlaceHold",
     "PlaceOrder",
     "Placement",
@@ -84,9 +96,11 @@ __all__ = [
     "get_order",
     "handle_stock_event",
     "list_changes",
+    "order_for_payment",
     "place_hold",
     "place_order",
     "preview_change",
+    "record_payment_figures",
     "release_due_holds",
     "release_hold",
 ]

@@ -176,7 +176,16 @@ class OrderOut(Output):
     external_id: str | None
     status: OrderStatus
     on_hold: bool
-    payment_status: PaymentStatus
+    payment_status: PaymentStatus = Field(
+        description="Derived from the order's tenders: `unpaid`, `authorized`, `partially_paid`, "
+        "`paid`, `partially_refunded`, `refunded` or `voided`."
+    )
+    authorized: MoneyOut = Field(description="Authorised by the tenders, less what was voided.")
+    captured: MoneyOut
+    refunded: MoneyOut = Field(description="Refunded, and taken back by chargebacks.")
+    balance_due: MoneyOut = Field(
+        description="Total - captured + refunded, never below zero; zero once cancelled."
+    )
     fulfilment_status: FulfilmentStatus
     return_status: ReturnStatus
     version: int = Field(description="Bumped by every change; send it as If-Match to edit.")
@@ -207,6 +216,7 @@ class OrderOut(Output):
         buyer = order.buyer
         contacts = viewer is None or viewer.sees_contacts
         profile = viewer is None or viewer.sees_customer_ids
+        paid = order.payment_figures
         return cls(
             id=str(order.id),
             number=order.number,
@@ -214,7 +224,11 @@ class OrderOut(Output):
             external_id=order.external_id,
             status=order.status,
             on_hold=order.on_hold,
-            payment_status=order.payment_status,
+            payment_status=paid.status,
+            authorized=MoneyOut.of(paid.authorized),
+            captured=MoneyOut.of(paid.captured),
+            refunded=MoneyOut.of(paid.refunded),
+            balance_due=MoneyOut.of(order.balance_due),
             fulfilment_status=order.fulfilment_status,
             return_status=order.return_status,
             version=order.version,

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from oms.platform.database import BigId, UTCDateTime, metadata
 
 MONEY = ("subtotal", "shipping", "shipping_tax", "discount", "tax", "total")
+PAYMENT_FIGURES = ("authorized", "captured", "refunded")
+"""``amount_<figure>_minor``: what the order's tenders moved, kept by payments."""
 
 orders = Table(
     "orders",
@@ -55,6 +57,11 @@ orders = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("cancelled_at", UTCDateTime, nullable=True),
     Column("cancel_reason", String(500), nullable=True),
+    Column("payment_status", String(20), nullable=False, server_default=text("'unpaid'")),
+    *(
+        Column(f"amount_{name}_minor", BigInteger, nullable=False, server_default=text("0"))
+        for name in PAYMENT_FIGURES
+    ),
     UniqueConstraint("channel_code", "external_id"),
     CheckConstraint("version >= 1", name="version_positive"),
     Index("ix_orders_placed", "placed_at", "id"),
@@ -69,7 +76,10 @@ orders = Table(
         sqlite_where=text("external_id IS NOT NULL"),
     ),
 )
-"""``ix_orders_external_id`` serves the search's ``q``, which matches an external id in any
+"""The payment columns are left to their server defaults when an order is placed (``unpaid``,
+zeros): placement's INSERT does not name them.
+
+``ix_orders_external_id`` serves the search's ``q``, which matches an external id in any
 channel (the unique index leads with the channel); partial, so orders without one (most, and
 every order placed through the web channel) cost it nothing."""
 

@@ -12,6 +12,7 @@ from oms.orders.domain.errors import (
     StaleOrderVersion,
     VersionRequired,
 )
+from oms.orders.domain.figures import PaymentFigures, PaymentNote
 from oms.orders.domain.holds import (
     DEFAULT_RULES,
     RULE_REASONS,
@@ -68,6 +69,8 @@ __all__ = [
     "OrderNotFound",
     "OrderOnHold",
     "OrderStatus",
+    "PaymentFigures",
+    "PaymentNote",
     "PaymentStatus",
     "PlacementFacts",
     "Reprice",

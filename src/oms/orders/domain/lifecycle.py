@@ -67,7 +67,16 @@ PROGRESSING = frozenset({OrderAction.CONFIRM, OrderAction.START_FULFILMENT, Orde
 
 
 class PaymentStatus(StrEnum):
-    NONE = "none"
+    """Derived by payments from the order's tenders (``oms.payments`` documents the rule) and
+    kept on the order with the figures it shows (``PaymentFigures``)."""
+
+    UNPAID = "unpaid"
+    AUTHORIZED = "authorized"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    VOIDED = "voided"
 
 
 class FulfilmentStatus(StrEnum):

@@ -26,6 +26,7 @@ from oms.orders.domain.errors import (
     StaleOrderVersion,
 )
 from oms.orders.domain.events import LineUnits
+from oms.orders.domain.figures import PaymentFigures, PaymentNote
 from oms.orders.domain.holds import (
     RULE_REASONS,
     Hold,
@@ -59,6 +60,7 @@ from oms.shared.address import Address
 from oms.shared.errors import FieldProblem, IllegalTransition, Invalid
 from oms.shared.events import Event
 from oms.shared.ids import new_id
+from oms.shared.money import Money
 
 
 @dataclass(slots=True, kw_only=True)
@@ -86,6 +88,8 @@ class Order:
     allocations: tuple[Allocation, ...] = ()
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
+    payments: PaymentFigures | None = None
+    """What the tenders moved (None: nothing yet, every order as placed)."""
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded since the order was loaded; the service hands them to the transaction."""
     timeline: list[TimelineEntry] = field(default_factory=list, compare=False, repr=False)
@@ -102,8 +106,23 @@ class Order:
         return tuple(hold for hold in self.holds if hold.open)
 
     @property
+    def payment_figures(self) -> PaymentFigures:
+        return self.payments or PaymentFigures.unpaid(self.currency)
+
+    @property
     def payment_status(self) -> PaymentStatus:
-        return PaymentStatus.NONE
+        return self.payment_figures.status
+
+    @property
+    def balance_due(self) -> Money:
+        """What the buyer still owes: the total less what was captured plus what went back,
+        never below zero; nothing once the order is cancelled (its money is refunded)."""
+        zero = Money.zero(self.currency)
+        if self.status is OrderStatus.CANCELLED:
+            return zero
+        figures = self.payment_figures
+        due = self.totals.total - figures.captured + figures.refunded
+        return zero if due < zero else due
 
     @property
     def fulfilment_status(self) -> FulfilmentStatus:
@@ -386,6 +405,27 @@ class Order:
         self.address_validated = edit.address_validated
         self._bump(at)
         self._record(records.changed(self, change, before, total_before, actor, at))
+
+    # -- payments --------------------------------------------------------------------------
+
+    def record_payment(self, figures: PaymentFigures, *, note: PaymentNote, at: datetime) -> None:
+        """Take the figures payments worked out after a movement of the order's money, and the
+        movement's timeline entry. Legal in every status (refunds follow cancellations, a
+        chargeback may come after completion), so it is not in the lifecycle table; it never
+        changes the status, and bumps the version only when the figures changed (so an ETag
+        never hides them)."""
+        if figures != self.payment_figures:
+            self.payments = figures
+            self._bump(at)
+        self.timeline.append(
+            TimelineEntry(
+                at=at,
+                actor=note.actor,
+                kind=note.kind,
+                summary=note.summary,
+                details=note.details,
+            )
+        )
 
     # -- bookkeeping -----------------------------------------------------------------------
 

@@ -18,11 +18,14 @@ from oms.orders.domain import (
     Order,
     OrderLine,
     OrderStatus,
+    PaymentFigures,
+    PaymentStatus,
     TimelineEntry,
     Totals,
 )
 from oms.orders.tables import (
     MONEY,
+    PAYMENT_FIGURES,
     order_allocations,
     order_holds,
     order_lines,
@@ -118,6 +121,20 @@ def _order(
         allocations=tuple(allocations),
         cancelled_at=row.cancelled_at,
         cancel_reason=row.cancel_reason,
+        payments=_payments(row, currency),
+    )
+
+
+def _payments(row: Row[Any], currency: str) -> PaymentFigures | None:
+    """The stored figures; None for an order no tender has moved money for (most orders,
+    which then share no objects at all)."""
+    status = PaymentStatus(row.payment_status)
+    amounts = [getattr(row, f"amount_{name}_minor") for name in PAYMENT_FIGURES]
+    if status is PaymentStatus.UNPAID and not any(amounts):
+        return None
+    authorized, captured, refunded = (_from_minor(minor, currency) for minor in amounts)
+    return PaymentFigures(
+        status=status, authorized=authorized, captured=captured, refunded=refunded
     )
 
 
@@ -189,6 +206,17 @@ def order_values(order: Order) -> dict[str, Any]:
         "cancelled_at": order.cancelled_at,
         "cancel_reason": order.cancel_reason,
         **totals,
+        **_payment_values(order),
+    }
+
+
+def _payment_values(order: Order) -> dict[str, Any]:
+    """The payment columns (not part of placement's INSERT: their server defaults are what
+    a new order has)."""
+    figures = order.payment_figures
+    return {
+        "payment_status": figures.status.value,
+        **{f"amount_{name}_minor": getattr(figures, name).minor for name in PAYMENT_FIGURES},
     }
 
 

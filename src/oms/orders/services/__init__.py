@@ -27,6 +27,7 @@ from oms.orders.services.holding import (
     release_hold,
     set_hold_rule,
 )
+from oms.orders.services.payments import order_for_payment, record_payment_figures
 from oms.orders.services.placement import Placement, place_order
 from oms.orders.services.queries import get_order, list_orders, lookup_order, order_timeline
 
@@ -50,10 +51,12 @@ __all__ = [
     "list_changes",
     "list_orders",
     "lookup_order",
+    "order_for_payment",
     "order_timeline",
     "place_hold",
     "place_order",
     "preview_change",
+    "record_payment_figures",
     "release_due_holds",
     "release_hold",
     "set_hold_rule",

@@ -19,21 +19,15 @@ from oms.platform.schemas import AddressIn, AddressOut, DecimalString, Input, Ou
 
 CODE = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$", examples=["wh-de"])
 
-PAYMENT_BEFORE_CONFIRMATION = Field(
-    default=False,
-    description="Orders wait under a `payment` hold, released automatically when their "
-    "authorised payments cover the total.",
+PAYMENT_BEFORE_CONFIRMATION = (
+    "Orders wait under a `payment` hold, released automatically when their authorised payments "
+    "cover the total."
 )
-CAPTURE = Field(
-    default=CaptureMode.AT_PLACEMENT,
-    description="`at_placement`: authorised payments are captured as soon as they succeed; "
-    "`at_shipment`: what ships is captured when it ships.",
+CAPTURE = (
+    "`at_placement`: authorised payments are captured as soon as they succeed; `at_shipment`: "
+    "what ships is captured when it ships."
 )
-INVOICE_ON = Field(
-    default=InvoiceOn.CAPTURE,
-    description="Whether an order's invoice is issued when its payment is captured or when "
-    "it ships.",
-)
+INVOICE_ON = "Whether an order's invoice is issued when its payment is captured or when it ships."
 
 
 class LocationIn(Input):
@@ -106,9 +100,11 @@ class ChannelIn(Input):
     allows_backorders: bool = False
     prices_include_tax: bool = True
     active: bool = True
-    payment_before_confirmation: bool = PAYMENT_BEFORE_CONFIRMATION
-    capture: CaptureMode = CAPTURE
-    invoice_on: InvoiceOn = INVOICE_ON
+    payment_before_confirmation: bool = Field(
+        default=False, description=PAYMENT_BEFORE_CONFIRMATION
+    )
+    capture: CaptureMode = Field(default=CaptureMode.AT_PLACEMENT, description=CAPTURE)
+    invoice_on: InvoiceOn = Field(default=InvoiceOn.CAPTURE, description=INVOICE_ON)
 
 
 class ChannelPatch(Input):
@@ -121,10 +117,10 @@ class ChannelPatch(Input):
     prices_include_tax: bool | None = None
     active: bool | None = None
     payment_before_confirmation: bool | None = Field(
-        default=None, description=PAYMENT_BEFORE_CONFIRMATION.description
+        default=None, description=PAYMENT_BEFORE_CONFIRMATION
     )
-    capture: CaptureMode | None = Field(default=None, description=CAPTURE.description)
-    invoice_on: InvoiceOn | None = Field(default=None, description=INVOICE_ON.description)
+    capture: CaptureMode | None = Field(default=None, description=CAPTURE)
+    invoice_on: InvoiceOn | None = Field(default=None, description=INVOICE_ON)
 
 
 class ChannelOut(Output):
@@ -138,9 +134,9 @@ class ChannelOut(Output):
     allows_backorders: bool
     prices_include_tax: bool
     active: bool
-    payment_before_confirmation: bool = Field(description=PAYMENT_BEFORE_CONFIRMATION.description)
-    capture: CaptureMode = Field(description=CAPTURE.description)
-    invoice_on: InvoiceOn = Field(description=INVOICE_ON.description)
+    payment_before_confirmation: bool = Field(description=PAYMENT_BEFORE_CONFIRMATION)
+    capture: CaptureMode = Field(description=CAPTURE)
+    invoice_on: InvoiceOn = Field(description=INVOICE_ON)
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:

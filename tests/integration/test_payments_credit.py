@@ -1,0 +1,234 @@
+"""Store credit on SQLite and PostgreSQL: balances per currency, an append-only ledger that
+explains them, a balance that never goes below zero even when spends race, and entries posted
+once per cause."""
+
+from __future__ import annotations
+
+import threading
+from uuid import UUID
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from oms import customers
+from oms.payments.domain.credit import (
+    CreditEntryKind,
+    CreditMovement,
+    InsufficientStoreCredit,
+)
+from oms.payments.services.credit import (
+    AdjustStoreCredit,
+    adjust_store_credit,
+    post_credit,
+    refund_to_store_credit,
+    store_credit_statement,
+)
+from oms.payments.tables.credit import store_credit_entries
+from oms.platform.outbox import outbox_table as outbox
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import Invalid
+from oms.shared.ids import new_id
+from oms.shared.money import Money
+
+
+def eur(amount: str) -> Money:
+    return Money.of(amount, "EUR")
+
+
+@pytest.fixture
+def ada(uow: UnitOfWork) -> UUID:
+    created = customers.create_customer(
+        customers.CreateCustomer(email="ada@example.com", name="Ada Lovelace"), uow=uow
+    )
+    return created.id
+
+
+def issue(uow: UnitOfWork, customer_id: UUID, amount: Money) -> None:
+    adjust_store_credit(
+        AdjustStoreCredit(
+            customer_id=customer_id,
+            kind=CreditEntryKind.ISSUE,
+            amount=amount,
+            reason="welcome gift",
+            actor="test",
+        ),
+        uow=uow,
+    )
+
+
+def spend(uow: UnitOfWork, customer_id: UUID, amount: Money, source: UUID | None = None) -> None:
+    post_credit(
+        CreditMovement(
+            id=new_id(),
+            customer_id=customer_id,
+            kind=CreditEntryKind.SPEND,
+            amount=amount,
+            reason="tender",
+            actor="test",
+            source_id=source or new_id(),
+        ),
+        uow=uow,
+    )
+
+
+def test_issued_credit_is_kept_per_currency_and_each_entry_shows_the_balance_it_left(
+    uow: UnitOfWork, ada: UUID
+) -> None:
+    issue(uow, ada, eur("20.00"))
+    issue(uow, ada, Money.of("15.00", "USD"))
+    spend(uow, ada, eur("7.50"))
+    statement = store_credit_statement(ada, uow=uow)
+    assert statement.account.balances == (eur("12.50"), Money.of("15.00", "USD"))
+    newest = statement.entries[0]
+    assert (newest.kind, newest.amount, newest.balance_after) == (
+        CreditEntryKind.SPEND,
+        eur("7.50"),
+        eur("12.50"),
+    )
+
+
+def test_a_deduction_beyond_the_balance_is_refused_with_what_is_available(
+    uow: UnitOfWork, ada: UUID
+) -> None:
+    issue(uow, ada, eur("10.00"))
+    with pytest.raises(InsufficientStoreCredit) as refused:
+        adjust_store_credit(
+            AdjustStoreCredit(
+                customer_id=ada,
+                kind=CreditEntryKind.DEDUCT,
+                amount=eur("10.01"),
+                reason="correction",
+                actor="test",
+            ),
+            uow=uow,
+        )
+    assert refused.value.facts["available"] == "10.00"
+    assert store_credit_statement(ada, uow=uow).account.balance("EUR") == eur("10.00")
+
+
+def test_a_customer_without_credit_cannot_spend_any(uow: UnitOfWork, ada: UUID) -> None:
+    with pytest.raises(InsufficientStoreCredit):
+        spend(uow, ada, eur("0.01"))
+    assert store_credit_statement(ada, uow=uow).account.balances == ()
+
+
+def test_only_issue_and_deduct_are_manual_adjustments(uow: UnitOfWork, ada: UUID) -> None:
+    with pytest.raises(Invalid) as refused:
+        adjust_store_credit(
+            AdjustStoreCredit(
+                customer_id=ada,
+                kind=CreditEntryKind.RESTORE,
+                amount=eur("5.00"),
+                reason="why not",
+                actor="test",
+            ),
+            uow=uow,
+        )
+    assert refused.value.problems[0].field == "kind"
+
+
+def test_an_unknown_customer_has_no_store_credit(uow: UnitOfWork) -> None:
+    with pytest.raises(customers.CustomerNotFound):
+        store_credit_statement(new_id(), uow=uow)
+
+
+def test_the_same_cause_moves_the_balance_once_and_is_announced_once(
+    uow: UnitOfWork, ada: UUID, engine: Engine
+) -> None:
+    refund_id = new_id()
+    for _ in range(2):
+        refund_to_store_credit(
+            ada,
+            eur("5.00"),
+            reason="goodwill",
+            order_id=None,
+            source_id=refund_id,
+            actor="test",
+            uow=uow,
+        )
+    assert store_credit_statement(ada, uow=uow).account.balance("EUR") == eur("5.00")
+    with engine.connect() as conn:
+        announced = conn.execute(
+            select(func.count())
+            .select_from(outbox)
+            .where(outbox.c.event_type == "payments.store_credit_changed.v1")
+        ).scalar_one()
+    assert announced == 1
+
+
+def test_two_spends_racing_for_the_last_balance_leave_it_at_zero_never_below(
+    engine: Engine, ada: UUID, uow: UnitOfWork
+) -> None:
+    issue(uow, ada, eur("10.00"))
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def shopper() -> None:
+        own = UnitOfWork(engine)
+        start.wait()
+        try:
+            spend(own, ada, eur("10.00"))
+            outcomes.append("spent")
+        except InsufficientStoreCredit:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=shopper) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "spent"]
+    statement = store_credit_statement(ada, uow=uow)
+    assert statement.account.balance("EUR") == eur("0.00")
+    assert [e.kind for e in statement.entries] == [CreditEntryKind.SPEND, CreditEntryKind.ISSUE]
+
+
+def test_many_concurrent_spends_never_take_more_than_was_issued(
+    engine: Engine, ada: UUID, uow: UnitOfWork
+) -> None:
+    issue(uow, ada, eur("25.00"))
+    start = threading.Barrier(8)
+    spent: list[Money] = []
+
+    def shopper() -> None:
+        own = UnitOfWork(engine)
+        start.wait()
+        for _ in range(3):
+            try:
+                spend(own, ada, eur("2.00"))
+                spent.append(eur("2.00"))
+            except InsufficientStoreCredit:
+                pass
+
+    threads = [threading.Thread(target=shopper) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(spent) == 12  # 24.00 of 25.00: a thirteenth spend would have gone below zero
+    statement = store_credit_statement(ada, uow=uow, limit=100)
+    assert statement.account.balance("EUR") == eur("1.00")
+    assert statement.entries[0].balance_after == eur("1.00")
+
+
+def test_the_ledger_refuses_updates_and_deletes(engine: Engine, ada: UUID, uow: UnitOfWork) -> None:
+    issue(uow, ada, eur("10.00"))
+    for statement in (
+        store_credit_entries.update().values(amount_minor=1),
+        store_credit_entries.delete(),
+    ):
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(statement)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM store_credit_entries")).scalar_one() == 1
+
+
+def test_the_ledger_pages_newest_first(uow: UnitOfWork, ada: UUID) -> None:
+    for amount in ("1.00", "2.00", "3.00"):
+        issue(uow, ada, eur(amount))
+    first = store_credit_statement(ada, uow=uow, limit=2).entries
+    assert [e.amount for e in first] == [eur("3.00"), eur("2.00")]
+    last = first[-1]
+    rest = store_credit_statement(ada, uow=uow, before=(last.created_at, last.id), limit=2)
+    assert [e.amount for e in rest.entries] == [eur("1.00")]

@@ -1,0 +1,301 @@
+"""The Stripe provider against a real Stripe emulator (localstripe), through the official package.
+
+What localstripe (1.15.10) emulates and what it lacks, as found in its source and by trying:
+- PaymentIntents: create (with ``confirm``, ``capture_method``, ``metadata``,
+  ``payment_method_types``), retrieve, confirm, capture (``amount_to_capture``), cancel; the
+  test payment methods ``pm_card_visa``, ``pm_card_chargeCustomerFail`` (4000000000000341,
+  declined when charged) and cards created with numbers (3-D Secure: 4000002500003155).
+  ``pm_card_chargeDeclined`` does not exist there (404) and ``pm_card_visa_chargeDeclined``
+  (4000000000000002) is declined only when attached to a customer, not when charged.
+- It does not send ``amount_capturable`` or ``amount_received``, ``decline_code`` or the
+  ``payment_intent`` of a card error, ``cancellation_reason``; a partial capture shows the
+  released remainder as a refund on the charge.
+- No idempotency: ``Idempotency-Key`` is ignored (a repeated create makes a second
+  PaymentIntent), no search (``/v1/payment_intents/search`` is 404), no ``reason`` on refunds,
+  no over-refund check, no disputes at all, only one capture per PaymentIntent (as Stripe
+  without multicapture).
+- Webhooks: only ``payment_intent.succeeded`` (on capture, or on confirmation with automatic
+  capture) and ``payment_intent.payment_failed`` of the events oms handles; no
+  ``payment_intent.amount_capturable_updated``, ``payment_intent.canceled``,
+  ``charge.refunded`` or ``charge.dispute.*`` (those are built and signed by the webhook tests).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+import stripe
+
+from oms.payments.domain import (
+    NewTender,
+    Payment,
+    PaymentTransaction,
+    ProviderName,
+    ProviderOutcome,
+    TransactionKind,
+    TransactionStatus,
+)
+from oms.payments.providers.base import AuthorizeRequest, ProviderUnavailable
+from oms.payments.providers.stripe import StripeProvider
+from oms.shared.money import Money
+from tests.payments_stripe import localstripe, storefront, stripe_settings
+
+__all__ = ["localstripe", "storefront"]
+
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+
+def eur(amount: str) -> Money:
+    return Money.of(amount, "EUR")
+
+
+@pytest.fixture
+def provider(localstripe: str) -> StripeProvider:
+    return StripeProvider(stripe_settings(localstripe))
+
+
+def tender(amount: str = "50.00", currency: str = "EUR") -> tuple[Payment, PaymentTransaction]:
+    return Payment.open(
+        NewTender(
+            order_id=uuid4(),
+            channel="web",
+            customer_id=None,
+            provider=ProviderName.STRIPE,
+            method="card",
+            amount=Money.of(amount, currency),
+        ),
+        actor="test",
+        at=NOW,
+    )
+
+
+def settle(payment: Payment, transaction: PaymentTransaction, outcome: ProviderOutcome) -> None:
+    payment.settle(transaction.id, outcome, at=NOW)
+
+
+def authorized_by_call_centre(provider: StripeProvider, amount: str = "50.00") -> Payment:
+    payment, authorization = tender(amount)
+    request = AuthorizeRequest(
+        payment=payment, transaction=authorization, details={"payment_method": "pm_card_visa"}
+    )
+    settle(payment, authorization, provider.authorize(request))
+    return payment
+
+
+def confirmed_intent(
+    storefront: stripe.StripeClient, amount: int = 5000, *, capture: str = "manual"
+) -> stripe.PaymentIntent:
+    """A PaymentIntent as a storefront leaves it after the customer confirmed it."""
+    return storefront.v1.payment_intents.create(
+        {
+            "amount": amount,
+            "currency": "eur",
+            "payment_method": "pm_card_visa",
+            "capture_method": capture,
+            "confirm": True,
+        }
+    )
+
+
+def test_a_storefront_payment_intent_confirmed_by_the_customer_is_recorded_as_authorised(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    intent = confirmed_intent(storefront, 5000)
+    payment, authorization = tender("50.00")
+    outcome = provider.authorize(
+        AuthorizeRequest(
+            payment=payment, transaction=authorization, details={"payment_intent": intent.id}
+        )
+    )
+    assert outcome.status is TransactionStatus.SUCCEEDED
+    assert outcome.reference == intent.id
+    assert outcome.amount == eur("50.00")
+
+
+def test_the_call_centre_authorises_a_payment_method_with_a_manual_capture_payment_intent(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    payment = authorized_by_call_centre(provider, "42.50")
+    assert payment.authorized == eur("42.50")
+    intent = storefront.v1.payment_intents.retrieve(str(payment.provider_reference))
+    assert (intent.status, intent.capture_method, intent.amount) == (
+        "requires_capture",
+        "manual",
+        4250,
+    )
+    assert intent.metadata["oms_payment_id"] == str(payment.id)
+    assert intent.metadata["oms_transaction_id"] == str(payment.transactions[0].id)
+    assert intent.metadata["oms_order_id"] == str(payment.order_id)
+
+
+def test_a_declined_card_is_a_failed_authorisation_with_the_decline_code(
+    provider: StripeProvider,
+) -> None:
+    payment, authorization = tender()
+    outcome = provider.authorize(
+        AuthorizeRequest(
+            payment=payment,
+            transaction=authorization,
+            details={"payment_method": "pm_card_chargeCustomerFail"},
+        )
+    )
+    assert outcome.status is TransactionStatus.FAILED
+    assert outcome.failure_code == "card_declined"
+    assert outcome.failure_message == "Your card was declined."
+
+
+def test_a_payment_intent_waiting_for_3d_secure_requires_action(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    method = storefront.v1.payment_methods.create(
+        {
+            "type": "card",
+            "card": {"number": "4000002500003155", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+        }
+    )
+    intent = storefront.v1.payment_intents.create(
+        {"amount": 5000, "currency": "eur", "payment_method": method.id, "confirm": True}
+    )
+    payment, authorization = tender()
+    outcome = provider.authorize(
+        AuthorizeRequest(
+            payment=payment, transaction=authorization, details={"payment_intent": intent.id}
+        )
+    )
+    assert (outcome.status, outcome.reference) == (TransactionStatus.REQUIRES_ACTION, intent.id)
+
+
+def test_a_payment_intent_in_another_currency_than_the_order_fails(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    intent = confirmed_intent(storefront)
+    payment, authorization = tender("50.00", "USD")
+    outcome = provider.authorize(
+        AuthorizeRequest(
+            payment=payment, transaction=authorization, details={"payment_intent": intent.id}
+        )
+    )
+    assert (outcome.status, outcome.failure_code) == (
+        TransactionStatus.FAILED,
+        "currency_mismatch",
+    )
+
+
+def test_a_partial_capture_captures_what_was_asked_and_stripe_releases_the_rest(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    payment = authorized_by_call_centre(provider, "50.00")
+    capture = payment.begin(TransactionKind.CAPTURE, eur("30.00"), actor="test", at=NOW)
+    outcome = provider.capture(payment, capture)
+    assert outcome.status is TransactionStatus.SUCCEEDED
+    settle(payment, capture, outcome)
+    assert payment.captured == eur("30.00")
+    intent = storefront.v1.payment_intents.retrieve(str(payment.provider_reference))
+    assert intent.status == "succeeded"
+    charge = intent.latest_charge
+    assert isinstance(charge, stripe.Charge)
+    assert charge.amount_refunded == 2000  # localstripe's way to release the 20.00 left
+
+    second = payment.begin(TransactionKind.CAPTURE, eur("20.00"), actor="test", at=NOW)
+    refused = provider.capture(payment, second)
+    assert refused.status is TransactionStatus.FAILED  # one capture per PaymentIntent
+
+
+def test_a_full_capture_then_a_partial_refund(provider: StripeProvider) -> None:
+    payment = authorized_by_call_centre(provider, "50.00")
+    capture = payment.begin(TransactionKind.CAPTURE, None, actor="test", at=NOW)
+    settle(payment, capture, provider.capture(payment, capture))
+    assert payment.captured == eur("50.00")
+
+    refund = payment.begin(TransactionKind.REFUND, eur("12.00"), actor="test", at=NOW)
+    outcome = provider.refund(payment, refund)
+    assert outcome.status is TransactionStatus.SUCCEEDED
+    assert str(outcome.reference).startswith("re_")
+    assert outcome.amount == eur("12.00")
+    settle(payment, refund, outcome)
+    assert (payment.refunded, payment.refundable) == (eur("12.00"), eur("38.00"))
+
+
+def test_a_void_cancels_the_payment_intent(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    payment = authorized_by_call_centre(provider)
+    void = payment.begin(TransactionKind.VOID, None, actor="test", at=NOW)
+    outcome = provider.void(payment, void)
+    assert outcome.status is TransactionStatus.SUCCEEDED
+    settle(payment, void, outcome)
+    assert payment.voided
+    assert storefront.v1.payment_intents.retrieve(str(payment.provider_reference)).status == (
+        "canceled"
+    )
+
+
+def test_a_storefront_payment_intent_captured_automatically_is_authorised_and_capturable_once(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    """Stripe refuses to capture it again; what it received is the capture oms records."""
+    intent = confirmed_intent(storefront, 5000, capture="automatic")
+    payment, authorization = tender("50.00")
+    request = AuthorizeRequest(
+        payment=payment, transaction=authorization, details={"payment_intent": intent.id}
+    )
+    settle(payment, authorization, provider.authorize(request))
+    capture = payment.begin(TransactionKind.CAPTURE, None, actor="test", at=NOW)
+    outcome = provider.capture(payment, capture)
+    assert (outcome.status, outcome.amount) == (TransactionStatus.SUCCEEDED, eur("50.00"))
+    settle(payment, capture, outcome)
+
+    again = payment.begin(TransactionKind.REFUND, eur("50.00"), actor="test", at=NOW)
+    assert provider.refund(payment, again).status is TransactionStatus.SUCCEEDED
+
+
+def test_retrieve_finds_a_refund_by_our_transaction_id_without_refunding_twice(
+    provider: StripeProvider, storefront: stripe.StripeClient
+) -> None:
+    payment = authorized_by_call_centre(provider)
+    capture = payment.begin(TransactionKind.CAPTURE, None, actor="test", at=NOW)
+    settle(payment, capture, provider.capture(payment, capture))
+    refund = payment.begin(TransactionKind.REFUND, eur("10.00"), actor="test", at=NOW)
+    answered = provider.refund(payment, refund)  # the answer is "lost": never settled
+
+    found = provider.retrieve(payment, refund)
+    assert (found.status, found.reference) == (TransactionStatus.SUCCEEDED, answered.reference)
+    refunds = storefront.v1.refunds.list({"payment_intent": str(payment.provider_reference)})
+    ours = [r for r in refunds.data if r.metadata and "oms_transaction_id" in r.metadata]
+    assert [r.amount for r in ours] == [1000]
+
+
+def test_retrieve_sends_a_capture_that_never_reached_stripe(provider: StripeProvider) -> None:
+    payment = authorized_by_call_centre(provider)
+    capture = payment.begin(TransactionKind.CAPTURE, eur("20.00"), actor="test", at=NOW)
+    found = provider.retrieve(payment, capture)
+    assert found.status is TransactionStatus.SUCCEEDED
+    settle(payment, capture, found)
+    assert payment.captured == eur("20.00")
+
+
+def test_an_unreachable_stripe_leaves_the_transaction_pending(localstripe: str) -> None:
+    unreachable = StripeProvider(stripe_settings(localstripe, stripe_api_base="http://127.0.0.1:9"))
+    payment, authorization = tender()
+    with pytest.raises(ProviderUnavailable):
+        unreachable.authorize(
+            AuthorizeRequest(
+                payment=payment, transaction=authorization, details={"payment_method": "pm_x"}
+            )
+        )
+
+
+def test_without_an_api_key_stripe_tenders_fail_saying_so(localstripe: str) -> None:
+    unconfigured = StripeProvider(stripe_settings(localstripe, stripe_api_key=None))
+    payment, authorization = tender()
+    outcome = unconfigured.authorize(
+        AuthorizeRequest(
+            payment=payment, transaction=authorization, details={"payment_method": "pm_card_visa"}
+        )
+    )
+    assert (outcome.status, outcome.failure_code) == (
+        TransactionStatus.FAILED,
+        "stripe_not_configured",
+    )

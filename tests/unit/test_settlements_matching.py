@@ -44,7 +44,7 @@ def entry(
         amount=Money.of(amount, currency),
         reference=reference,
         payment_reference=payment_reference,
-        created_at=NOW - timedelta(days=days_ago),
+        succeeded_at=NOW - timedelta(days=days_ago),
     )
 
 

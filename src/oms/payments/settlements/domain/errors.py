@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from oms.shared.errors import FieldProblem, Invalid, NotFound
 
@@ -21,7 +22,7 @@ class UnreadableStatement(Invalid):
     code = "unreadable-settlement-file"
     title = "The settlement file cannot be read"
 
-    def __init__(self, detail: str, **facts: object) -> None:
+    def __init__(self, detail: str, **facts: Any) -> None:
         super().__init__(detail, field="file", **facts)
 
 

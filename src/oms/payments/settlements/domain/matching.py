@@ -51,7 +51,8 @@ class LedgerEntry:
     """The transaction's own provider reference (a refund id, a charge id...)."""
     payment_reference: str | None
     """The payment's provider reference (a PaymentIntent id...)."""
-    created_at: datetime
+    succeeded_at: datetime
+    """When oms recorded it as succeeded (a capture: when the money was taken)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,7 +138,7 @@ def reconcile(
         _not_settled(entry, older_than)
         for entry in book.entries
         if entry.kind is LineKind.CAPTURE
-        and entry.created_at <= cutoff
+        and entry.succeeded_at <= cutoff
         and entry.transaction_id not in book.taken
         and entry.transaction_id not in settled_before
     )
@@ -154,7 +155,7 @@ class _Book:
     """The ledger indexed by the provider's references, and what lines have taken from it."""
 
     def __init__(self, ledger: Iterable[LedgerEntry]) -> None:
-        self.entries = sorted(ledger, key=lambda e: (e.created_at, e.transaction_id))
+        self.entries = sorted(ledger, key=lambda e: (e.succeeded_at, e.transaction_id))
         self.by_reference: dict[tuple[LineKind, str], list[LedgerEntry]] = defaultdict(list)
         self.payment_by_reference: dict[str, UUID] = {}
         self.by_payment: dict[UUID, list[LedgerEntry]] = defaultdict(list)
@@ -288,7 +289,7 @@ def _not_settled(entry: LedgerEntry, older_than: timedelta) -> Discrepancy:
     return Discrepancy(
         kind=ExceptionKind.NOT_SETTLED,
         detail=(
-            f"capture of {entry.amount} on {entry.created_at:%Y-%m-%d} is in no settlement "
+            f"capture of {entry.amount} on {entry.succeeded_at:%Y-%m-%d} is in no settlement "
             f"file after {older_than.days} days"
         ),
         reference=entry.reference or entry.payment_reference,

@@ -1,9 +1,46 @@
-"""Invoices and credit notes: gap-free numbers, PDF in the customer's locale (issue 9, H4)."""
+"""Invoices and credit notes: gap-free numbers per series and year, issued on capture or on
+shipment (per channel), credited on refund, printed as PDF in the customer's locale.
 
+Public interface for other contexts; everything else in this package is private.
+"""
+
+from oms.invoicing.domain import (
+    CreditNoteIssued,
+    Document,
+    DocumentKind,
+    DocumentNotFound,
+    InvoiceIssued,
+    NothingToInvoice,
+    UnitsNotInvoiceable,
+)
+from oms.invoicing.services import (
+    get_document,
+    issue_credit_note,
+    issue_invoice_for_capture,
+    issue_invoice_for_shipment,
+    order_documents,
+)
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event
 
-EVENTS: tuple[type[Event], ...] = ()
+EVENTS: tuple[type[Event], ...] = (InvoiceIssued, CreditNoteIssued)
+"""The event types this context publishes (the composition root registers them)."""
+
 SUBSCRIPTIONS: tuple[Subscription, ...] = ()
 
-__all__ = ["EVENTS", "SUBSCRIPTIONS"]
+__all__ = [
+    "EVENTS",
+    "SUBSCRIPTIONS",
+    "CreditNoteIssued",
+    "Document",
+    "DocumentKind",
+    "DocumentNotFound",
+    "InvoiceIssued",
+    "NothingToInvoice",
+    "UnitsNotInvoiceable",
+    "get_document",
+    "issue_credit_note",
+    "issue_invoice_for_capture",
+    "issue_invoice_for_shipment",
+    "order_documents",
+]

@@ -173,9 +173,12 @@ class Order:
         first_order: bool,
         actor: str,
         at: datetime,
+        required_holds: Sequence[tuple[HoldReason, str]] = (),
     ) -> Order:
         """A new order, sourced by ``plan`` (``locations`` names its locations), held by the
-        merchant's ``rules`` it trips, and confirmed at once when none does."""
+        merchant's ``rules`` it trips and by ``required_holds`` (reason and note: a channel that
+        takes payment before confirmation asks for a ``payment`` hold), and confirmed at once
+        when no hold was placed."""
         lines = plan.backorder(new.lines)
         order = cls(
             **{f.name: getattr(new, f.name) for f in fields(new)},
@@ -194,14 +197,18 @@ class Order:
             first_order=first_order,
             address_validated=order.address_validated,
         )
-        for rule, note in triggered(tuple(rules), facts):
+        placed: list[tuple[HoldReason, str, str | None]] = [
+            (RULE_REASONS[rule], note, rule.value) for rule, note in triggered(tuple(rules), facts)
+        ]
+        placed += [(reason, note, None) for reason, note in required_holds]
+        for reason, note, rule_name in placed:
             hold = Hold(
                 id=new_id(),
-                reason=RULE_REASONS[rule],
+                reason=reason,
                 note=note,
                 placed_by=actor,
                 placed_at=at,
-                rule=rule.value,
+                rule=rule_name,
             )
             order.holds = (*order.holds, hold)
             order._record(records.held(order, hold, actor, at))

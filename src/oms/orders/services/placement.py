@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from oms import channels
 from oms.orders.domain import (
+    HoldReason,
     HoldRule,
     HoldRuleSetting,
     InsufficientStock,
@@ -78,6 +79,7 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
             first_order=first_order,
             actor=cmd.actor,
             at=tx.now,
+            required_holds=_payment_hold(channel),
         )
         stored = orders.add(order)
         if stored is not order:
@@ -87,6 +89,16 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
         )
         tx.record(*order.drain_events())
     return Placement(order, created=True)
+
+
+PAYMENT_HOLD = ((HoldReason.PAYMENT, "the channel takes payment before confirmation"),)
+
+
+def _payment_hold(channel: channels.Channel) -> tuple[tuple[HoldReason, str], ...]:
+    """A ``payment`` hold when the channel confirms orders only once paid (payments releases
+    it when authorisations cover the total). Read from the channel placement already holds
+    (cached reference data): no statement on the hot path."""
+    return PAYMENT_HOLD if channel.payment_before_confirmation else ()
 
 
 def _placed_before(orders: Orders, channel: str, external_id: str | None) -> Order | None:

@@ -1,5 +1,6 @@
 """A process's background work: relay events to publishers and consumers, keep house, release
-holds that are due. Embedded mode runs it inside `oms serve`; server mode in `oms worker`."""
+holds that are due, settle payment transactions left pending. Embedded mode runs it inside
+`oms serve`; server mode in `oms worker`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from oms import orders
+from oms import orders, payments
 from oms.app import event_registry
 from oms.platform import background, outbox
 from oms.platform.housekeeping import Housekeeper
@@ -33,6 +34,19 @@ def relay(engine: Engine, clock: Clock | None = None) -> Relay:
     )
 
 
+def payments_sweeper(engine: Engine, settings: Settings, clock: Clock) -> background.Periodic:
+    """Settle payment transactions a dead process left pending, by asking their providers
+    (the worker builds its own providers; each pass its own units of work)."""
+
+    def sweep() -> int:
+        return payments.settle_pending(
+            uow=UnitOfWork(engine, clock),
+            providers=payments.build_providers(settings, UnitOfWork(engine, clock)),
+        )
+
+    return background.Periodic("payments-sweeper", sweep)
+
+
 def start(
     engine: Engine, settings: Settings, clock: Clock | None = None, *, with_relay: bool = True
 ) -> list[Callable[[], None]]:
@@ -51,6 +65,11 @@ def start(
             housekeeper, settings.housekeeping_interval_seconds, "housekeeping"
         ),
         background.start_in_thread(holds, HOLD_TIMER_SECONDS, "hold-timer"),
+        background.start_in_thread(
+            payments_sweeper(engine, settings, clock),
+            payments.SWEEP_INTERVAL_SECONDS,
+            "payments-sweeper",
+        ),
     ]
     if with_relay:
         stops.append(

@@ -1,12 +1,104 @@
 """Payments: tenders on an append-only ledger, providers, refunds, store credit (issue 9).
 
-Public interface for other contexts and the composition root (H1 fills it).
+Public interface for other contexts and the composition root; everything else in this
+package is private. Money moves by the two-step rule (``services.settling``): a pending
+transaction committed, the provider asked outside any transaction with the transaction's id as
+idempotency key, the answer settled in a new transaction with the order's figures, timeline and
+events. ``settle_pending`` (the worker's sweeper) finishes what a dead process left pending.
 """
 
+from oms.payments.domain import (
+    PAYMENT_EVENTS,
+    ChargebackClosed,
+    ChargebackOpened,
+    LedgerEntry,
+    OrderPayments,
+    OrderPaymentStatus,
+    Payment,
+    PaymentAuthorized,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentNotFound,
+    PaymentTransaction,
+    PaymentVoided,
+    ProviderName,
+    ProviderOutcome,
+    RefundIssued,
+    TenderStatus,
+    TransactionKind,
+    TransactionStatus,
+)
+from oms.payments.domain.credit import StoreCreditChanged
+from oms.payments.handlers import SUBSCRIPTIONS as _HANDLED
+from oms.payments.providers.base import AuthorizeRequest, PaymentProvider, ProviderUnavailable
+from oms.payments.providers.registry import build_providers
+from oms.payments.services import (
+    CAPTURED_AT_ONCE,
+    AddTender,
+    Providers,
+    ProviderUpdate,
+    add_tender,
+    capture_payment,
+    get_payment,
+    ledger_entries,
+    list_payments,
+    mark_received,
+    order_payments,
+    record_provider_update,
+    refund_payment,
+    settle_pending,
+    void_payment,
+)
+from oms.payments.services.sweeper import SWEEP_INTERVAL_SECONDS
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event
 
-EVENTS: tuple[type[Event], ...] = ()
-SUBSCRIPTIONS: tuple[Subscription, ...] = ()
+__all__ = [
+    "CAPTURED_AT_ONCE",
+    "EVENTS",
+    "SUBSCRIPTIONS",
+    "SWEEP_INTERVAL_SECONDS",
+    "AddTender",
+    "AuthorizeRequest",
+    "ChargebackClosed",
+    "ChargebackOpened",
+    "LedgerEntry",
+    "OrderPaymentStatus",
+    "OrderPayments",
+    "Payment",
+    "PaymentAuthorized",
+    "PaymentCaptured",
+    "PaymentFailed",
+    "PaymentNotFound",
+    "PaymentProvider",
+    "PaymentTransaction",
+    "PaymentVoided",
+    "ProviderName",
+    "ProviderOutcome",
+    "ProviderUnavailable",
+    "ProviderUpdate",
+    "Providers",
+    "RefundIssued",
+    "StoreCreditChanged",
+    "TenderStatus",
+    "TransactionKind",
+    "TransactionStatus",
+    "add_tender",
+    "build_providers",
+    "capture_payment",
+    "get_payment",
+    "ledger_entries",
+    "list_payments",
+    "mark_received",
+    "order_payments",
+    "record_provider_update",
+    "refund_payment",
+    "settle_pending",
+    "void_payment",
+]
 
-__all__ = ["EVENTS", "SUBSCRIPTIONS"]
+EVENTS: tuple[type[Event], ...] = (*PAYMENT_EVENTS, StoreCreditChanged)
+"""The event types this context publishes (the composition root registers them)."""
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = _HANDLED
+"""This context's consumers (``handlers``: an order's cancellation and changes move money)."""

@@ -90,6 +90,7 @@ def _create_payments() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         sa.Column("provider_reference", sa.String(length=255), nullable=True),
+        sa.Column("capture_at_once", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", oms.platform.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", oms.platform.database.UTCDateTime(timezone=True), nullable=False),

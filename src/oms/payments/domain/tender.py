@@ -94,6 +94,7 @@ class NewTender:
     method: str | None
     amount: Money
     provider_reference: str | None = None
+    capture_at_once: bool = False
 
 
 @dataclass(slots=True, kw_only=True)
@@ -111,6 +112,9 @@ class Payment:
     transactions: tuple[PaymentTransaction, ...]
     version: int
     created_at: datetime
+    capture_at_once: bool = False
+    """Capture everything authorised as soon as the authorisation succeeds (the till, a
+    marketplace, store credit, a channel capturing at placement)."""
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded since the payment was loaded; the service hands them to the transaction."""
 

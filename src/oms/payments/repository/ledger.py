@@ -179,7 +179,8 @@ class SqlLedger:
 
     def _save_row(self, payment: Payment, loaded_version: int) -> None:
         values = _payment_values(payment)
-        for fixed in ("id", "order_id", "channel_code", "customer_id", "provider", "created_at"):
+        fixed_columns = ("id", "order_id", "channel_code", "customer_id", "provider")
+        for fixed in (*fixed_columns, "created_at", "capture_at_once"):
             values.pop(fixed)
         try:
             with self.c.begin_nested():
@@ -270,6 +271,7 @@ def _payment(row: Row[Any], transactions: list[PaymentTransaction]) -> Payment:
         transactions=tuple(transactions),
         version=row.version,
         created_at=row.created_at,
+        capture_at_once=row.capture_at_once,
     )
 
 
@@ -302,6 +304,7 @@ def _payment_values(payment: Payment) -> dict[str, Any]:
         "currency": payment.currency,
         "amount_minor": payment.amount.minor,
         "provider_reference": payment.provider_reference,
+        "capture_at_once": payment.capture_at_once,
         "version": payment.version,
         "created_at": payment.created_at,
         "updated_at": max(

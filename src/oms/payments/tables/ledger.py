@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     DDL,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -38,6 +39,7 @@ payments = Table(
     Column("currency", String(3), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("provider_reference", String(255), nullable=True),
+    Column("capture_at_once", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

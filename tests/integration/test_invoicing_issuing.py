@@ -42,6 +42,10 @@ def eur(amount: str) -> Money:
 
 @pytest.fixture
 def shop(uow: UnitOfWork) -> None:
+    open_shop(uow)
+
+
+def open_shop(uow: UnitOfWork) -> None:
     """Channel ``web`` invoices on capture, ``shop`` on shipment; shirts at 19 %, books at 7 %."""
     builders.location(uow, "wh-de")
     builders.channel(uow, "web", locations=("wh-de",), name="Acme Web", default_locale="de_DE")

@@ -55,6 +55,9 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.CUSTOMERS_WRITE,
             Permission.CUSTOMERS_EXPORT,
             Permission.INVENTORY_READ,
+            Permission.PAYMENTS_READ,
+            Permission.PAYMENTS_TAKE,
+            Permission.PAYMENTS_REFUND,
         },
         Role.WAREHOUSE: _READ_REFERENCE
         | {Permission.INVENTORY_READ, Permission.INVENTORY_WRITE, Permission.ORDERS_READ},
@@ -65,6 +68,10 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.INVENTORY_READ,
             Permission.ORDERS_READ,
             Permission.ORDERS_HOLD,
+            Permission.PAYMENTS_READ,
+            Permission.PAYMENTS_TAKE,
+            Permission.PAYMENTS_REFUND,
+            Permission.PAYMENTS_FINANCE,
         },
         Role.MARKETING: _READ_REFERENCE | {Permission.CATALOG_WRITE, Permission.CUSTOMERS_READ},
         Role.CHANNEL: _READ_REFERENCE
@@ -73,11 +80,16 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.ORDERS_READ,
             Permission.ORDERS_PLACE,
             Permission.ORDERS_CANCEL,
+            Permission.PAYMENTS_READ,
+            Permission.PAYMENTS_TAKE,
         },
     }
 )
 """Who may do what. Erasure, key management and order configuration are admin-only on purpose;
-a channel key places, reads and cancels only its own channel's orders."""
+a channel key places, reads and cancels only its own channel's orders, and reads and takes
+payments for them (a storefront adds the card payment its customer confirmed). Refunds are
+for the customer service desk and finance; what only finance does with money (manual tenders
+received, store credit, reconciliation) is ``payments:finance``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -31,6 +31,13 @@ class Permission(StrEnum):
     ORDERS_EDIT = "orders:edit"
     ORDERS_CONFIGURE = "orders:configure"
     """Tax rates, shipping zones and rates, automatic hold rules."""
+    PAYMENTS_READ = "payments:read"
+    """An order's tenders and their ledger."""
+    PAYMENTS_TAKE = "payments:take"
+    """Add tenders, capture and void authorisations."""
+    PAYMENTS_REFUND = "payments:refund"
+    PAYMENTS_FINANCE = "payments:finance"
+    """Mark manual tenders received, issue or deduct store credit, reconcile settlements."""
     API_KEYS_MANAGE = "api_keys:manage"
 
 

@@ -6,6 +6,7 @@ Public interface for other contexts; everything else in this package is private.
 
 from oms import customers, inventory
 from oms.orders.domain import (
+    HoldReason,
     Order,
     OrderNotFound,
     OrderStatus,
@@ -75,6 +76,7 @@ __all__ = [
     "ChangeStatus",
     "ConfirmChange",
     "CustomerDetails",
+    "HoldReason",
     "LinesCancelled",
     "NewLine",
     "Operation",

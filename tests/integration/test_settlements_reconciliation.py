@@ -267,7 +267,7 @@ def test_the_command_prints_the_summary_and_writes_the_exceptions_as_csv(
 
     assert result.exit_code == 0, result.output
     assert "amount mismatch" in result.output
-    assert "1 exceptions written to" in result.output
+    assert "1 exception written to" in result.output
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["kind"], r["line"], r["reference"]) for r in rows] == [

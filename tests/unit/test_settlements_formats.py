@@ -187,9 +187,11 @@ def test_a_decimal_comma_and_a_zero_decimal_currency_are_read_exactly() -> None:
     assert euro.net == Money.of("12.20", "EUR")
 
 
-def test_an_empty_file_is_refused() -> None:
+def test_an_empty_file_or_one_with_nul_characters_is_refused() -> None:
     with pytest.raises(UnreadableStatement, match="no header"):
         read_stripe_report("")
+    with pytest.raises(UnreadableStatement, match="NUL characters"):
+        read_stripe_report(STRIPE_REPORT.replace("ch_1", "ch\x00"))
 
 
 GENERIC = """provider,reference,type,amount,currency,fee,settled_at,payout_id

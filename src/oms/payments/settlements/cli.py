@@ -100,7 +100,8 @@ def reconcile(
     _print_exceptions(done.exceptions)
     if exceptions is not None:
         _write_csv(exceptions, done.exceptions)
-        out.print(f"{len(done.exceptions)} exceptions written to {exceptions}")
+        count = len(done.exceptions)
+        out.print(f"{count} exception{'' if count == 1 else 's'} written to {exceptions}")
 
 
 def _fail(error: DomainError) -> NoReturn:

@@ -67,6 +67,8 @@ def read_rows(text: str, *, required: Sequence[str]) -> Iterator[Row]:
     Raises ``MissingColumns`` naming every absent required column, and ``UnreadableValues``
     (after the last row) naming every bad cell the caller reported through ``Row.problem``.
     """
+    if "\x00" in text:
+        raise UnreadableStatement("the file contains NUL characters: it is not a CSV text file")
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     header = [name.strip() for name in (reader.fieldnames or [])]
     if not header:

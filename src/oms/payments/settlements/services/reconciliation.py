@@ -95,7 +95,7 @@ def reconcile_file(
             statement,
             found,
             id=new_id(),
-            file_name=command.file_name[:FILE_NAME_LENGTH] if command.file_name else None,
+            file_name=_file_name(command.file_name),
             actor=command.actor,
             created_at=tx.now,
             older_than_days=command.older_than_days,
@@ -155,6 +155,12 @@ def list_exceptions(
         if runs.get(run_id) is None:
             raise ReconciliationNotFound(str(run_id))
         return runs.exceptions(run_id, after=after, limit=limit)
+
+
+def _file_name(given: str | None) -> str | None:
+    """The uploaded file's name as kept: printable, at most ``FILE_NAME_LENGTH`` characters."""
+    kept = "".join(c for c in given or "" if c.isprintable())[:FILE_NAME_LENGTH]
+    return kept or None
 
 
 def _text(content: bytes | str) -> str:

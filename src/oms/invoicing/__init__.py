@@ -4,6 +4,7 @@ shipment (per channel), credited on refund, printed as PDF in the customer's loc
 Public interface for other contexts; everything else in this package is private.
 """
 
+from oms import payments
 from oms.invoicing.domain import (
     CreditNoteIssued,
     Document,
@@ -13,6 +14,8 @@ from oms.invoicing.domain import (
     NothingToInvoice,
     UnitsNotInvoiceable,
 )
+from oms.invoicing.handlers import CONSUMER as _DOCUMENTS
+from oms.invoicing.handlers import handle_payment_moved
 from oms.invoicing.services import (
     get_document,
     issue_credit_note,
@@ -26,7 +29,15 @@ from oms.shared.events import Event
 EVENTS: tuple[type[Event], ...] = (InvoiceIssued, CreditNoteIssued)
 """The event types this context publishes (the composition root registers them)."""
 
-SUBSCRIPTIONS: tuple[Subscription, ...] = ()
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(
+        consumer=_DOCUMENTS,
+        events=(payments.PaymentCaptured, payments.RefundIssued),
+        handler=handle_payment_moved,
+    ),
+)
+"""A capture issues the order's invoice (unless its channel invoices on shipment), a refund a
+credit note."""
 
 __all__ = [
     "EVENTS",

@@ -1,5 +1,62 @@
-"""Outbox consumers of the payments context (H3 fills this module)."""
+"""Outbox consumers of the payments context: an order's cancellation and edits move its money,
+and an authorisation may release the order's payment hold and be captured.
 
+Each handler asks ``services.order_money`` to make the money match the order *as it stands*, so
+a repeated delivery finds nothing left to do, and a provider that does not answer leaves the
+movement pending for the sweeper. A handler opens its own units of work and calls providers
+outside them (the relay holds no transaction). A failure (a movement still in flight, say) is
+raised, so the relay retries the event later, in order for that order.
+"""
+
+from __future__ import annotations
+
+from oms import orders
+from oms.payments.domain import PaymentAuthorized
+from oms.payments.providers.registry import build_providers
+from oms.payments.services.order_money import (
+    capture_authorized,
+    hold_until_paid,
+    release_payment_hold_if_covered,
+    settle_order_money,
+)
+from oms.platform.settings import Settings
 from oms.platform.subscriptions import Subscription
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.events import Envelope
 
-SUBSCRIPTIONS: tuple[Subscription, ...] = ()
+ORDER_MONEY = "payments.order_money"
+AUTHORIZATIONS = "payments.authorizations"
+
+
+def handle_order_changed(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
+    """A cancellation (whole or of lines) or a confirmed edit: a higher total waits under a
+    ``payment`` hold until it is covered; anything else gives back what the order no longer
+    costs (voids and refunds)."""
+    event = envelope.event
+    if isinstance(event, orders.OrderChanged) and event.difference.amount > 0:
+        hold_until_paid(event.aggregate_id, uow=uow)
+        return
+    providers = build_providers(Settings(), uow)
+    settle_order_money(event.aggregate_id, uow=uow, providers=providers)
+
+
+def handle_payment_authorized(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
+    """An authorisation succeeded: release the order's payment hold if it is now covered, and
+    capture the tender when its channel captures at placement."""
+    event = envelope.event
+    assert isinstance(event, PaymentAuthorized)
+    release_payment_hold_if_covered(event.order_id, uow=uow)
+    capture_authorized(event.payment_id, uow=uow, providers=build_providers(Settings(), uow))
+
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription(
+        consumer=ORDER_MONEY,
+        events=(orders.OrderCancelled, orders.LinesCancelled, orders.OrderChanged),
+        handler=handle_order_changed,
+    ),
+    Subscription(
+        consumer=AUTHORIZATIONS, events=(PaymentAuthorized,), handler=handle_payment_authorized
+    ),
+)
+"""The payments context's consumers (``oms.payments.SUBSCRIPTIONS`` re-exports them)."""

@@ -4,8 +4,8 @@ Channels gain ``payment_before_confirmation``, ``capture`` and ``invoice_on`` (e
 take the defaults: confirm without payment, capture at placement, invoice on capture). Store
 credit is a balance row per customer and currency (never below zero, by CHECK) and an
 append-only ledger of entries (triggers refuse UPDATE and DELETE, frozen copies of the DDL in
-``oms.payments.tables.credit``). Goodwill refunds and their parts, with at most one pending
-refund per order (a partial unique index).
+``oms.payments.tables.credit``). Refund reason codes and limits per role; goodwill refunds and
+each tender's share of them.
 
 Revision ID: 0012
 Revises: 0011
@@ -148,35 +148,20 @@ def _goodwill_refunds() -> None:
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("destination", sa.String(20), nullable=False),
-        sa.Column("status", sa.String(20), nullable=False),
         sa.Column("actor", sa.String(100), nullable=False),
-        sa.Column("request_owner", sa.String(64), nullable=True),
-        sa.Column("request_key", sa.String(255), nullable=True),
-        sa.Column("request_hash", sa.String(64), nullable=True),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("completed_at", UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("amount_minor > 0", name="goodwill_refund_positive"),
         sa.ForeignKeyConstraint(["order_id"], ["orders.id"]),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("request_owner", "request_key"),
     )
     op.create_index("ix_goodwill_refunds_order", "goodwill_refunds", ["order_id", "created_at"])
-    op.create_index(
-        "uq_goodwill_refunds_one_pending_per_order",
-        "goodwill_refunds",
-        ["order_id"],
-        unique=True,
-        postgresql_where=sa.text("status = 'pending'"),
-        sqlite_where=sa.text("status = 'pending'"),
-    )
     op.create_table(
         "goodwill_refund_parts",
         sa.Column("refund_id", sa.Uuid(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("payment_id", sa.Uuid(), nullable=True),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
-        sa.Column("transaction_id", sa.Uuid(), nullable=True),
-        sa.Column("started_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("transaction_id", sa.Uuid(), nullable=False),
         sa.CheckConstraint("amount_minor > 0", name="goodwill_refund_part_positive"),
         sa.ForeignKeyConstraint(["refund_id"], ["goodwill_refunds.id"]),
         sa.PrimaryKeyConstraint("refund_id", "position"),
@@ -185,7 +170,6 @@ def _goodwill_refunds() -> None:
 
 def downgrade() -> None:
     op.drop_table("goodwill_refund_parts")
-    op.drop_index("uq_goodwill_refunds_one_pending_per_order", table_name="goodwill_refunds")
     op.drop_index("ix_goodwill_refunds_order", table_name="goodwill_refunds")
     op.drop_table("goodwill_refunds")
     op.drop_table("refund_limits")

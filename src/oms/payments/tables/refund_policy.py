@@ -12,9 +12,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    UniqueConstraint,
     Uuid,
-    text,
 )
 
 from oms.platform.database import UTCDateTime, metadata
@@ -51,28 +49,13 @@ goodwill_refunds = Table(
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("destination", String(20), nullable=False),
-    Column("status", String(20), nullable=False),
     Column("actor", String(100), nullable=False),
-    Column("request_owner", String(64), nullable=True),
-    Column("request_key", String(255), nullable=True),
-    Column("request_hash", String(64), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
-    Column("completed_at", UTCDateTime, nullable=True),
     CheckConstraint("amount_minor > 0", name="goodwill_refund_positive"),
-    UniqueConstraint("request_owner", "request_key"),
     Index("ix_goodwill_refunds_order", "order_id", "created_at"),
-    Index(
-        "uq_goodwill_refunds_one_pending_per_order",
-        "order_id",
-        unique=True,
-        postgresql_where=text("status = 'pending'"),
-        sqlite_where=text("status = 'pending'"),
-    ),
 )
-"""A refund not tied to a return. ``(request_owner, request_key)`` is the caller's
-Idempotency-Key (its API key and the header), ``request_hash`` what it sent with it. At most one
-refund of an order is ``pending`` at a time (the partial unique index), so two refunds never
-spread over the same tenders at once."""
+"""A refund not tied to a return: why, how much, where to, who. Written in the transaction that
+begins its parts' refunds, so a refund is never recorded without them or begun without it."""
 
 goodwill_refund_parts = Table(
     "goodwill_refund_parts",
@@ -81,9 +64,9 @@ goodwill_refund_parts = Table(
     Column("position", Integer, nullable=False),
     Column("payment_id", Uuid, nullable=True),
     Column("amount_minor", BigInteger, nullable=False),
-    Column("transaction_id", Uuid, nullable=True),
-    Column("started_at", UTCDateTime, nullable=True),
+    Column("transaction_id", Uuid, nullable=False),
     PrimaryKeyConstraint("refund_id", "position"),
     CheckConstraint("amount_minor > 0", name="goodwill_refund_part_positive"),
 )
-"""Each tender's share of a goodwill refund (``payment_id`` null: the buyer's store credit)."""
+"""Each tender's share of a goodwill refund and the refund transaction begun for it on that
+tender (``payment_id`` null: the buyer's store credit, and the credit entry's id)."""

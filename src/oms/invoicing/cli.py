@@ -18,6 +18,11 @@ invoices_app = typer.Typer(help="Invoices and credit notes.", no_args_is_help=Tr
 console = Console(stderr=True)
 
 
+@invoices_app.callback()
+def _group() -> None:
+    """Invoices and credit notes (a group even with one command: ``oms invoices pdf ...``)."""
+
+
 @invoices_app.command("pdf")
 def pdf(
     number: Annotated[str, typer.Argument(help="The document's number: INV-2026-000001.")],

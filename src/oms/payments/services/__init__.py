@@ -18,7 +18,13 @@ from oms.payments.services.movements import (
     start_receipt,
     void_payment,
 )
-from oms.payments.services.settling import CAPTURED_AT_ONCE, Providers, Started, finish
+from oms.payments.services.settling import (
+    CAPTURED_AT_ONCE,
+    Providers,
+    Started,
+    finish,
+    provider_for,
+)
 from oms.payments.services.sweeper import settle_pending
 from oms.payments.services.tenders import (
     AddTender,
@@ -42,6 +48,7 @@ __all__ = [
     "list_payments",
     "mark_received",
     "order_payments",
+    "provider_for",
     "record_provider_update",
     "refund_payment",
     "settle_pending",

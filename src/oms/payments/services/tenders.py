@@ -17,6 +17,7 @@ from oms.payments.domain import (
     ProviderName,
     uncovered,
 )
+from oms.payments.providers import manual
 from oms.payments.repository import LEDGER
 from oms.payments.services.settling import (
     CAPTURED_AT_ONCE,
@@ -69,13 +70,14 @@ def start_tender(cmd: AddTender, *, uow: UnitOfWork, visible_to: str | None = No
         if order.status is orders.OrderStatus.CANCELLED:
             raise NothingToPay(str(order.id), "it is cancelled")
         ledger = tx.repo(LEDGER)
+        method = _method(cmd)
         amount = _amount(cmd, order, uncovered(order.totals.total, ledger.by_order(order.id)))
         tender = NewTender(
             order_id=order.id,
             channel=order.channel,
             customer_id=order.buyer.customer_id,
             provider=cmd.provider,
-            method=_method(cmd),
+            method=method,
             amount=amount,
             provider_reference=_reference(cmd),
             capture_at_once=(
@@ -106,7 +108,13 @@ def _amount(cmd: AddTender, order: orders.Order, left: Money) -> Money:
 
 
 def _method(cmd: AddTender) -> str | None:
+    """How the tender is paid: a manual tender must say which way (bank transfer, cash on
+    delivery, invoice); a Stripe tender is a card."""
     method = cmd.details.get("method")
+    if cmd.provider is ProviderName.MANUAL and method not in manual.METHODS:
+        raise Invalid(
+            f"a manual tender is one of {', '.join(sorted(manual.METHODS))}", field="method"
+        )
     if method is not None:
         return str(method)
     return "card" if cmd.provider is ProviderName.STRIPE else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from oms import payments
 from oms.payments.settlements import services
 from oms.payments.settlements.domain import Discrepancy, ReconciliationRun, StatementFormat
 from oms.platform.database import create_database_engine
@@ -185,3 +187,24 @@ def _write_csv(path: Path, found: Sequence[Discrepancy]) -> None:
 
 def _money(amount: Money | None) -> str:
     return "" if amount is None else f"{amount.amount:f} {amount.currency}"
+
+
+@payments_app.command("sweep")
+def sweep(
+    older_than: Annotated[
+        float, typer.Option(help="Seconds a transaction must have waited for its provider.")
+    ] = 60.0,
+) -> None:
+    """Settle payment transactions a dead process left pending, by asking their providers
+    (the worker does this every 30 seconds; H1's sweeper, ADR 0010)."""
+    settings = Settings()
+    engine = create_database_engine(settings.database_url)
+    try:
+        settled = payments.settle_pending(
+            uow=UnitOfWork(engine),
+            providers=payments.build_providers(settings, UnitOfWork(engine)),
+            older_than=timedelta(seconds=older_than),
+        )
+    finally:
+        engine.dispose()
+    out.print(f"settled {settled} pending payment transaction(s)")

@@ -20,17 +20,22 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 import stripe
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
+from oms import inventory
 from oms.app.http import create_app
 from oms.platform.settings import Settings
+from oms.platform.unit_of_work import UnitOfWork
+from tests import builders
 
 LOCALSTRIPE = Path(sys.executable).with_name("localstripe")
 API_KEY = "sk_test_oms_localstripe"
@@ -152,3 +157,33 @@ def served_stripe_app(stripe_app: FastAPI) -> Iterator[str]:
     finally:
         running.should_exit = True
         thread.join(timeout=15)
+
+
+ADDRESS = {
+    "name": "Ada Lovelace",
+    "line1": "Invalidenstr. 1",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
+
+
+def place_web_order(uow: UnitOfWork, client: TestClient, headers: dict[str, str]) -> UUID:
+    """A shop with one product and a confirmed web order of 2 x 20.00 EUR + 4.90 shipping =
+    44.90 EUR, placed through the API."""
+    builders.location(uow, "wh-de")
+    builders.channel(uow, "web", locations=("wh-de",))
+    builders.pricing(uow)
+    builders.product(uow, "TS-1", prices={"web": "20.00"})
+    inventory.receive_stock(
+        inventory.ReceiveStock(sku="TS-1", location="wh-de", quantity=5, actor="test"), uow=uow
+    )
+    body = {
+        "channel": "web",
+        "customer": {"email": "ada@example.com", "name": "Ada Lovelace", "locale": "de-DE"},
+        "shipping_address": ADDRESS,
+        "lines": [{"sku": "TS-1", "quantity": 2}],
+    }
+    placed = client.post("/v1/orders", json=body, headers=headers | {"Idempotency-Key": "o-1"})
+    assert placed.status_code == 201, placed.text
+    return UUID(placed.json()["id"])

@@ -22,11 +22,15 @@ What localstripe (1.15.10) emulates and what it lacks, as found in its source an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from uuid import uuid4
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 import stripe
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from oms.payments.domain import (
     NewTender,
@@ -39,10 +43,18 @@ from oms.payments.domain import (
 )
 from oms.payments.providers.base import AuthorizeRequest, ProviderUnavailable
 from oms.payments.providers.stripe import StripeProvider
+from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
-from tests.payments_stripe import localstripe, storefront, stripe_settings
+from tests.conftest import KeyMaker
+from tests.payments_stripe import (
+    localstripe,
+    place_web_order,
+    storefront,
+    stripe_app,
+    stripe_settings,
+)
 
-__all__ = ["localstripe", "storefront"]
+__all__ = ["localstripe", "storefront", "stripe_app"]
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -299,3 +311,120 @@ def test_without_an_api_key_stripe_tenders_fail_saying_so(localstripe: str) -> N
         TransactionStatus.FAILED,
         "stripe_not_configured",
     )
+
+
+# -- through the API, on SQLite and PostgreSQL -------------------------------------------------
+
+
+@pytest.fixture
+def api(stripe_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(stripe_app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def admin(key_for: KeyMaker) -> dict[str, str]:
+    return key_for("admin")
+
+
+@pytest.fixture
+def order_id(uow: UnitOfWork, api: TestClient, admin: dict[str, str]) -> UUID:
+    return place_web_order(uow, api, admin)
+
+
+def pay(api: TestClient, admin: dict[str, str], order_id: UUID, key: str, **body: Any) -> Any:
+    return api.post(
+        f"/v1/orders/{order_id}/payments",
+        json={"provider": "stripe", **body},
+        headers=admin | {"Idempotency-Key": key},
+    )
+
+
+def move(api: TestClient, admin: dict[str, str], payment_id: str, action: str, **body: Any) -> Any:
+    return api.post(
+        f"/v1/payments/{payment_id}/{action}",
+        json=body,
+        headers=admin | {"Idempotency-Key": f"{action}-{uuid4()}"},
+    )
+
+
+def money(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "EUR"}
+
+
+def test_a_storefront_card_order_is_authorised_captured_in_part_and_refunded_in_part(
+    api: TestClient, admin: dict[str, str], order_id: UUID, storefront: stripe.StripeClient
+) -> None:
+    intent = confirmed_intent(storefront, 4490)
+    added = pay(api, admin, order_id, "tender-1", payment_intent=intent.id)
+    assert added.status_code == 201, added.text
+    payment = added.json()
+    assert (payment["status"], payment["authorized"]) == ("authorized", money("44.90"))
+    assert payment["provider_reference"] == intent.id
+    assert pay(api, admin, order_id, "tender-1", payment_intent=intent.id).json() == payment
+
+    captured = move(api, admin, payment["id"], "capture", amount=money("30.00"))
+    assert captured.status_code == 200, captured.text
+    assert captured.json()["captured"] == money("30.00")
+    refunded = move(api, admin, payment["id"], "refund", amount=money("5.00"), reason="damaged")
+    assert refunded.status_code == 200, refunded.text
+    assert (refunded.json()["refunded"], refunded.json()["refundable"]) == (
+        money("5.00"),
+        money("25.00"),
+    )
+    refund = refunded.json()["transactions"][-1]
+    assert (refund["kind"], refund["status"], refund["reason"]) == (
+        "refund",
+        "succeeded",
+        "damaged",
+    )
+    assert refund["provider_reference"].startswith("re_")
+
+    order = api.get(f"/v1/orders/{order_id}", headers=admin).json()
+    assert order["captured"] == money("30.00")
+    assert order["refunded"] == money("5.00")
+
+
+def test_the_call_centre_pays_by_card_captures_in_full_and_the_order_is_paid(
+    api: TestClient, admin: dict[str, str], order_id: UUID, storefront: stripe.StripeClient
+) -> None:
+    added = pay(api, admin, order_id, "tender-cc", payment_method="pm_card_visa")
+    assert added.status_code == 201, added.text
+    payment = added.json()
+    assert payment["authorized"] == money("44.90")
+    assert (
+        storefront.v1.payment_intents.retrieve(payment["provider_reference"]).metadata[
+            "oms_payment_id"
+        ]
+        == payment["id"]
+    )
+
+    captured = move(api, admin, payment["id"], "capture")
+    assert captured.json()["captured"] == money("44.90")
+    order = api.get(f"/v1/orders/{order_id}", headers=admin).json()
+    assert (order["payment_status"], order["balance_due"]) == ("paid", money("0.00"))
+
+
+def test_a_declined_card_is_recorded_as_failed_with_its_decline_code(
+    api: TestClient, admin: dict[str, str], order_id: UUID
+) -> None:
+    added = pay(api, admin, order_id, "tender-no", payment_method="pm_card_chargeCustomerFail")
+    assert added.status_code == 201, added.text
+    payment = added.json()
+    assert payment["status"] == "failed"
+    (authorization,) = payment["transactions"]
+    assert (authorization["status"], authorization["failure_code"]) == ("failed", "card_declined")
+    assert authorization["failure_message"] == "Your card was declined."
+    order = api.get(f"/v1/orders/{order_id}", headers=admin).json()
+    assert order["payment_status"] == "unpaid"
+
+
+def test_a_card_authorisation_is_voided_and_the_payment_intent_cancelled(
+    api: TestClient, admin: dict[str, str], order_id: UUID, storefront: stripe.StripeClient
+) -> None:
+    payment = pay(api, admin, order_id, "tender-v", payment_method="pm_card_visa").json()
+    voided = move(api, admin, payment["id"], "void")
+    assert voided.status_code == 200, voided.text
+    assert voided.json()["status"] == "voided"
+    intent = storefront.v1.payment_intents.retrieve(payment["provider_reference"])
+    assert intent.status == "canceled"

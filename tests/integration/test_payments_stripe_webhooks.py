@@ -20,7 +20,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from oms import inventory
 from oms.payments.domain import Payment, ProviderName, TransactionKind, TransactionStatus
 from oms.payments.providers.registry import build_providers
 from oms.payments.services import AddTender, add_tender, capture_payment, start_movement
@@ -28,12 +27,12 @@ from oms.payments.services.settling import settle
 from oms.payments.tables.notifications import provider_notifications
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
-from tests import builders
 from tests.conftest import KeyMaker
 from tests.payments_stripe import (
     WEBHOOK_SECRET,
     event_payload,
     localstripe,
+    place_web_order,
     served_stripe_app,
     signature_header,
     storefront,
@@ -44,13 +43,6 @@ from tests.payments_stripe import (
 __all__ = ["localstripe", "served_stripe_app", "storefront", "stripe_app"]
 
 ROUTE = "/v1/payments/providers/stripe/notifications"
-ADDRESS = {
-    "name": "Ada Lovelace",
-    "line1": "Invalidenstr. 1",
-    "city": "Berlin",
-    "postal_code": "10115",
-    "country": "DE",
-}
 Providers = Mapping[ProviderName, Any]
 
 
@@ -72,24 +64,7 @@ def client(stripe_app: FastAPI, providers: Providers) -> Any:
 
 @pytest.fixture
 def order_id(uow: UnitOfWork, client: TestClient, key_for: KeyMaker) -> UUID:
-    """A confirmed web order of 2 x 20.00 EUR + 4.90 shipping = 44.90 EUR."""
-    builders.location(uow, "wh-de")
-    builders.channel(uow, "web", locations=("wh-de",))
-    builders.pricing(uow)
-    builders.product(uow, "TS-1", prices={"web": "20.00"})
-    inventory.receive_stock(
-        inventory.ReceiveStock(sku="TS-1", location="wh-de", quantity=5, actor="test"), uow=uow
-    )
-    body = {
-        "channel": "web",
-        "customer": {"email": "ada@example.com", "name": "Ada Lovelace", "locale": "de-DE"},
-        "shipping_address": ADDRESS,
-        "lines": [{"sku": "TS-1", "quantity": 2}],
-    }
-    headers = key_for("admin") | {"Idempotency-Key": "order-1"}
-    placed = client.post("/v1/orders", json=body, headers=headers)
-    assert placed.status_code == 201, placed.text
-    return UUID(placed.json()["id"])
+    return place_web_order(uow, client, key_for("admin"))
 
 
 def card_tender(order_id: UUID, providers: Providers, uow: UnitOfWork) -> Payment:

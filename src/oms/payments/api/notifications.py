@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from oms.payments.api.payments import PaymentProviders
 from oms.payments.services.notifications import receive_stripe_notification as receive
 from oms.platform.http import UoW
 from oms.platform.problems import HTTPProblem, responses
@@ -32,11 +33,6 @@ async def raw_body(request: Request) -> bytes:
             400, "bad-request", "Bad request", f"the body is not JSON: {error}"
         ) from None
     return body
-
-
-async def stripe_providers(request: Request) -> Any:
-    """The app's payment providers (``app.state.payment_providers``, built at start-up)."""
-    return getattr(request.app.state, "payment_providers", {})
 
 
 async def stripe_secret(request: Request) -> str | None:
@@ -76,7 +72,7 @@ EVENT_BODY: dict[str, Any] = {
 def receive_stripe_notification(
     payload: Annotated[bytes, Depends(raw_body)],
     secret: Annotated[str | None, Depends(stripe_secret)],
-    providers: Annotated[Any, Depends(stripe_providers)],
+    providers: PaymentProviders,
     uow: UoW,
     stripe_signature: Annotated[
         str | None, Header(alias="Stripe-Signature", max_length=2000)

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from oms import channels, inventory, orders
 from oms.catalog import TaxCategory
 from oms.invoicing import (
+    CreditDiffersFromRefund,
     Document,
     NothingToInvoice,
     UnitsNotInvoiceable,
@@ -214,3 +215,23 @@ def test_a_refund_of_an_order_never_invoiced_issues_no_credit_note(
 ) -> None:
     order = place(uow, channel="shop")
     assert issue_credit_note(order.id, eur("5.00"), transaction_id=uuid4(), uow=uow) is None
+
+
+def test_a_refund_naming_returned_lines_credits_those_units(shop: None, uow: UnitOfWork) -> None:
+    order = place(uow)
+    shirts = order.lines[0]
+    invoice = issue_invoice_for_capture(order.id, transaction_id=uuid4(), uow=uow)
+    assert invoice is not None
+    one_shirt = Money(shirts.total.amount / 3, "EUR")
+    with pytest.raises(CreditDiffersFromRefund):
+        issue_credit_note(
+            order.id, eur("1.00"), transaction_id=uuid4(), uow=uow, lines={shirts.id: 1}
+        )
+    note = issue_credit_note(
+        order.id, one_shirt, transaction_id=uuid4(), uow=uow, lines={shirts.id: 1}
+    )
+    assert note is not None
+    assert note.number == f"CN-{YEAR}-000001"
+    assert [(line.sku, line.quantity, line.total) for line in note.lines] == [
+        ("TS-1", 1, one_shirt)
+    ]

@@ -19,9 +19,11 @@ from oms.invoicing.domain import (
     Party,
     Sale,
     SaleLine,
+    UnitsNotCreditable,
     UnitsNotInvoiceable,
     UnknownOrderLine,
     credit_note,
+    credited_lines,
     document_locale,
     document_number,
     invoice,
@@ -254,3 +256,24 @@ def test_the_shipping_rate_is_the_line_rate_that_gives_its_tax() -> None:
     )
     assert shipping_rate(eur("4.90"), eur("0"), [Decimal("0.19")]) == Decimal(0)
     assert shipping_rate(eur("5.00"), eur("1.00"), [Decimal("0.07")]) == Decimal("0.2500")
+
+
+def test_returned_units_are_credited_at_what_they_were_invoiced_for() -> None:
+    document = an_invoice(a_sale())
+    first = credit_note(document, credited_lines({SHIRT: 2}, [document]), numbered("CN-1"))
+    last = credited_lines({SHIRT: 1, BOOK: 1}, [document, first])
+    assert [(ln.sku, ln.quantity, ln.total, ln.tax) for ln in first.lines] == [
+        ("TS-1", 2, eur("39.98"), eur("6.39"))
+    ]
+    assert [(ln.sku, ln.quantity, ln.total, ln.tax) for ln in last] == [
+        ("TS-1", 1, eur("19.99"), eur("3.19")),
+        ("BK-1", 1, eur("9.00"), eur("0.59")),
+    ]
+
+
+def test_crediting_more_units_than_were_invoiced_and_not_credited_is_refused() -> None:
+    document = an_invoice(a_sale())
+    first = credit_note(document, credited_lines({SHIRT: 3}, [document]), numbered("CN-1"))
+    with pytest.raises(UnitsNotCreditable) as refused:
+        credited_lines({SHIRT: 1}, [document, first])
+    assert refused.value.facts == {"sku": "TS-1", "requested": 1, "remaining": 0}

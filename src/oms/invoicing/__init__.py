@@ -6,12 +6,14 @@ Public interface for other contexts; everything else in this package is private.
 
 from oms import payments
 from oms.invoicing.domain import (
+    CreditDiffersFromRefund,
     CreditNoteIssued,
     Document,
     DocumentKind,
     DocumentNotFound,
     InvoiceIssued,
     NothingToInvoice,
+    UnitsNotCreditable,
     UnitsNotInvoiceable,
 )
 from oms.invoicing.handlers import CONSUMER as _DOCUMENTS
@@ -42,12 +44,14 @@ credit note."""
 __all__ = [
     "EVENTS",
     "SUBSCRIPTIONS",
+    "CreditDiffersFromRefund",
     "CreditNoteIssued",
     "Document",
     "DocumentKind",
     "DocumentNotFound",
     "InvoiceIssued",
     "NothingToInvoice",
+    "UnitsNotCreditable",
     "UnitsNotInvoiceable",
     "get_document",
     "issue_credit_note",

@@ -1,5 +1,6 @@
 """The invoicing domain: documents, their numbers, what goes on them, and their events."""
 
+from oms.invoicing.domain.crediting import credit_note, credited_lines, refund_lines, split
 from oms.invoicing.domain.document import (
     LOCALES,
     PAYMENT_TERMS_DAYS,
@@ -17,16 +18,15 @@ from oms.invoicing.domain.drafting import (
     Issue,
     Sale,
     SaleLine,
-    credit_note,
     invoice,
     invoice_lines,
-    refund_lines,
     shipping_rate,
-    split,
 )
 from oms.invoicing.domain.errors import (
+    CreditDiffersFromRefund,
     DocumentNotFound,
     NothingToInvoice,
+    UnitsNotCreditable,
     UnitsNotInvoiceable,
     UnknownOrderLine,
 )
@@ -35,6 +35,7 @@ from oms.invoicing.domain.events import CreditNoteIssued, InvoiceIssued, issued
 __all__ = [
     "LOCALES",
     "PAYMENT_TERMS_DAYS",
+    "CreditDiffersFromRefund",
     "CreditNoteIssued",
     "Document",
     "DocumentKind",
@@ -48,9 +49,11 @@ __all__ = [
     "Sale",
     "SaleLine",
     "TaxLine",
+    "UnitsNotCreditable",
     "UnitsNotInvoiceable",
     "UnknownOrderLine",
     "credit_note",
+    "credited_lines",
     "document_locale",
     "document_number",
     "invoice",

@@ -1,26 +1,19 @@
-"""What goes on a new document: pure rules over the order and the documents issued before.
+"""What goes on a new invoice: pure rules over the order and the invoices issued before.
 
-**Invoices.** An invoice bills units of the order's lines that no earlier invoice billed. On
+An invoice bills units of the order's lines that no earlier invoice billed. On
 capture the whole order is invoiced at the first capture (every billed unit and the shipping
 charge); a later capture invoices only what an edit added since, which is usually nothing, so an
 order has one invoice. On shipment each shipment invoices its units, and the first invoice of
 the order carries the shipping charge. A line's money is its share of the order line: the units'
 proportion of its tax, discount and total, rounded half-even; the invoice that bills a line's
-last units takes what is left, so the invoices of a line add up to it exactly.
-
-**Credit notes.** A refund that names no lines (every refund today: the payments event names an
-amount) credits that amount split over the tax rates of what was invoiced and not yet credited,
-in proportion to the gross at each rate (largest remainder, so the shares add up to the cent),
-one "Refund" line per rate with the tax inside it (``round(gross * rate / (1 + rate))``). A
-refund larger than what remains invoiced credits only what remains; an order with nothing left
-to credit (never invoiced: an invoice-on-shipment order refunded before it shipped) gets no
-credit note, since there is no invoice to correct.
+last units takes what is left, so the invoices of a line add up to it exactly. Credit notes
+are drafted in ``crediting``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -77,7 +70,8 @@ class Sale:
 
 @dataclass(slots=True)
 class Billed:
-    """What the order's earlier invoices billed, per order line, and whether shipping."""
+    """What the order's earlier invoices billed (or its credit notes credited), per order
+    line, and whether shipping."""
 
     units: dict[UUID, int] = field(default_factory=dict)
     discount: dict[UUID, Money] = field(default_factory=dict)
@@ -86,9 +80,9 @@ class Billed:
     shipping: bool = False
 
     @classmethod
-    def by(cls, documents: Sequence[Document]) -> Billed:
+    def by(cls, documents: Sequence[Document], kind: DocumentKind) -> Billed:
         billed = cls()
-        for line in (ln for d in documents if d.is_invoice for ln in d.lines):
+        for line in (ln for d in documents if d.kind is kind for ln in d.lines):
             if line.kind is LineKind.SHIPPING:
                 billed.shipping = True
             elif line.order_line_id is not None:
@@ -112,7 +106,7 @@ def invoice_lines(
     for line_id in units or {}:
         if line_id not in known:
             raise UnknownOrderLine(line_id)
-    billed = Billed.by(earlier)
+    billed = Billed.by(earlier, DocumentKind.INVOICE)
     lines: list[DocumentLine] = []
     for line in sale.lines:
         remaining = line.quantity - billed.units.get(line.order_line_id, 0)
@@ -184,65 +178,6 @@ def shipping_rate(shipping: Money, shipping_tax: Money, rates: Sequence[Decimal]
     return (shipping_tax.amount / net).quantize(Decimal("0.0001")) if net else Decimal(0)
 
 
-def creditable(documents: Sequence[Document], currency: str) -> dict[Decimal, Money]:
-    """Per tax rate, the gross invoiced and not yet credited (never below zero)."""
-    left: dict[Decimal, Money] = {}
-    zero = Money.zero(currency)
-    for document in documents:
-        sign = 1 if document.is_invoice else -1
-        for tax in document.taxes:
-            left[tax.rate] = left.get(tax.rate, zero) + tax.gross * sign
-    return {rate: gross for rate, gross in left.items() if gross.amount > 0}
-
-
-def refund_lines(amount: Money, documents: Sequence[Document]) -> tuple[DocumentLine, ...]:
-    """The lines of a credit note for a refund of ``amount`` that names no order lines: one
-    "Refund" line per tax rate, highest rate first; empty when nothing is left to credit."""
-    left = creditable(documents, amount.currency)
-    rates = sorted(left, reverse=True)
-    available = sum((left[r] for r in rates), Money.zero(amount.currency))
-    credit = min(amount, available) if rates else Money.zero(amount.currency)
-    if credit.amount <= 0:
-        return ()
-    shares = split(credit, [left[r] for r in rates])
-    lines: list[DocumentLine] = []
-    for rate, gross in zip(rates, shares, strict=True):
-        if gross.amount == 0:
-            continue
-        tax = Money(gross.amount * rate / (1 + rate), gross.currency)
-        lines.append(
-            DocumentLine(
-                line_no=len(lines) + 1,
-                kind=LineKind.REFUND,
-                order_line_id=None,
-                sku="",
-                name="",
-                quantity=1,
-                unit_price=gross,
-                discount=Money.zero(gross.currency),
-                tax_rate=rate,
-                tax=tax,
-                total=gross,
-            )
-        )
-    return tuple(lines)
-
-
-def split(amount: Money, weights: Sequence[Money]) -> list[Money]:
-    """``amount`` in shares proportional to ``weights``, in minor units, adding up exactly: each
-    share rounded down, the minor units left over going to the largest remainders first."""
-    whole = sum(w.minor for w in weights)
-    if whole <= 0:
-        raise ValueError("split needs a positive total weight")
-    floors = [amount.minor * w.minor // whole for w in weights]
-    remainders = sorted(
-        range(len(weights)), key=lambda i: (-(amount.minor * weights[i].minor % whole), i)
-    )
-    for i in remainders[: amount.minor - sum(floors)]:
-        floors[i] += 1
-    return [Money.from_minor(minor, amount.currency) for minor in floors]
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Issue:
     """How a document comes to be: its id, number and instant, and what issued it."""
@@ -274,24 +209,5 @@ def invoice(sale: Sale, lines: tuple[DocumentLine, ...], how: Issue, *, paid: bo
         ordered_at=sale.ordered_at,
         due_on=(how.at + timedelta(days=0 if paid else PAYMENT_TERMS_DAYS)).date(),
         paid=paid,
-        issue_key=how.issue_key,
-    )
-
-
-def credit_note(credited: Document, lines: tuple[DocumentLine, ...], how: Issue) -> Document:
-    """The credit note correcting ``credited`` (the order's latest invoice): it repeats that
-    invoice's parties, locale and order facts, so it matches the document it corrects even
-    after the buyer was erased from the order."""
-    return replace(
-        credited,
-        id=how.id,
-        kind=DocumentKind.CREDIT_NOTE,
-        number=how.number,
-        lines=lines,
-        issued_at=how.at,
-        due_on=how.at.date(),
-        paid=True,
-        credited_id=credited.id,
-        credited_number=credited.number,
         issue_key=how.issue_key,
     )

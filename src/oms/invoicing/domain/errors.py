@@ -47,3 +47,30 @@ class UnknownOrderLine(Invalid):
         super().__init__(
             f"the order has no line {line_id}", field=f"lines.{line_id}", line_id=str(line_id)
         )
+
+
+class UnitsNotCreditable(Conflict):
+    """More units of a line were to be credited than were invoiced and not yet credited."""
+
+    code = "units-not-creditable"
+    title = "More units than remain to credit"
+
+    def __init__(self, sku: str, requested: int, remaining: int) -> None:
+        super().__init__(
+            f"{sku}: {requested} units to credit, {remaining} remain invoiced and not credited",
+            sku=sku,
+            requested=requested,
+            remaining=remaining,
+        )
+
+
+class CreditDiffersFromRefund(Invalid):
+    """The lines a refund names are invoiced at another total than the amount refunded."""
+
+    def __init__(self, refunded: str, lines_total: str) -> None:
+        super().__init__(
+            f"the refund of {refunded} names lines invoiced at {lines_total}",
+            field="lines",
+            refunded=refunded,
+            lines_total=lines_total,
+        )

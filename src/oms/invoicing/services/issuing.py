@@ -6,8 +6,9 @@ unit and the shipping charge), marked paid; later captures invoice only what an 
 since, which is usually nothing, so an order has one invoice. On shipment, the fulfilment
 issue's shipping transaction calls ``issue_invoice_for_shipment`` with the units shipped; each
 shipment gets an invoice for its units, due ``PAYMENT_TERMS_DAYS`` later, and the first carries
-the shipping charge. A refund issues a credit note for the refunded amount (``domain.drafting``
-says how it is split), correcting the order's latest invoice.
+the shipping charge. A refund issues a credit note for the refunded amount, correcting the
+order's latest invoice: split over the invoiced tax rates, or, when the refund names lines (as
+returns will), those units at what they were invoiced for (``domain.crediting``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from uuid import UUID
 
 from oms import channels
 from oms.invoicing.domain import (
+    CreditDiffersFromRefund,
     Document,
     DocumentKind,
+    DocumentLine,
     Issue,
     NothingToInvoice,
     credit_note,
+    credited_lines,
     invoice,
     invoice_lines,
     refund_lines,
@@ -84,18 +88,34 @@ def issue_invoice_for_shipment(
 
 
 def issue_credit_note(
-    order_id: UUID, amount: Money, *, transaction_id: UUID, uow: UnitOfWork
+    order_id: UUID,
+    amount: Money,
+    *,
+    transaction_id: UUID,
+    uow: UnitOfWork,
+    lines: Mapping[UUID, int] | None = None,
 ) -> Document | None:
     """The credit note a refund of ``amount`` issues, correcting the order's latest invoice;
-    None when nothing invoiced is left to credit (or nothing was ever invoiced)."""
+    None when nothing invoiced is left to credit (or nothing was ever invoiced). A refund that
+    names ``lines`` (order line id -> units) credits those units at what they were invoiced
+    for, which must be the amount refunded (``CreditDiffersFromRefund``)."""
     with uow.begin() as tx:
 
         def draft(earlier: list[Document]) -> Callable[[Issue], Document] | None:
             invoices = [d for d in earlier if d.is_invoice]
-            lines = refund_lines(amount, earlier)
-            if not invoices or not lines:
+            if not invoices:
                 return None
-            return lambda how: credit_note(invoices[-1], lines, how)
+            credit = refund_lines(amount, earlier) if lines is None else _credited(lines, earlier)
+            return (lambda how: credit_note(invoices[-1], credit, how)) if credit else None
+
+        def _credited(
+            units: Mapping[UUID, int], earlier: list[Document]
+        ) -> tuple[DocumentLine, ...]:
+            credit = credited_lines(units, earlier)
+            total = sum((line.total for line in credit), Money.zero(amount.currency))
+            if total != amount:
+                raise CreditDiffersFromRefund(str(amount), str(total))
+            return credit
 
         return issue_numbered(
             tx, DocumentKind.CREDIT_NOTE, order_id, f"refund:{transaction_id}", draft

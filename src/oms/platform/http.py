@@ -46,7 +46,10 @@ async def refuse_nul_characters(request: Request) -> None:
     if query:
         declared = {field.alias for field in get_flat_params(route.dependant)}
         found.extend(("query", name) for name in query if name in declared)
-    body = await request.body() if route.body_field else b""
+    # Form data (a file upload) was read by the route's own parsing, which does not keep the
+    # raw body; such routes check their fields themselves.
+    is_form = request.headers.get("content-type", "").startswith("multipart/form-data")
+    body = await request.body() if route.body_field and not is_form else b""
     if b"\\u0000" in body:  # JSON can carry U+0000 only escaped
         with suppress(ValueError):  # not JSON: the route's own body validation refuses it
             found.extend(("body", *at) for at in _nul_paths(json.loads(body), ()))

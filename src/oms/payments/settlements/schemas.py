@@ -19,7 +19,7 @@ from oms.platform.schemas import MoneyOut, Output
 
 
 class PayoutOut(Output):
-    payout_id: str | None = Field(description="The provider's payout id; null for lines of none.")
+    payout: str | None = Field(description="The provider's payout id; null for lines of none.")
     lines: int
     gross: MoneyOut
     fees: MoneyOut = Field(description="Fees of every line plus the provider's fee lines.")
@@ -33,7 +33,7 @@ class PayoutOut(Output):
     @classmethod
     def of(cls, payout: PayoutTotals) -> PayoutOut:
         return cls(
-            payout_id=payout.payout_id,
+            payout=payout.payout_id,
             lines=payout.lines,
             gross=MoneyOut.of(payout.gross),
             fees=MoneyOut.of(payout.fees),
@@ -57,7 +57,7 @@ class ExceptionOut(Output):
         description="The file's line (the header is line 1); null for `not_settled`."
     )
     reference: str | None
-    payout_id: str | None
+    payout: str | None = Field(description="The provider's payout the line is part of.")
     in_file: MoneyOut | None
     in_oms: MoneyOut | None
     transaction_id: UUID | None
@@ -71,7 +71,7 @@ class ExceptionOut(Output):
             detail=found.detail,
             line=found.line,
             reference=found.reference,
-            payout_id=found.payout_id,
+            payout=found.payout_id,
             in_file=MoneyOut.of(found.in_file) if found.in_file else None,
             in_oms=MoneyOut.of(found.in_oms) if found.in_oms else None,
             transaction_id=found.transaction_id,
@@ -97,7 +97,7 @@ class ReconciliationOut(Output):
     payouts: list[PayoutOut]
     exceptions: Page[ExceptionOut] = Field(
         description="The first page of exceptions, in the order found; "
-        "`GET /v1/reconciliations/{id}?cursor=...` pages on."
+        "`GET /v1/reconciliations/{id}/exceptions?cursor=...` pages on."
     )
 
     @classmethod

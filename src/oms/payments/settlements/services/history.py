@@ -4,8 +4,9 @@ A merchant moving to oms (and the demo) has card payments that a provider alread
 captured and perhaps refunded. ``import_payment`` writes such a tender through the same
 ``Payment`` aggregate and ledger as a live one, so every rule holds (captured <= authorised,
 refunded <= captured), each movement gets its event and the order its figures and timeline
-entry, but it calls no provider: the movements are already the provider's answers. The
-provider's references are kept as given, so settlement files match them like live ones.
+entry (payments' own ``record_figures``), but it calls no provider: the movements are already
+the provider's answers. The provider's references are kept as given, so settlement files match
+them like live ones.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from uuid import UUID
 from oms import orders
 from oms.payments.domain import (
     NewTender,
-    OrderPayments,
     Payment,
     ProviderName,
     ProviderOutcome,
@@ -25,6 +25,7 @@ from oms.payments.domain import (
     TransactionStatus,
 )
 from oms.payments.repository import LEDGER
+from oms.payments.services.figures import record_figures
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 from oms.shared.money import Money
@@ -64,31 +65,9 @@ def import_payment(command: ImportPayment, *, uow: UnitOfWork) -> Payment:
     with uow.begin() as tx:
         order = orders.order_for_payment(command.order_id, uow=uow)
         payment = _replayed(command, order)
-        ledger = tx.repo(LEDGER)
-        ledger.add(payment)
+        tx.repo(LEDGER).add(payment)
         tx.record(*payment.drain_events())
-        summary = OrderPayments.of(
-            order.totals.total,
-            ledger.by_order(order.id),
-            cancelled=order.status is orders.OrderStatus.CANCELLED,
-        )
-        orders.record_payment_figures(
-            order.id,
-            orders.PaymentFigures(
-                status=orders.PaymentStatus(summary.payment_status.value),
-                authorized=summary.authorized,
-                captured=summary.captured,
-                refunded=summary.refunded,
-            ),
-            note=orders.PaymentNote(
-                kind="payment_imported",
-                summary=f"{command.provider.value} payment of {payment.amount} imported "
-                f"(captured {payment.captured}, refunded {payment.refunded})",
-                actor=command.actor,
-                details={"payment_id": str(payment.id), "reference": command.reference},
-            ),
-            uow=uow,
-        )
+        record_figures(order, payment, payment.transactions[-1], uow=uow)
     return payment
 
 

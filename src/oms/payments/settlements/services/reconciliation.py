@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from oms.payments import domain as payments
-from oms.payments.repository import LEDGER
+from oms import payments
 from oms.payments.settlements.domain import (
     READERS,
     Discrepancy,
@@ -116,7 +115,7 @@ def _read_ledger(
         until = now + timedelta(minutes=1)
         entries = [
             entry
-            for found in tx.repo(LEDGER).entries(provider, since, until)
+            for found in payments.ledger_entries(provider, since, until, uow=uow)
             if (entry := _entry(found)) is not None
         ]
         settled = tx.repo(RECONCILIATIONS).settled_among([e.transaction_id for e in entries])

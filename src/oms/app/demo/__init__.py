@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
 from oms import catalog, channels, customers, inventory
-from oms.app.demo import assortment, network, people, pricing, sales
+from oms.app.demo import assortment, network, payments, people, pricing, sales
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import DomainError
 
@@ -29,19 +30,36 @@ class Summary:
     customers: int = 0
     units: int = 0
     orders: int = 0
+    payments: str = ""
+    settlement_file: Path | None = None
 
     def describe(self) -> str:
         if not self.loaded:
             return "demo data already loaded; nothing changed"
-        return (
+        described = (
             f"loaded demo merchant: 3 locations, {len(network.CHANNELS)} channels, "
             f"{self.skus} SKUs, {self.units} units of stock, {self.customers} customers, "
             f"{self.orders} orders"
         )
+        if self.payments:
+            described += f"; payments: {self.payments}"
+        if self.settlement_file is not None:
+            described += (
+                f"\nStripe payout file with one planted mismatch: {self.settlement_file} "
+                f"(oms payments reconcile {self.settlement_file} --provider stripe)"
+            )
+        return described
 
 
-def load(uow: UnitOfWork, *, seed: int = 42, progress: Console | None = None) -> Summary:
-    """Load the demo merchant unless it is already there."""
+def load(
+    uow: UnitOfWork,
+    *,
+    seed: int = 42,
+    progress: Console | None = None,
+    settlement_dir: Path | None = Path("demo"),
+) -> Summary:
+    """Load the demo merchant unless it is already there, and write its Stripe payout file
+    into ``settlement_dir`` (relative to the working directory; None writes none)."""
     try:
         channels.get_location(network.LOCATIONS[0].code, uow=uow)
     except DomainError:
@@ -50,7 +68,7 @@ def load(uow: UnitOfWork, *, seed: int = 42, progress: Console | None = None) ->
         return Summary(loaded=False)
     rng = random.Random(seed)  # noqa: S311 (deterministic demo data, not secrets)
     with Progress(console=progress, transient=True, disable=progress is None) as bar, uow.begin():
-        task = bar.add_task("demo merchant", total=5)
+        task = bar.add_task("demo merchant", total=6)
         for location in network.LOCATIONS:
             channels.create_location(location, uow=uow)
         for channel in network.CHANNELS:
@@ -66,7 +84,18 @@ def load(uow: UnitOfWork, *, seed: int = 42, progress: Console | None = None) ->
         pricing.load(uow)
         placed = sales.place(uow, everyone, skus, ORDER_COUNT, seed)
         bar.advance(task)
-    return Summary(loaded=True, skus=len(skus), customers=len(everyone), units=units, orders=placed)
+        paid = payments.load(uow)
+        bar.advance(task)
+    written = None if settlement_dir is None else payments.write_settlement(paid, settlement_dir)
+    return Summary(
+        loaded=True,
+        skus=len(skus),
+        customers=len(everyone),
+        units=units,
+        orders=placed,
+        payments=paid.describe(),
+        settlement_file=written,
+    )
 
 
 def _variants(item: assortment.Item, index: int) -> list[catalog.NewVariant]:

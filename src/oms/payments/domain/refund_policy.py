@@ -25,7 +25,7 @@ from uuid import UUID
 
 from oms.payments.domain.ledger import OPEN_STATUSES, TransactionKind, TransactionStatus
 from oms.payments.domain.tender import Payment
-from oms.shared.errors import FieldProblem, Forbidden, Invalid
+from oms.shared.errors import FieldProblem, Forbidden, Invalid, NotFound
 from oms.shared.money import Money
 
 REASON_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -260,3 +260,11 @@ class RefundAboveRefundable(Invalid):
             refundable=str(refundable.amount),
             currency=refundable.currency,
         )
+
+
+class RefundNotFound(NotFound):
+    code = "refund-not-found"
+    title = "Refund not found"
+
+    def __init__(self, refund_id: UUID) -> None:
+        super().__init__(f"no refund {refund_id}", refund_id=str(refund_id))

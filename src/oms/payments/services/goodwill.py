@@ -31,6 +31,7 @@ from oms.payments.domain.refund_policy import (
     RefundAboveRefundable,
     RefundDestination,
     RefundLimit,
+    RefundNotFound,
     RefundPart,
     RefundPolicy,
     RefundReason,
@@ -64,25 +65,17 @@ class RefundOrder:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BegunRefund:
-    """Step 1 done: the recorded refund and the tender refunds left to finish."""
-
-    refund: GoodwillRefund
-    started: tuple[Started, ...]
-
-
 def refund_order(
     cmd: RefundOrder, *, uow: UnitOfWork, providers: Providers, visible_to: str | None = None
 ) -> GoodwillRefund:
     """Refund part of an order to its tenders or to store credit, within the policy."""
     begun = begin_refund(cmd, uow=uow, visible_to=visible_to)
-    return finish_refund(begun, uow=uow, providers=providers)
+    return finish_refund(begun.id, uow=uow, providers=providers)
 
 
 def begin_refund(
     cmd: RefundOrder, *, uow: UnitOfWork, visible_to: str | None = None
-) -> BegunRefund:
+) -> GoodwillRefund:
     """Step 1, in the caller's transaction if there is one (the API's Idempotency-Key)."""
     with uow.begin() as tx:
         policy = tx.repo(REFUND_POLICY).current()
@@ -93,11 +86,10 @@ def begin_refund(
         if cmd.amount.currency != order.currency:
             raise Invalid(f"the order is in {order.currency}", field="amount.currency")
         refund_id = new_id()
-        started: tuple[Started, ...] = ()
         if cmd.destination is RefundDestination.STORE_CREDIT:
             parts = _to_store_credit(cmd, order, refund_id, uow=uow)
         else:
-            parts, started = _to_tenders(cmd, order, uow=uow)
+            parts = _to_tenders(cmd, order, uow=uow)
         refund = GoodwillRefund(
             id=refund_id,
             order_id=order.id,
@@ -110,12 +102,12 @@ def begin_refund(
             created_at=tx.now,
         )
         tx.repo(GOODWILL_REFUNDS).add(refund)
-    return BegunRefund(refund=refund, started=started)
+    return refund
 
 
 def _to_tenders(
     cmd: RefundOrder, order: orders.Order, *, uow: UnitOfWork
-) -> tuple[tuple[RefundPart, ...], tuple[Started, ...]]:
+) -> tuple[RefundPart, ...]:
     """Begin a pending refund on each tender's share (the order is locked by the caller)."""
     with uow.begin() as tx:
         payments = tx.repo(LEDGER).by_order(order.id)
@@ -131,7 +123,7 @@ def _to_tenders(
         )
         for share in shares
     )
-    parts = tuple(
+    return tuple(
         RefundPart(
             position=index,
             payment_id=share.payment_id,
@@ -140,7 +132,6 @@ def _to_tenders(
         )
         for index, (share, begun) in enumerate(zip(shares, started, strict=True))
     )
-    return parts, started
 
 
 def _to_store_credit(
@@ -174,11 +165,21 @@ def _to_store_credit(
     return (part,)
 
 
-def finish_refund(begun: BegunRefund, *, uow: UnitOfWork, providers: Providers) -> GoodwillRefund:
-    """Step 2 for each tender refund begun, then the refund as the ledger now shows it."""
-    for started in begun.started:
-        finish(started, uow=uow, providers=providers)
-    return _with_statuses([begun.refund], uow=uow)[0]
+def finish_refund(refund_id: UUID, *, uow: UnitOfWork, providers: Providers) -> GoodwillRefund:
+    """Step 2 for each tender part still open (again after a crash or for a replayed request:
+    a settled part is left alone), then the refund as the ledger now shows it."""
+    with uow.read() as tx:
+        refund = tx.repo(GOODWILL_REFUNDS).get(refund_id)
+    if refund is None:
+        raise RefundNotFound(refund_id)
+    for part in refund.parts:
+        if part.payment_id is not None:
+            finish(
+                Started(payment_id=part.payment_id, transaction_id=part.transaction_id),
+                uow=uow,
+                providers=providers,
+            )
+    return _with_statuses([refund], uow=uow)[0]
 
 
 def list_refunds(

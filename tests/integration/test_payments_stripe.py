@@ -23,7 +23,7 @@ What localstripe (1.15.10) emulates and what it lacks, as found in its source an
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -42,7 +42,15 @@ from oms.payments.domain import (
     TransactionStatus,
 )
 from oms.payments.providers.base import AuthorizeRequest, ProviderUnavailable
+from oms.payments.providers.registry import build_providers
 from oms.payments.providers.stripe import StripeProvider
+from oms.payments.services import (
+    AddTender,
+    get_payment,
+    settle_pending,
+    start_movement,
+    start_tender,
+)
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
 from tests.conftest import KeyMaker
@@ -366,6 +374,11 @@ def test_a_storefront_card_order_is_authorised_captured_in_part_and_refunded_in_
     captured = move(api, admin, payment["id"], "capture", amount=money("30.00"))
     assert captured.status_code == 200, captured.text
     assert captured.json()["captured"] == money("30.00")
+    rest = move(api, admin, payment["id"], "capture", amount=money("14.90"))  # Stripe: one only
+    refused = rest.json()["transactions"][-1]
+    assert (refused["kind"], refused["status"]) == ("capture", "failed")
+    assert refused["failure_code"] == "already_captured"
+    assert rest.json()["captured"] == money("30.00")
     refunded = move(api, admin, payment["id"], "refund", amount=money("5.00"), reason="damaged")
     assert refunded.status_code == 200, refunded.text
     assert (refunded.json()["refunded"], refunded.json()["refundable"]) == (
@@ -428,3 +441,85 @@ def test_a_card_authorisation_is_voided_and_the_payment_intent_cancelled(
     assert voided.json()["status"] == "voided"
     intent = storefront.v1.payment_intents.retrieve(payment["provider_reference"])
     assert intent.status == "canceled"
+
+
+# -- the sweeper: a process killed between the two steps ----------------------------------------
+
+
+@pytest.fixture
+def providers(localstripe: str, uow: UnitOfWork) -> Any:
+    return build_providers(stripe_settings(localstripe), uow)
+
+
+def sweep(uow: UnitOfWork, providers: Any) -> int:
+    return settle_pending(uow=uow, providers=providers, older_than=timedelta(0))
+
+
+def test_the_sweeper_sends_a_capture_the_dead_process_never_sent_and_only_once(
+    api: TestClient,
+    admin: dict[str, str],
+    order_id: UUID,
+    uow: UnitOfWork,
+    providers: Any,
+    storefront: stripe.StripeClient,
+) -> None:
+    payment = pay(api, admin, order_id, "tender-s1", payment_method="pm_card_visa").json()
+    start_movement(UUID(payment["id"]), TransactionKind.CAPTURE, None, actor="t", uow=uow)
+
+    assert sweep(uow, providers) == 1
+    assert sweep(uow, providers) == 0
+    after = get_payment(UUID(payment["id"]), uow=uow)
+    assert after.captured == eur("44.90")
+    assert storefront.v1.payment_intents.retrieve(payment["provider_reference"]).status == (
+        "succeeded"
+    )
+
+
+def test_the_sweeper_records_a_refund_stripe_made_before_the_process_died_without_another(
+    api: TestClient,
+    admin: dict[str, str],
+    order_id: UUID,
+    uow: UnitOfWork,
+    providers: Any,
+    storefront: stripe.StripeClient,
+) -> None:
+    payment = pay(api, admin, order_id, "tender-s2", payment_method="pm_card_visa").json()
+    move(api, admin, payment["id"], "capture")
+    started = start_movement(
+        UUID(payment["id"]), TransactionKind.REFUND, eur("10.00"), actor="t", uow=uow
+    )
+    begun = get_payment(UUID(payment["id"]), uow=uow)
+    answer = providers[ProviderName.STRIPE].refund(
+        begun, begun.transaction(started.transaction_id)
+    )  # step 2 done, then the process is killed: its answer is never recorded
+
+    assert sweep(uow, providers) == 1
+    refund = get_payment(UUID(payment["id"]), uow=uow).transaction(started.transaction_id)
+    assert (refund.status, refund.provider_reference) == (
+        TransactionStatus.SUCCEEDED,
+        answer.reference,
+    )
+    listed = storefront.v1.refunds.list({"payment_intent": payment["provider_reference"]})
+    assert [r.id for r in listed.data if r.metadata and "oms_transaction_id" in r.metadata] == [
+        answer.reference
+    ]
+
+
+def test_a_call_centre_authorisation_left_pending_stays_pending_where_stripe_cannot_search(
+    order_id: UUID, uow: UnitOfWork, providers: Any
+) -> None:
+    """Killed after Stripe created the PaymentIntent and before oms learnt its id: oms finds
+    it by Stripe's search on our transaction id. localstripe has no search, so the outcome is
+    unknown and the authorisation stays pending instead of being guessed."""
+    started = start_tender(
+        AddTender(
+            order_id=order_id,
+            provider=ProviderName.STRIPE,
+            details={"payment_method": "pm_card_visa"},
+            actor="t",
+        ),
+        uow=uow,
+    )
+    assert sweep(uow, providers) == 0
+    pending = get_payment(started.payment_id, uow=uow).transaction(started.transaction_id)
+    assert pending.status is TransactionStatus.PENDING

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, func, select
 from oms.payments.domain import Payment, ProviderName, TransactionKind, TransactionStatus
 from oms.payments.providers.registry import build_providers
 from oms.payments.services import AddTender, add_tender, capture_payment, start_movement
+from oms.payments.services.notifications import replay_stripe_notifications
 from oms.payments.services.settling import settle
 from oms.payments.tables.notifications import provider_notifications
 from oms.platform.unit_of_work import UnitOfWork
@@ -340,3 +341,37 @@ def test_localstripe_delivers_a_signed_event_that_oms_verifies_and_keeps(
         f"{localstripe}/_config/webhooks/oms",
         data={"url": "http://127.0.0.1:9/", "secret": WEBHOOK_SECRET, "events[]": "none"},
     )
+
+
+def test_an_event_that_came_before_its_tender_is_applied_when_replayed(
+    client: TestClient,
+    order_id: UUID,
+    providers: Providers,
+    uow: UnitOfWork,
+    storefront: stripe.StripeClient,
+) -> None:
+    """The storefront's PaymentIntent is captured automatically; Stripe's event reaches oms
+    before the storefront adds the tender. The replay (the worker's sweep) records the capture."""
+    intent = storefront.v1.payment_intents.create(
+        {"amount": 4490, "currency": "eur", "payment_method": "pm_card_visa", "confirm": True}
+    )
+    early = deliver(client, intent_event("evt_early", "payment_intent.succeeded", intent))
+    assert early.json()["processed"] is False
+
+    payment = add_tender(
+        AddTender(
+            order_id=order_id,
+            provider=ProviderName.STRIPE,
+            details={"payment_intent": intent.id},
+            actor="storefront",
+        ),
+        uow=uow,
+        providers=providers,
+    )
+    assert payment.captured == eur("0.00")
+    assert replay_stripe_notifications(uow=uow, providers=providers) == 1
+    assert replay_stripe_notifications(uow=uow, providers=providers) == 0
+    assert moves(reloaded(payment, uow)) == [
+        ("authorize", "succeeded", "44.90"),
+        ("capture", "succeeded", "44.90"),
+    ]

@@ -243,9 +243,13 @@ class StripeProvider:
     ) -> ProviderOutcome:
         """The PaymentIntent we created for a call-centre authorisation whose answer was lost,
         found by our transaction id in its metadata (Stripe's search lags writes by about a
-        minute, which the sweeper's age threshold covers). None found: Stripe never made it."""
+        minute, which the sweeper's age threshold covers). None found: Stripe never made it.
+        Where search is not offered, the outcome stays unknown (pending) rather than guessed."""
         query = f"metadata['{METADATA_TRANSACTION}']:'{transaction.id}'"
-        found = client.v1.payment_intents.search({"query": query, "limit": 1})
+        try:
+            found = client.v1.payment_intents.search({"query": query, "limit": 1})
+        except stripe.InvalidRequestError as error:  # no search here (localstripe): unknown
+            raise ProviderUnavailable(f"Stripe cannot search PaymentIntents: {error}") from None
         if not found.data:
             return failed("not_created", "Stripe has no PaymentIntent for this transaction")
         return authorization_outcome(found.data[0], transaction.amount.currency)

@@ -213,6 +213,7 @@ def test_a_refund_made_in_stripes_dashboard_is_recorded_once(
     providers: Providers,
     uow: UnitOfWork,
     storefront: stripe.StripeClient,
+    engine: Engine,
 ) -> None:
     payment = card_tender(order_id, providers, uow)
     payment = capture_payment(payment.id, None, actor="test", uow=uow, providers=providers)
@@ -224,9 +225,14 @@ def test_a_refund_made_in_stripes_dashboard_is_recorded_once(
         "object": "charge",
         "payment_intent": payment.provider_reference,
         "refunds": {"object": "list", "data": [refund.to_dict()]},
+        "billing_details": {"name": "Ada Lovelace", "email": "ada@example.com"},
     }
     for event_id in ("evt_dash_1", "evt_dash_2"):  # two events listing the same refund
         deliver(client, event_payload(event_id, "charge.refunded", charge))
+    with engine.connect() as conn:
+        payloads = conn.execute(select(provider_notifications.c.payload)).scalars().all()
+    assert len(payloads) == 2
+    assert "Ada" not in str(payloads)  # the card holder's details are not kept
     after = reloaded(payment, uow)
     assert after.refunded == eur("4.90")
     assert [t.actor for t in after.transactions if t.kind is TransactionKind.REFUND] == [

@@ -162,8 +162,9 @@ class StripeProvider:
             "amount": transaction.amount.minor,
             "currency": transaction.amount.currency.lower(),
             "payment_method": method,
-            # The long-standing way to confirm a card server-side without a return URL;
-            # localstripe knows no other (see the module docstring).
+            # The long-standing way to confirm a card server-side without a return URL (this
+            # package's typed params, API 2026-10-28, no longer list it; localstripe knows no
+            # other way: allowed_payment_method_types and automatic_payment_methods are 400).
             "payment_method_types": ["card"],
             "capture_method": "manual",
             "confirm": True,

@@ -80,6 +80,26 @@ HANDLED = frozenset(
 )
 
 
+PERSONAL = frozenset(
+    {"billing_details", "shipping", "receipt_email", "email", "name", "phone", "address"}
+)
+"""Keys of Stripe objects that hold personal data (a card holder's name, email, address):
+left out of the kept payload, which needs none of them (ADR 0005's rule for events)."""
+
+
+class RefundsNotListed(DomainError):
+    """A ``charge.refunded`` event without its refunds, and no way to ask Stripe for them."""
+
+
+def without_personal_data(value: Any) -> Any:
+    """``value`` with every ``PERSONAL`` key removed, at any depth."""
+    if isinstance(value, dict):
+        return {k: without_personal_data(v) for k, v in value.items() if k not in PERSONAL}
+    if isinstance(value, list):
+        return [without_personal_data(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NotificationReceipt:
     """What became of one delivery: the event, whether it was a redelivery, whether it is
@@ -112,7 +132,7 @@ def receive_stripe_notification(
             event_id=str(event.id),
             type=str(event.type),
             received_at=tx.now,
-            payload=body,
+            payload=without_personal_data(body),
         )
         if not notes.add(kept):
             earlier = notes.get(PROVIDER, kept.event_id, lock=True)
@@ -237,7 +257,9 @@ def updates_for(
         return _intent_updates(obj, payment)
     if kind == "charge.refunded":
         embedded = (obj.get("refunds") or {}).get("data")
-        listed = (embedded if refunds is None else refunds) or []
+        listed = embedded if refunds is None else refunds
+        if listed is None:
+            raise RefundsNotListed("Stripe's refunds could not be listed: no Stripe API key")
         return [_refund_update(r, payment) for r in listed]
     return _dispute_updates(obj, payment)
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from oms.payments.settlements import services
 from oms.payments.settlements.domain import Discrepancy, StatementFormat
 from oms.payments.settlements.schemas import ExceptionOut, ReconciliationOut
 from oms.platform.http import UoW
-from oms.platform.idempotency import OptionalIdempotencyKey, run_idempotent
 from oms.platform.pagination import BY_POSITION, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
@@ -33,13 +32,11 @@ FIRST_PAGE = 50
 @router.post(
     "/reconciliations",
     status_code=201,
-    response_model=ReconciliationOut,
-    responses=responses(403, 409, 413, 422),
+    responses=responses(403, 413, 422),
 )
 def create_reconciliation(
     principal: Finance,
     uow: UoW,
-    idempotency: OptionalIdempotencyKey,
     file: Annotated[UploadFile, File(description="The settlement file (CSV, UTF-8).")],
     provider: Annotated[
         StatementFormat,
@@ -56,11 +53,11 @@ def create_reconciliation(
             description="Captures older than this that no file settled are `not_settled`.",
         ),
     ] = services.DEFAULT_OLDER_THAN_DAYS,
-) -> Response:
+) -> ReconciliationOut:
     """Match a settlement file against the ledger and record the run (201 with its first page
     of exceptions). A file missing required columns or with unreadable values is 422, each
-    problem named (`line N, column`); running a file again records another run and settles
-    nothing twice."""
+    problem named (`line N, column`). No Idempotency-Key: running a file again records another
+    run and settles nothing twice."""
     command = services.ReconcileFile(
         format=provider,
         content=file.file.read(),
@@ -68,12 +65,8 @@ def create_reconciliation(
         actor=principal.actor,
         older_than_days=older_than_days,
     )
-    return run_idempotent(
-        uow,
-        idempotency,
-        lambda: services.reconcile_file(command, uow=uow),
-        lambda done: ReconciliationOut.of(done.run, _first_page(done.exceptions)),
-    )
+    done = services.reconcile_file(command, uow=uow)
+    return ReconciliationOut.of(done.run, _first_page(done.exceptions))
 
 
 @router.get("/reconciliations/{reconciliation_id}", responses=responses(403, 404, 422))

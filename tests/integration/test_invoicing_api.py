@@ -10,9 +10,12 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlalchemy import Engine
 
-from oms import orders
+from oms import customers, invoicing, orders
+from oms.app.event_registry import registry
 from oms.invoicing import Document, issue_credit_note, issue_invoice_for_capture
+from oms.platform.relay import Relay
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
 from tests import builders
@@ -125,3 +128,26 @@ def test_an_unknown_invoice_is_a_problem_naming_it(
     malformed = client.get("/v1/invoices/not-a-uuid", headers=key_for("finance"))
     assert malformed.status_code == 422
     assert malformed.json()["errors"][0]["field"] == "path.invoice_id"
+
+
+def test_after_the_buyers_erasure_the_invoice_is_kept_unaltered_for_staff_who_see_personal_data(
+    documents: tuple[orders.Order, Document, Document],
+    client: TestClient,
+    key_for: KeyMaker,
+    uow: UnitOfWork,
+    engine: Engine,
+) -> None:
+    order, invoice, note = documents
+    customers.erase_customer(customers.EraseCustomer(customer_id=order.buyer.customer_id), uow=uow)
+    Relay(engine, registry=registry(), subscriptions=invoicing.SUBSCRIPTIONS).drain()
+
+    kept = client.get(f"/v1/invoices/{invoice.id}", headers=key_for("finance")).json()
+    assert kept["erasure_requested_at"] is not None
+    assert kept["buyer"]["name"] == "Ada Lovelace"
+    assert kept["number"] == invoice.number
+    for role, channel in (("warehouse", None), ("channel", "web")):
+        headers = key_for(role, channel=channel)
+        assert client.get(f"/v1/invoices/{invoice.id}", headers=headers).status_code == 404
+        assert client.get(f"/v1/invoices/{note.id}/pdf", headers=headers).status_code == 404
+        listed = client.get(f"/v1/orders/{order.id}/invoices", headers=headers)
+        assert listed.json() == [], role

@@ -4,7 +4,7 @@ shipment (per channel), credited on refund, printed as PDF in the customer's loc
 Public interface for other contexts; everything else in this package is private.
 """
 
-from oms import payments
+from oms import customers, payments
 from oms.invoicing.domain import (
     CreditDiffersFromRefund,
     CreditNoteIssued,
@@ -17,7 +17,8 @@ from oms.invoicing.domain import (
     UnitsNotInvoiceable,
 )
 from oms.invoicing.handlers import CONSUMER as _DOCUMENTS
-from oms.invoicing.handlers import handle_payment_moved
+from oms.invoicing.handlers import ERASURE as _ERASURE
+from oms.invoicing.handlers import handle_customer_erased, handle_payment_moved
 from oms.invoicing.services import (
     get_document,
     issue_credit_note,
@@ -37,9 +38,12 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
         events=(payments.PaymentCaptured, payments.RefundIssued),
         handler=handle_payment_moved,
     ),
+    Subscription(
+        consumer=_ERASURE, events=(customers.CustomerErased,), handler=handle_customer_erased
+    ),
 )
 """A capture issues the order's invoice (unless its channel invoices on shipment), a refund a
-credit note."""
+credit note; a customer's erasure restricts their documents (kept unaltered for the books)."""
 
 __all__ = [
     "EVENTS",

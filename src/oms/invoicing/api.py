@@ -1,5 +1,7 @@
 """HTTP routes of invoices and credit notes: read with ``orders:read``; a channel key sees
-only its own channel's documents (another channel's answer 404)."""
+only its own channel's documents (another channel's answer 404). A document whose buyer asked
+to be erased is read only by staff with ``customers:contacts`` (ADR 0007: kept for the books,
+its use restricted)."""
 
 from __future__ import annotations
 
@@ -27,17 +29,32 @@ PDF: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _sees_restricted(principal: Principal) -> bool:
+    """Staff who may see personal data read documents whose buyer asked to be erased."""
+    return principal.can(Permission.CUSTOMERS_CONTACTS)
+
+
 @router.get("/orders/{order_id}/invoices", responses=responses(403, 404))
 def list_order_invoices(order_id: UUID, principal: Reader, uow: UoW) -> list[InvoiceOut]:
     """The order's invoices and credit notes, oldest first."""
-    found = services.order_documents(order_id, uow=uow, visible_to=principal.channel_scope)
+    found = services.order_documents(
+        order_id,
+        uow=uow,
+        visible_to=principal.channel_scope,
+        sees_restricted=_sees_restricted(principal),
+    )
     return [InvoiceOut.of(document) for document in found]
 
 
 @router.get("/invoices/{invoice_id}", responses=responses(403, 404))
 def get_invoice(invoice_id: UUID, principal: Reader, uow: UoW) -> InvoiceOut:
     """One invoice or credit note."""
-    document = services.get_document(invoice_id, uow=uow, visible_to=principal.channel_scope)
+    document = services.get_document(
+        invoice_id,
+        uow=uow,
+        visible_to=principal.channel_scope,
+        sees_restricted=_sees_restricted(principal),
+    )
     return InvoiceOut.of(document)
 
 
@@ -48,6 +65,11 @@ def get_invoice(invoice_id: UUID, principal: Reader, uow: UoW) -> InvoiceOut:
 )
 def get_invoice_pdf(invoice_id: UUID, principal: Reader, uow: UoW) -> Response:
     """One invoice or credit note as PDF, shown inline and named by its number."""
-    document, pdf = services.document_pdf(invoice_id, uow=uow, visible_to=principal.channel_scope)
+    document, pdf = services.document_pdf(
+        invoice_id,
+        uow=uow,
+        visible_to=principal.channel_scope,
+        sees_restricted=_sees_restricted(principal),
+    )
     disposition = f'inline; filename="{pdf_filename(document)}"'
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})

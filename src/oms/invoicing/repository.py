@@ -12,7 +12,7 @@ serialises issues anyway; the statements are the same.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 from uuid import UUID
@@ -67,6 +67,10 @@ class Documents(Protocol):
         """The order's documents, oldest first."""
         ...
 
+    def restrict(self, customer_id: UUID, at: datetime) -> int:
+        """Record the customer's erasure request on their documents not yet marked; how many."""
+        ...
+
 
 class SqlDocuments:
     def __init__(self, connection: Connection) -> None:
@@ -118,6 +122,14 @@ class SqlDocuments:
 
     def of_order(self, order_id: UUID) -> list[Document]:
         return self._load(invoices.c.order_id == order_id)
+
+    def restrict(self, customer_id: UUID, at: datetime) -> int:
+        marked = self._conn.execute(
+            update(invoices)
+            .where(invoices.c.customer_id == customer_id, invoices.c.erasure_requested_at.is_(None))
+            .values(erasure_requested_at=at)
+        )
+        return marked.rowcount
 
     def _load(self, condition: Any) -> list[Document]:
         rows = self._conn.execute(
@@ -182,6 +194,7 @@ def _document_row(d: Document) -> dict[str, Any]:
         "due_on": d.due_on,
         "paid": d.paid,
         "credited_id": d.credited_id,
+        "erasure_requested_at": d.erasure_requested_at,
     }
 
 
@@ -243,4 +256,5 @@ def _document(
         credited_id=row.credited_id,
         credited_number=credited.get(row.credited_id) if row.credited_id else None,
         issue_key=row.issue_key,
+        erasure_requested_at=row.erasure_requested_at,
     )

@@ -94,6 +94,10 @@ class InvoiceOut(Output):
     paid: bool = Field(description="Paid when issued (issued on capture; every credit note).")
     credited_invoice_id: UUID | None = Field(description="For a credit note: the invoice.")
     credited_invoice_number: str | None
+    erasure_requested_at: datetime | None = Field(
+        description="When the buyer asked to be erased: the document is kept unaltered for the "
+        "retention period and read only by staff who may see personal data."
+    )
     pdf: str = Field(description="Where the PDF is.", examples=["/v1/invoices/{id}/pdf"])
 
     @classmethod
@@ -121,5 +125,6 @@ class InvoiceOut(Output):
             paid=document.paid,
             credited_invoice_id=document.credited_id,
             credited_invoice_number=document.credited_number,
+            erasure_requested_at=document.erasure_requested_at,
             pdf=f"/v1/invoices/{document.id}/pdf",
         )

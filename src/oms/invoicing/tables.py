@@ -1,5 +1,5 @@
 """Tables of invoices and credit notes. Money is integer minor units in the document's
-``currency``; a document and its lines are inserted once and never updated."""
+``currency``; a document and its lines are inserted once and never changed."""
 
 from __future__ import annotations
 
@@ -58,15 +58,18 @@ invoices = Table(
     Column("due_on", Date, nullable=False),
     Column("paid", Boolean, nullable=False),
     Column("credited_id", Uuid, ForeignKey("invoices.id"), nullable=True),
+    Column("erasure_requested_at", UTCDateTime, nullable=True),
     CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind_known"),
     CheckConstraint(
         "(kind = 'credit_note') = (credited_id IS NOT NULL)", name="credit_note_credits_invoice"
     ),
     Index("ix_invoices_order", "order_id", "issued_at"),
+    Index("ix_invoices_customer", "customer_id"),
 )
 """Invoices and credit notes (``kind``). ``seller`` and ``buyer`` are the parties as printed
 (name and address, JSON); the totals repeat the lines' sums for lists and reports.
-``issue_key`` says what issued a document, so a redelivered event issues nothing twice."""
+``issue_key`` says what issued a document, so a redelivered event issues nothing twice. A
+document is never updated, but for ``erasure_requested_at`` (its buyer's erasure, ADR 0007)."""
 
 invoice_lines = Table(
     "invoice_lines",

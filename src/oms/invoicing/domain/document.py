@@ -144,9 +144,12 @@ class Document:
     """For a credit note: the invoice it corrects."""
     credited_number: str | None = None
     issue_key: str | None = None
-    """What issued it, once: ``order:<id>`` (the order's invoice on capture),
-    ``shipment:<id>`` or ``refund:<transaction id>``; None when the caller's transaction is what
-    makes it happen once."""
+    """What issued it, once: ``capture:<transaction id>``, ``shipment:<id>`` or
+    ``refund:<transaction id>``; None when the caller's transaction is what makes it happen
+    once."""
+    erasure_requested_at: datetime | None = None
+    """When the buyer asked to be erased. The document is kept unaltered for the retention
+    period (ADR 0007) and its use restricted: only staff who may see personal data read it."""
 
     @property
     def taxes(self) -> tuple[TaxLine, ...]:

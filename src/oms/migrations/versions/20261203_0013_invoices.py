@@ -55,6 +55,9 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("paid", sa.Boolean(), nullable=False),
         sa.Column("credited_id", sa.Uuid(), nullable=True),
+        sa.Column(
+            "erasure_requested_at", oms.platform.database.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.CheckConstraint(
             "kind IN ('invoice', 'credit_note')", name=op.f("ck_invoices_kind_known")
         ),
@@ -73,6 +76,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_invoices_number")),
     )
     op.create_index("ix_invoices_order", "invoices", ["order_id", "issued_at"], unique=False)
+    op.create_index("ix_invoices_customer", "invoices", ["customer_id"], unique=False)
     op.create_table(
         "invoice_lines",
         sa.Column("invoice_id", sa.Uuid(), nullable=False),
@@ -97,6 +101,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("invoice_lines")
+    op.drop_index("ix_invoices_customer", table_name="invoices")
     op.drop_index("ix_invoices_order", table_name="invoices")
     op.drop_table("invoices")
     op.drop_table("invoice_counters")

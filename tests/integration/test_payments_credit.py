@@ -5,18 +5,20 @@ once per cause."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from oms import customers
+from oms import customers, orders, payments
 from oms.payments.domain.credit import (
     CreditEntryKind,
     CreditMovement,
     InsufficientStoreCredit,
 )
+from oms.payments.providers.base import AuthorizeRequest
 from oms.payments.services.credit import (
     AdjustStoreCredit,
     adjust_store_credit,
@@ -24,12 +26,15 @@ from oms.payments.services.credit import (
     refund_to_store_credit,
     store_credit_statement,
 )
+from oms.payments.services.tenders import start_tender
 from oms.payments.tables.credit import store_credit_entries
 from oms.platform.outbox import outbox_table as outbox
+from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 from oms.shared.ids import new_id
 from oms.shared.money import Money
+from tests import payments_money as shop
 
 
 def eur(amount: str) -> Money:
@@ -230,5 +235,111 @@ def test_the_ledger_pages_newest_first(uow: UnitOfWork, ada: UUID) -> None:
     first = store_credit_statement(ada, uow=uow, limit=2).entries
     assert [e.amount for e in first] == [eur("3.00"), eur("2.00")]
     last = first[-1]
-    rest = store_credit_statement(ada, uow=uow, before=(last.created_at, last.id), limit=2)
+    rest = store_credit_statement(ada, uow=uow, before=last.position, limit=2)
     assert [e.amount for e in rest.entries] == [eur("1.00")]
+
+
+# -- the store-credit provider: a tender paid from the balance ----------------------------------
+
+
+@pytest.fixture
+def credit_order(uow: UnitOfWork) -> orders.Order:
+    """Ada's 60.00 order in the money shop, with 25.00 of store credit to her name."""
+    shop.open_shop(uow)
+    order = shop.place(uow)
+    issue(uow, order.buyer.customer_id, eur("25.00"))
+    return order
+
+
+def credit_tender(
+    uow: UnitOfWork, order: orders.Order, amount: str, *, capture: bool | None = None
+) -> payments.Payment:
+    return payments.add_tender(
+        payments.AddTender(
+            order_id=order.id,
+            provider=payments.ProviderName.STORE_CREDIT,
+            amount=eur(amount),
+            actor="test",
+            capture=capture,
+        ),
+        uow=uow,
+        providers=payments.build_providers(Settings(), uow),
+    )
+
+
+def balance_of(uow: UnitOfWork, order: orders.Order) -> Money:
+    return store_credit_statement(order.buyer.customer_id, uow=uow).account.balance("EUR")
+
+
+def test_a_store_credit_tender_spends_the_balance_once_it_is_authorised(
+    uow: UnitOfWork, credit_order: orders.Order
+) -> None:
+    paid = credit_tender(uow, credit_order, "20.00")
+    assert paid.authorized == eur("20.00")
+    assert balance_of(uow, credit_order) == eur("5.00")
+    spend_entry = store_credit_statement(credit_order.buyer.customer_id, uow=uow).entries[0]
+    assert (spend_entry.kind, spend_entry.payment_id, spend_entry.order_id) == (
+        CreditEntryKind.SPEND,
+        paid.id,
+        credit_order.id,
+    )
+
+
+def test_a_store_credit_tender_beyond_the_balance_fails_and_takes_nothing(
+    uow: UnitOfWork, credit_order: orders.Order
+) -> None:
+    refused = credit_tender(uow, credit_order, "25.01")
+    assert refused.status is payments.TenderStatus.FAILED
+    assert refused.transactions[0].failure_code == "insufficient_store_credit"
+    assert balance_of(uow, credit_order) == eur("25.00")
+
+
+def test_voiding_or_refunding_a_store_credit_tender_gives_the_credit_back(
+    uow: UnitOfWork, credit_order: orders.Order
+) -> None:
+    providers = payments.build_providers(Settings(), uow)
+    held = credit_tender(uow, credit_order, "10.00", capture=False)
+    payments.void_payment(held.id, actor="test", uow=uow, providers=providers)
+    assert balance_of(uow, credit_order) == eur("25.00")
+    taken = credit_tender(uow, credit_order, "15.00", capture=True)
+    assert taken.captured == eur("15.00")
+    payments.refund_payment(
+        taken.id, eur("6.00"), reason="damaged_box", actor="test", uow=uow, providers=providers
+    )
+    assert balance_of(uow, credit_order) == eur("16.00")
+    kinds = [
+        e.kind for e in store_credit_statement(credit_order.buyer.customer_id, uow=uow).entries
+    ]
+    assert kinds[:4] == [
+        CreditEntryKind.RESTORE,
+        CreditEntryKind.SPEND,
+        CreditEntryKind.RESTORE,
+        CreditEntryKind.SPEND,
+    ]
+
+
+def test_a_spend_left_pending_by_a_dead_process_is_made_once_by_the_sweeper(
+    uow: UnitOfWork, credit_order: orders.Order
+) -> None:
+    providers = payments.build_providers(Settings(), uow)
+    started = start_tender(
+        payments.AddTender(
+            order_id=credit_order.id,
+            provider=payments.ProviderName.STORE_CREDIT,
+            amount=eur("20.00"),
+            actor="test",
+        ),
+        uow=uow,
+    )  # step 1 committed; the process "dies" before asking the provider
+    assert balance_of(uow, credit_order) == eur("25.00")
+    swept = payments.settle_pending(uow=uow, providers=providers, older_than=timedelta(0))
+    assert swept >= 1
+    payment = payments.get_payment(started.payment_id, uow=uow)
+    assert payment.authorized == eur("20.00")
+    assert balance_of(uow, credit_order) == eur("5.00")
+    provider = providers[payments.ProviderName.STORE_CREDIT]
+    late = provider.authorize(
+        AuthorizeRequest(payment=payment, transaction=payment.transactions[0])
+    )  # the dead request wakes up and asks again: same entry, nothing moves
+    assert late.status is payments.TransactionStatus.SUCCEEDED
+    assert balance_of(uow, credit_order) == eur("5.00")

@@ -89,6 +89,12 @@ def _store_credit() -> None:
     )
     op.create_table(
         "store_credit_entries",
+        sa.Column(
+            "position",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("customer_id", sa.Uuid(), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),
@@ -106,13 +112,12 @@ def _store_credit() -> None:
             "balance_after_minor >= 0", name="store_credit_entry_balance_not_negative"
         ),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("position"),
+        sa.UniqueConstraint("id"),
         sa.UniqueConstraint("source_id"),
     )
     op.create_index(
-        "ix_store_credit_entries_history",
-        "store_credit_entries",
-        ["customer_id", "created_at", "id"],
+        "ix_store_credit_entries_history", "store_credit_entries", ["customer_id", "position"]
     )
     for statement in APPEND_ONLY[op.get_bind().dialect.name]:
         op.execute(statement)

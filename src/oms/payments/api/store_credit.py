@@ -18,7 +18,7 @@ from oms.payments.services import credit
 from oms.platform.http import UoW
 from oms.platform.idempotency import IdempotencyKey, run_idempotent, subject
 from oms.platform.inputs import exact_money
-from oms.platform.pagination import BY_TIME, Cursor, Limit, encode_cursor, read_cursor
+from oms.platform.pagination import BY_POSITION, Cursor, Limit, encode_cursor, read_cursor
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 from oms.shared.errors import Forbidden
@@ -45,13 +45,13 @@ def get_store_credit(
     """The customer's balance in each currency and their ledger, newest entry first (paged:
     pass `next_cursor` as `cursor` for older entries)."""
     _not_for_channel_keys(principal)
-    before = read_cursor(cursor, BY_TIME)
-    statement = credit.store_credit_statement(customer_id, uow=uow, before=before, limit=limit + 1)
+    key = read_cursor(cursor, BY_POSITION)
+    statement = credit.store_credit_statement(
+        customer_id, uow=uow, before=key[0] if key else None, limit=limit + 1
+    )
     shown = statement.entries[:limit]
     more = (
-        encode_cursor((shown[-1].created_at, shown[-1].id))
-        if len(statement.entries) > limit and shown
-        else None
+        encode_cursor((shown[-1].position,)) if len(statement.entries) > limit and shown else None
     )
     return StoreCreditOut.of(
         credit.StoreCreditStatement(account=statement.account, entries=shown), more

@@ -93,6 +93,8 @@ class CreditEntry:
     order_id: UUID | None = None
     payment_id: UUID | None = None
     source_id: UUID | None = None
+    position: int = 0
+    """Its place in the ledger (the order the balance moved in); 0 until it is stored."""
 
     @classmethod
     def posted(cls, movement: CreditMovement, balance_after: Money, at: datetime) -> CreditEntry:

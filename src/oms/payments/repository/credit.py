@@ -9,6 +9,7 @@ one writer) and exactly one of them finds the money. Never read-compute-write.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -36,10 +37,8 @@ class StoreCredit(Protocol):
         """Every balance the customer holds (none yet: no balances)."""
         ...
 
-    def entries(
-        self, customer_id: UUID, *, before: tuple[datetime, UUID] | None, limit: int
-    ) -> list[CreditEntry]:
-        """The customer's entries, newest first, older than ``before`` (time, id)."""
+    def entries(self, customer_id: UUID, *, before: int | None, limit: int) -> list[CreditEntry]:
+        """The customer's entries, newest first, before the ledger position ``before``."""
         ...
 
     def by_source(self, source_id: UUID) -> CreditEntry | None:
@@ -66,6 +65,7 @@ def _entry(row: Row[Any]) -> CreditEntry:
         order_id=row.order_id,
         payment_id=row.payment_id,
         source_id=row.source_id,
+        position=row.position,
     )
 
 
@@ -86,21 +86,16 @@ class SqlStoreCredit:
             balances=tuple(Money.from_minor(r.balance_minor, r.currency) for r in rows),
         )
 
-    def entries(
-        self, customer_id: UUID, *, before: tuple[datetime, UUID] | None, limit: int
-    ) -> list[CreditEntry]:
+    def entries(self, customer_id: UUID, *, before: int | None, limit: int) -> list[CreditEntry]:
         t = store_credit_entries
         query = (
             select(t)
             .where(t.c.customer_id == customer_id)
-            .order_by(t.c.created_at.desc(), t.c.id.desc())
+            .order_by(t.c.position.desc())
             .limit(limit)
         )
         if before is not None:
-            at, entry_id = before
-            query = query.where(
-                (t.c.created_at < at) | ((t.c.created_at == at) & (t.c.id < entry_id))
-            )
+            query = query.where(t.c.position < before)
         return [_entry(row) for row in self.c.execute(query)]
 
     def by_source(self, source_id: UUID) -> CreditEntry | None:
@@ -120,13 +115,17 @@ class SqlStoreCredit:
             with self.c.begin_nested():
                 balance = self._move(movement, at)
                 entry = CreditEntry.posted(movement, balance, at)
-                self.c.execute(insert(store_credit_entries).values(**_entry_values(entry)))
+                position = self.c.execute(
+                    insert(store_credit_entries)
+                    .values(**_entry_values(entry))
+                    .returning(store_credit_entries.c.position)
+                ).scalar_one()
         except IntegrityError:
             posted = self.by_source(movement.source_id) if movement.source_id else None
             if posted is None:
                 raise
             return posted
-        return entry
+        return dataclasses.replace(entry, position=position)
 
     def _move(self, movement: CreditMovement, at: datetime) -> Money:
         """The guarded balance change; returns the balance it left."""

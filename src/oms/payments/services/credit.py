@@ -9,7 +9,6 @@ balance for it. Every entry, whoever posts it, is announced by ``payments.store_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 from oms import customers
@@ -50,10 +49,11 @@ def store_credit_statement(
     customer_id: UUID,
     *,
     uow: UnitOfWork,
-    before: tuple[datetime, UUID] | None = None,
+    before: int | None = None,
     limit: int = 50,
 ) -> StoreCreditStatement:
-    """A customer's balances and entries (``limit`` of them, older than ``before``)."""
+    """A customer's balances and entries (``limit`` of them, before ledger position
+    ``before``)."""
     customers.get_customer(customer_id, uow=uow)
     with uow.read() as tx:
         credit = tx.repo(STORE_CREDIT)

@@ -22,7 +22,7 @@ from sqlalchemy import (
     event,
 )
 
-from oms.platform.database import UTCDateTime, metadata
+from oms.platform.database import BigId, UTCDateTime, metadata
 
 store_credit_accounts = Table(
     "store_credit_accounts",
@@ -40,7 +40,8 @@ store_credit_accounts = Table(
 store_credit_entries = Table(
     "store_credit_entries",
     metadata,
-    Column("id", Uuid, primary_key=True),
+    Column("position", BigId, primary_key=True, autoincrement=True),
+    Column("id", Uuid, nullable=False, unique=True),
     Column("customer_id", Uuid, ForeignKey("customers.id"), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("kind", String(10), nullable=False),
@@ -54,10 +55,12 @@ store_credit_entries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("amount_minor > 0", name="store_credit_entry_positive"),
     CheckConstraint("balance_after_minor >= 0", name="store_credit_entry_balance_not_negative"),
-    Index("ix_store_credit_entries_history", "customer_id", "created_at", "id"),
+    Index("ix_store_credit_entries_history", "customer_id", "position"),
 )
-"""The ledger: never updated or deleted. ``source_id`` (the payment transaction or refund that
-caused an entry) is unique, so the same cause never moves a balance twice."""
+"""The ledger: never updated or deleted. ``position`` orders it as the balances moved (an entry
+is inserted while its balance row is locked, so one account's positions follow its commits,
+where the transactions' start times need not). ``source_id`` (the payment transaction or refund
+that caused an entry) is unique, so the same cause never moves a balance twice."""
 
 APPEND_ONLY_SQLITE = (
     "CREATE TRIGGER store_credit_entries_no_update BEFORE UPDATE ON store_credit_entries "

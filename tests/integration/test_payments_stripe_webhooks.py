@@ -8,8 +8,10 @@ localstripe has no disputes and sends no ``charge.refunded``: those events are b
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +25,10 @@ from sqlalchemy import Engine, func, select
 from oms.payments.domain import Payment, ProviderName, TransactionKind, TransactionStatus
 from oms.payments.providers.registry import build_providers
 from oms.payments.services import AddTender, add_tender, capture_payment, start_movement
-from oms.payments.services.notifications import replay_stripe_notifications
+from oms.payments.services.notifications import (
+    receive_stripe_notification,
+    replay_stripe_notifications,
+)
 from oms.payments.services.settling import settle
 from oms.payments.tables.notifications import provider_notifications
 from oms.platform.unit_of_work import UnitOfWork
@@ -381,3 +386,35 @@ def test_an_event_that_came_before_its_tender_is_applied_when_replayed(
         ("authorize", "succeeded", "44.90"),
         ("capture", "succeeded", "44.90"),
     ]
+
+
+def test_the_same_event_delivered_twice_at_once_is_applied_once(
+    order_id: UUID,
+    providers: Providers,
+    uow: UnitOfWork,
+    engine: Engine,
+    storefront: stripe.StripeClient,
+) -> None:
+    """Stripe retries while the first delivery is still being handled: the second waits on
+    the event's unique row and finds it applied."""
+    payment = card_tender(order_id, providers, uow)
+    intent = storefront.v1.payment_intents.capture(str(payment.provider_reference))
+    payload = intent_event("evt_racing", "payment_intent.succeeded", intent)
+    barrier = threading.Barrier(2)
+
+    def receive() -> bool:
+        barrier.wait()
+        receipt = receive_stripe_notification(
+            payload,
+            signature_header(payload),
+            secret=WEBHOOK_SECRET,
+            uow=UnitOfWork(engine),
+            providers=providers,
+        )
+        return receipt.duplicate
+
+    with ThreadPoolExecutor(2) as pool:
+        duplicates = sorted(pool.map(lambda _: receive(), range(2)))
+    assert duplicates == [False, True]
+    assert kept(engine) == 1
+    assert [m[0] for m in moves(reloaded(payment, uow))] == ["authorize", "capture"]

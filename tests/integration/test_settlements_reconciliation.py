@@ -5,6 +5,8 @@ summary and writes the exceptions as CSV."""
 from __future__ import annotations
 
 import csv
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
@@ -293,3 +295,27 @@ def test_the_command_refuses_a_file_it_cannot_read_naming_the_missing_columns(
 
     assert result.exit_code == 2
     assert "lacks the required columns automatic_payout_id, gross, fee, net" in result.output
+
+
+@pytest.mark.usefixtures("shop")
+def test_two_runs_of_one_file_at_once_both_record_and_settle_each_capture_once(
+    engine: Engine, uow: UnitOfWork
+) -> None:
+    placed = [place(uow) for _ in range(3)]
+    for number, order in enumerate(placed, 1):
+        card_payment(uow, order, number, days_ago=10)
+    text = "\n".join([STRIPE_HEADER, *(charge(n, o.totals.total) for n, o in enumerate(placed, 1))])
+    start = threading.Barrier(2)
+
+    def run() -> Reconciled:
+        start.wait()
+        return reconcile_text(UnitOfWork(engine), text)
+
+    with ThreadPoolExecutor(2) as pool:
+        runs = [f.result() for f in [pool.submit(run), pool.submit(run)]]
+
+    assert [(r.run.matched, r.exceptions) for r in runs] == [(3, ()), (3, ())]
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(reconciliation_runs)) == 2
+        assert c.scalar(select(func.count()).select_from(settled_transactions)) == 3
+    assert reconcile_text(uow, STRIPE_HEADER).run.not_settled == 0

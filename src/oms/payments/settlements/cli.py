@@ -78,7 +78,6 @@ def reconcile(
     ] = services.DEFAULT_OLDER_THAN_DAYS,
 ) -> None:
     """Match a settlement file against the ledger, print the summary, write the exceptions."""
-    uow = UnitOfWork(create_database_engine(Settings().database_url))
     command = services.ReconcileFile(
         format=provider,
         content=file.read_bytes(),
@@ -87,15 +86,7 @@ def reconcile(
         older_than_days=older_than_days,
     )
     try:
-        with Progress(
-            TextColumn("matching"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
-        ) as bar:
-            task = bar.add_task("matching", total=None)
-            done = services.reconcile_file(
-                command,
-                uow=uow,
-                progress=lambda n, total: bar.update(task, completed=n, total=total),
-            )
+        done = _reconcile_with_progress(command)
     except DomainError as error:
         _fail(error)
     _print_summary(done.run)
@@ -104,6 +95,22 @@ def reconcile(
         _write_csv(exceptions, done.exceptions)
         count = len(done.exceptions)
         out.print(f"{count} exception{'' if count == 1 else 's'} written to {exceptions}")
+
+
+def _reconcile_with_progress(command: services.ReconcileFile) -> services.Reconciled:
+    """Run the reconciliation with a progress bar on stderr (gone once it is done)."""
+    engine = create_database_engine(Settings().database_url)
+    columns = (TextColumn("matching"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("matching", total=None)
+            return services.reconcile_file(
+                command,
+                uow=UnitOfWork(engine),
+                progress=lambda n, total: bar.update(task, completed=n, total=total),
+            )
+    finally:
+        engine.dispose()
 
 
 def _fail(error: DomainError) -> NoReturn:

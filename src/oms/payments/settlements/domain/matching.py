@@ -133,15 +133,7 @@ def reconcile(
             discrepancies.append(found)
         if on_line is not None:
             on_line()
-    cutoff = now - older_than
-    discrepancies.extend(
-        _not_settled(entry, older_than)
-        for entry in book.entries
-        if entry.kind is LineKind.CAPTURE
-        and entry.succeeded_at <= cutoff
-        and entry.transaction_id not in book.taken
-        and entry.transaction_id not in settled_before
-    )
+    discrepancies.extend(_unsettled(book, settled_before, now - older_than, older_than))
     return Reconciliation(
         lines=len(statement.lines),
         matched=matched,
@@ -149,6 +141,20 @@ def reconcile(
         payouts=tuple(p.totals() for p in payouts.values()),
         settled=dict(book.payouts),
     )
+
+
+def _unsettled(
+    book: _Book, settled_before: frozenset[UUID], cutoff: datetime, older_than: timedelta
+) -> list[Discrepancy]:
+    """Captures made before ``cutoff`` that neither this file nor an earlier one settled."""
+    return [
+        _not_settled(entry, older_than)
+        for entry in book.entries
+        if entry.kind is LineKind.CAPTURE
+        and entry.succeeded_at <= cutoff
+        and entry.transaction_id not in book.taken
+        and entry.transaction_id not in settled_before
+    ]
 
 
 class _Book:

@@ -418,3 +418,19 @@ def test_the_same_event_delivered_twice_at_once_is_applied_once(
     assert duplicates == [False, True]
     assert kept(engine) == 1
     assert [m[0] for m in moves(reloaded(payment, uow))] == ["authorize", "capture"]
+
+
+def test_an_event_oms_does_not_act_on_is_kept_and_acknowledged(
+    client: TestClient, engine: Engine
+) -> None:
+    payload = event_payload("evt_balance", "balance.available", {"object": "balance"})
+    answer = deliver(client, payload)
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "event": "evt_balance",
+        "type": "balance.available",
+        "duplicate": False,
+        "processed": True,
+        "outcome": "ignored: oms does not act on balance.available",
+    }
+    assert kept(engine) == 1

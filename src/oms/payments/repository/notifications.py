@@ -52,8 +52,11 @@ class Notifications(Protocol):
         applied yet (``at`` None)."""
         ...
 
-    def unprocessed(self, provider: str, *, limit: int) -> list[ProviderNotification]:
-        """Notifications kept but not applied yet (their payment was not known), oldest first."""
+    def unprocessed(
+        self, provider: str, *, since: datetime, limit: int
+    ) -> list[ProviderNotification]:
+        """Notifications received since ``since`` and not applied yet (their payment was not
+        known), oldest first."""
         ...
 
 
@@ -113,12 +116,15 @@ class SqlNotifications:
             .values(processed_at=at, outcome=outcome[:OUTCOME_LENGTH])
         )
 
-    def unprocessed(self, provider: str, *, limit: int) -> list[ProviderNotification]:
+    def unprocessed(
+        self, provider: str, *, since: datetime, limit: int
+    ) -> list[ProviderNotification]:
         query = (
             select(provider_notifications)
             .where(
                 provider_notifications.c.provider == provider,
                 provider_notifications.c.processed_at.is_(None),
+                provider_notifications.c.received_at >= since,
             )
             .order_by(provider_notifications.c.received_at, provider_notifications.c.id)
             .limit(limit)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -79,6 +80,9 @@ HANDLED = frozenset(
     }
 )
 
+
+REPLAY_WITHIN = timedelta(days=3)
+"""As long as Stripe itself retries a webhook."""
 
 PERSONAL = frozenset(
     {"billing_details", "shipping", "receipt_email", "email", "name", "phone", "address"}
@@ -142,11 +146,17 @@ def receive_stripe_notification(
         return _apply(kept, refunds, tx, uow)
 
 
-def replay_stripe_notifications(*, uow: UnitOfWork, providers: Any, limit: int = 100) -> int:
-    """Apply kept notifications that were waiting for their payment; how many now applied.
-    Meant for the worker's sweep, after pending transactions are settled."""
+def replay_stripe_notifications(
+    *, uow: UnitOfWork, providers: Any, within: timedelta = REPLAY_WITHIN, limit: int = 100
+) -> int:
+    """Apply kept notifications received ``within`` the last while that were waiting for
+    their payment; how many now applied. Meant for the worker's sweep, after pending
+    transactions are settled. Older ones stay kept, unprocessed, with their reason: events
+    about payments oms never had (another system on the same Stripe account) would otherwise
+    be asked about forever."""
     with uow.read() as tx:
-        waiting = tx.repo(NOTIFICATIONS).unprocessed(PROVIDER, limit=limit)
+        since = tx.now - within
+        waiting = tx.repo(NOTIFICATIONS).unprocessed(PROVIDER, since=since, limit=limit)
     applied = 0
     for notification in waiting:
         refunds = _refunds_to_fetch(notification.payload, providers)
@@ -168,9 +178,11 @@ def _apply(
     order, then the payment, and keeps the order's figures) and stamp it: processed, or why
     not yet."""
     obj = notification.payload.get("data", {}).get("object", {})
-    payment = _payment_of(obj, tx)
+    payment = _payment_of(obj, tx) if notification.type in HANDLED else None
     processed = False
-    if payment is None:
+    if notification.type not in HANDLED:
+        processed, outcome = True, f"ignored: oms does not act on {notification.type}"
+    elif payment is None:
         outcome = f"waiting: no payment has PaymentIntent {_intent_id(obj)}"
     else:
         before = {t.id: t.status for t in payment.transactions}
@@ -181,7 +193,7 @@ def _apply(
             outcome = f"not applied: {refused.detail}"
         else:
             moved = [t for t in payment.transactions if before.get(t.id) is not t.status]
-            processed, outcome = True, _describe(notification.type, moved)
+            processed, outcome = True, _describe(moved)
     tx.repo(NOTIFICATIONS).mark_processed(
         notification.id, at=tx.now if processed else None, outcome=outcome
     )
@@ -194,9 +206,7 @@ def _apply(
     )
 
 
-def _describe(kind: str, moved: list[PaymentTransaction]) -> str:
-    if kind not in HANDLED:
-        return f"ignored: oms does not act on {kind}"
+def _describe(moved: list[PaymentTransaction]) -> str:
     if not moved:
         return "nothing to change: the ledger already says so"
     return "; ".join(f"{t.kind.value} {t.status.value} ({t.amount})" for t in moved)

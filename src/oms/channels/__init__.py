@@ -40,6 +40,7 @@ __all__ = [
     "EVENTS",
     "CaptureMode",
     "Channel",
+    "ChannelChanged",
     "ChannelKind",
     "ChannelNotFound",
     "CreateChannel",

@@ -23,10 +23,14 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pytest
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from oms import orders, payments
+from oms.app.cli import app as oms_cli
 from oms.payments.domain import Payment, PaymentTransaction, ProviderOutcome, TransactionStatus
+from oms.payments.services import start_tender
 from oms.platform.unit_of_work import UnitOfWork
 from tests.payments_core import eur, ledger_sum, open_shop, place, providers
 
@@ -97,6 +101,7 @@ from uuid import UUID
 from oms import payments
 from oms.platform.database import create_database_engine
 from oms.platform.settings import Settings
+from oms.payments.services import start_tender
 from oms.platform.unit_of_work import UnitOfWork
 from tests.integration.test_payments_crash import Acquirer
 
@@ -160,3 +165,23 @@ def test_a_capture_killed_between_its_two_steps_is_settled_once_by_the_sweeper(
     assert ledger_sum(engine, order.id, "capture") == 10000
     assert orders.get_order(order.id, uow=uow).payment_status is orders.PaymentStatus.PAID
     assert payments.settle_pending(uow=uow, providers=kit, older_than=timedelta(seconds=-1)) == 0
+
+
+def test_oms_payments_sweep_settles_what_was_left_pending_once(
+    engine: Engine, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_shop(uow)
+    order = place(uow)
+    tender = payments.AddTender(order_id=order.id, provider=P.MARKETPLACE, actor="import")
+    started = start_tender(tender, uow=uow)  # and the process died before asking
+    monkeypatch.setenv("OMS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+
+    first = CliRunner().invoke(oms_cli, ["payments", "sweep", "--older-than", "0"])
+    again = CliRunner().invoke(oms_cli, ["payments", "sweep", "--older-than", "0"])
+
+    assert first.exit_code == 0, first.output
+    assert "settled 1 pending payment transaction(s)" in first.output
+    assert "settled 0 pending payment transaction(s)" in again.output
+    payment = payments.get_payment(started.payment_id, uow=uow)
+    assert payment.captured == eur("100.00")
+    assert orders.get_order(order.id, uow=uow).payment_status is orders.PaymentStatus.PAID

@@ -113,7 +113,9 @@ def add_tender(
     marketplaces, store credit), `authorizing` (a bank transfer until it is marked received,
     a card waiting for 3-D Secure) or `failed` (declined: the failure is on its transaction).
     422 names the field: an amount above what the order still needs (`amount`), a provider
-    not configured here (`provider`).
+    not configured here (`provider`). A provider that does not answer leaves the authorisation
+    `pending`: send the request again with the same key to finish it (the provider is asked
+    with the same idempotency key), or the sweeper settles it within a minute or two.
     """
     command = services.AddTender(
         order_id=order_id,

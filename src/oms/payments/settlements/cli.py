@@ -203,7 +203,7 @@ def sweep(
     ] = 60.0,
 ) -> None:
     """Settle payment transactions a dead process left pending, by asking their providers
-    (the worker does this every 30 seconds; H1's sweeper, ADR 0010)."""
+    (the worker does this every 30 seconds; ADR 0010)."""
     settings = Settings()
     engine = create_database_engine(settings.database_url)
     try:

@@ -261,3 +261,22 @@ def edit(uow: UnitOfWork, order_id: UUID, operation: orders.Operation) -> orders
         ),
         uow=uow,
     )
+
+
+def test_cancelling_some_units_gives_back_what_they_cost(
+    uow: UnitOfWork, providers: payments.Providers, deliver: Deliver
+) -> None:
+    shop.open_shop(uow)
+    order = shop.place(uow, ("TS-1", 2), ("TS-2", 1))  # 40.00 + 50.00
+    pay(uow, providers, order, payments.ProviderName.POS)
+    deliver()
+    tee = next(line for line in order.lines if line.sku == "TS-1")
+    after = orders.cancel_order(
+        orders.CancelOrder(order_id=order.id, reason="out of size", actor="csr", lines={tee.id: 1}),
+        uow=uow,
+    )
+    deliver()
+    [payment] = payments.list_payments(order.id, uow=uow)
+    assert payment.refunded == order.totals.total - after.totals.total
+    assert payment.refunded.amount > 0
+    assert current(uow, order.id).balance_due == eur("0")

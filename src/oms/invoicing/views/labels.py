@@ -32,7 +32,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "number": {"en": "Number", "de": "Nummer", "fr": "Numéro", "es": "Número", "zh": "编号"},
     "issued_on": {
         "en": "Date of issue",
-        "de": "Rechnungsdatum",
+        "de": "Ausstellungsdatum",
         "fr": "Date d'émission",
         "es": "Fecha de emisión",
         "zh": "开具日期",

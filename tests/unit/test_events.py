@@ -101,7 +101,16 @@ def through_json(event: Event) -> dict[str, Any]:
 
 def test_every_context_registers_its_events() -> None:
     prefixes = {cls.type.split(".")[0] for cls in REGISTERED}
-    assert prefixes == {"auth", "catalog", "channels", "customers", "inventory", "orders"}
+    assert prefixes == {
+        "auth",
+        "catalog",
+        "channels",
+        "customers",
+        "inventory",
+        "invoicing",
+        "orders",
+        "payments",
+    }
     assert set(inventory.EVENTS) | set(orders.EVENTS) <= set(REGISTERED)
 
 

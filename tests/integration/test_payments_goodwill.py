@@ -123,6 +123,8 @@ def test_bad_refunds_are_refused_naming_what_is_wrong(
     assert (too_much.status_code, too_much.json()["code"]) == (422, "refund-above-refundable")
     dollars = refund(client, admin, order, "r3", amount={"amount": "5.00", "currency": "USD"})
     assert (dollars.status_code, dollars.json()["errors"][0]["field"]) == (422, "amount.currency")
+    nothing = refund(client, admin, order, "r8", amount=shop.eur("0.00"))
+    assert (nothing.status_code, nothing.json()["errors"][0]["field"]) == (422, "amount.amount")
     fine = refund(client, admin, order, "r4", amount={"amount": "5.001", "currency": "EUR"})
     assert (fine.status_code, fine.json()["errors"][0]["field"]) == (422, "amount.amount")
     nowhere = refund(client, admin, order, "r5", amount=shop.eur("5.00"), destination="cash")

@@ -77,6 +77,8 @@ def begin_refund(
     cmd: RefundOrder, *, uow: UnitOfWork, visible_to: str | None = None
 ) -> GoodwillRefund:
     """Step 1, in the caller's transaction if there is one (the API's Idempotency-Key)."""
+    if cmd.amount.amount <= 0:
+        raise Invalid("must be positive", field="amount.amount")
     with uow.begin() as tx:
         policy = tx.repo(REFUND_POLICY).current()
         policy.check_reason(cmd.reason)

@@ -12,14 +12,12 @@ import pytest
 import stripe
 
 from oms.payments.domain import TransactionStatus
-from oms.payments.providers.stripe import (
+from oms.payments.providers.stripe import authorization_outcome, declined, refund_outcome
+from oms.payments.services.notifications import (
     UnverifiedNotification,
-    authorization_outcome,
-    declined,
-    refund_outcome,
     verify_notification,
+    without_personal_data,
 )
-from oms.payments.services.notifications import without_personal_data
 from oms.shared.money import Money
 from tests.payments_stripe import signature_header
 

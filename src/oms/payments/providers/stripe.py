@@ -32,16 +32,17 @@ from oms.payments.domain import (
 )
 from oms.payments.providers.base import AuthorizeRequest, ProviderUnavailable
 from oms.platform.settings import Settings
-from oms.shared.errors import DomainError
 from oms.shared.money import Money
 
-UNKNOWN_OUTCOME = (
-    stripe.APIConnectionError,
-    stripe.RateLimitError,
-    stripe.APIError,
-)
+UNKNOWN_OUTCOME = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 """Errors after which Stripe may or may not have acted: ``ProviderUnavailable``, so the
 transaction stays pending and the sweeper asks again (under the same idempotency key)."""
+
+CANCELABLE = frozenset(
+    {"requires_payment_method", "requires_confirmation", "requires_action", "processing"}
+    | {"requires_capture"}
+)
+"""PaymentIntent statuses Stripe still cancels."""
 
 METADATA_ORDER = "oms_order_id"
 METADATA_PAYMENT = "oms_payment_id"
@@ -226,10 +227,21 @@ class StripeProvider:
         intent = client.v1.payment_intents.retrieve(_intent_of(payment))
         if kind is TransactionKind.AUTHORIZE:
             return authorization_outcome(intent, transaction.amount.currency)
-        capturing = kind is TransactionKind.CAPTURE
-        if field(intent, "status") == "requires_capture":  # never reached Stripe: send it now
-            return (self.capture if capturing else self.void)(payment, transaction)
-        return capture_outcome(intent, transaction) if capturing else void_outcome(intent)
+        return self._finish_movement(intent, payment, transaction)
+
+    def _finish_movement(
+        self, intent: Any, payment: Payment, transaction: PaymentTransaction
+    ) -> ProviderOutcome:
+        """A capture or void whose PaymentIntent still allows it never reached Stripe: it is
+        sent now (same key); otherwise the PaymentIntent says how it ended."""
+        status = field(intent, "status")
+        if transaction.kind is TransactionKind.CAPTURE:
+            if status == "requires_capture":
+                return self.capture(payment, transaction)
+            return capture_outcome(intent, transaction)
+        if status in CANCELABLE:
+            return self.void(payment, transaction)
+        return void_outcome(intent)
 
     def _find_refund(self, payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:
         """Our refund among the PaymentIntent's, by the transaction id in its metadata; none
@@ -406,26 +418,3 @@ def refund_outcome(refund: Any) -> ProviderOutcome:
         return ProviderOutcome(status=TransactionStatus.PENDING, reference=reference, amount=None)
     reason = field(refund, "failure_reason") or status or "refund_failed"
     return failed(str(reason), f"Stripe's refund is {status}", reference)
-
-
-class UnverifiedNotification(DomainError):
-    """A webhook whose ``Stripe-Signature`` does not prove it comes from Stripe (or no signing
-    secret is configured): refused with 400 and nothing stored."""
-
-    code = "invalid-signature"
-    title = "The notification's signature does not verify"
-
-
-def verify_notification(payload: bytes, signature: str | None, secret: str | None) -> Any:
-    """The Stripe event in ``payload`` once its signature verifies against the endpoint's secret
-    (HMAC-SHA256 over ``"<t>.<payload>"``, at most five minutes old), as ``stripe`` checks it."""
-    if not secret:
-        raise UnverifiedNotification("no Stripe webhook signing secret is configured")
-    if not signature:
-        raise UnverifiedNotification("the Stripe-Signature header is missing")
-    try:
-        return stripe.Webhook.construct_event(payload, signature, secret)
-    except stripe.SignatureVerificationError as error:
-        raise UnverifiedNotification(f"the signature does not verify: {error}") from None
-    except ValueError:
-        raise UnverifiedNotification("the payload is not a Stripe event") from None

@@ -26,6 +26,7 @@ USE_CASES = {
     "erasure",
     "changes.previews",
     "changes.confirmation",
+    "payments",
 }
 STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
 

@@ -56,6 +56,22 @@ LIVE_TABLES = {
     "outbox",
     "event_deliveries",
     "handled_events",
+    "payments",
+    "payment_transactions",
+    "provider_notifications",
+    "store_credit_accounts",
+    "store_credit_entries",
+    "goodwill_refunds",
+    "goodwill_refund_parts",
+    "refund_reasons",
+    "refund_limits",
+    "invoice_counters",
+    "invoices",
+    "invoice_lines",
+    "reconciliation_runs",
+    "reconciliation_payouts",
+    "reconciliation_exceptions",
+    "settled_transactions",
 }
 """Tables that are NOT reference data: what orders change, and the platform's own. A new table
 must be put here or in REFERENCE_TABLES (with its triggers): the first test insists."""

@@ -280,3 +280,13 @@ def test_cancelling_some_units_gives_back_what_they_cost(
     assert payment.refunded == order.totals.total - after.totals.total
     assert payment.refunded.amount > 0
     assert current(uow, order.id).balance_due == eur("0")
+
+
+def test_an_order_paid_outside_oms_is_not_held_when_an_edit_raises_its_total(
+    uow: UnitOfWork, deliver: Deliver
+) -> None:
+    shop.open_shop(uow)
+    order = shop.place(uow)  # no tender: the channel's money is taken elsewhere
+    edit(uow, order.id, orders.ChangeQuantity(line_id=order.lines[0].id, quantity=4))
+    deliver()
+    assert current(uow, order.id).open_holds == ()

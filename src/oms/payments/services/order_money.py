@@ -93,14 +93,24 @@ def release_payment_hold_if_covered(order_id: UUID, *, uow: UnitOfWork) -> bool:
 
 def hold_until_paid(order_id: UUID, *, uow: UnitOfWork) -> bool:
     """Place a ``payment`` hold on an order whose authorisations no longer cover its total
-    (an edit raised it), unless one is open already; True when one was placed."""
+    (an edit raised it), unless one is open already; True when one was placed.
+
+    Only for orders whose money oms takes: one with a tender, or on a channel that takes
+    payment before confirmation. An order paid outside oms (no tender ever added) is not held
+    for money oms would never see."""
     with uow.begin() as tx:
         order = orders.order_for_payment(order_id, uow=uow)
         if order.status is orders.OrderStatus.CANCELLED or any(
             h.reason is orders.HoldReason.PAYMENT for h in order.open_holds
         ):
             return False
-        if covered(order.totals.total, tx.repo(LEDGER).by_order(order_id)):
+        payments = tx.repo(LEDGER).by_order(order_id)
+        if (
+            not payments
+            and not channels.get_channel(order.channel, uow=uow).payment_before_confirmation
+        ):
+            return False
+        if covered(order.totals.total, payments):
             return False
         orders.place_hold(
             orders.PlaceHold(

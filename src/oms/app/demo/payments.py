@@ -5,7 +5,8 @@ and kiosk mostly by card through Stripe (captured, one in four partly refunded),
 the web, app and call-centre orders by bank transfer that has not arrived yet; the marketplace
 collects for its orders; the Paris till takes cash. Card payments are history imported through
 ``import_payment`` (the ledger's own rules, events and order figures, and no call to Stripe,
-which a demo cannot reach); the other tenders go through their providers as live ones would.
+which a demo cannot reach); the other tenders go through their providers as live ones would
+(those providers are local: calling them inside the loader's one transaction waits on no network).
 
 Stripe's itemized payout reconciliation report for the card payments is written beside them,
 with ONE planted mismatch: the third card order's charge is 1.00 more in the file than oms
@@ -28,7 +29,7 @@ from oms.payments.domain import ProviderName, TransactionKind
 from oms.payments.providers.manual import ManualProvider
 from oms.payments.providers.marketplace import MarketplaceProvider
 from oms.payments.providers.pos import PosProvider
-from oms.payments.settlements.services.history import (
+from oms.payments.settlements.services import (
     ImportedMovement,
     ImportPayment,
     import_payment,

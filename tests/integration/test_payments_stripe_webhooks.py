@@ -434,3 +434,36 @@ def test_an_event_oms_does_not_act_on_is_kept_and_acknowledged(
         "outcome": "ignored: oms does not act on balance.available",
     }
     assert kept(engine) == 1
+
+
+def test_a_dashboard_refund_reported_while_ours_is_in_flight_waits_and_is_not_taken_for_ours(
+    client: TestClient,
+    order_id: UUID,
+    providers: Providers,
+    uow: UnitOfWork,
+    storefront: stripe.StripeClient,
+) -> None:
+    payment = card_tender(order_id, providers, uow)
+    payment = capture_payment(payment.id, None, actor="test", uow=uow, providers=providers)
+    started = start_movement(payment.id, TransactionKind.REFUND, eur("10.00"), actor="t", uow=uow)
+    dashboard = storefront.v1.refunds.create(
+        {"payment_intent": str(payment.provider_reference), "amount": 300}
+    )
+    charge = {
+        "id": "ch_both",
+        "object": "charge",
+        "payment_intent": payment.provider_reference,
+        "refunds": {"object": "list", "data": [dashboard.to_dict()]},
+    }
+    early = deliver(client, event_payload("evt_dash_early", "charge.refunded", charge))
+    assert early.json()["processed"] is False
+
+    begun = reloaded(payment, uow)
+    answer = providers[ProviderName.STRIPE].refund(begun, begun.transaction(started.transaction_id))
+    settle(payment.id, started.transaction_id, answer, uow=uow)
+    assert replay_stripe_notifications(uow=uow, providers=providers) == 1
+    refunds = [t for t in reloaded(payment, uow).transactions if t.kind is TransactionKind.REFUND]
+    assert [(t.amount, t.provider_reference) for t in refunds] == [
+        (eur("10.00"), answer.reference),
+        (eur("3.00"), dashboard.id),
+    ]

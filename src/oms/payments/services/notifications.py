@@ -96,6 +96,10 @@ class RefundsNotListed(DomainError):
     """A ``charge.refunded`` event without its refunds, and no way to ask Stripe for them."""
 
 
+class RefundInFlight(DomainError):
+    """A refund made outside oms reported while one of ours waits for its answer."""
+
+
 def without_personal_data(value: Any) -> Any:
     """``value`` with every ``PERSONAL`` key removed, at any depth."""
     if isinstance(value, dict):
@@ -294,7 +298,7 @@ def updates_for(
         listed = embedded if refunds is None else refunds
         if listed is None:
             raise RefundsNotListed("Stripe's refunds could not be listed: no Stripe API key")
-        return [_refund_update(r, payment) for r in listed]
+        return _refund_updates(listed, payment)
     return _dispute_updates(obj, payment)
 
 
@@ -342,20 +346,36 @@ def _authorized_amount(intent: dict[str, Any], payment: Payment) -> Money:
     return Money.from_minor(int(intent.get("amount") or 0), payment.currency)
 
 
-def _refund_update(refund: Any, payment: Payment) -> ProviderUpdate:
-    """A refund, tied to our transaction by the id we put in its metadata when we made it."""
-    ours = field(field(refund, "metadata"), METADATA_TRANSACTION)
-    transaction_id = None
-    if ours:
-        with suppress(ValueError):
-            transaction_id = UUID(str(ours))
-    return _update(
-        payment,
-        TransactionKind.REFUND,
-        refund_outcome(refund),
-        transaction_id=transaction_id,
-        reason="provider",
+def _refund_updates(refunds: list[Any], payment: Payment) -> list[ProviderUpdate]:
+    """Each refund, tied to our transaction by the id we put in its metadata when we made it.
+    One that is not ours and not recorded yet (made in Stripe's dashboard) waits while a
+    refund of ours that this event does not settle is still open: the update would otherwise
+    take it for ours."""
+    ours = [_our_transaction(refund) for refund in refunds]
+    settled_here = {found for found in ours if found is not None}
+    in_flight = any(
+        t.kind is TransactionKind.REFUND and t.open and t.id not in settled_here
+        for t in payment.transactions
     )
+    known = {t.provider_reference for t in payment.transactions}
+    updates = []
+    for refund, transaction_id in zip(refunds, ours, strict=True):
+        reference = field(refund, "id")
+        if transaction_id is None and reference not in known and in_flight:
+            raise RefundInFlight(f"refund {reference} waits for ours in flight to settle")
+        outcome = refund_outcome(refund)
+        kind = TransactionKind.REFUND
+        updates.append(
+            _update(payment, kind, outcome, transaction_id=transaction_id, reason="provider")
+        )
+    return updates
+
+
+def _our_transaction(refund: Any) -> UUID | None:
+    ours = field(field(refund, "metadata"), METADATA_TRANSACTION)
+    with suppress(ValueError, TypeError):
+        return UUID(str(ours)) if ours else None
+    return None
 
 
 def _dispute_updates(dispute: dict[str, Any], payment: Payment) -> list[ProviderUpdate]:

@@ -19,7 +19,7 @@ its own, matched by our transaction id, then by Stripe's reference:
   ``canceled`` voids what was authorised and not captured.
 - ``charge.refunded``: each refund is tied to our transaction by the transaction id we put in
   its metadata, or by Stripe's refund id; an open one is settled, an unknown succeeded one
-  (made in Stripe's dashboard) is recorded.
+  (made in Stripe's dashboard) is recorded, after any refund of ours still in flight.
 - ``charge.dispute.created`` records a chargeback for the disputed amount (an inquiry,
   ``warning_*``, takes no money and records nothing); ``charge.dispute.closed`` with ``won``
   records the chargeback reversal, ``lost`` leaves the chargeback standing. Each is keyed by

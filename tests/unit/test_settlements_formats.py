@@ -148,6 +148,15 @@ def test_columns_stripe_may_add_later_are_ignored_and_a_byte_order_mark_is_read(
     assert len(read_stripe_report(text).lines) == 5
 
 
+def test_blank_lines_before_the_header_are_skipped_and_lines_keep_their_numbers() -> None:
+    statement = read_stripe_report("\n\r\n" + STRIPE_REPORT)
+
+    assert [line.line for line in statement.lines] == [4, 5, 6, 7, 8]
+    with pytest.raises(MissingColumns) as refused:
+        read_stripe_report("\nloaded demo merchant: 3 locations\n")
+    assert refused.value.detail.startswith("the file lacks the required columns")
+
+
 def test_unreadable_cells_are_refused_together_by_line_and_column() -> None:
     charge = {"reporting_category": "charge", "net": "1.00"}
     text = "\n".join(

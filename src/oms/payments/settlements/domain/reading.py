@@ -69,8 +69,14 @@ def read_rows(text: str, *, required: Sequence[str]) -> Iterator[Row]:
     """
     if "\x00" in text:
         raise UnreadableStatement("the file contains NUL characters: it is not a CSV text file")
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    whole = text.removeprefix("\ufeff")
+    body = whole.lstrip("\r\n")  # blank lines before the header
+    skipped = whole[: len(whole) - len(body)].count("\n")
+    reader = csv.DictReader(io.StringIO(body))
+    try:
+        header = [name.strip() for name in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise UnreadableStatement(f"the header line is not valid CSV: {error}") from None
     if not header:
         raise UnreadableStatement("the file is empty: it has no header line")
     reader.fieldnames = header
@@ -82,11 +88,13 @@ def read_rows(text: str, *, required: Sequence[str]) -> Iterator[Row]:
         for cells in reader:
             if not any((value or "").strip() for value in cells.values() if isinstance(value, str)):
                 continue  # a blank line (spreadsheets often leave one at the end)
-            yield Row(reader.line_num, cells, problems)
+            yield Row(reader.line_num + skipped, cells, problems)
             if len(problems) >= MAX_PROBLEMS:
                 break
     except csv.Error as error:
-        raise UnreadableStatement(f"line {reader.line_num} is not valid CSV: {error}") from None
+        raise UnreadableStatement(
+            f"line {reader.line_num + skipped} is not valid CSV: {error}"
+        ) from None
     if problems:
         raise UnreadableValues(problems[:MAX_PROBLEMS])
 

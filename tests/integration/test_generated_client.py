@@ -64,7 +64,10 @@ def generated(server: str, tmp_path: Path) -> Iterator[ModuleType]:
             pytest.fail("openapi-python-client is not installed (it is in the dev extra)")
         pytest.skip("openapi-python-client is not installed")
     config = tmp_path / "generator.yaml"
-    config.write_text(f"post_hooks: []\npackage_name_override: {PACKAGE}\n")
+    config.write_text(
+        f"post_hooks: []\npackage_name_override: {PACKAGE}\n"
+        "content_type_overrides:\n  application/pdf: application/octet-stream\n"
+    )
     result = subprocess.run(
         [
             str(GENERATOR) if GENERATOR.exists() else "openapi-python-client",

@@ -32,6 +32,15 @@ TAGS = [
     {"name": "orders", "description": "Order capture, holds, cancellation and order changes."},
     {"name": "pricing", "description": "Tax rates, shipping zones and price quotes."},
     {"name": "customers", "description": "Customer profiles, addresses, consent and privacy."},
+    {
+        "name": "payments",
+        "description": "Tenders, captures, refunds, store credit, Stripe's notifications.",
+    },
+    {"name": "invoices", "description": "Invoices and credit notes: JSON and PDF."},
+    {
+        "name": "reconciliation",
+        "description": "Settlement files matched against the payment ledger.",
+    },
     {"name": "auth", "description": "API keys and their roles."},
     {"name": "health", "description": "Liveness of the server and its database."},
 ]

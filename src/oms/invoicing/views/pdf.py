@@ -16,7 +16,7 @@ def render_pdf(document: Document) -> bytes:
     """The document as a PDF file (A4)."""
     # Imported on first use: WeasyPrint loads Pango and its fonts, seconds that every `oms`
     # command and server start would otherwise pay without ever printing a document.
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML
 
     pdf: bytes = HTML(string=render_html(document)).write_pdf()  # no target: the bytes
     return pdf

@@ -21,7 +21,7 @@ from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 from oms.platform.unit_of_work import UnitOfWork
 
-router = APIRouter(prefix="/v1", tags=["payments"])
+router = APIRouter(prefix="/v1", tags=["reconciliation"])
 
 Finance = Annotated[Principal, Depends(Requires(Permission.PAYMENTS_FINANCE))]
 

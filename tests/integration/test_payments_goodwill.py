@@ -186,6 +186,8 @@ def test_a_goodwill_refund_to_store_credit_is_spent_on_a_later_order(
     shown = client.get(f"/v1/orders/{later['id']}", headers=admin).json()
     assert (shown["payment_status"], shown["balance_due"]) == ("paid", shop.eur("0.00"))
     assert payments_of(client, admin, first)[0]["refunded"] == shop.eur("0.00")
+    timeline = client.get(f"/v1/orders/{first['id']}/timeline", headers=admin).json()["items"]
+    assert "12.50 EUR refunded to store credit (late_delivery)" in [e["summary"] for e in timeline]
 
 
 @pytest.mark.usefixtures("configured")

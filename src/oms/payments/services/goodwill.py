@@ -140,7 +140,8 @@ def _to_store_credit(
     cmd: RefundOrder, order: orders.Order, refund_id: UUID, *, uow: UnitOfWork
 ) -> tuple[RefundPart, ...]:
     """Credit the buyer, up to what the order's tenders could still give back less what
-    earlier goodwill already credited: credit is money back too, never more than was paid."""
+    earlier goodwill already credited (credit is money back too, never more than was paid),
+    and say so on the order's timeline (its payment figures do not move: no tender did)."""
     with uow.begin() as tx:
         payments = tx.repo(LEDGER).by_order(order.id)
         credited = tx.repo(GOODWILL_REFUNDS).credited(order.id, order.currency)
@@ -155,6 +156,17 @@ def _to_store_credit(
         order_id=order.id,
         source_id=refund_id,
         actor=cmd.actor,
+        uow=uow,
+    )
+    orders.record_payment_figures(
+        order.id,
+        order.payment_figures,
+        note=orders.PaymentNote(
+            kind="goodwill_store_credit",
+            summary=f"{cmd.amount} refunded to store credit ({cmd.reason})",
+            actor=cmd.actor,
+            details={"refund_id": str(refund_id), "credit_entry_id": str(entry.id)},
+        ),
         uow=uow,
     )
     part = RefundPart(

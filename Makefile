@@ -38,7 +38,7 @@ upgrade-lock: $(STAMP) ## Move every pin in requirements/*.lock to the newest al
 	$(COMPILE) -c $(LOCK) -o $(RUNTIME_LOCK)
 
 .PHONY: demo
-demo: $(STAMP) ## Migrate an embedded SQLite database, load the demo merchant and serve on :8000
+demo: $(STAMP) pdf-fonts ## Migrate an embedded SQLite database, load the demo merchant and serve on :8000
 	$(BIN)/oms db upgrade
 	$(BIN)/oms demo load
 	$(BIN)/oms serve
@@ -47,8 +47,21 @@ demo: $(STAMP) ## Migrate an embedded SQLite database, load the demo merchant an
 serve: $(STAMP) ## Serve the API on the configured database (OMS_DATABASE_URL)
 	$(BIN)/oms serve
 
+# Invoices render Chinese text: WeasyPrint needs a CJK font from the system (and HarfBuzz's subset
+# library to embed only the glyphs used). Installed from Debian's packages when missing.
+PDF_PACKAGES := fonts-wqy-zenhei libharfbuzz-subset0
+
+.PHONY: pdf-fonts
+pdf-fonts: ## Install the system fonts invoices need (Debian packages), if missing
+	@if [ "$$(dpkg-query -W -f='$${Status}\n' $(PDF_PACKAGES) 2>/dev/null | grep -c 'install ok installed')" != 2 ]; then \
+		echo "installing $(PDF_PACKAGES) (invoice PDFs in Chinese)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y --no-install-recommends $(PDF_PACKAGES) >/dev/null \
+		|| { $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends $(PDF_PACKAGES) >/dev/null; }; \
+	fi
+
 .PHONY: test
-test: $(STAMP) ## All tests on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432
+test: $(STAMP) pdf-fonts ## All tests on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432
 	$(BIN)/python tools/postgres_for_tests.py -- $(MAKE) --no-print-directory suite
 
 .PHONY: suite

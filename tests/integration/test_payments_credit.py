@@ -4,11 +4,14 @@ once per cause."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from datetime import timedelta
 from uuid import UUID
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -343,3 +346,40 @@ def test_a_spend_left_pending_by_a_dead_process_is_made_once_by_the_sweeper(
     )  # the dead request wakes up and asks again: same entry, nothing moves
     assert late.status is payments.TransactionStatus.SUCCEEDED
     assert balance_of(uow, credit_order) == eur("5.00")
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    moves=st.lists(
+        st.tuples(st.sampled_from(list(CreditEntryKind)), st.integers(min_value=1, max_value=3000)),
+        max_size=10,
+    )
+)
+def test_the_ledger_explains_every_balance_and_no_balance_goes_below_zero(
+    uow: UnitOfWork, ada: UUID, moves: list[tuple[CreditEntryKind, int]]
+) -> None:
+    for kind, minor in moves:
+        with contextlib.suppress(InsufficientStoreCredit):
+            post_credit(
+                CreditMovement(
+                    id=new_id(),
+                    customer_id=ada,
+                    kind=kind,
+                    amount=Money.from_minor(minor, "EUR"),
+                    reason="property",
+                    actor="test",
+                ),
+                uow=uow,
+            )
+    statement = store_credit_statement(ada, uow=uow, limit=1000)
+    oldest_first = list(reversed(statement.entries))
+    running = eur("0")
+    for entry in oldest_first:
+        running += entry.amount * entry.kind.sign
+        assert entry.balance_after == running
+        assert not running.is_negative()
+    assert statement.account.balance("EUR") == running

@@ -145,6 +145,9 @@ def test_a_bank_transfer_is_awaited_until_finance_marks_it_received(
     url = f"/v1/payments/{awaited['id']}/mark-received"
     body = {"bank_reference": "SEPA-77"}
     problem(client.post(url, json=body, headers=csr), 403, "forbidden")
+    dollars = {**body, "amount": {"amount": "100.00", "currency": "USD"}}
+    refused = problem(client.post(url, json=dollars, headers=finance), 422, "invalid")
+    assert refused["errors"][0]["field"] == "amount.currency"
     received = client.post(url, json=body, headers=finance)
     assert received.status_code == 200, received.text
     assert received.json()["status"] == "captured"

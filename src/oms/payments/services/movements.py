@@ -150,6 +150,10 @@ def start_receipt(
     with uow.begin():
         payment = _awaited(payment_id, uow=uow, visible_to=visible_to)
         received = amount or payment.amount
+        if received.currency != payment.currency:
+            raise Invalid(f"the payment is in {payment.currency}", field="amount.currency")
+        if received.amount <= 0:
+            raise Invalid("must be positive", field="amount.amount")
         outcome = ProviderOutcome(
             status=TransactionStatus.SUCCEEDED, reference=bank_reference, amount=received
         )

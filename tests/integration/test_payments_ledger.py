@@ -142,6 +142,13 @@ def test_a_pre_authorisation_is_captured_in_parts_and_refunded(uow: UnitOfWork) 
     seen = orders.get_order(order.id, uow=uow)
     assert seen.payment_status is orders.PaymentStatus.PARTIALLY_REFUNDED
     assert seen.balance_due == eur("25.00")
+    summary = payments.order_payments(order.id, uow=uow)
+    assert (summary.captured, summary.refunded, summary.balance_due) == (
+        seen.payment_figures.captured,
+        seen.payment_figures.refunded,
+        seen.balance_due,
+    )
+    assert [p.id for p in payments.list_payments(order.id, uow=uow)] == [payment.id]
     assert ledger_sum(uow.engine, order.id, "capture") == 10000
 
 

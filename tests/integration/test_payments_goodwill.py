@@ -11,9 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from oms import orders, payments
+from oms import customers, orders, payments
+from oms.app import tasks
+from oms.payments.domain.credit import ERASED_REASON, CreditEntryKind
 from oms.payments.domain.refund_policy import RefundDestination, RefundReason
-from oms.payments.services import goodwill
+from oms.payments.services import credit, goodwill
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
@@ -282,3 +284,49 @@ def test_two_refunds_racing_on_one_order_never_give_back_more_than_was_captured(
     [payment] = payments.list_payments(order.id, uow=uow)
     assert payment.refunded == Money.of("40.00", "EUR")
     assert orders.get_order(order.id, uow=uow).payment_figures.refunded == payment.refunded
+
+
+def test_erasing_the_customer_removes_what_staff_typed_about_them_and_keeps_the_books(
+    engine: Engine, uow: UnitOfWork
+) -> None:
+    shop.open_shop(uow)
+    goodwill.set_refund_reasons([RefundReason(code="late", description="late")], uow=uow)
+    order = shop.place(uow)
+    providers = payments.build_providers(Settings(), uow)
+    payments.add_tender(
+        payments.AddTender(order_id=order.id, provider=payments.ProviderName.POS, actor="t"),
+        uow=uow,
+        providers=providers,
+    )
+    customer_id = order.buyer.customer_id
+    credit.adjust_store_credit(
+        credit.AdjustStoreCredit(
+            customer_id=customer_id,
+            kind=CreditEntryKind.ISSUE,
+            amount=Money.of("8.00", "EUR"),
+            reason="Ada called, upset about her late parcel",
+            actor="t",
+        ),
+        uow=uow,
+    )
+    goodwill.refund_order(
+        goodwill.RefundOrder(
+            order_id=order.id,
+            amount=Money.of("4.00", "EUR"),
+            reason="late",
+            destination=RefundDestination.STORE_CREDIT,
+            note="Ada Lovelace, Invalidenstr. 1: parcel 3 days late",
+            actor="t",
+            role="admin",
+        ),
+        uow=uow,
+        providers=providers,
+    )
+    customers.erase_customer(customers.EraseCustomer(customer_id=customer_id), uow=uow)
+    tasks.relay(engine).drain()
+    [refund] = goodwill.list_refunds(order.id, uow=uow)
+    assert (refund.note, refund.reason, refund.amount) == ("", "late", Money.of("4.00", "EUR"))
+    statement = credit.store_credit_statement(customer_id, uow=uow)
+    assert statement.account.balance("EUR") == Money.of("12.00", "EUR")
+    manual = [e for e in statement.entries if e.kind is CreditEntryKind.ISSUE]
+    assert [e.reason for e in manual] == [ERASED_REASON]

@@ -1,5 +1,6 @@
 """Outbox consumers of the payments context: an order's cancellation and edits move its money,
-and an authorisation may release the order's payment hold and be captured.
+an authorisation may release the order's payment hold and be captured, and a customer's erasure
+removes what staff typed about them.
 
 Each handler asks ``services.order_money`` to make the money match the order *as it stands*, so
 a repeated delivery finds nothing left to do, and a provider that does not answer leaves the
@@ -10,9 +11,10 @@ raised, so the relay retries the event later, in order for that order.
 
 from __future__ import annotations
 
-from oms import orders
+from oms import customers, orders
 from oms.payments.domain import PaymentAuthorized
 from oms.payments.providers.registry import build_providers
+from oms.payments.services.credit import erase_customer_texts
 from oms.payments.services.order_money import (
     capture_authorized,
     hold_until_paid,
@@ -20,12 +22,13 @@ from oms.payments.services.order_money import (
     settle_order_money,
 )
 from oms.platform.settings import Settings
-from oms.platform.subscriptions import Subscription
+from oms.platform.subscriptions import Subscription, first_delivery
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.events import Envelope
 
 ORDER_MONEY = "payments.order_money"
 AUTHORIZATIONS = "payments.authorizations"
+ERASURE = "payments.erasure"
 
 
 def handle_order_changed(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
@@ -49,6 +52,13 @@ def handle_payment_authorized(envelope: Envelope, /, *, uow: UnitOfWork) -> None
     capture_authorized(event.payment_id, uow=uow, providers=build_providers(Settings(), uow))
 
 
+def handle_customer_erased(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
+    """A customer was erased: remove what staff typed about them, once per event."""
+    with uow.begin():
+        if first_delivery(uow, ERASURE, envelope):
+            erase_customer_texts(envelope.event.aggregate_id, uow=uow)
+
+
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(
         consumer=ORDER_MONEY,
@@ -57,6 +67,9 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     ),
     Subscription(
         consumer=AUTHORIZATIONS, events=(PaymentAuthorized,), handler=handle_payment_authorized
+    ),
+    Subscription(
+        consumer=ERASURE, events=(customers.CustomerErased,), handler=handle_customer_erased
     ),
 )
 """The payments context's consumers (``oms.payments.SUBSCRIPTIONS`` re-exports them)."""

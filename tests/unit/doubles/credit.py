@@ -10,6 +10,8 @@ from typing import Any
 from uuid import UUID
 
 from oms.payments.domain.credit import (
+    ERASED_REASON,
+    MANUAL_KINDS,
     CreditEntry,
     CreditMovement,
     InsufficientStoreCredit,
@@ -71,6 +73,18 @@ class InMemoryStoreCredit:
         self.ledger.append(entry)
         return entry
 
+    def erase_reasons(self, customer_id: UUID) -> int:
+        erased = 0
+        for index, e in enumerate(self.ledger):
+            if (
+                e.customer_id == customer_id
+                and e.kind in MANUAL_KINDS
+                and e.reason != ERASED_REASON
+            ):
+                self.ledger[index] = dataclasses.replace(e, reason=ERASED_REASON)
+                erased += 1
+        return erased
+
 
 class InMemoryRefundPolicies:
     def __init__(self) -> None:
@@ -117,6 +131,14 @@ class InMemoryGoodwillRefunds:
             for p in r.parts
             if p.payment_id is not None
         )
+
+    def erase_notes(self, customer_id: UUID) -> int:
+        erased = 0
+        for index, r in enumerate(self.stored):
+            if r.customer_id == customer_id and r.note:
+                self.stored[index] = dataclasses.replace(r, note="")
+                erased += 1
+        return erased
 
 
 def credit_doubles() -> dict[str, Any]:

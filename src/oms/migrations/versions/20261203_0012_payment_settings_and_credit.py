@@ -24,9 +24,16 @@ down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+FACTS = (
+    "position, id, customer_id, currency, kind, amount_minor, balance_after_minor, actor, "
+    "order_id, payment_id, source_id, created_at"
+)
+"""Every column of an entry but its free-text ``reason`` (blanked when the customer is erased)."""
+
 APPEND_ONLY = {
     "sqlite": (
-        "CREATE TRIGGER store_credit_entries_no_update BEFORE UPDATE ON store_credit_entries "
+        f"CREATE TRIGGER store_credit_entries_no_update BEFORE UPDATE OF {FACTS} "
+        "ON store_credit_entries "
         "BEGIN SELECT RAISE(ABORT, 'store_credit_entries is append-only'); END",
         "CREATE TRIGGER store_credit_entries_no_delete BEFORE DELETE ON store_credit_entries "
         "BEGIN SELECT RAISE(ABORT, 'store_credit_entries is append-only'); END",
@@ -36,7 +43,7 @@ APPEND_ONLY = {
         "LANGUAGE plpgsql AS $$ BEGIN "
         "RAISE EXCEPTION 'store_credit_entries is append-only' "
         "USING ERRCODE = 'restrict_violation'; END $$",
-        "CREATE TRIGGER store_credit_entries_append_only BEFORE UPDATE OR DELETE "
+        f"CREATE TRIGGER store_credit_entries_append_only BEFORE UPDATE OF {FACTS} OR DELETE "
         "ON store_credit_entries FOR EACH ROW "
         "EXECUTE FUNCTION store_credit_entries_refuse_change()",
     ),
@@ -148,6 +155,7 @@ def _goodwill_refunds() -> None:
         "goodwill_refunds",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("order_id", sa.Uuid(), nullable=False),
+        sa.Column("customer_id", sa.Uuid(), nullable=False),
         sa.Column("reason", sa.String(40), nullable=False),
         sa.Column("note", sa.String(1000), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
@@ -160,6 +168,7 @@ def _goodwill_refunds() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_goodwill_refunds_order", "goodwill_refunds", ["order_id", "created_at"])
+    op.create_index("ix_goodwill_refunds_customer", "goodwill_refunds", ["customer_id"])
     op.create_table(
         "goodwill_refund_parts",
         sa.Column("refund_id", sa.Uuid(), nullable=False),
@@ -175,6 +184,7 @@ def _goodwill_refunds() -> None:
 
 def downgrade() -> None:
     op.drop_table("goodwill_refund_parts")
+    op.drop_index("ix_goodwill_refunds_customer", table_name="goodwill_refunds")
     op.drop_index("ix_goodwill_refunds_order", table_name="goodwill_refunds")
     op.drop_table("goodwill_refunds")
     op.drop_table("refund_limits")

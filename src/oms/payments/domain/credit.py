@@ -42,6 +42,10 @@ class CreditEntryKind(StrEnum):
 MANUAL_KINDS = (CreditEntryKind.ISSUE, CreditEntryKind.DEDUCT)
 """What people do by hand; the other kinds follow payments."""
 
+ERASED_REASON = "(erased with the customer's personal data)"
+"""What a manual entry's reason becomes when its customer is erased: staff typed it, so it
+may name or describe the person (ADR 0005); the amounts and balances stay for the books."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CreditMovement:

@@ -180,6 +180,8 @@ class RefundPart:
 class GoodwillRefund:
     id: UUID
     order_id: UUID
+    customer_id: UUID
+    """The order's buyer (erasing them blanks ``note``)."""
     reason: str
     note: str
     amount: Money

@@ -19,6 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from oms.payments.domain.credit import (
+    ERASED_REASON,
+    MANUAL_KINDS,
     CreditEntry,
     CreditEntryKind,
     CreditMovement,
@@ -43,6 +45,11 @@ class StoreCredit(Protocol):
 
     def by_source(self, source_id: UUID) -> CreditEntry | None:
         """The entry a payment transaction or a refund caused, if it was posted."""
+        ...
+
+    def erase_reasons(self, customer_id: UUID) -> int:
+        """Replace the reasons staff typed on the customer's manual entries by
+        ``ERASED_REASON``; how many were replaced."""
         ...
 
     def post(self, movement: CreditMovement, at: datetime) -> CreditEntry:
@@ -103,6 +110,20 @@ class SqlStoreCredit:
             select(store_credit_entries).where(store_credit_entries.c.source_id == source_id)
         ).first()
         return _entry(row) if row else None
+
+    def erase_reasons(self, customer_id: UUID) -> int:
+        t = store_credit_entries
+        return int(
+            self.c.execute(
+                update(t)
+                .where(
+                    t.c.customer_id == customer_id,
+                    t.c.kind.in_([k.value for k in MANUAL_KINDS]),
+                    t.c.reason != ERASED_REASON,
+                )
+                .values(reason=ERASED_REASON)
+            ).rowcount
+        )
 
     def post(self, movement: CreditMovement, at: datetime) -> CreditEntry:
         if movement.source_id is not None:

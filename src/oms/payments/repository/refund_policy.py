@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, text, update
 
 from oms.payments.domain.ledger import TransactionStatus
 from oms.payments.domain.refund_policy import (
@@ -133,6 +133,10 @@ class GoodwillRefunds(Protocol):
         """The tender refund transactions that goodwill refunds of the order began."""
         ...
 
+    def erase_notes(self, customer_id: UUID) -> int:
+        """Blank the staff's notes on the customer's refunds; how many were blanked."""
+        ...
+
 
 class SqlGoodwillRefunds:
     """``GoodwillRefunds`` on ``goodwill_refunds`` and ``goodwill_refund_parts``."""
@@ -145,6 +149,7 @@ class SqlGoodwillRefunds:
             insert(goodwill_refunds).values(
                 id=refund.id,
                 order_id=refund.order_id,
+                customer_id=refund.customer_id,
                 reason=refund.reason,
                 note=refund.note,
                 amount_minor=refund.amount.minor,
@@ -204,6 +209,7 @@ class SqlGoodwillRefunds:
             GoodwillRefund(
                 id=r.id,
                 order_id=r.order_id,
+                customer_id=r.customer_id,
                 reason=r.reason,
                 note=r.note,
                 amount=Money.from_minor(r.amount_minor, r.currency),
@@ -235,6 +241,15 @@ class SqlGoodwillRefunds:
             )
         ).scalars()
         return frozenset(rows)
+
+    def erase_notes(self, customer_id: UUID) -> int:
+        return int(
+            self.c.execute(
+                update(goodwill_refunds)
+                .where(goodwill_refunds.c.customer_id == customer_id, goodwill_refunds.c.note != "")
+                .values(note="")
+            ).rowcount
+        )
 
 
 GOODWILL_REFUNDS: Port[GoodwillRefunds] = Port("payments.goodwill_refunds", SqlGoodwillRefunds)

@@ -20,6 +20,7 @@ from oms.payments.domain.credit import (
     StoreCreditAccount,
 )
 from oms.payments.repository.credit import STORE_CREDIT
+from oms.payments.repository.refund_policy import GOODWILL_REFUNDS
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 from oms.shared.ids import new_id
@@ -110,3 +111,12 @@ def post_credit(movement: CreditMovement, *, uow: UnitOfWork) -> CreditEntry:
         if entry.id == movement.id:
             tx.record(entry.changed())
     return entry
+
+
+def erase_customer_texts(customer_id: UUID, *, uow: UnitOfWork) -> int:
+    """Remove what staff typed about an erased customer from payments (the reasons of manual
+    store-credit entries, the notes of goodwill refunds); amounts, balances and reason codes
+    stay for the books. Returns how many texts were removed."""
+    with uow.begin() as tx:
+        erased = tx.repo(STORE_CREDIT).erase_reasons(customer_id)
+        return erased + tx.repo(GOODWILL_REFUNDS).erase_notes(customer_id)

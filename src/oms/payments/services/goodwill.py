@@ -95,6 +95,7 @@ def begin_refund(
         refund = GoodwillRefund(
             id=refund_id,
             order_id=order.id,
+            customer_id=order.buyer.customer_id,
             reason=cmd.reason,
             note=cmd.note,
             amount=cmd.amount,

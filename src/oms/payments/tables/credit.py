@@ -3,7 +3,8 @@
 ``store_credit_accounts.balance_minor`` changes only by one conditional UPDATE per entry, in the
 transaction that appends the entry (``repository/credit.py``), and a CHECK keeps it at zero or
 above whatever a writer does. ``store_credit_entries`` is append-only: triggers refuse UPDATE and
-DELETE on both databases, as for the stock ledger.
+DELETE on both databases, as for the stock ledger (all but the free-text ``reason``, which
+erasing the customer blanks).
 """
 
 from __future__ import annotations
@@ -62,8 +63,16 @@ is inserted while its balance row is locked, so one account's positions follow i
 where the transactions' start times need not). ``source_id`` (the payment transaction or refund
 that caused an entry) is unique, so the same cause never moves a balance twice."""
 
+FACTS = (
+    "position, id, customer_id, currency, kind, amount_minor, balance_after_minor, actor, "
+    "order_id, payment_id, source_id, created_at"
+)
+"""Every column but ``reason``: the triggers refuse changing any of them. ``reason`` is free text
+typed by staff and may be blanked when the customer is erased (ADR 0005)."""
+
 APPEND_ONLY_SQLITE = (
-    "CREATE TRIGGER store_credit_entries_no_update BEFORE UPDATE ON store_credit_entries "
+    f"CREATE TRIGGER store_credit_entries_no_update BEFORE UPDATE OF {FACTS} "
+    "ON store_credit_entries "
     "BEGIN SELECT RAISE(ABORT, 'store_credit_entries is append-only'); END",
     "CREATE TRIGGER store_credit_entries_no_delete BEFORE DELETE ON store_credit_entries "
     "BEGIN SELECT RAISE(ABORT, 'store_credit_entries is append-only'); END",
@@ -73,7 +82,7 @@ APPEND_ONLY_POSTGRESQL = (
     "LANGUAGE plpgsql AS $$ BEGIN "
     "RAISE EXCEPTION 'store_credit_entries is append-only' USING ERRCODE = 'restrict_violation'; "
     "END $$",
-    "CREATE TRIGGER store_credit_entries_append_only BEFORE UPDATE OR DELETE "
+    f"CREATE TRIGGER store_credit_entries_append_only BEFORE UPDATE OF {FACTS} OR DELETE "
     "ON store_credit_entries FOR EACH ROW EXECUTE FUNCTION store_credit_entries_refuse_change()",
 )
 DROP_APPEND_ONLY_POSTGRESQL = (

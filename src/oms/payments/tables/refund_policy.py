@@ -44,6 +44,7 @@ goodwill_refunds = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("customer_id", Uuid, nullable=False),
     Column("reason", String(40), nullable=False),
     Column("note", String(1000), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
@@ -53,9 +54,12 @@ goodwill_refunds = Table(
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("amount_minor > 0", name="goodwill_refund_positive"),
     Index("ix_goodwill_refunds_order", "order_id", "created_at"),
+    Index("ix_goodwill_refunds_customer", "customer_id"),
 )
 """A refund not tied to a return: why, how much, where to, who. Written in the transaction that
-begins its parts' refunds, so a refund is never recorded without them or begun without it."""
+begins its parts' refunds, so a refund is never recorded without them or begun without it.
+``customer_id`` is the order's buyer: erasing the customer blanks the staff's free-text
+``note`` on their refunds (ADR 0005: free text may name anyone)."""
 
 goodwill_refund_parts = Table(
     "goodwill_refund_parts",

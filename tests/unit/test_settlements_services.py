@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from oms.payments.domain import LedgerEntry, ProviderName, TransactionKind
+from oms.payments.settlements import ReconciliationRecorded
 from oms.payments.settlements.domain import (
     Discrepancy,
     ExceptionKind,
@@ -139,6 +140,22 @@ def test_a_run_is_recorded_and_what_it_settled_is_no_longer_unsettled() -> None:
     ]
     assert list_exceptions(first.run.id, uow=uow, after=None, limit=5) == [(1, first.exceptions[0])]
     assert runs.settled == {matched.transaction_id: first.run.id}
+    (recorded,) = uow.committed
+    assert recorded == ReconciliationRecorded(
+        aggregate_id=first.run.id,
+        reconciliation_id=first.run.id,
+        provider="stripe",
+        format="stripe",
+        lines=1,
+        matched=1,
+        missing_in_oms=0,
+        not_settled=1,
+        amount_mismatch=0,
+        currency_mismatch=0,
+        settled=1,
+        occurred_at=NOW,
+    )
+    assert ReconciliationRecorded.from_payload(recorded.payload()) == recorded
     settling = f"{HEADER}\npo_2,txn_2,eur,20.00,0.50,19.50,charge,ch_2,pi_2\n"
     assert reconcile_file(command(settling), uow=uow).exceptions == ()
     assert reconcile_file(command(HEADER), uow=uow).run.not_settled == 0

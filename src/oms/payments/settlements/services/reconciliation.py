@@ -28,6 +28,7 @@ from oms.payments.settlements.domain import (
     UnreadableStatement,
     reconcile,
 )
+from oms.payments.settlements.domain.events import ReconciliationRecorded
 from oms.payments.settlements.repository import RECONCILIATIONS
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
@@ -100,7 +101,25 @@ def reconcile_file(
             older_than_days=command.older_than_days,
         )
         tx.repo(RECONCILIATIONS).add(run, found.discrepancies, found.settled)
+        tx.record(_recorded(run, settled=len(found.settled)))
     return Reconciled(run, found.discrepancies)
+
+
+def _recorded(run: ReconciliationRun, *, settled: int) -> ReconciliationRecorded:
+    return ReconciliationRecorded(
+        aggregate_id=run.id,
+        reconciliation_id=run.id,
+        provider=run.provider,
+        format=run.format.value,
+        lines=run.lines,
+        matched=run.matched,
+        missing_in_oms=run.missing_in_oms,
+        not_settled=run.not_settled,
+        amount_mismatch=run.amount_mismatch,
+        currency_mismatch=run.currency_mismatch,
+        settled=settled,
+        occurred_at=run.created_at,
+    )
 
 
 def _read_ledger(

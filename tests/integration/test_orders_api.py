@@ -84,7 +84,7 @@ def test_an_order_is_priced_allocated_and_confirmed(
     assert body["status"] == "confirmed"
     assert body["on_hold"] is False
     assert body["version"] == 1
-    assert body["payment_status"] == "none"
+    assert body["payment_status"] == "unpaid"
     assert body["fulfilment_status"] == "unfulfilled"
     assert body["totals"]["subtotal"] == {"amount": "40.00", "currency": "EUR"}
     assert body["totals"]["shipping"] == {"amount": "4.90", "currency": "EUR"}

@@ -290,3 +290,29 @@ def test_an_order_paid_outside_oms_is_not_held_when_an_edit_raises_its_total(
     edit(uow, order.id, orders.ChangeQuantity(line_id=order.lines[0].id, quantity=4))
     deliver()
     assert current(uow, order.id).open_holds == ()
+
+
+def test_cancelling_after_a_goodwill_refund_gives_back_the_rest(
+    uow: UnitOfWork, providers: payments.Providers, deliver: Deliver
+) -> None:
+    shop.open_shop(uow)
+    goodwill.set_refund_reasons([RefundReason(code="late", description="late")], uow=uow)
+    order = shop.place(uow, ("TS-1", 5))  # 100.00
+    pay(uow, providers, order, payments.ProviderName.POS)
+    deliver()
+    goodwill.refund_order(
+        goodwill.RefundOrder(
+            order_id=order.id,
+            amount=eur("30.00"),
+            reason="late",
+            destination=RefundDestination.ORIGINAL,
+            actor="csr",
+            role="admin",
+        ),
+        uow=uow,
+        providers=providers,
+    )
+    orders.cancel_order(orders.CancelOrder(order_id=order.id, reason="gone", actor="csr"), uow=uow)
+    deliver()
+    assert tenders(uow, order.id)["pos"].refunded == eur("100.00")
+    assert current(uow, order.id).payment_status.value == "refunded"

@@ -26,7 +26,7 @@ from oms.payments.domain import (
     TransactionKind,
     TransactionStatus,
 )
-from oms.payments.domain.refund_policy import spread
+from oms.payments.domain.refund_policy import refundable_now, spread
 from oms.payments.repository import LEDGER
 from oms.payments.repository.refund_policy import GOODWILL_REFUNDS
 from oms.payments.services.movements import start_movement
@@ -127,14 +127,16 @@ def hold_until_paid(order_id: UUID, *, uow: UnitOfWork) -> bool:
 def settle_order_money(order_id: UUID, *, uow: UnitOfWork, providers: Providers) -> list[Payment]:
     """Make the order's tenders hold what it now costs: a cancelled order voids what is only
     authorised and refunds what it kept; a cheaper one refunds the difference it kept (spread
-    like a goodwill refund). Returns the payments moved."""
+    like a goodwill refund), never more than the tenders can still give back (a goodwill
+    refund may have given some of it already). Returns the payments moved."""
     with uow.begin() as tx:
         order = orders.order_for_payment(order_id, uow=uow)
         payments = tx.repo(LEDGER).by_order(order_id)
         concessions = tx.repo(GOODWILL_REFUNDS).transaction_ids(order_id)
         cancelled = order.status is orders.OrderStatus.CANCELLED
         costs = Money.zero(order.currency) if cancelled else order.totals.total
-        excess = kept(payments, concessions, order.currency) - costs
+        left = sum((refundable_now(p) for p in payments), Money.zero(order.currency))
+        excess = min(kept(payments, concessions, order.currency) - costs, left)
         started: list[Started] = []
         if excess.amount > 0:
             reason = CANCELLED if cancelled else CHANGED

@@ -5,6 +5,7 @@ captures follow the channel's setting (at placement, or for what ships)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from oms.app import tasks
 from oms.orders import HoldReason
 from oms.payments.domain.credit import CreditEntryKind
 from oms.payments.domain.refund_policy import RefundDestination, RefundReason
-from oms.payments.services import credit, goodwill
+from oms.payments.services import credit, finish, goodwill, start_movement
 from oms.payments.services.order_money import capture_for_shipment
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
@@ -316,3 +317,23 @@ def test_cancelling_after_a_goodwill_refund_gives_back_the_rest(
     deliver()
     assert tenders(uow, order.id)["pos"].refunded == eur("100.00")
     assert current(uow, order.id).payment_status.value == "refunded"
+
+
+def test_a_cancellation_waits_for_a_capture_in_flight_then_refunds_it(
+    uow: UnitOfWork, providers: payments.Providers, deliver: Deliver
+) -> None:
+    shop.open_shop(uow, capture=shop.channels.CaptureMode.AT_SHIPMENT)
+    order = shop.place(uow)  # 60.00
+    held = till_preauthorisation(uow, providers, order)
+    deliver()
+    in_flight = start_movement(
+        held.id, payments.TransactionKind.CAPTURE, None, actor="warehouse", uow=uow
+    )  # the capture's provider call has not been answered yet
+    orders.cancel_order(orders.CancelOrder(order_id=order.id, reason="gone", actor="csr"), uow=uow)
+    deliver()  # refused while the capture is in flight: the event waits for a retry
+    assert tenders(uow, order.id)["pos"].refunded == eur("0")
+    finish(in_flight, uow=uow, providers=providers)
+    time.sleep(1.1)  # the relay's first retry is due after one second
+    deliver()
+    after = tenders(uow, order.id)["pos"]
+    assert (after.captured, after.refunded) == (order.totals.total, order.totals.total)

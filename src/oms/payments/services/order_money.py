@@ -20,6 +20,7 @@ from uuid import UUID
 
 from oms import channels, orders
 from oms.payments.domain import (
+    MovementInFlight,
     Payment,
     ProviderName,
     TenderStatus,
@@ -132,6 +133,7 @@ def settle_order_money(order_id: UUID, *, uow: UnitOfWork, providers: Providers)
     with uow.begin() as tx:
         order = orders.order_for_payment(order_id, uow=uow)
         payments = tx.repo(LEDGER).by_order(order_id)
+        _refuse_while_money_is_in_flight(payments)
         concessions = tx.repo(GOODWILL_REFUNDS).transaction_ids(order_id)
         cancelled = order.status is orders.OrderStatus.CANCELLED
         costs = Money.zero(order.currency) if cancelled else order.totals.total
@@ -158,6 +160,18 @@ def settle_order_money(order_id: UUID, *, uow: UnitOfWork, providers: Providers)
                 if _voidable(p)
             ]
     return [finish(s, uow=uow, providers=providers) for s in started]
+
+
+def _refuse_while_money_is_in_flight(payments: Sequence[Payment]) -> None:
+    """An authorisation or capture still waiting for its provider would change what the order
+    keeps after this is worked out: refuse, so the event is retried once it is settled."""
+    for p in payments:
+        for t in p.open_transactions:
+            if t.status is TransactionStatus.PENDING and t.kind in IN_FLIGHT:
+                raise MovementInFlight(str(p.id), t.kind.value)
+
+
+IN_FLIGHT = (TransactionKind.AUTHORIZE, TransactionKind.CAPTURE)
 
 
 def kept(payments: Sequence[Payment], concessions: frozenset[UUID], currency: str) -> Money:

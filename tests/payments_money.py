@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oms import channels, customers, inventory, orders
+from oms import inventory, orders
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
 from tests import builders
@@ -37,10 +37,6 @@ def open_shop(uow: UnitOfWork, **channel_settings: Any) -> None:
         )
 
 
-def set_channel(uow: UnitOfWork, **settings: Any) -> None:
-    channels.update_channel(channels.UpdateChannel(code="web", **settings), uow=uow)
-
-
 def place(uow: UnitOfWork, *lines: tuple[str, int]) -> orders.Order:
     """Ada's order of ``lines`` (sku, quantity); 3 x TS-1 = 60.00 ships free."""
     return orders.place_order(
@@ -55,12 +51,6 @@ def place(uow: UnitOfWork, *lines: tuple[str, int]) -> orders.Order:
         ),
         uow=uow,
     ).order
-
-
-def ada(uow: UnitOfWork) -> customers.Customer:
-    return customers.find_or_create_customer(
-        customers.FindOrCreateCustomer(email=EMAIL, name="Ada Lovelace"), uow=uow
-    )
 
 
 def order_json(*lines: tuple[str, int]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine
 
-from oms import orders, payments
+from oms import channels, orders, payments
 from oms.app import tasks
 from oms.orders import HoldReason
 from oms.payments.domain.credit import CreditEntryKind
@@ -156,7 +156,7 @@ def test_store_credit_is_captured_at_once_and_an_at_placement_channel_captures_c
 def test_an_at_shipment_channel_leaves_authorisations_for_the_shipments_to_capture(
     uow: UnitOfWork, providers: payments.Providers, deliver: Deliver
 ) -> None:
-    shop.open_shop(uow, capture=shop.channels.CaptureMode.AT_SHIPMENT)
+    shop.open_shop(uow, capture=channels.CaptureMode.AT_SHIPMENT)
     order = shop.place(uow, ("TS-1", 5))  # 100.00
     give_credit(uow, order, "10.00")
     pay(uow, providers, order, payments.ProviderName.STORE_CREDIT, "10.00")
@@ -181,7 +181,7 @@ def test_an_at_shipment_channel_leaves_authorisations_for_the_shipments_to_captu
 def test_a_cancelled_order_refunds_what_was_captured_and_voids_what_was_only_authorised(
     uow: UnitOfWork, providers: payments.Providers, deliver: Deliver
 ) -> None:
-    shop.open_shop(uow, capture=shop.channels.CaptureMode.AT_SHIPMENT)
+    shop.open_shop(uow, capture=channels.CaptureMode.AT_SHIPMENT)
     order = shop.place(uow, ("TS-1", 5))  # 100.00
     give_credit(uow, order, "30.00")
     pay(uow, providers, order, payments.ProviderName.STORE_CREDIT, "30.00")
@@ -322,7 +322,7 @@ def test_cancelling_after_a_goodwill_refund_gives_back_the_rest(
 def test_a_cancellation_waits_for_a_capture_in_flight_then_refunds_it(
     uow: UnitOfWork, providers: payments.Providers, deliver: Deliver
 ) -> None:
-    shop.open_shop(uow, capture=shop.channels.CaptureMode.AT_SHIPMENT)
+    shop.open_shop(uow, capture=channels.CaptureMode.AT_SHIPMENT)
     order = shop.place(uow)  # 60.00
     held = till_preauthorisation(uow, providers, order)
     deliver()

@@ -260,14 +260,12 @@ def test_two_refunds_racing_on_one_order_never_give_back_more_than_was_captured(
         start.wait()
         try:
             goodwill.refund_order(
-                goodwill.RefundOrder(
-                    order_id=order.id,
-                    amount=Money.of("40.00", "EUR"),
-                    reason="late",
-                    destination=RefundDestination.ORIGINAL,
-                    actor="t",
-                    role="admin",
-                ),
+                order.id,
+                Money.of("40.00", "EUR"),
+                "late",
+                RefundDestination.ORIGINAL,
+                actor="t",
+                role="admin",
                 uow=own,
                 providers=payments.build_providers(Settings(), own),
             )
@@ -310,15 +308,13 @@ def test_erasing_the_customer_removes_what_staff_typed_about_them_and_keeps_the_
         uow=uow,
     )
     goodwill.refund_order(
-        goodwill.RefundOrder(
-            order_id=order.id,
-            amount=Money.of("4.00", "EUR"),
-            reason="late",
-            destination=RefundDestination.STORE_CREDIT,
-            note="Ada Lovelace, Invalidenstr. 1: parcel 3 days late",
-            actor="t",
-            role="admin",
-        ),
+        order.id,
+        Money.of("4.00", "EUR"),
+        "late",
+        RefundDestination.STORE_CREDIT,
+        note="Ada Lovelace, Invalidenstr. 1: parcel 3 days late",
+        actor="t",
+        role="admin",
         uow=uow,
         providers=providers,
     )

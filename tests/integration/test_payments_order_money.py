@@ -235,14 +235,12 @@ def test_a_goodwill_refund_is_not_taken_back_by_a_later_edit(
     pay(uow, providers, order, payments.ProviderName.POS)
     deliver()
     goodwill.refund_order(
-        goodwill.RefundOrder(
-            order_id=order.id,
-            amount=eur("5.00"),
-            reason="late",
-            destination=RefundDestination.ORIGINAL,
-            actor="finance",
-            role="finance",
-        ),
+        order.id,
+        eur("5.00"),
+        "late",
+        RefundDestination.ORIGINAL,
+        actor="finance",
+        role="finance",
         uow=uow,
         providers=providers,
     )
@@ -302,14 +300,12 @@ def test_cancelling_after_a_goodwill_refund_gives_back_the_rest(
     pay(uow, providers, order, payments.ProviderName.POS)
     deliver()
     goodwill.refund_order(
-        goodwill.RefundOrder(
-            order_id=order.id,
-            amount=eur("30.00"),
-            reason="late",
-            destination=RefundDestination.ORIGINAL,
-            actor="csr",
-            role="admin",
-        ),
+        order.id,
+        eur("30.00"),
+        "late",
+        RefundDestination.ORIGINAL,
+        actor="csr",
+        role="admin",
         uow=uow,
         providers=providers,
     )

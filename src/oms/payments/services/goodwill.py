@@ -1,9 +1,9 @@
 """Goodwill refunds (money back not tied to a return) and the refund policy they obey.
 
-``refund_order`` is the one core of every order refund: goodwill refunds over the API call it
-in two halves (``begin_refund`` inside the Idempotency-Key's transaction, then
-``finish_refund``), and refunds of returns (issue 11) call it whole. The two-step rule holds
-for the whole refund at once:
+``refund_order(order_id, amount, reason, destination, ...)`` is the one core of every order
+refund: goodwill refunds over the API run it in its two halves (``begin_refund`` inside the
+Idempotency-Key's transaction, then ``finish_refund``), and refunds of returns (issue 11) call
+it whole. The two-step rule holds for the whole refund at once:
 
 1. one transaction: check the reason and the caller's limit, lock the order (the lock every
    change of its money takes first), spread the amount over the captured tenders
@@ -65,11 +65,31 @@ class RefundOrder:
     note: str = ""
 
 
-def refund_order(
-    cmd: RefundOrder, *, uow: UnitOfWork, providers: Providers, visible_to: str | None = None
+def refund_order(  # noqa: PLR0913 - the entry point refunds of returns (issue 11) call
+    order_id: UUID,
+    amount: Money,
+    reason: str,
+    destination: RefundDestination,
+    *,
+    actor: str,
+    role: str | None,
+    note: str = "",
+    uow: UnitOfWork,
+    providers: Providers,
+    visible_to: str | None = None,
 ) -> GoodwillRefund:
-    """Refund part of an order to its tenders or to store credit, within the policy."""
-    begun = begin_refund(cmd, uow=uow, visible_to=visible_to)
+    """Refund part of an order to its tenders or to store credit, within the policy: both
+    steps at once (``begin_refund``, then ``finish_refund``)."""
+    command = RefundOrder(
+        order_id=order_id,
+        amount=amount,
+        reason=reason,
+        destination=destination,
+        actor=actor,
+        role=role,
+        note=note,
+    )
+    begun = begin_refund(command, uow=uow, visible_to=visible_to)
     return finish_refund(begun.id, uow=uow, providers=providers)
 
 

@@ -50,6 +50,7 @@ from oms.payments.services import (
     void_payment,
 )
 from oms.payments.services.sweeper import SWEEP_INTERVAL_SECONDS
+from oms.payments.settlements import EVENTS as _SETTLEMENT_EVENTS
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event
 
@@ -97,7 +98,7 @@ __all__ = [
     "void_payment",
 ]
 
-EVENTS: tuple[type[Event], ...] = (*PAYMENT_EVENTS, StoreCreditChanged)
+EVENTS: tuple[type[Event], ...] = (*PAYMENT_EVENTS, StoreCreditChanged, *_SETTLEMENT_EVENTS)
 """The event types this context publishes (the composition root registers them)."""
 
 SUBSCRIPTIONS: tuple[Subscription, ...] = _HANDLED

@@ -316,7 +316,15 @@ def test_unknown_types_and_undecodable_payloads_are_reported_not_fatal(engine: E
 
 def test_the_deployment_relay_wires_every_consumer(engine: Engine) -> None:
     box = tasks.relay(engine)
-    assert [s.consumer for s in box.subscriptions] == ["orders.backorders", "orders.erasure"]
+    assert [s.consumer for s in box.subscriptions] == [
+        "orders.backorders",
+        "orders.erasure",
+        "payments.order_money",
+        "payments.authorizations",
+        "payments.erasure",
+        "invoicing.documents",
+        "invoicing.erasure",
+    ]
     assert [type(p) for p in box.publishers] == [LogPublisher]
     assert box.run_once() == 0
 

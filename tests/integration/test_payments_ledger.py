@@ -5,6 +5,7 @@ reports, reconciliation entries and the ledger's append-only rule."""
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 import pytest
 from sqlalchemy import Engine, text, update
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from oms import orders, payments
 from oms.orders.services import order_timeline
 from oms.payments import services
-from oms.payments.domain import AmountAboveBalanceDue, NothingToPay
+from oms.payments.domain import AmountAboveBalanceDue, MovementInFlight, NothingToPay
 from oms.payments.tables.ledger import payment_transactions
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import IllegalTransition
@@ -204,6 +205,70 @@ def test_a_provider_report_settles_once_however_often_it_comes(uow: UnitOfWork) 
         provider=P.POS, payment_reference="nope", kind=K.REFUND, outcome=report.outcome
     )
     assert payments.record_provider_update(unknown, uow=uow) is None
+
+
+def report(
+    kind: payments.TransactionKind,
+    reference: str,
+    amount: str,
+    *,
+    transaction_id: UUID | None = None,
+    reason: str | None = None,
+) -> payments.ProviderUpdate:
+    """What the till's provider reports about tender TILL-8, on its own."""
+    outcome = payments.ProviderOutcome(
+        status=payments.TransactionStatus.SUCCEEDED, reference=reference, amount=eur(amount)
+    )
+    return payments.ProviderUpdate(
+        provider=P.POS,
+        payment_reference="TILL-8",
+        kind=kind,
+        outcome=outcome,
+        transaction_id=transaction_id,
+        reason=reason,
+    )
+
+
+def test_a_provider_report_naming_nothing_of_ours_never_settles_our_movement_in_flight(
+    uow: UnitOfWork,
+) -> None:
+    """No "oldest open of that kind": a report is matched by our id or the provider's reference
+    only. One that names neither while our capture is in flight waits (it may be ours)."""
+    order = place(uow)
+    payment = tender(uow, order, P.POS, capture=False, details={"reference": "TILL-8"})
+    ours = services.start_movement(payment.id, K.CAPTURE, eur("40.00"), actor="csr", uow=uow)
+
+    with pytest.raises(MovementInFlight):
+        payments.record_provider_update(report(K.CAPTURE, "cap_unknown", "60.00"), uow=uow)
+    pending = payments.get_payment(payment.id, uow=uow).transaction(ours.transaction_id)
+    assert pending.status is payments.TransactionStatus.PENDING
+
+    named = report(K.CAPTURE, "cap_ours", "40.00", transaction_id=ours.transaction_id)
+    settled = payments.record_provider_update(named, uow=uow)
+    assert settled is not None
+    assert settled.transaction(ours.transaction_id).provider_reference == "cap_ours"
+    assert settled.captured == eur("40.00")
+
+
+def test_a_provider_report_of_a_movement_it_made_itself_is_appended_once(
+    uow: UnitOfWork,
+) -> None:
+    order = place(uow)
+    payment = tender(uow, order, P.POS, capture=False, details={"reference": "TILL-8"})
+    payments.capture_payment(payment.id, None, actor="csr", uow=uow, providers=providers(uow))
+    dashboard = report(K.REFUND, "re_dashboard", "15.00", reason="provider")
+
+    first = payments.record_provider_update(dashboard, uow=uow)
+    again = payments.record_provider_update(dashboard, uow=uow)
+
+    assert first is not None
+    assert again is not None
+    assert [(t.kind, t.provider_reference) for t in again.transactions][-1] == (
+        K.REFUND,
+        "re_dashboard",
+    )
+    assert again.refunded == eur("15.00")
+    assert orders.get_order(order.id, uow=uow).payment_figures.refunded == eur("15.00")
 
 
 def test_reconciliation_reads_the_succeeded_movements_of_a_provider(uow: UnitOfWork) -> None:

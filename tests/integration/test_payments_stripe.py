@@ -33,6 +33,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from oms.payments.domain import (
+    AmountAboveCapturable,
     NewTender,
     Payment,
     PaymentTransaction,
@@ -218,9 +219,16 @@ def test_a_partial_capture_captures_what_was_asked_and_stripe_releases_the_rest(
     assert isinstance(charge, stripe.Charge)
     assert charge.amount_refunded == 2000  # localstripe's way to release the 20.00 left
 
-    second = payment.begin(TransactionKind.CAPTURE, eur("20.00"), actor="test", at=NOW)
-    refused = provider.capture(payment, second)
-    assert refused.status is TransactionStatus.FAILED  # one capture per PaymentIntent
+    assert outcome.final  # one capture per PaymentIntent: the ledger releases the rest too
+    assert (payment.released, payment.capturable) == (eur("20.00"), eur("0.00"))
+    release = payment.transactions[-1]
+    assert (release.kind, release.status, release.provider_reference) == (
+        TransactionKind.VOID,
+        TransactionStatus.SUCCEEDED,
+        payment.provider_reference,
+    )
+    with pytest.raises(AmountAboveCapturable):
+        payment.begin(TransactionKind.CAPTURE, eur("20.00"), actor="test", at=NOW)
 
 
 def test_a_full_capture_then_a_partial_refund(provider: StripeProvider) -> None:
@@ -374,11 +382,21 @@ def test_a_storefront_card_order_is_authorised_captured_in_part_and_refunded_in_
     captured = move(api, admin, payment["id"], "capture", amount=money("30.00"))
     assert captured.status_code == 200, captured.text
     assert captured.json()["captured"] == money("30.00")
-    rest = move(api, admin, payment["id"], "capture", amount=money("14.90"))  # Stripe: one only
-    refused = rest.json()["transactions"][-1]
-    assert (refused["kind"], refused["status"]) == ("capture", "failed")
-    assert refused["failure_code"] == "already_captured"
-    assert rest.json()["captured"] == money("30.00")
+    released = captured.json()["transactions"][-1]  # Stripe captures once, releases the rest
+    assert (released["kind"], released["status"], released["amount"]) == (
+        "void",
+        "succeeded",
+        money("14.90"),
+    )
+    assert (captured.json()["status"], captured.json()["capturable"]) == (
+        "captured",
+        money("0.00"),
+    )
+    rest = move(api, admin, payment["id"], "capture", amount=money("14.90"))
+    assert rest.status_code == 422, rest.text
+    assert rest.json()["code"] == "amount-above-capturable"
+    after = api.get(f"/v1/payments/{payment['id']}", headers=admin).json()
+    assert [t["kind"] for t in after["transactions"]] == ["authorize", "capture", "void"]
     refunded = move(api, admin, payment["id"], "refund", amount=money("5.00"), reason="damaged")
     assert refunded.status_code == 200, refunded.text
     assert (refunded.json()["refunded"], refunded.json()["refundable"]) == (

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -22,9 +23,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from oms.app import tasks
 from oms.payments.domain import Payment, ProviderName, TransactionKind, TransactionStatus
 from oms.payments.providers.registry import build_providers
-from oms.payments.services import AddTender, add_tender, capture_payment, start_movement
+from oms.payments.services import (
+    AddTender,
+    add_tender,
+    capture_payment,
+    settle_pending,
+    start_movement,
+)
 from oms.payments.services.notifications import (
     receive_stripe_notification,
     replay_stripe_notifications,
@@ -32,6 +40,7 @@ from oms.payments.services.notifications import (
 from oms.payments.services.settling import settle
 from oms.payments.tables.notifications import provider_notifications
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.clock import SystemClock
 from oms.shared.money import Money
 from tests.conftest import KeyMaker
 from tests.payments_stripe import (
@@ -136,6 +145,42 @@ def test_a_capture_made_in_stripe_is_recorded_once_however_often_stripe_says_so(
         ("capture", "succeeded", "44.90"),
     ]
     assert kept(engine) == 1
+
+
+def test_stripes_report_of_our_partial_capture_waits_for_it_and_adds_nothing(
+    client: TestClient,
+    order_id: UUID,
+    providers: Providers,
+    uow: UnitOfWork,
+    storefront: stripe.StripeClient,
+) -> None:
+    """Stripe captured 30.00 for us and released the rest, but our answer is not recorded yet
+    when its event comes: the event names no transaction of ours, so it waits rather than
+    settling our capture; the sweep records our answer, then replays the event, which finds
+    the capture by the PaymentIntent's reference and adds nothing."""
+    payment = card_tender(order_id, providers, uow)
+    started = start_movement(payment.id, TransactionKind.CAPTURE, eur("30.00"), actor="t", uow=uow)
+    begun = reloaded(payment, uow)
+    providers[ProviderName.STRIPE].capture(begun, begun.transaction(started.transaction_id))
+    intent = storefront.v1.payment_intents.retrieve(str(payment.provider_reference))
+
+    early = deliver(client, intent_event("evt_partial", "payment_intent.succeeded", intent))
+    assert early.json()["processed"] is False
+    assert reloaded(payment, uow).transaction(started.transaction_id).open
+
+    assert settle_pending(uow=uow, providers=providers, older_than=timedelta(0)) == 1
+    assert replay_stripe_notifications(uow=uow, providers=providers) == 1
+    after = reloaded(payment, uow)
+    assert moves(after) == [
+        ("authorize", "succeeded", "44.90"),
+        ("capture", "succeeded", "30.00"),
+        ("void", "succeeded", "14.90"),
+    ]
+    assert (after.captured, after.released, after.capturable) == (
+        eur("30.00"),
+        eur("14.90"),
+        eur("0.00"),
+    )
 
 
 def test_an_order_shows_what_a_webhook_captured(
@@ -382,6 +427,42 @@ def test_an_event_that_came_before_its_tender_is_applied_when_replayed(
     assert payment.captured == eur("0.00")
     assert replay_stripe_notifications(uow=uow, providers=providers) == 1
     assert replay_stripe_notifications(uow=uow, providers=providers) == 0
+    assert moves(reloaded(payment, uow)) == [
+        ("authorize", "succeeded", "44.90"),
+        ("capture", "succeeded", "44.90"),
+    ]
+
+
+def test_the_workers_sweep_applies_an_event_that_came_before_its_tender(
+    client: TestClient,
+    order_id: UUID,
+    providers: Providers,
+    uow: UnitOfWork,
+    engine: Engine,
+    localstripe: str,
+    storefront: stripe.StripeClient,
+) -> None:
+    """Nobody replays by hand: the worker's periodic sweep (settle pending, then replay the
+    waiting notifications) records the capture Stripe reported before the tender existed."""
+    intent = storefront.v1.payment_intents.create(
+        {"amount": 4490, "currency": "eur", "payment_method": "pm_card_visa", "confirm": True}
+    )
+    early = deliver(client, intent_event("evt_swept", "payment_intent.succeeded", intent))
+    assert early.json()["processed"] is False
+    payment = add_tender(
+        AddTender(
+            order_id=order_id,
+            provider=ProviderName.STRIPE,
+            details={"payment_intent": intent.id},
+            actor="storefront",
+        ),
+        uow=uow,
+        providers=providers,
+    )
+    worker_sweep = tasks.payments_sweeper(engine, stripe_settings(localstripe), SystemClock())
+
+    assert worker_sweep.action() == 1
+    assert worker_sweep.action() == 0
     assert moves(reloaded(payment, uow)) == [
         ("authorize", "succeeded", "44.90"),
         ("capture", "succeeded", "44.90"),

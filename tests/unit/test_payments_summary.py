@@ -109,3 +109,19 @@ def test_a_new_tender_covers_what_live_tenders_do_not() -> None:
     assert uncovered(TOTAL, live) == eur("50")
     assert uncovered(TOTAL, [tender(captured="100", refunded="25")]) == eur("25")
     assert uncovered(TOTAL, [tender(captured="100")]) == eur("0")
+
+
+def test_what_a_final_partial_capture_released_is_no_longer_authorised_nor_covering() -> None:
+    payment = tender("100")
+    capture = payment.begin(TransactionKind.CAPTURE, eur("60"), actor="test", at=NOW)
+    final = ProviderOutcome(status=TransactionStatus.SUCCEEDED, reference="pi_1", final=True)
+    payment.settle(capture.id, final, at=NOW)
+
+    summary = OrderPayments.of(TOTAL, [payment])
+    assert (summary.authorized, summary.captured, summary.balance_due) == (
+        eur("60"),
+        eur("60"),
+        eur("40"),
+    )
+    assert summary.payment_status is S.PARTIALLY_PAID
+    assert uncovered(TOTAL, [payment]) == eur("40")

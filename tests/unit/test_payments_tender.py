@@ -11,6 +11,7 @@ import pytest
 
 from oms.payments.domain import (
     PAYMENT_LIFECYCLE,
+    RELEASED_BY_CAPTURE,
     AmountAboveCapturable,
     AmountAboveRefundable,
     MovementInFlight,
@@ -19,6 +20,7 @@ from oms.payments.domain import (
     Payment,
     PaymentCaptured,
     PaymentFailed,
+    PaymentVoided,
     ProviderAnswerDoesNotFit,
     ProviderName,
     ProviderOutcome,
@@ -264,3 +266,81 @@ def test_refunds_and_failures_record_their_own_events() -> None:
     assert issued.reason == "damaged"
     assert isinstance(refused, PaymentFailed)
     assert (refused.kind, refused.failure_code) == ("refund", "card_declined")
+
+
+FINAL = ProviderOutcome(status=TransactionStatus.SUCCEEDED, reference="pi_1", final=True)
+"""How Stripe answers a capture: one per PaymentIntent, the rest of the hold released."""
+
+
+def test_a_final_partial_capture_releases_the_rest_of_the_authorisation() -> None:
+    payment = authorize(opened("50.00"))
+    payment.drain_events()
+    capture = payment.begin(K.CAPTURE, eur("30.00"), actor="csr", at=NOW)
+    payment.settle(capture.id, FINAL, at=NOW)
+
+    assert (payment.captured, payment.released, payment.capturable) == (
+        eur("30.00"),
+        eur("20.00"),
+        eur("0.00"),
+    )
+    assert payment.status is S.CAPTURED
+    assert not payment.voided
+    release = payment.transactions[-1]
+    assert (release.kind, release.status, release.amount) == (
+        K.VOID,
+        TransactionStatus.SUCCEEDED,
+        eur("20.00"),
+    )
+    assert (release.reason, release.provider_reference, release.actor) == (
+        RELEASED_BY_CAPTURE,
+        "pi_1",
+        "csr",
+    )
+    captured, voided = payment.drain_events()
+    assert isinstance(captured, PaymentCaptured)
+    assert isinstance(voided, PaymentVoided)
+    assert voided.amount_minor == 2000
+
+
+def test_nothing_more_is_captured_after_a_final_capture() -> None:
+    payment = authorize(opened("50.00"))
+    capture = payment.begin(K.CAPTURE, eur("30.00"), actor="csr", at=NOW)
+    payment.settle(capture.id, FINAL, at=NOW)
+    with pytest.raises(NothingToCapture):
+        payment.begin(K.CAPTURE, None, actor="csr", at=NOW)
+    with pytest.raises(AmountAboveCapturable):
+        payment.begin(K.CAPTURE, eur("20.00"), actor="csr", at=NOW)
+    refund = payment.begin(K.REFUND, eur("30.00"), actor="csr", at=NOW)  # captured money stays
+    assert refund.amount == eur("30.00")
+
+
+def test_a_final_capture_of_everything_releases_nothing() -> None:
+    payment = authorize(opened("50.00"))
+    capture = payment.begin(K.CAPTURE, None, actor="csr", at=NOW)
+    payment.settle(capture.id, FINAL, at=NOW)
+    assert [t.kind for t in payment.transactions] == [K.AUTHORIZE, K.CAPTURE]
+    assert (payment.released, payment.capturable) == (eur("0.00"), eur("0.00"))
+
+
+def test_a_final_capture_closes_another_capture_still_in_flight() -> None:
+    """Stripe refuses the second capture of a PaymentIntent: a late success cannot revive it."""
+    payment = authorize(opened("50.00"))
+    first = payment.begin(K.CAPTURE, eur("30.00"), actor="csr", at=NOW)
+    second = payment.begin(K.CAPTURE, eur("10.00"), actor="csr", at=NOW)
+    payment.settle(first.id, FINAL, at=NOW)
+
+    closed = payment.transaction(second.id)
+    assert (closed.status, closed.failure_code) == (
+        TransactionStatus.FAILED,
+        "authorization_closed",
+    )
+    assert payment.settle(second.id, FINAL, at=NOW) is None
+    assert (payment.captured, payment.released) == (eur("30.00"), eur("20.00"))
+
+
+def test_captures_that_are_not_final_leave_the_rest_capturable() -> None:
+    """Manual tenders and the till capture an authorisation in several parts."""
+    payment = move(authorize(opened("50.00")), K.CAPTURE, "30.00")
+    assert (payment.released, payment.capturable) == (eur("0.00"), eur("20.00"))
+    move(payment, K.CAPTURE, "20.00")
+    assert payment.captured == eur("50.00")

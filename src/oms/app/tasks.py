@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from oms import orders, payments
 from oms.app import event_registry
+from oms.payments.services.notifications import replay_stripe_notifications
 from oms.platform import background, outbox
 from oms.platform.housekeeping import Housekeeper
 from oms.platform.relay import Relay
@@ -35,14 +36,16 @@ def relay(engine: Engine, clock: Clock | None = None) -> Relay:
 
 
 def payments_sweeper(engine: Engine, settings: Settings, clock: Clock) -> background.Periodic:
-    """Settle payment transactions a dead process left pending, by asking their providers
-    (the worker builds its own providers; each pass its own units of work)."""
+    """Settle payment transactions a dead process left pending, by asking their providers,
+    then apply the Stripe notifications that were waiting for them (an event that arrived
+    before its tender was recorded). The worker builds its own providers; each pass its own
+    units of work."""
 
     def sweep() -> int:
-        return payments.settle_pending(
-            uow=UnitOfWork(engine, clock),
-            providers=payments.build_providers(settings, UnitOfWork(engine, clock)),
-        )
+        uow = UnitOfWork(engine, clock)
+        providers = payments.build_providers(settings, UnitOfWork(engine, clock))
+        settled = payments.settle_pending(uow=uow, providers=providers)
+        return settled + replay_stripe_notifications(uow=uow, providers=providers)
 
     return background.Periodic("payments-sweeper", sweep)
 

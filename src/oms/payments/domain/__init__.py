@@ -38,6 +38,7 @@ from oms.payments.domain.ledger import (
 from oms.payments.domain.summary import OrderPayments, OrderPaymentStatus, uncovered
 from oms.payments.domain.tender import (
     PAYMENT_LIFECYCLE,
+    RELEASED_BY_CAPTURE,
     NewTender,
     Payment,
     ProviderName,
@@ -48,6 +49,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PAYMENT_EVENTS",
     "PAYMENT_LIFECYCLE",
+    "RELEASED_BY_CAPTURE",
     "AmountAboveBalanceDue",
     "AmountAboveCapturable",
     "AmountAboveRefundable",

@@ -48,6 +48,10 @@ class ProviderOutcome:
 
     ``amount`` is what the provider says it moved (a PaymentIntent's amount, a partial capture),
     None when it moved what was asked. ``reference`` is the provider's id of the movement.
+    ``final`` (captures only) says the provider closed the authorisation with this capture:
+    Stripe captures a PaymentIntent once and releases the rest, so ``Payment.settle`` records
+    that rest as released (a void of it) and nothing is capturable any more. Providers that
+    capture an authorisation in several parts (manual, till) leave it False.
     """
 
     status: TransactionStatus
@@ -55,6 +59,7 @@ class ProviderOutcome:
     amount: Money | None = None
     failure_code: str | None = None
     failure_message: str | None = None
+    final: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -77,13 +77,14 @@ class OrderPayments:
 
 def uncovered(total: Money, payments: Iterable[Payment]) -> Money:
     """What no live tender covers yet: the total less what each tender that has not failed
-    or been voided holds (authorised, or asked and awaited), less what went back from it."""
+    or been voided holds (authorised less released, or asked and awaited), less what went
+    back from it."""
     left = total
     for p in payments:
         if p.status in (TenderStatus.FAILED, TenderStatus.VOIDED):
             continue
-        held = p.authorized
-        if held.amount == 0:
+        held = p.authorized - p.released
+        if p.authorized.amount == 0:
             held = sum(
                 (t.amount for t in p.open_transactions if t.kind is TransactionKind.AUTHORIZE),
                 Money.zero(total.currency),

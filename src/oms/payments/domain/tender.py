@@ -14,6 +14,16 @@ one table, ``PAYMENT_LIFECYCLE`` (the target is the status once the transaction 
 counting transactions still pending: a capture above ``capturable``, a refund above
 ``refundable``, a void once anything is captured (or a capture is in flight) are refused. So
 captured <= authorised and refunded <= captured hold whatever the providers answer later.
+
+**A final capture releases the rest.** Some providers capture an authorisation once: Stripe
+captures a PaymentIntent a single time and gives the rest of the hold back to the card. Their
+capture answers say ``final``; settling one records the rest of the authorisation as a
+succeeded ``void`` of that amount (reason ``RELEASED_BY_CAPTURE``, the capture's reference and
+actor), closes any other capture still open as failed (the provider refuses it), and so
+``released`` shows the amount and ``capturable`` is zero. The tender stays ``captured`` (a void
+after a capture is a release, not the tender voided). Providers answering without ``final``
+(manual, till) keep allowing captures up to what is authorised. In short:
+authorised = captured + released + capturable.
 """
 
 from __future__ import annotations
@@ -44,6 +54,9 @@ from oms.shared.events import Event
 from oms.shared.ids import new_id
 from oms.shared.money import Money
 from oms.shared.state_machine import StateMachine
+
+RELEASED_BY_CAPTURE = "released_by_final_capture"
+"""The reason code of the void that records what a final capture left of an authorisation."""
 
 
 class ProviderName(StrEnum):
@@ -166,17 +179,25 @@ class Payment:
 
     @property
     def released(self) -> Money:
-        """The authorisation given back by a void."""
+        """The authorisation given back: by a void of the tender, or what a final capture left
+        (see the module docstring)."""
         return self._sum(TransactionKind.VOID)
 
     @property
     def voided(self) -> bool:
-        return any(t.kind is TransactionKind.VOID and t.succeeded for t in self.transactions)
+        """The tender was voided: a void succeeded and nothing was captured (a release after
+        a final capture leaves the tender captured)."""
+        return self.captured.amount == 0 and any(
+            t.kind is TransactionKind.VOID and t.succeeded for t in self.transactions
+        )
 
     @property
     def capturable(self) -> Money:
+        """Authorised, less captured, less released (zero once voided or finally captured)."""
         zero = Money.zero(self.currency)
-        return zero if self.voided else max_money(self.authorized - self.captured, zero)
+        if self.voided:
+            return zero
+        return max_money(self.authorized - self.captured - self.released, zero)
 
     @property
     def refundable(self) -> Money:
@@ -336,6 +357,8 @@ class Payment:
         if settled.kind is TransactionKind.VOID and settled.succeeded:
             self._close_authorizations(at)
         self._record(settled, at)
+        if settled.kind is TransactionKind.CAPTURE and settled.succeeded and outcome.final:
+            self._release_rest(settled, at)
         return settled
 
     def record(
@@ -383,6 +406,32 @@ class Payment:
                     failure_message="the tender was voided before it was authorised",
                 )
                 self._replace(t.settled(closed, t.amount, at))
+
+    def _release_rest(self, capture: PaymentTransaction, at: datetime) -> None:
+        """A final capture closed the authorisation: other captures still open are closed as
+        failed (the provider refuses them), and the rest is recorded as released, a succeeded
+        void of it (see the module docstring)."""
+        for t in self.transactions:
+            if t.kind is TransactionKind.CAPTURE and t.open:
+                closed = ProviderOutcome(
+                    status=TransactionStatus.FAILED,
+                    reference=capture.provider_reference,
+                    failure_code="authorization_closed",
+                    failure_message="an earlier capture was final: the rest was released",
+                )
+                self._replace(t.settled(closed, t.amount, at))
+                self._record(self.transaction(t.id), at)
+        rest = self.authorized - self.captured - self.released
+        if rest.amount <= 0:
+            return
+        released = self._append(
+            TransactionKind.VOID, rest, capture.actor, at, reason=RELEASED_BY_CAPTURE
+        )
+        done = ProviderOutcome(
+            status=TransactionStatus.SUCCEEDED, reference=capture.provider_reference
+        )
+        self._replace(released.settled(done, rest, at))
+        self._record(self.transaction(released.id), at)
 
     def _record(self, settled: PaymentTransaction, at: datetime) -> None:
         event = records.event_for(self, settled, at)

@@ -374,29 +374,46 @@ def authorization_outcome(intent: Any, currency: str) -> ProviderOutcome:
     )
 
 
-def _settled(reference: str | None, amount: Money | None) -> ProviderOutcome:
-    return ProviderOutcome(status=TransactionStatus.SUCCEEDED, reference=reference, amount=amount)
+def _settled(
+    reference: str | None, amount: Money | None, *, final: bool = False
+) -> ProviderOutcome:
+    return ProviderOutcome(
+        status=TransactionStatus.SUCCEEDED, reference=reference, amount=amount, final=final
+    )
 
 
 def capture_outcome(intent: Any, transaction: PaymentTransaction) -> ProviderOutcome:
-    """A captured PaymentIntent: succeeded for what it received; anything else failed."""
+    """A captured PaymentIntent: succeeded for what it received, and ``final``: Stripe captures
+    a PaymentIntent once and releases the rest of the hold; anything else failed."""
     reference = field(intent, "id")
     if field(intent, "status") != "succeeded":
         return failed("not_captured", f"the PaymentIntent is {field(intent, 'status')}", reference)
-    return _settled(reference, received(intent, transaction.amount.currency))
+    return _settled(reference, received(intent, transaction.amount.currency), final=True)
 
 
 def already_captured(
     intent: Any, payment: Payment, transaction: PaymentTransaction, refused: stripe.StripeError
 ) -> ProviderOutcome:
+    """A capture Stripe refused because the PaymentIntent is captured: what it received beyond
+    what the ledger holds and beyond other captures of ours still in flight (one of those may
+    be the capture Stripe made) is this one's, final; nothing left is a failure."""
     currency = payment.currency
     held = received(intent, currency)
     if held is None and payment.captured.amount == 0:  # localstripe: no amount_received
         held = _money(field(intent, "amount"), currency)
-    left = held - payment.captured if held is not None else None
+    in_flight = sum(
+        (
+            t.amount
+            for t in payment.open_transactions
+            if t.kind is TransactionKind.CAPTURE and t.id != transaction.id
+        ),
+        Money.zero(currency),
+    )
+    left = held - payment.captured - in_flight if held is not None else None
     if left is None or left.amount <= 0:
         return failed(refused.code or "already_captured", _message(refused), field(intent, "id"))
-    return _settled(field(intent, "id"), left if left < transaction.amount else transaction.amount)
+    amount = left if left < transaction.amount else transaction.amount
+    return _settled(field(intent, "id"), amount, final=True)
 
 
 def void_outcome(intent: Any) -> ProviderOutcome:

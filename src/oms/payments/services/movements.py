@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from oms.payments.domain import (
+    MovementInFlight,
     NotAwaitingPayment,
     Payment,
     PaymentTransaction,
@@ -200,10 +201,13 @@ class ProviderUpdate:
 
 def record_provider_update(update: ProviderUpdate, *, uow: UnitOfWork) -> Payment | None:
     """Apply a provider's report to the ledger, idempotently: it settles the open transaction
-    it is about, changes nothing when that transaction is settled already (the same event
-    twice, or events out of order: the first final answer stays), or appends a movement the
-    provider made on its own (a dispute, a refund from its dashboard). None when no payment
-    has the reference."""
+    it names (by our transaction id, or by the provider's reference of the movement), changes
+    nothing when that transaction is settled already (the same event twice, or events out of
+    order: the first final answer stays), or appends a movement the provider made on its own
+    (a dispute, a refund from its dashboard). A report naming nothing of ours while a
+    movement of its kind is in flight may be about that movement: it is refused with
+    ``MovementInFlight`` and waits (the caller replays it once ours is settled), never taken
+    for another movement. None when no payment has the reference."""
     with uow.begin() as tx:
         ledger = tx.repo(LEDGER)
         known = ledger.find_by_provider_reference(update.provider, update.payment_reference)
@@ -225,6 +229,9 @@ def _apply(payment: Payment, update: ProviderUpdate, *, at: datetime) -> Payment
     target = _reported(payment, update)
     if target is not None:
         return payment.settle(target.id, update.outcome, at=at)
+    in_flight = next((t for t in payment.open_transactions if t.kind is update.kind), None)
+    if in_flight is not None:
+        raise MovementInFlight(str(payment.id), in_flight.kind.value)
     appendable = update.kind is not TransactionKind.AUTHORIZE and update.outcome.reference
     if update.outcome.status is not TransactionStatus.SUCCEEDED or not appendable:
         return None  # a failure of, or a wait for, nothing we began: no money moved
@@ -234,22 +241,25 @@ def _apply(payment: Payment, update: ProviderUpdate, *, at: datetime) -> Payment
 
 
 def _reported(payment: Payment, update: ProviderUpdate) -> PaymentTransaction | None:
-    """The transaction a report is about: ours by id, the provider's by its reference, else
-    the oldest still open of that kind (answers to our own calls carry the same reference as
-    the provider's later reports of them, so a report is never counted twice)."""
+    """The transaction a report names: ours by id; the tender's one authorisation by the
+    payment's reference (how the provider knows the tender); else the movement with the
+    provider's reference, one still open or settled as reported (a succeeded report is not
+    about a failed capture that carried the same PaymentIntent id). Nothing else: an open
+    transaction without the reference may be another movement."""
     if update.transaction_id is not None:
         for t in payment.transactions:
             if t.id == update.transaction_id:
                 return t
-    same_kind = [t for t in payment.transactions if t.kind is update.kind]
     reference = update.outcome.reference
-    if reference is not None:
-        for t in same_kind:
-            if t.provider_reference == reference:
-                return t
-    waiting = [t for t in same_kind if t.open]
-    if waiting:
-        return waiting[0]
     if update.kind is TransactionKind.AUTHORIZE:
-        return next(iter(same_kind), None)
-    return None
+        if reference not in (None, payment.provider_reference):
+            return None
+        return next((t for t in payment.transactions if t.kind is update.kind), None)
+    if reference is None:
+        return None
+    named = [
+        t
+        for t in payment.transactions
+        if t.kind is update.kind and t.provider_reference == reference
+    ]
+    return next((t for t in named if t.open or t.status is update.outcome.status), None)

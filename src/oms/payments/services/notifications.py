@@ -332,7 +332,9 @@ def _intent_updates(intent: dict[str, Any], payment: Payment) -> list[ProviderUp
     reference = str(intent.get("id"))
     if status == "succeeded":
         amount = received(intent, payment.currency) or _authorized_amount(intent, payment)
-        captured = _succeeded(reference, amount)
+        captured = ProviderOutcome(
+            status=TransactionStatus.SUCCEEDED, reference=reference, amount=amount, final=True
+        )  # Stripe captures a PaymentIntent once: the rest of the hold is released
         updates.append(_update(payment, TransactionKind.CAPTURE, captured))
     if status == "canceled" and payment.status is TenderStatus.AUTHORIZED:
         voided = _succeeded(reference, payment.authorized)

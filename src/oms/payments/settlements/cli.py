@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from oms import payments
+from oms.payments.services.notifications import replay_stripe_notifications
 from oms.payments.settlements import services
 from oms.payments.settlements.domain import Discrepancy, ReconciliationRun, StatementFormat
 from oms.platform.database import create_database_engine
@@ -202,16 +203,19 @@ def sweep(
         float, typer.Option(help="Seconds a transaction must have waited for its provider.")
     ] = 60.0,
 ) -> None:
-    """Settle payment transactions a dead process left pending, by asking their providers
-    (the worker does this every 30 seconds; ADR 0010)."""
+    """Settle payment transactions a dead process left pending, by asking their providers,
+    then apply the Stripe notifications that waited for them (the worker does both every 30
+    seconds; ADR 0010)."""
     settings = Settings()
     engine = create_database_engine(settings.database_url)
     try:
+        uow = UnitOfWork(engine)
+        providers = payments.build_providers(settings, UnitOfWork(engine))
         settled = payments.settle_pending(
-            uow=UnitOfWork(engine),
-            providers=payments.build_providers(settings, UnitOfWork(engine)),
-            older_than=timedelta(seconds=older_than),
+            uow=uow, providers=providers, older_than=timedelta(seconds=older_than)
         )
+        replayed = replay_stripe_notifications(uow=uow, providers=providers)
     finally:
         engine.dispose()
     out.print(f"settled {settled} pending payment transaction(s)")
+    out.print(f"applied {replayed} waiting provider notification(s)")

@@ -333,3 +333,30 @@ def test_a_cancellation_waits_for_a_capture_in_flight_then_refunds_it(
     deliver()
     after = tenders(uow, order.id)["pos"]
     assert (after.captured, after.refunded) == (order.totals.total, order.totals.total)
+
+
+def test_after_a_goodwill_refund_an_edit_asks_only_for_what_it_adds(
+    uow: UnitOfWork, providers: payments.Providers, deliver: Deliver
+) -> None:
+    shop.open_shop(uow)
+    goodwill.set_refund_reasons([RefundReason(code="late", description="late")], uow=uow)
+    order = shop.place(uow, ("TS-1", 5))  # 100.00
+    pay(uow, providers, order, payments.ProviderName.POS)
+    deliver()
+    goodwill.refund_order(
+        order.id,
+        eur("10.00"),
+        "late",
+        RefundDestination.ORIGINAL,
+        actor="csr",
+        role="admin",
+        uow=uow,
+        providers=providers,
+    )
+    dearer = edit(uow, order.id, orders.ChangeQuantity(line_id=order.lines[0].id, quantity=6))
+    deliver()
+    assert [h.reason for h in current(uow, order.id).open_holds] == [HoldReason.PAYMENT]
+    added = dearer.totals.total - order.totals.total
+    till_preauthorisation(uow, providers, current(uow, order.id), str(added.amount))
+    deliver()
+    assert current(uow, order.id).open_holds == ()

@@ -62,13 +62,28 @@ def capturable_now(payment: Payment) -> Money:
     return left if left.amount > 0 else Money.zero(payment.currency)
 
 
-def covered(total: Money, payments: Sequence[Payment]) -> bool:
-    """Whether succeeded authorisations (less what went back) cover ``total``."""
+def covered(total: Money, payments: Sequence[Payment], concessions: frozenset[UUID]) -> bool:
+    """Whether succeeded authorisations cover ``total``, less what went back other than as
+    goodwill (a concession lowers what the buyer pays, not what their tenders must cover)."""
     held = Money.zero(total.currency)
     for p in payments:
         if p.status in (TenderStatus.AUTHORIZED, TenderStatus.CAPTURED):
-            held += p.authorized - p.refunded - p.charged_back
+            held += p.authorized - p.charged_back - _given_back(p, concessions)
     return total <= held
+
+
+def _given_back(payment: Payment, concessions: frozenset[UUID]) -> Money:
+    """Refunds of the tender, settled or in flight, that were not concessions."""
+    return sum(
+        (
+            t.amount
+            for t in payment.transactions
+            if t.kind is TransactionKind.REFUND
+            and (t.succeeded or t.open)
+            and t.id not in concessions
+        ),
+        Money.zero(payment.currency),
+    )
 
 
 def release_payment_hold_if_covered(order_id: UUID, *, uow: UnitOfWork) -> bool:
@@ -77,7 +92,9 @@ def release_payment_hold_if_covered(order_id: UUID, *, uow: UnitOfWork) -> bool:
     with uow.begin() as tx:
         order = orders.order_for_payment(order_id, uow=uow)
         holds = [h for h in order.open_holds if h.reason is orders.HoldReason.PAYMENT]
-        if not holds or not covered(order.totals.total, tx.repo(LEDGER).by_order(order_id)):
+        payments = tx.repo(LEDGER).by_order(order_id)
+        concessions = tx.repo(GOODWILL_REFUNDS).transaction_ids(order_id)
+        if not holds or not covered(order.totals.total, payments, concessions):
             return False
         for hold in holds:
             orders.release_hold(
@@ -111,7 +128,9 @@ def hold_until_paid(order_id: UUID, *, uow: UnitOfWork) -> bool:
             and not channels.get_channel(order.channel, uow=uow).payment_before_confirmation
         ):
             return False
-        if covered(order.totals.total, payments):
+        if covered(
+            order.totals.total, payments, tx.repo(GOODWILL_REFUNDS).transaction_ids(order_id)
+        ):
             return False
         orders.place_hold(
             orders.PlaceHold(
@@ -179,14 +198,7 @@ def kept(payments: Sequence[Payment], concessions: frozenset[UUID], currency: st
     that were not concessions, less chargebacks."""
     total = Money.zero(currency)
     for p in payments:
-        total += p.captured - p.charged_back
-        for t in p.transactions:
-            if (
-                t.kind is TransactionKind.REFUND
-                and (t.succeeded or t.open)
-                and t.id not in concessions
-            ):
-                total -= t.amount
+        total += p.captured - p.charged_back - _given_back(p, concessions)
     return total
 
 

@@ -63,12 +63,13 @@ def capturable_now(payment: Payment) -> Money:
 
 
 def covered(total: Money, payments: Sequence[Payment], concessions: frozenset[UUID]) -> bool:
-    """Whether succeeded authorisations cover ``total``, less what went back other than as
-    goodwill (a concession lowers what the buyer pays, not what their tenders must cover)."""
+    """Whether succeeded authorisations cover ``total``, less what they released (a final
+    partial capture gives the rest back) and what went back other than as goodwill (a
+    concession lowers what the buyer pays, not what their tenders must cover)."""
     held = Money.zero(total.currency)
     for p in payments:
         if p.status in (TenderStatus.AUTHORIZED, TenderStatus.CAPTURED):
-            held += p.authorized - p.charged_back - _given_back(p, concessions)
+            held += p.authorized - p.released - p.charged_back - _given_back(p, concessions)
     return total <= held
 
 

@@ -22,8 +22,10 @@ import stripe
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
 
 from oms.app import tasks
+from oms.app.cli import app as oms_cli
 from oms.payments.domain import Payment, ProviderName, TransactionKind, TransactionStatus
 from oms.payments.providers.registry import build_providers
 from oms.payments.services import (
@@ -44,6 +46,7 @@ from oms.shared.clock import SystemClock
 from oms.shared.money import Money
 from tests.conftest import KeyMaker
 from tests.payments_stripe import (
+    API_KEY,
     WEBHOOK_SECRET,
     event_payload,
     localstripe,
@@ -467,6 +470,41 @@ def test_the_workers_sweep_applies_an_event_that_came_before_its_tender(
         ("authorize", "succeeded", "44.90"),
         ("capture", "succeeded", "44.90"),
     ]
+
+
+def test_oms_payments_sweep_applies_an_event_that_came_before_its_tender(
+    client: TestClient,
+    order_id: UUID,
+    providers: Providers,
+    uow: UnitOfWork,
+    engine: Engine,
+    localstripe: str,
+    storefront: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    intent = storefront.v1.payment_intents.create(
+        {"amount": 4490, "currency": "eur", "payment_method": "pm_card_visa", "confirm": True}
+    )
+    deliver(client, intent_event("evt_cli", "payment_intent.succeeded", intent))
+    payment = add_tender(
+        AddTender(
+            order_id=order_id,
+            provider=ProviderName.STRIPE,
+            details={"payment_intent": intent.id},
+            actor="storefront",
+        ),
+        uow=uow,
+        providers=providers,
+    )
+    monkeypatch.setenv("OMS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("OMS_STRIPE_API_KEY", API_KEY)
+    monkeypatch.setenv("OMS_STRIPE_API_BASE", localstripe)
+
+    swept = CliRunner().invoke(oms_cli, ["payments", "sweep"])
+
+    assert swept.exit_code == 0, swept.output
+    assert "applied 1 waiting provider notification(s)" in swept.output
+    assert reloaded(payment, uow).captured == eur("44.90")
 
 
 def test_the_same_event_delivered_twice_at_once_is_applied_once(

@@ -6,13 +6,28 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import stripe
 
-from oms.payments.domain import TransactionStatus
-from oms.payments.providers.stripe import authorization_outcome, declined, refund_outcome
+from oms.payments.domain import (
+    NewTender,
+    Payment,
+    ProviderName,
+    ProviderOutcome,
+    TransactionKind,
+    TransactionStatus,
+)
+from oms.payments.providers.stripe import (
+    already_captured,
+    authorization_outcome,
+    capture_outcome,
+    declined,
+    refund_outcome,
+)
 from oms.payments.services.notifications import (
     UnverifiedNotification,
     verify_notification,
@@ -22,6 +37,7 @@ from oms.shared.money import Money
 from tests.payments_stripe import signature_header
 
 S = TransactionStatus
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
 
 def intent(status: str, **fields: Any) -> dict[str, Any]:
@@ -139,3 +155,59 @@ def test_personal_data_is_left_out_of_a_kept_payload_at_any_depth() -> None:
     assert without_personal_data(event) == {
         "data": {"object": {"id": "ch_1", "refunds": {"data": [{"id": "re_1"}]}}}
     }
+
+
+def already_captured_error() -> stripe.StripeError:
+    """What Stripe answers to a capture of a PaymentIntent that is captured already."""
+    return stripe.InvalidRequestError(  # type: ignore[no-untyped-call]
+        "This PaymentIntent's status is succeeded", None, code="payment_intent_unexpected_state"
+    )
+
+
+def card_payment(amount: str = "50.00") -> Payment:
+    new = NewTender(
+        order_id=uuid4(),
+        channel="web",
+        customer_id=None,
+        provider=ProviderName.STRIPE,
+        method="card",
+        amount=Money.of(amount, "EUR"),
+        provider_reference="pi_1",
+    )
+    payment, authorization = Payment.open(new, actor="test", at=NOW)
+    authorized = ProviderOutcome(status=S.SUCCEEDED, reference="pi_1")
+    payment.settle(authorization.id, authorized, at=NOW)
+    return payment
+
+
+def test_a_stripe_capture_is_final_for_what_the_payment_intent_received() -> None:
+    payment = card_payment()
+    capture = payment.begin(TransactionKind.CAPTURE, Money.of("30.00", "EUR"), actor="t", at=NOW)
+    outcome = capture_outcome(intent("succeeded", amount_received=3000), capture)
+    assert (outcome.status, outcome.amount, outcome.final) == (
+        S.SUCCEEDED,
+        Money.of("30.00", "EUR"),
+        True,
+    )
+
+
+def test_a_refused_capture_does_not_claim_what_another_capture_in_flight_made() -> None:
+    """Two captures raced: Stripe made the first; the second's refusal must not claim it."""
+    payment = card_payment()
+    payment.begin(TransactionKind.CAPTURE, Money.of("30.00", "EUR"), actor="t", at=NOW)
+    second = payment.begin(TransactionKind.CAPTURE, Money.of("20.00", "EUR"), actor="t", at=NOW)
+    refused = already_captured_error()
+    outcome = already_captured(intent("succeeded", amount_received=3000), payment, second, refused)
+    assert (outcome.status, outcome.failure_code) == (S.FAILED, "payment_intent_unexpected_state")
+
+
+def test_a_capture_refused_because_the_storefront_captured_takes_what_stripe_received() -> None:
+    payment = card_payment()
+    ours = payment.begin(TransactionKind.CAPTURE, None, actor="t", at=NOW)
+    refused = already_captured_error()
+    outcome = already_captured(intent("succeeded", amount_received=5000), payment, ours, refused)
+    assert (outcome.status, outcome.amount, outcome.final) == (
+        S.SUCCEEDED,
+        Money.of("50.00", "EUR"),
+        True,
+    )

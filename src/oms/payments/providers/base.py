@@ -37,7 +37,9 @@ class PaymentProvider(Protocol):
         ...
 
     def capture(self, payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:
-        """Capture ``transaction.amount`` of the authorisation."""
+        """Capture ``transaction.amount`` of the authorisation. A provider that captures an
+        authorisation only once (Stripe) answers ``final=True``: the ledger then records the
+        rest as released and allows no further capture."""
         ...
 
     def void(self, payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:

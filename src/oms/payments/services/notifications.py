@@ -40,6 +40,7 @@ from typing import Any
 from uuid import UUID
 
 import stripe
+import structlog
 
 from oms.payments.domain import (
     Payment,
@@ -65,6 +66,8 @@ from oms.platform.unit_of_work import Transaction, UnitOfWork
 from oms.shared.errors import DomainError
 from oms.shared.ids import new_id
 from oms.shared.money import Money
+
+log = structlog.get_logger("oms.payments")
 
 PROVIDER = ProviderName.STRIPE.value
 ACTOR = "provider:stripe"
@@ -187,13 +190,20 @@ def replay_stripe_notifications(
         waiting = tx.repo(NOTIFICATIONS).unprocessed(PROVIDER, since=since, limit=limit)
     applied = 0
     for notification in waiting:
-        refunds = _refunds_to_fetch(notification.payload, providers)
-        with uow.begin() as tx:
-            current = tx.repo(NOTIFICATIONS).get(PROVIDER, notification.event_id, lock=True)
-            if current is None or current.processed_at is not None:
-                continue
-            applied += _apply(current, refunds, tx, uow).processed
+        try:  # one event's trouble (Stripe unreachable for its refunds) must not stop the rest
+            applied += _replay_one(notification, uow=uow, providers=providers)
+        except Exception:
+            log.exception("stripe_notification_replay_failed", event_id=notification.event_id)
     return applied
+
+
+def _replay_one(notification: ProviderNotification, *, uow: UnitOfWork, providers: Any) -> bool:
+    refunds = _refunds_to_fetch(notification.payload, providers)
+    with uow.begin() as tx:
+        current = tx.repo(NOTIFICATIONS).get(PROVIDER, notification.event_id, lock=True)
+        if current is None or current.processed_at is not None:
+            return False
+        return _apply(current, refunds, tx, uow).processed
 
 
 def _apply(

@@ -130,6 +130,10 @@ class PaymentOut(Output):
     refunded: MoneyOut
     charged_back: MoneyOut
     capturable: MoneyOut
+    released: MoneyOut = Field(
+        description="The authorisation given back: by a void, or what a final partial capture "
+        "left (Stripe captures a PaymentIntent once)."
+    )
     refundable: MoneyOut
     provider_reference: str | None
     version: int
@@ -151,6 +155,7 @@ class PaymentOut(Output):
             refunded=MoneyOut.of(p.refunded),
             charged_back=MoneyOut.of(p.charged_back),
             capturable=MoneyOut.of(p.capturable),
+            released=MoneyOut.of(p.released),
             refundable=MoneyOut.of(p.refundable),
             provider_reference=p.provider_reference,
             version=p.version,

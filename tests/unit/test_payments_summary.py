@@ -125,3 +125,44 @@ def test_what_a_final_partial_capture_released_is_no_longer_authorised_nor_cover
     )
     assert summary.payment_status is S.PARTIALLY_PAID
     assert uncovered(TOTAL, [payment]) == eur("40")
+
+
+def test_a_goodwill_refund_is_refunded_and_conceded_but_not_owed_again() -> None:
+    payment = tender("100", captured="100")
+    concession = payment.begin(TransactionKind.REFUND, eur("40"), actor="test", at=NOW)
+    payment.settle(concession.id, OK, at=NOW)
+
+    summary = OrderPayments.of(TOTAL, [payment], concessions={concession.id})
+    assert (summary.refunded, summary.conceded, summary.balance_due) == (
+        eur("40"),
+        eur("40"),
+        eur("0"),
+    )
+    assert summary.payment_status is S.PARTIALLY_REFUNDED
+    assert uncovered(TOTAL, [payment], {concession.id}) == eur("0")
+
+
+def test_a_plain_refund_next_to_a_concession_is_still_owed() -> None:
+    payment = tender("100", captured="100", refunded="10")
+    concession = payment.begin(TransactionKind.REFUND, eur("40"), actor="test", at=NOW)
+    payment.settle(concession.id, OK, at=NOW)
+
+    summary = OrderPayments.of(TOTAL, [payment], concessions={concession.id})
+    assert (summary.refunded, summary.conceded, summary.balance_due) == (
+        eur("50"),
+        eur("40"),
+        eur("10"),
+    )
+    assert uncovered(TOTAL, [payment], {concession.id}) == eur("10")
+
+
+def test_a_concession_still_in_flight_is_not_conceded_yet() -> None:
+    payment = tender("100", captured="100")
+    pending = payment.begin(TransactionKind.REFUND, eur("40"), actor="test", at=NOW)
+
+    summary = OrderPayments.of(TOTAL, [payment], concessions={pending.id})
+    assert (summary.refunded, summary.conceded, summary.balance_due) == (
+        eur("0"),
+        eur("0"),
+        eur("0"),
+    )

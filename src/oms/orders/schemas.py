@@ -183,8 +183,12 @@ class OrderOut(Output):
     authorized: MoneyOut = Field(description="Authorised by the tenders, less what was voided.")
     captured: MoneyOut
     refunded: MoneyOut = Field(description="Refunded, and taken back by chargebacks.")
+    conceded: MoneyOut = Field(
+        description="The part of `refunded` given as goodwill: a concession, not owed again."
+    )
     balance_due: MoneyOut = Field(
-        description="Total - captured + refunded, never below zero; zero once cancelled."
+        description="Total - captured + (refunded - conceded), never below zero; zero once "
+        "cancelled."
     )
     fulfilment_status: FulfilmentStatus
     return_status: ReturnStatus
@@ -228,6 +232,7 @@ class OrderOut(Output):
             authorized=MoneyOut.of(paid.authorized),
             captured=MoneyOut.of(paid.captured),
             refunded=MoneyOut.of(paid.refunded),
+            conceded=MoneyOut.of(paid.conceded),
             balance_due=MoneyOut.of(order.balance_due),
             fulfilment_status=order.fulfilment_status,
             return_status=order.return_status,

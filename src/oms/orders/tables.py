@@ -26,7 +26,7 @@ from sqlalchemy import (
 from oms.platform.database import BigId, UTCDateTime, metadata
 
 MONEY = ("subtotal", "shipping", "shipping_tax", "discount", "tax", "total")
-PAYMENT_FIGURES = ("authorized", "captured", "refunded")
+PAYMENT_FIGURES = ("authorized", "captured", "refunded", "conceded")
 """``amount_<figure>_minor``: what the order's tenders moved, kept by payments."""
 
 orders = Table(

@@ -52,7 +52,12 @@ DROP_APPEND_ONLY_POSTGRESQL = (
     "DROP FUNCTION IF EXISTS payment_transactions_refuse_change()",
 )
 
-FIGURES = ("amount_authorized_minor", "amount_captured_minor", "amount_refunded_minor")
+FIGURES = (
+    "amount_authorized_minor",
+    "amount_captured_minor",
+    "amount_refunded_minor",
+    "amount_conceded_minor",
+)
 
 
 def upgrade() -> None:

@@ -20,12 +20,21 @@ class PaymentFigures:
     authorized: Money
     captured: Money
     refunded: Money
+    conceded: Money
+    """The part of ``refunded`` given as goodwill (a concession on top of the price): it went
+    back to the buyer, but they do not owe it again."""
 
     @classmethod
     def unpaid(cls, currency: str) -> PaymentFigures:
         """An order no tender has moved money for (every new order)."""
         zero = Money.zero(currency)
-        return cls(status=PaymentStatus.UNPAID, authorized=zero, captured=zero, refunded=zero)
+        return cls(
+            status=PaymentStatus.UNPAID,
+            authorized=zero,
+            captured=zero,
+            refunded=zero,
+            conceded=zero,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -115,13 +115,14 @@ class Order:
 
     @property
     def balance_due(self) -> Money:
-        """What the buyer still owes: the total less what was captured plus what went back,
-        never below zero; nothing once the order is cancelled (its money is refunded)."""
+        """What the buyer still owes: the total less what was captured plus what went back
+        other than as goodwill (a concession is not owed again), never below zero; nothing once
+        the order is cancelled (its money is refunded)."""
         zero = Money.zero(self.currency)
         if self.status is OrderStatus.CANCELLED:
             return zero
         figures = self.payment_figures
-        due = self.totals.total - figures.captured + figures.refunded
+        due = self.totals.total - figures.captured + figures.refunded - figures.conceded
         return zero if due < zero else due
 
     @property

@@ -132,9 +132,13 @@ def _payments(row: Row[Any], currency: str) -> PaymentFigures | None:
     amounts = [getattr(row, f"amount_{name}_minor") for name in PAYMENT_FIGURES]
     if status is PaymentStatus.UNPAID and not any(amounts):
         return None
-    authorized, captured, refunded = (_from_minor(minor, currency) for minor in amounts)
+    authorized, captured, refunded, conceded = (_from_minor(m, currency) for m in amounts)
     return PaymentFigures(
-        status=status, authorized=authorized, captured=captured, refunded=refunded
+        status=status,
+        authorized=authorized,
+        captured=captured,
+        refunded=refunded,
+        conceded=conceded,
     )
 
 

@@ -19,6 +19,7 @@ from oms.payments.domain import (
 )
 from oms.payments.providers import manual
 from oms.payments.repository import LEDGER
+from oms.payments.repository.refund_policy import GOODWILL_REFUNDS
 from oms.payments.services.settling import (
     CAPTURED_AT_ONCE,
     Providers,
@@ -71,7 +72,9 @@ def start_tender(cmd: AddTender, *, uow: UnitOfWork, visible_to: str | None = No
             raise NothingToPay(str(order.id), "it is cancelled")
         ledger = tx.repo(LEDGER)
         method = _method(cmd)
-        amount = _amount(cmd, order, uncovered(order.totals.total, ledger.by_order(order.id)))
+        concessions = tx.repo(GOODWILL_REFUNDS).transaction_ids(order.id)
+        left = uncovered(order.totals.total, ledger.by_order(order.id), concessions)
+        amount = _amount(cmd, order, left)
         tender = NewTender(
             order_id=order.id,
             channel=order.channel,

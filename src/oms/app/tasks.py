@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 
 from oms import orders, payments
 from oms.app import event_registry
-from oms.payments.services.notifications import replay_stripe_notifications
 from oms.platform import background, outbox
 from oms.platform.housekeeping import Housekeeper
 from oms.platform.relay import Relay
@@ -45,7 +44,7 @@ def payments_sweeper(engine: Engine, settings: Settings, clock: Clock) -> backgr
         uow = UnitOfWork(engine, clock)
         providers = payments.build_providers(settings, UnitOfWork(engine, clock))
         settled = payments.settle_pending(uow=uow, providers=providers)
-        return settled + replay_stripe_notifications(uow=uow, providers=providers)
+        return settled + payments.replay_stripe_notifications(uow=uow, providers=providers)
 
     return background.Periodic("payments-sweeper", sweep)
 

@@ -4,7 +4,13 @@ Public interface for other contexts and the composition root; everything else in
 package is private. Money moves by the two-step rule (``services.settling``): a pending
 transaction committed, the provider asked outside any transaction with the transaction's id as
 idempotency key, the answer settled in a new transaction with the order's figures, timeline and
-events. ``settle_pending`` (the worker's sweeper) finishes what a dead process left pending.
+events. ``settle_pending`` (the worker's sweeper) finishes what a dead process left pending,
+and ``replay_stripe_notifications`` applies the Stripe events that waited for it.
+
+For shipments (issue 10): ``capture_for_shipment`` (-> ``ShipmentCapture``). For returns (issue
+11): ``refund_order`` (or a ``RefundOrder``) -> ``GoodwillRefund``, to a ``RefundDestination``.
+Orders moving money: ``release_payment_hold_if_covered``. Store credit:
+``store_credit_statement``, ``adjust_store_credit`` (``AdjustStoreCredit``).
 """
 
 from oms.payments.domain import (
@@ -28,7 +34,8 @@ from oms.payments.domain import (
     TransactionKind,
     TransactionStatus,
 )
-from oms.payments.domain.credit import StoreCreditChanged
+from oms.payments.domain.credit import CreditEntry, CreditEntryKind, StoreCreditChanged
+from oms.payments.domain.refund_policy import GoodwillRefund, RefundDestination
 from oms.payments.handlers import SUBSCRIPTIONS as _HANDLED
 from oms.payments.providers.base import AuthorizeRequest, PaymentProvider, ProviderUnavailable
 from oms.payments.providers.registry import build_providers
@@ -49,6 +56,19 @@ from oms.payments.services import (
     settle_pending,
     void_payment,
 )
+from oms.payments.services.credit import (
+    AdjustStoreCredit,
+    StoreCreditStatement,
+    adjust_store_credit,
+    store_credit_statement,
+)
+from oms.payments.services.goodwill import RefundOrder, refund_order
+from oms.payments.services.notifications import replay_stripe_notifications
+from oms.payments.services.order_money import (
+    ShipmentCapture,
+    capture_for_shipment,
+    release_payment_hold_if_covered,
+)
 from oms.payments.services.sweeper import SWEEP_INTERVAL_SECONDS
 from oms.payments.settlements import EVENTS as _SETTLEMENT_EVENTS
 from oms.platform.subscriptions import Subscription
@@ -60,9 +80,13 @@ __all__ = [
     "SUBSCRIPTIONS",
     "SWEEP_INTERVAL_SECONDS",
     "AddTender",
+    "AdjustStoreCredit",
     "AuthorizeRequest",
     "ChargebackClosed",
     "ChargebackOpened",
+    "CreditEntry",
+    "CreditEntryKind",
+    "GoodwillRefund",
     "LedgerEntry",
     "OrderPaymentStatus",
     "OrderPayments",
@@ -79,13 +103,19 @@ __all__ = [
     "ProviderUnavailable",
     "ProviderUpdate",
     "Providers",
+    "RefundDestination",
     "RefundIssued",
+    "RefundOrder",
+    "ShipmentCapture",
     "StoreCreditChanged",
+    "StoreCreditStatement",
     "TenderStatus",
     "TransactionKind",
     "TransactionStatus",
     "add_tender",
+    "adjust_store_credit",
     "build_providers",
+    "capture_for_shipment",
     "capture_payment",
     "get_payment",
     "ledger_entries",
@@ -93,8 +123,12 @@ __all__ = [
     "mark_received",
     "order_payments",
     "record_provider_update",
+    "refund_order",
     "refund_payment",
+    "release_payment_hold_if_covered",
+    "replay_stripe_notifications",
     "settle_pending",
+    "store_credit_statement",
     "void_payment",
 ]
 

@@ -20,7 +20,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from oms import payments
-from oms.payments.services.notifications import replay_stripe_notifications
 from oms.payments.settlements import services
 from oms.payments.settlements.domain import Discrepancy, ReconciliationRun, StatementFormat
 from oms.platform.database import create_database_engine
@@ -214,7 +213,7 @@ def sweep(
         settled = payments.settle_pending(
             uow=uow, providers=providers, older_than=timedelta(seconds=older_than)
         )
-        replayed = replay_stripe_notifications(uow=uow, providers=providers)
+        replayed = payments.replay_stripe_notifications(uow=uow, providers=providers)
     finally:
         engine.dispose()
     out.print(f"settled {settled} pending payment transaction(s)")

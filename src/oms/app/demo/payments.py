@@ -26,9 +26,11 @@ from oms import orders, payments
 from oms.orders.repository import OrderFilter
 from oms.orders.services import list_orders
 from oms.payments.domain import ProviderName, TransactionKind
+from oms.payments.domain.refund_policy import RefundLimit, RefundReason
 from oms.payments.providers.manual import ManualProvider
 from oms.payments.providers.marketplace import MarketplaceProvider
 from oms.payments.providers.pos import PosProvider
+from oms.payments.services.goodwill import set_refund_limits, set_refund_reasons
 from oms.payments.settlements.services import (
     ImportedMovement,
     ImportPayment,
@@ -113,8 +115,25 @@ class DemoPayments:
         )
 
 
+REFUND_REASONS = (
+    RefundReason(code="late", description="The parcel arrived late"),
+    RefundReason(code="damaged", description="Arrived damaged"),
+    RefundReason(code="wrong_item", description="Not what was ordered"),
+    RefundReason(code="price_match", description="Matched a lower price"),
+    RefundReason(code="goodwill", description="A gesture of goodwill"),
+)
+REFUND_LIMITS = (
+    RefundLimit(role="csr", limit=Money.of("50.00", "EUR")),
+    RefundLimit(role="csr", limit=Money.of("50.00", "USD")),
+)
+"""Customer service refunds up to 50.00 on its own; above that, finance or an admin."""
+
+
 def load(uow: UnitOfWork) -> DemoPayments:
-    """Tenders for every open demo order, in order number order (deterministic)."""
+    """Tenders for every open demo order, in order number order (deterministic), and the refund
+    reasons and limits customer service works with."""
+    set_refund_reasons(REFUND_REASONS, uow=uow)
+    set_refund_limits(REFUND_LIMITS, uow=uow)
     paid = DemoPayments()
     with uow.begin() as tx:
         placed = list_orders(OrderFilter(), uow=uow, after=None, limit=10_000)

@@ -18,6 +18,7 @@ from oms.payments.domain import (
     TransactionStatus,
 )
 from oms.payments.repository import LEDGER, Ledger
+from oms.payments.repository.refund_policy import GOODWILL_REFUNDS
 
 
 def _stored(payment: Payment) -> Payment:
@@ -116,8 +117,11 @@ class InMemoryLedger:
 
 
 def payment_doubles() -> dict[str, Any]:
-    """Doubles of the payments ports, by port name."""
-    return {LEDGER.name: InMemoryLedger()}
+    """Doubles of the payments ports, by port name (the ledger, and the goodwill refunds that
+    the order's figures leave out of what is owed)."""
+    from tests.unit.doubles.credit import InMemoryGoodwillRefunds
+
+    return {LEDGER.name: InMemoryLedger(), GOODWILL_REFUNDS.name: InMemoryGoodwillRefunds()}
 
 
 def _typed() -> None:

@@ -8,43 +8,11 @@ again (``retrieve``) answers the same.
 
 from __future__ import annotations
 
-from oms.payments.domain import (
-    Payment,
-    PaymentTransaction,
-    ProviderName,
-    ProviderOutcome,
-    TransactionKind,
-    TransactionStatus,
-)
-from oms.payments.providers.base import AuthorizeRequest
+from oms.payments.domain import ProviderName
+from oms.payments.providers.recorded import RecordedProvider
 
 
-class PosProvider:
+class PosProvider(RecordedProvider):
     """``PaymentProvider`` for ``pos`` tenders."""
 
     name = ProviderName.POS
-
-    def authorize(self, request: AuthorizeRequest) -> ProviderOutcome:
-        return _done(request.payment, request.transaction)
-
-    def capture(self, payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:
-        return _done(payment, transaction)
-
-    def void(self, payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:
-        return _done(payment, transaction)
-
-    def refund(self, payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:
-        return _done(payment, transaction)
-
-    def retrieve(self, payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:
-        return _done(payment, transaction)
-
-
-def _done(payment: Payment, transaction: PaymentTransaction) -> ProviderOutcome:
-    """Done as recorded: the tender's own reference (a receipt, the marketplace's order id)
-    for taking the money, our transaction id for anything else."""
-    taking = transaction.kind in (TransactionKind.AUTHORIZE, TransactionKind.CAPTURE)
-    reference = payment.provider_reference if taking else None
-    return ProviderOutcome(
-        status=TransactionStatus.SUCCEEDED, reference=reference or str(transaction.id)
-    )

@@ -1,0 +1,1 @@
+"""The fulfilment domain: fulfilment orders per location, shipments, tracking and pickup."""

@@ -1,0 +1,1 @@
+"""The fulfilment context's services."""

@@ -1,0 +1,1 @@
+"""Fulfilment orders, their lines and each location's fulfilment settings."""

@@ -1,0 +1,1 @@
+"""Shipments (one per package), their lines and tracking events."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from uuid import UUID
 
 from oms.orders.domain.model import Allocation, OrderLine
@@ -53,6 +54,9 @@ class Plan:
     picks: tuple[Pick, ...] = ()
     backordered: Mapping[int, int] = field(default_factory=dict)
     shortfalls: tuple[Shortfall, ...] = ()
+    explanation: Mapping[str, Any] | None = None
+    """Why the plan is what it is (JSON-ready), kept on the order's timeline as its
+    ``sourced`` entry; None when nothing explains it."""
 
     def allocations(
         self, lines: Sequence[OrderLine], locations: Mapping[UUID, str]

@@ -78,7 +78,6 @@ def unlisted_in_contracts(
     """What the import-linter contracts miss, one sentence per gap."""
     every = set(contexts(source, root))
     nested = set(sub_contexts(source, root, contracts))
-    layers = layer_names(contracts)
     gaps: list[str] = []
     for contract in contracts:
         name = contract.get("name", contract.get("type", "?"))
@@ -90,14 +89,31 @@ def unlisted_in_contracts(
             named = {v for v in values if isinstance(v, str) and v in every}
             if named:
                 gaps += [f"{name}: {field} lacks {c}" for c in sorted(every - named)]
-        if contract.get("type") != "layers":
-            continue
-        containers = set(contract.get("containers", []))
-        gaps += [f"{name}: containers lacks {c}" for c in sorted((every | nested) - containers)]
-        for container in sorted(containers & (every | nested)):
-            for child in children(source, container):
-                if child not in layers and f"{container}.{child}" not in containers | nested:
-                    gaps.append(f"{name}: {container}.{child} is in no layer")
+        if contract.get("type") == "layers":
+            gaps += _layer_gaps(source, contract, contracts, every, nested)
+    return gaps
+
+
+def _layer_gaps(
+    source: Path,
+    contract: Mapping[str, Any],
+    contracts: Sequence[Mapping[str, Any]],
+    every: set[str],
+    nested: set[str],
+) -> list[str]:
+    """A layers contract either ranks the contexts themselves (then it names every one) or
+    layers the inside of its containers (then every context and sub-context is a container and
+    every module inside one is in a layer)."""
+    name = contract.get("name", "layers")
+    if "containers" not in contract:
+        return [f"{name}: layers lack {c}" for c in sorted(every - layer_names([contract]))]
+    layers = layer_names(contracts)
+    containers = set(contract.get("containers", []))
+    gaps = [f"{name}: containers lacks {c}" for c in sorted((every | nested) - containers)]
+    for container in sorted(containers & (every | nested)):
+        for child in children(source, container):
+            if child not in layers and f"{container}.{child}" not in containers | nested:
+                gaps.append(f"{name}: {container}.{child} is in no layer")
     return gaps
 
 

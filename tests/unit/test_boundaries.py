@@ -118,6 +118,7 @@ def test_the_contract_check_reports_an_unlisted_context_sub_context_and_stray_mo
             f"{layers}: containers lacks fakeoms.returns",
             f"{layers}: containers lacks fakeoms.orders.shipping",
             f"{layers}: fakeoms.orders.helpers is in no layer",
+            "Contexts depend downward: layers lack fakeoms.returns",
             "The backbone knows no context: forbidden_modules lacks fakeoms.returns",
             "Only the composition roots import the composition roots: "
             "source_modules lacks fakeoms.returns",

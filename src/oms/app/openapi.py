@@ -41,6 +41,15 @@ TAGS = [
         "name": "reconciliation",
         "description": "Settlement files matched against the payment ledger.",
     },
+    {
+        "name": "sourcing",
+        "description": "Each channel's versioned sourcing rules and the decisions they made.",
+    },
+    {
+        "name": "fulfilment",
+        "description": "Fulfilment orders per location: queues, picking, rejection, pickup.",
+    },
+    {"name": "shipments", "description": "Shipments, labels and tracking events."},
     {"name": "auth", "description": "API keys and their roles."},
     {"name": "health", "description": "Liveness of the server and its database."},
 ]

@@ -14,6 +14,7 @@ api_keys = Table(
     Column("role", String(20), nullable=False),
     Column("channel_id", Uuid, ForeignKey("channels.id"), nullable=True),
     Column("channel_code", String(40), nullable=True),
+    Column("location_code", String(40), ForeignKey("locations.code"), nullable=True),
     Column("secret_hash", String(64), nullable=False, unique=True),
     Column("display_prefix", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),

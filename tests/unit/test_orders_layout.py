@@ -27,6 +27,8 @@ USE_CASES = {
     "changes.previews",
     "changes.confirmation",
     "payments",
+    "fulfilment",
+    "rerouting",
 }
 STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
 

@@ -38,6 +38,9 @@ COMPLETED, CANCELLED = OrderStatus.COMPLETED, OrderStatus.CANCELLED
 ALLOWED = {
     (PENDING, OrderAction.CONFIRM): CONFIRMED,
     (CONFIRMED, OrderAction.START_FULFILMENT): IN_PROGRESS,
+    (CONFIRMED, OrderAction.SHIP): IN_PROGRESS,
+    (IN_PROGRESS, OrderAction.SHIP): IN_PROGRESS,
+    (IN_PROGRESS, OrderAction.DELIVER): IN_PROGRESS,
     (IN_PROGRESS, OrderAction.COMPLETE): COMPLETED,
     (PENDING, OrderAction.CANCEL): CANCELLED,
     (CONFIRMED, OrderAction.CANCEL): CANCELLED,
@@ -51,6 +54,9 @@ ALLOWED = {
     (PENDING, OrderAction.ALLOCATE_BACKORDER): PENDING,
     (CONFIRMED, OrderAction.ALLOCATE_BACKORDER): CONFIRMED,
     (IN_PROGRESS, OrderAction.ALLOCATE_BACKORDER): IN_PROGRESS,
+    (PENDING, OrderAction.REROUTE): PENDING,
+    (CONFIRMED, OrderAction.REROUTE): CONFIRMED,
+    (IN_PROGRESS, OrderAction.REROUTE): IN_PROGRESS,
     (PENDING, OrderAction.EDIT): PENDING,
     (CONFIRMED, OrderAction.EDIT): CONFIRMED,
     (PENDING, OrderAction.RELEASE): PENDING,
@@ -59,8 +65,9 @@ ALLOWED = {
     (COMPLETED, OrderAction.RELEASE): COMPLETED,
     (CANCELLED, OrderAction.RELEASE): CANCELLED,
 }
-"""The lifecycle as the issues state it (holding and editing in the table since issue 7); the
-table in the domain must be exactly this."""
+"""The lifecycle as the issues state it (holding and editing in the table since issue 7,
+shipping, delivering and rerouting since issue 10); the table in the domain must be exactly
+this."""
 EVERY_PAIR = list(product(OrderStatus, OrderAction))
 
 
@@ -155,7 +162,7 @@ CANCELLING_PAIRS = [(s, a) for (s, a) in ALLOWED if a is OrderAction.CANCEL]
 
 
 @pytest.mark.parametrize(("state", "action"), PROGRESSING_PAIRS, ids=str)
-def test_an_open_hold_blocks_confirming_starting_and_completing(
+def test_an_open_hold_blocks_confirming_starting_shipping_and_completing(
     state: OrderStatus, action: OrderAction
 ) -> None:
     held = order(state, holds=(hold(released=True), hold()))
@@ -183,10 +190,13 @@ def test_on_hold_means_at_least_one_open_hold() -> None:
     assert len(order(holds=(hold(), hold(released=True))).open_holds) == 1
 
 
-def test_holds_block_exactly_confirming_starting_and_completing() -> None:
-    assert {OrderAction.CONFIRM, OrderAction.START_FULFILMENT, OrderAction.COMPLETE} == set(
-        PROGRESSING
-    )
+def test_holds_block_exactly_confirming_starting_shipping_and_completing() -> None:
+    assert {
+        OrderAction.CONFIRM,
+        OrderAction.START_FULFILMENT,
+        OrderAction.SHIP,
+        OrderAction.COMPLETE,
+    } == set(PROGRESSING)
 
 
 def test_a_whole_cancellation_takes_every_open_unit() -> None:

@@ -95,6 +95,8 @@ def _command(body: OrderIn, principal: Principal) -> services.PlaceOrder:
         shipping_method=body.shipping_method,
         pickup_location=body.pickup_location,
         notes=body.notes,
+        gift_message=body.gift_message,
+        destination=body.shipping_address.destination(),
         actor=principal.actor,
     )
 

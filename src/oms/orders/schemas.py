@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field, TypeAdapter, field_validator
+from pydantic import Field, TypeAdapter, field_validator, model_validator
 
 from oms.orders.domain import (
     FulfilmentStatus,
@@ -38,7 +39,9 @@ from oms.platform.schemas import (
     Quantity,
 )
 from oms.platform.security import Principal
+from oms.shared.address import Address
 from oms.shared.errors import Invalid
+from oms.shared.geo import GeoPoint
 
 
 class OrderQuery(Input):
@@ -84,6 +87,28 @@ class OrderLineIn(Input):
         return money
 
 
+class ShippingAddressIn(AddressIn):
+    """The address, and where it is when the channel knows (a map pin, a geocoded address):
+    sourcing measures the distance to each location from it. Both or neither."""
+
+    latitude: Decimal | None = Field(default=None, ge=-90, le=90, examples=[52.5321])
+    longitude: Decimal | None = Field(default=None, ge=-180, le=180, examples=[13.3849])
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> ShippingAddressIn:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("send latitude and longitude together")
+        return self
+
+    def to_domain(self) -> Address:
+        return Address(**self.model_dump(exclude={"latitude", "longitude"}))
+
+    def destination(self) -> GeoPoint | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return GeoPoint(latitude=self.latitude, longitude=self.longitude)
+
+
 class OrderIn(Input):
     channel: str | None = Field(
         default=None, max_length=40, description="Channel code; a channel key may omit it."
@@ -92,12 +117,15 @@ class OrderIn(Input):
         default=None, max_length=100, description="The channel's own order id; unique per channel."
     )
     customer: BuyerIn
-    shipping_address: AddressIn
+    shipping_address: ShippingAddressIn
     billing_address: AddressIn | None = None
     lines: list[OrderLineIn] = Field(max_length=500)
     shipping_method: ShippingMethod = ShippingMethod.STANDARD
     pickup_location: str | None = Field(default=None, max_length=40)
     notes: str = Field(default="", max_length=2000)
+    gift_message: str | None = Field(
+        default=None, max_length=500, description="Printed on the packing slip."
+    )
 
 
 class BuyerOut(Output):
@@ -123,7 +151,8 @@ class OrderLineOut(Output):
     quantity: int
     cancelled_quantity: int
     backordered_quantity: int
-    fulfilled_quantity: int
+    fulfilled_quantity: int = Field(description="Units shipped.")
+    delivered_quantity: int = Field(description="Units of the shipped delivered or picked up.")
     allocated_quantity: int
     allocations: list[AllocationOut]
     unit_price: MoneyOut
@@ -202,6 +231,7 @@ class OrderOut(Output):
     billing_address: AddressOut | None
     address_validated: bool
     notes: str
+    gift_message: str | None
     lines: list[OrderLineOut]
     totals: OrderTotalsOut
     holds: list[HoldOut]
@@ -252,6 +282,7 @@ class OrderOut(Output):
             billing_address=AddressOut.of(order.billing_address) if order.billing_address else None,
             address_validated=order.address_validated,
             notes=order.notes,
+            gift_message=order.gift_message,
             lines=[_line(order, line) for line in order.lines],
             totals=OrderTotalsOut(
                 **{k: MoneyOut.of(getattr(order.totals, k)) for k in OrderTotalsOut.model_fields}
@@ -275,6 +306,7 @@ def _line(order: Order, line: OrderLine) -> OrderLineOut:
         cancelled_quantity=line.cancelled_quantity,
         backordered_quantity=line.backordered_quantity,
         fulfilled_quantity=line.fulfilled_quantity,
+        delivered_quantity=line.delivered_quantity,
         allocated_quantity=sum(a.quantity for a in allocations),
         allocations=[AllocationOut(location=a.location, quantity=a.quantity) for a in allocations],
         unit_price=MoneyOut.of(line.unit_price),
@@ -350,6 +382,7 @@ class TrackedLineOut(Output):
     quantity: int
     cancelled_quantity: int
     fulfilled_quantity: int
+    delivered_quantity: int
 
 
 class TrackedOrderOut(Output):
@@ -384,6 +417,7 @@ class TrackedOrderOut(Output):
                     quantity=line.quantity,
                     cancelled_quantity=line.cancelled_quantity,
                     fulfilled_quantity=line.fulfilled_quantity,
+                    delivered_quantity=line.delivered_quantity,
                 )
                 for line in order.lines
             ],

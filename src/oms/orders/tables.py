@@ -57,6 +57,7 @@ orders = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("cancelled_at", UTCDateTime, nullable=True),
     Column("cancel_reason", String(500), nullable=True),
+    Column("gift_message", String(500), nullable=True),
     Column("payment_status", String(20), nullable=False, server_default=text("'unpaid'")),
     *(
         Column(f"amount_{name}_minor", BigInteger, nullable=False, server_default=text("0"))
@@ -97,6 +98,7 @@ order_lines = Table(
     Column("cancelled_quantity", Integer, nullable=False),
     Column("backordered_quantity", Integer, nullable=False),
     Column("fulfilled_quantity", Integer, nullable=False),
+    Column("delivered_quantity", Integer, nullable=False, server_default=text("0")),
     Column("unit_price_minor", BigInteger, nullable=False),
     Column("subtotal_minor", BigInteger, nullable=False),
     Column("discount_minor", BigInteger, nullable=False),
@@ -111,9 +113,16 @@ order_lines = Table(
         "AND backordered_quantity <= quantity - cancelled_quantity - fulfilled_quantity",
         name="quantities_consistent",
     ),
+    CheckConstraint(
+        "delivered_quantity >= 0 AND delivered_quantity <= fulfilled_quantity",
+        name="delivered_within_shipped",
+    ),
     Index("ix_order_lines_backordered", "variant_id", "backordered_quantity"),
 )
-"""``tax_rate`` is a decimal string (SQLite has no exact NUMERIC)."""
+"""``tax_rate`` is a decimal string (SQLite has no exact NUMERIC). ``fulfilled_quantity`` counts
+the units shipped; of those, ``delivered_quantity`` arrived (delivered or picked up). What a
+row alone can check is checked here; that its allocations add up too is the aggregate's
+``check_invariants``."""
 
 order_allocations = Table(
     "order_allocations",

@@ -34,6 +34,7 @@ from oms.orders.repository import (
     Orders,
     Timeline,
 )
+from oms.orders.repository.orders import WaitingOrder
 from oms.shared.address import Address
 from oms.shared.money import Money
 
@@ -204,16 +205,29 @@ class InMemoryOrders:
             found = [o for o in found if (o.placed_at, o.id) < after]
         return [_stored(o) for o in found[:limit]]
 
-    def waiting_for(self, variant_id: UUID, *, limit: int) -> list[UUID]:
+    def waiting_for(
+        self, variant_id: UUID, *, after: tuple[datetime, str] | None = None, limit: int
+    ) -> list[WaitingOrder]:
         live = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS)
         waiting = [
-            o
+            WaitingOrder(
+                order_id=o.id,
+                placed_at=o.placed_at,
+                number=o.number,
+                channel=o.channel,
+                pickup_location=o.pickup_location,
+                units=sum(ln.backordered_quantity for ln in o.lines if ln.variant_id == variant_id),
+            )
             for o in self.stored.values()
             if o.status in live
-            and any(ln.variant_id == variant_id and ln.backordered_quantity for ln in o.lines)
         ]
-        waiting.sort(key=lambda o: (o.placed_at, o.id))
-        return [o.id for o in waiting[:limit]]
+        waiting = sorted((w for w in waiting if w.units), key=lambda w: w.order_time)
+        if after is not None:
+            waiting = [w for w in waiting if w.order_time > after]
+        return waiting[:limit]
+
+    def lock_backorders_of(self, variant_id: UUID) -> None:
+        """One thread of work: nothing to queue behind."""
 
     def due_holds(self, now: datetime, *, limit: int) -> list[tuple[UUID, UUID]]:
         due = [
@@ -236,6 +250,9 @@ class InMemoryTimeline:
     ) -> list[tuple[int, TimelineEntry]]:
         numbered = list(enumerate(self.orders.entries.get(order_id, []), start=1))
         return [(n, e) for n, e in numbered if after is None or n > after][:limit]
+
+    def of_kind(self, order_id: UUID, kind: str) -> list[TimelineEntry]:
+        return [e for e in self.orders.entries.get(order_id, []) if e.kind == kind]
 
 
 class InMemoryChanges:

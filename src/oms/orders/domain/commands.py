@@ -15,6 +15,7 @@ from oms.orders.domain.changes import Operation
 from oms.orders.domain.holds import HoldReason, HoldRule
 from oms.orders.pricing.domain import ShippingMethod
 from oms.shared.address import Address
+from oms.shared.geo import GeoPoint
 from oms.shared.money import Money
 
 
@@ -47,6 +48,11 @@ class PlaceOrder:
     pickup_location: str | None = None
     external_id: str | None = None
     notes: str = ""
+    gift_message: str | None = None
+    """Printed on the packing slip."""
+    destination: GeoPoint | None = None
+    """Where the parcel goes, when the channel knows its coordinates: sourcing measures
+    distances from it (else from the postal code or country). Not stored on the order."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from oms.orders.domain.sourcing import Shortfall
-from oms.shared.errors import Conflict, Invalid, NotFound, PreconditionFailed, PreconditionRequired
+from oms.shared.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 
 
 class OrderNotFound(NotFound):
@@ -99,3 +106,67 @@ class NotEditable(Conflict):
 class InvalidOrder(Invalid):
     code = "invalid-order"
     title = "Invalid order"
+
+
+class NotAllocatedThere(Conflict):
+    code = "units-not-allocated"
+    title = "Units are not allocated at that location"
+
+    def __init__(self, number: str, location: str, short: Sequence[tuple[str, int, int]]) -> None:
+        listed = "; ".join(
+            f"{sku}: {wanted} to ship, {held} allocated" for sku, wanted, held in short
+        )
+        super().__init__(
+            f"order {number} does not hold these units at {location}: {listed}",
+            location=location,
+            lines=[
+                {"sku": sku, "requested": wanted, "allocated": held} for sku, wanted, held in short
+            ],
+        )
+
+
+class NotShipped(Conflict):
+    code = "units-not-shipped"
+    title = "Units have not shipped"
+
+    def __init__(self, number: str, short: Sequence[tuple[str, int, int]]) -> None:
+        listed = "; ".join(
+            f"{sku}: {wanted} delivered, {out} on their way" for sku, wanted, out in short
+        )
+        super().__init__(
+            f"order {number} has fewer units on their way: {listed}",
+            lines=[
+                {"sku": sku, "requested": wanted, "in_transit": out} for sku, wanted, out in short
+            ],
+        )
+
+
+class NothingToReroute(Conflict):
+    code = "nothing-to-reroute"
+    title = "Nothing to reroute"
+
+    def __init__(self, number: str, away_from: Sequence[str]) -> None:
+        super().__init__(
+            f"order {number} holds no units to reroute at {', '.join(away_from) or 'no location'}",
+            away_from=list(away_from),
+        )
+
+
+class NotDone(Conflict):
+    code = "order-not-done"
+    title = "The order is not done"
+
+    def __init__(self, number: str, why: str) -> None:
+        super().__init__(f"order {number} cannot complete: {why}", why=why)
+
+
+class InvariantBroken(DomainError):
+    """An order whose units no longer add up: a bug, never a request to refuse. Raised by
+    ``Order.check_invariants`` (tests and every fulfilment transition) before anything is
+    saved, so a broken order never reaches the database."""
+
+    code = "order-invariant-broken"
+    title = "Order invariant broken"
+
+    def __init__(self, number: str, problems: Sequence[str]) -> None:
+        super().__init__(f"order {number}: {'; '.join(problems)}", problems=list(problems))

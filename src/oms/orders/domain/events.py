@@ -88,3 +88,57 @@ class BackorderAllocated(Event):
     aggregate = "order"
     number: str
     lines: tuple[LineUnits, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlacedUnits:
+    """Units of a SKU at a location (where rerouted units went)."""
+
+    sku: str
+    location: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitsShipped(Event):
+    type = "orders.units_shipped.v1"
+    aggregate = "order"
+    number: str
+    location: str
+    lines: tuple[LineUnits, ...]
+    reference: str
+    """The shipment (or transfer) that took them, as fulfilment names it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitsDelivered(Event):
+    type = "orders.units_delivered.v1"
+    aggregate = "order"
+    number: str
+    how: str
+    """``delivered`` (by a carrier) or ``picked_up`` (handed over in a store)."""
+    lines: tuple[LineUnits, ...]
+    all_delivered: bool
+    """Every billed unit of the order has now arrived."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderRerouted(Event):
+    type = "orders.order_rerouted.v1"
+    aggregate = "order"
+    number: str
+    reason: str
+    away_from: tuple[str, ...]
+    released: tuple[PlacedUnits, ...]
+    """Units taken away from the locations they were allocated at."""
+    allocated: tuple[PlacedUnits, ...]
+    """Where they were allocated again."""
+    backordered: tuple[LineUnits, ...]
+    """What no other location had: waiting for stock."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCompleted(Event):
+    type = "orders.order_completed.v1"
+    aggregate = "order"
+    number: str

@@ -38,6 +38,12 @@ class OrderAction(StrEnum):
     """Confirm an order change (add or remove lines, quantities, shipping)."""
     ALLOCATE_BACKORDER = "allocate_backorder"
     """Allocate backordered units from stock that arrived."""
+    SHIP = "ship"
+    """Units left a location; the first shipment starts the order's fulfilment."""
+    DELIVER = "deliver"
+    """Shipped units were delivered or picked up."""
+    REROUTE = "reroute"
+    """Allocated units move to other locations (or back to the backorder queue)."""
 
 
 _OPEN = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS)
@@ -48,11 +54,15 @@ ORDER_LIFECYCLE: StateMachine[OrderStatus, OrderAction] = StateMachine(
     {
         (OrderStatus.PENDING, OrderAction.CONFIRM): OrderStatus.CONFIRMED,
         (OrderStatus.CONFIRMED, OrderAction.START_FULFILMENT): OrderStatus.IN_PROGRESS,
+        (OrderStatus.CONFIRMED, OrderAction.SHIP): OrderStatus.IN_PROGRESS,
+        (OrderStatus.IN_PROGRESS, OrderAction.SHIP): OrderStatus.IN_PROGRESS,
+        (OrderStatus.IN_PROGRESS, OrderAction.DELIVER): OrderStatus.IN_PROGRESS,
         (OrderStatus.IN_PROGRESS, OrderAction.COMPLETE): OrderStatus.COMPLETED,
         **{(state, OrderAction.CANCEL): OrderStatus.CANCELLED for state in _OPEN},
         **{(state, OrderAction.CANCEL_UNITS): state for state in _OPEN},
         **{(state, OrderAction.HOLD): state for state in _OPEN},
         **{(state, OrderAction.ALLOCATE_BACKORDER): state for state in _OPEN},
+        **{(state, OrderAction.REROUTE): state for state in _OPEN},
         **{(state, OrderAction.EDIT): state for state in _NOT_STARTED},
         **{(state, OrderAction.RELEASE): state for state in OrderStatus},
     },
@@ -60,10 +70,19 @@ ORDER_LIFECYCLE: StateMachine[OrderStatus, OrderAction] = StateMachine(
 """Cancelling an order that is in progress is legal only while nothing has shipped; the order
 itself checks that (``Order.cancel``). A held order can be edited (holds stop progress, not
 corrections) and its holds released in any state, so a hold left on a cancelled order can still
-be cleared."""
+be cleared.
 
-PROGRESSING = frozenset({OrderAction.CONFIRM, OrderAction.START_FULFILMENT, OrderAction.COMPLETE})
-"""Actions a hold blocks. Cancelling a held order is always allowed."""
+Only a confirmed or started order ships (a pending one waits for its checks). Units are
+delivered only once shipped, so only while the order is in progress; the order completes from
+there once every billed unit is delivered. A completed order takes no further action but
+releasing a hold: returns will be order changes of their own."""
+
+PROGRESSING = frozenset(
+    {OrderAction.CONFIRM, OrderAction.START_FULFILMENT, OrderAction.SHIP, OrderAction.COMPLETE}
+)
+"""Actions a hold blocks. Cancelling a held order is always allowed, and so are delivering
+(a parcel on its way arrives whatever the order's holds: the delivery is a fact to record,
+not a step the merchant takes) and rerouting (a correction of where units wait)."""
 
 
 class PaymentStatus(StrEnum):
@@ -80,9 +99,14 @@ class PaymentStatus(StrEnum):
 
 
 class FulfilmentStatus(StrEnum):
+    """Derived from the lines (``Order.fulfilment_status``): the furthest step any unit took,
+    and whether every billed unit took it."""
+
     UNFULFILLED = "unfulfilled"
     PARTIALLY_FULFILLED = "partially_fulfilled"
     FULFILLED = "fulfilled"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    DELIVERED = "delivered"
 
 
 class ReturnStatus(StrEnum):

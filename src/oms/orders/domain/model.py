@@ -57,6 +57,9 @@ class OrderLine:
     cancelled_quantity: int = 0
     backordered_quantity: int = 0
     fulfilled_quantity: int = 0
+    """Units shipped (the column kept its first name)."""
+    delivered_quantity: int = 0
+    """Units of the shipped ones delivered or picked up; never more than shipped."""
 
     @property
     def billed_quantity(self) -> int:
@@ -67,6 +70,11 @@ class OrderLine:
     def open_quantity(self) -> int:
         """Ordered, not cancelled and not yet fulfilled."""
         return self.quantity - self.cancelled_quantity - self.fulfilled_quantity
+
+    @property
+    def in_transit_quantity(self) -> int:
+        """Shipped, not yet delivered or picked up."""
+        return self.fulfilled_quantity - self.delivered_quantity
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,6 +142,7 @@ class NewOrder:
     notes: str
     totals: Totals
     lines: tuple[OrderLine, ...]
+    gift_message: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,18 +10,22 @@ and handed in, already decided (allocations, a repricing function).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from typing import Any, Literal
 from uuid import UUID
 
-from oms.orders.domain import records
+from oms.orders.domain import fulfilment, records
 from oms.orders.domain.changes import ChangeNotPending, ChangeStatus, Edit, OrderChange
 from oms.orders.domain.errors import (
     HoldNotFound,
     InsufficientStock,
+    InvariantBroken,
+    NotDone,
     NotEditable,
     NothingToCancel,
+    NothingToReroute,
     OrderOnHold,
     StaleOrderVersion,
 )
@@ -90,6 +94,8 @@ class Order:
     cancel_reason: str | None = None
     payments: PaymentFigures | None = None
     """What the tenders moved (None: nothing yet, every order as placed)."""
+    gift_message: str | None = None
+    """Printed on the packing slip; not personal data the buyer profile keeps."""
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded since the order was loaded; the service hands them to the transaction."""
     timeline: list[TimelineEntry] = field(default_factory=list, compare=False, repr=False)
@@ -127,13 +133,24 @@ class Order:
 
     @property
     def fulfilment_status(self) -> FulfilmentStatus:
-        wanted = sum(line.quantity - line.cancelled_quantity for line in self.lines)
-        done = sum(line.fulfilled_quantity for line in self.lines)
-        if done == 0:
-            return FulfilmentStatus.UNFULFILLED
-        return (
-            FulfilmentStatus.FULFILLED if done >= wanted else FulfilmentStatus.PARTIALLY_FULFILLED
-        )
+        """The furthest any unit got: delivered (all or some), shipped (all or some), none."""
+        billed = sum(line.billed_quantity for line in self.lines)
+        shipped = sum(line.fulfilled_quantity for line in self.lines)
+        delivered = sum(line.delivered_quantity for line in self.lines)
+        if delivered and delivered == billed:
+            return FulfilmentStatus.DELIVERED
+        if delivered:
+            return FulfilmentStatus.PARTIALLY_DELIVERED
+        if shipped and shipped == billed:
+            return FulfilmentStatus.FULFILLED
+        if shipped:
+            return FulfilmentStatus.PARTIALLY_FULFILLED
+        return FulfilmentStatus.UNFULFILLED
+
+    @property
+    def all_delivered(self) -> bool:
+        """Every billed unit delivered or picked up (and at least one billed)."""
+        return self.fulfilment_status is FulfilmentStatus.DELIVERED
 
     @property
     def return_status(self) -> ReturnStatus:
@@ -191,6 +208,8 @@ class Order:
         order.lines = lines
         order.allocations = merge_allocations(plan.allocations(lines, locations))
         order._record(records.placed(order, actor))
+        if plan.explanation is not None:
+            order._record(records.sourced(order, plan.explanation, actor, at))
         facts = PlacementFacts(
             total=order.totals.total,
             shipping_country=order.shipping_address.country,
@@ -353,9 +372,16 @@ class Order:
     # -- backorders ------------------------------------------------------------------------
 
     def allocate_backorder(
-        self, allocations: Sequence[Allocation], *, actor: str, at: datetime
+        self,
+        allocations: Sequence[Allocation],
+        plan: Plan | None = None,
+        *,
+        actor: str,
+        at: datetime,
     ) -> int:
-        """Allocate backordered units from stock that arrived; returns the units allocated."""
+        """Allocate backordered units from stock that arrived; returns the units allocated.
+        ``plan``, the sourcing that found them, is kept on the timeline when it explains
+        itself."""
         filled: dict[UUID, int] = {}
         for a in allocations:
             filled[a.line_id] = filled.get(a.line_id, 0) + a.quantity
@@ -375,7 +401,136 @@ class Order:
             LineUnits(sku=ln.sku, quantity=filled[ln.id]) for ln in self.lines if ln.id in filled
         )
         self._record(records.backorder_allocated(self, units, actor, at))
+        if plan is not None and plan.explanation is not None:
+            self._record(records.sourced(self, plan.explanation, actor, at))
         return sum(filled.values())
+
+    # -- fulfilment --------------------------------------------------------------------------
+
+    def ship(
+        self,
+        location: str,
+        units: Mapping[UUID, int],
+        *,
+        reference: str,
+        actor: str,
+        at: datetime,
+    ) -> tuple[Allocation, ...]:
+        """Units (line id -> units) left ``location`` (its code) under ``reference`` (the
+        shipment); the first shipment starts the order. Only units allocated there can ship,
+        never while the order is held. Returns the allocations consumed, for the ledger."""
+        before = self.status
+        after = self.next_status(OrderAction.SHIP)
+        outcome = fulfilment.plan_shipping(
+            self.number, self.lines, self.allocations, location, units
+        )
+        self.status, self.lines, self.allocations = after, outcome.lines, outcome.remaining
+        self._bump(at)
+        listed = tuple(LineUnits(sku=self.line(i).sku, quantity=q) for i, q in units.items())
+        self._record(records.shipped(self, before, location, listed, reference, actor, at))
+        return outcome.shipped
+
+    def deliver(
+        self,
+        units: Mapping[UUID, int],
+        *,
+        how: Literal["delivered", "picked_up"],
+        actor: str,
+        at: datetime,
+    ) -> None:
+        """Shipped units (line id -> units) arrived: delivered by a carrier or picked up in a
+        store. Recorded even while the order is held: the parcel arrived all the same."""
+        if how not in ("delivered", "picked_up"):
+            raise Invalid("must be delivered or picked_up", field="how")
+        self._check(OrderAction.DELIVER)
+        self.lines = fulfilment.plan_delivery(self.number, self.lines, units)
+        self._bump(at)
+        listed = tuple(LineUnits(sku=self.line(i).sku, quantity=q) for i, q in units.items())
+        self._record(records.delivered(self, how, listed, actor, at))
+
+    def allocations_at(
+        self, away_from: Collection[str], units: Mapping[UUID, int] | None = None
+    ) -> tuple[Allocation, ...]:
+        """The allocations rerouting takes away from ``away_from`` (location codes): all of
+        them, or ``units`` (line id -> units) of the named lines."""
+        picked = fulfilment.pick_for_rerouting(self.lines, self.allocations, away_from, units)
+        if not picked:
+            raise NothingToReroute(self.number, sorted(away_from))
+        return picked
+
+    def reroute(
+        self,
+        released: Sequence[Allocation],
+        plan: Plan,
+        locations: Mapping[UUID, str],
+        *,
+        away_from: Collection[str] = (),
+        reason: str,
+        actor: str,
+        at: datetime,
+    ) -> tuple[Allocation, ...]:
+        """Move the ``released`` allocations to where ``plan`` sourced them (``locations``
+        names its locations); what it backorders waits for stock. Every released unit lands
+        somewhere: nothing is lost. Legal while held (a correction, not progress). Returns the
+        new allocations, for the ledger."""
+        self._check(OrderAction.REROUTE)
+        if not released:
+            raise NothingToReroute(self.number, sorted(away_from))
+        placed = plan.allocations(self.lines, locations)
+        by_no = {line.line_no: line.id for line in self.lines}
+        backordered = {by_no[no]: count for no, count in plan.backordered.items() if count}
+        outcome = fulfilment.plan_rerouting(
+            self.lines, self.allocations, released, placed, backordered
+        )
+        if outcome.problems:
+            raise InvariantBroken(self.number, outcome.problems)
+        self.lines, self.allocations = outcome.lines, outcome.allocations
+        self._bump(at)
+        where = away_from or {a.location for a in released}
+        self._record(
+            records.rerouted(self, where, released, placed, backordered, reason, actor, at)
+        )
+        if plan.explanation is not None:
+            self._record(records.sourced(self, plan.explanation, actor, at))
+        return placed
+
+    def is_done(self, *, channel_collects: bool) -> bool:
+        """Whether the order may complete: in progress, not held, every billed unit delivered
+        or picked up, and paid (or paid to the channel, a marketplace: ``channel_collects``)."""
+        return (
+            ORDER_LIFECYCLE.allows(self.status, OrderAction.COMPLETE)
+            and not self.on_hold
+            and self.all_delivered
+            and (channel_collects or self.balance_due.amount == 0)
+        )
+
+    def complete(self, *, actor: str, at: datetime, channel_collects: bool = False) -> None:
+        """Close the order: every billed unit arrived and the money is in (see ``is_done``)."""
+        after = self.next_status(OrderAction.COMPLETE)
+        if not self.all_delivered:
+            raise NotDone(self.number, "not every unit has been delivered or picked up")
+        if not channel_collects and self.balance_due.amount != 0:
+            raise NotDone(self.number, f"{self.balance_due} is still due")
+        self.status = after
+        self._bump(at)
+        why = "delivered, collected by the channel" if channel_collects else "delivered and paid"
+        self._record(records.completed(self, why, actor, at))
+
+    def note(
+        self, *, kind: str, summary: str, details: Mapping[str, Any], actor: str, at: datetime
+    ) -> None:
+        """Put what another context did with the order on its timeline (a fulfilment order
+        started, a label printed): a record, not a change, so the version stays."""
+        self.timeline.append(
+            TimelineEntry(at=at, actor=actor, kind=kind, summary=summary, details=dict(details))
+        )
+
+    def check_invariants(self) -> None:
+        """Raise ``InvariantBroken`` unless every unit of every line is in exactly one place
+        (allocated, backordered or shipped) and no more units arrived than shipped."""
+        problems = fulfilment.invariant_problems(self.lines, self.allocations)
+        if problems:
+            raise InvariantBroken(self.number, problems)
 
     # -- edits -----------------------------------------------------------------------------
 

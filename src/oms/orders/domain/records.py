@@ -6,7 +6,7 @@ no personal data) and a timeline entry for people (who, what, before and after).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -20,13 +20,18 @@ from oms.orders.domain.events import (
     LineUnits,
     OrderCancelled,
     OrderChanged,
+    OrderCompleted,
     OrderConfirmed,
     OrderHeld,
     OrderPlaced,
+    OrderRerouted,
+    PlacedUnits,
+    UnitsDelivered,
+    UnitsShipped,
 )
 from oms.orders.domain.holds import Hold
 from oms.orders.domain.lifecycle import OrderStatus
-from oms.orders.domain.model import Buyer, OrderLine, Totals
+from oms.orders.domain.model import Allocation, Buyer, OrderLine, Totals
 from oms.orders.domain.timeline import TimelineEntry
 from oms.shared.address import Address
 from oms.shared.events import Event
@@ -269,4 +274,141 @@ def changed(
             changes=tuple(kinds),
             difference=order.totals.total - total_before,
         ),
+    )
+
+
+def _listed(units: Sequence[LineUnits]) -> str:
+    return ", ".join(f"{u.quantity} x {u.sku}" for u in units)
+
+
+def _placed(units: Sequence[PlacedUnits]) -> list[dict[str, Any]]:
+    return [{"sku": u.sku, "location": u.location, "quantity": u.quantity} for u in units]
+
+
+def shipped(
+    order: Order,
+    before: OrderStatus,
+    location: str,
+    units: tuple[LineUnits, ...],
+    reference: str,
+    actor: str,
+    at: datetime,
+) -> Record:
+    return Record(
+        _entry(
+            actor,
+            at,
+            "shipped",
+            f"shipped from {location} ({_listed(units)}): {reference}",
+            location=location,
+            reference=reference,
+            lines=[{"sku": u.sku, "quantity": u.quantity} for u in units],
+            before={"status": before.value},
+            after={"status": order.status.value},
+        ),
+        UnitsShipped(
+            aggregate_id=order.id,
+            number=order.number,
+            location=location,
+            lines=units,
+            reference=reference,
+        ),
+    )
+
+
+def delivered(
+    order: Order, how: str, units: tuple[LineUnits, ...], actor: str, at: datetime
+) -> Record:
+    done = all(line.delivered_quantity == line.billed_quantity for line in order.lines)
+    return Record(
+        _entry(
+            actor,
+            at,
+            how,
+            f"{how.replace('_', ' ')} ({_listed(units)})"
+            + (": every unit arrived" if done else ""),
+            lines=[{"sku": u.sku, "quantity": u.quantity} for u in units],
+            all_delivered=done,
+        ),
+        UnitsDelivered(
+            aggregate_id=order.id, number=order.number, how=how, lines=units, all_delivered=done
+        ),
+    )
+
+
+def rerouted(
+    order: Order,
+    away_from: Collection[str],
+    released: Sequence[Allocation],
+    placed: Sequence[Allocation],
+    backordered: Mapping[UUID, int],
+    reason: str,
+    actor: str,
+    at: datetime,
+) -> Record:
+    sku = {line.id: line.sku for line in order.lines}
+
+    def at_locations(allocations: Sequence[Allocation]) -> tuple[PlacedUnits, ...]:
+        return tuple(
+            PlacedUnits(sku=sku[a.line_id], location=a.location, quantity=a.quantity)
+            for a in allocations
+        )
+
+    waiting = tuple(
+        LineUnits(sku=sku[line_id], quantity=count)
+        for line_id, count in backordered.items()
+        if count
+    )
+    moved, went = at_locations(released), at_locations(placed)
+    where = ", ".join(f"{u.quantity} x {u.sku} to {u.location}" for u in went)
+    summary = f"rerouted away from {', '.join(sorted(away_from))}: " + "; ".join(
+        part for part in (where, _listed(waiting) + " backordered" if waiting else "") if part
+    )
+    return Record(
+        _entry(
+            actor,
+            at,
+            "rerouted",
+            f"{summary} ({reason})",
+            reason=reason,
+            away_from=sorted(away_from),
+            released=_placed(moved),
+            allocated=_placed(went),
+            backordered=[{"sku": u.sku, "quantity": u.quantity} for u in waiting],
+        ),
+        OrderRerouted(
+            aggregate_id=order.id,
+            number=order.number,
+            reason=reason,
+            away_from=tuple(sorted(away_from)),
+            released=moved,
+            allocated=went,
+            backordered=waiting,
+        ),
+    )
+
+
+def sourced(order: Order, explanation: Mapping[str, Any], actor: str, at: datetime) -> Record:
+    """The sourcing engine's decision as it explained it: the entry is the stored decision
+    (``GET /v1/orders/{id}/sourcing`` reads these), so it carries no event of its own (the
+    placement, backorder allocation or reroute that used it has one)."""
+    summary = str(explanation.get("summary") or f"sourced order {order.number}")
+    return Record(
+        TimelineEntry(
+            at=at, actor=actor, kind="sourced", summary=summary, details=dict(explanation)
+        )
+    )
+
+
+def completed(order: Order, why: str, actor: str, at: datetime) -> Record:
+    return Record(
+        _entry(
+            actor,
+            at,
+            "completed",
+            f"completed: {why}",
+            before={"status": OrderStatus.IN_PROGRESS.value},
+            after={"status": order.status.value},
+        ),
+        OrderCompleted(aggregate_id=order.id, number=order.number),
     )

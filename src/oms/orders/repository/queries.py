@@ -210,6 +210,10 @@ class Timeline(Protocol):
         """(position, entry) after the position ``after``."""
         ...
 
+    def of_kind(self, order_id: UUID, kind: str) -> list[TimelineEntry]:
+        """The order's entries of one kind (``sourced``: its sourcing decisions), oldest first."""
+        ...
+
 
 class SqlTimeline:
     """``Timeline`` on one connection."""
@@ -228,16 +232,18 @@ class SqlTimeline:
         )
         if after is not None:
             query = query.where(order_timeline.c.position > after)
-        return [
-            (
-                row.position,
-                TimelineEntry(
-                    at=row.at,
-                    actor=row.actor,
-                    kind=row.kind,
-                    summary=row.summary,
-                    details=row.details,
-                ),
-            )
-            for row in self.c.execute(query)
-        ]
+        return [(row.position, _entry(row)) for row in self.c.execute(query)]
+
+    def of_kind(self, order_id: UUID, kind: str) -> list[TimelineEntry]:
+        query = (
+            select(order_timeline)
+            .where(order_timeline.c.order_id == order_id, order_timeline.c.kind == kind)
+            .order_by(order_timeline.c.position)
+        )
+        return [_entry(row) for row in self.c.execute(query)]
+
+
+def _entry(row: Row[Any]) -> TimelineEntry:
+    return TimelineEntry(
+        at=row.at, actor=row.actor, kind=row.kind, summary=row.summary, details=row.details
+    )

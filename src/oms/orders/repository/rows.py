@@ -68,6 +68,7 @@ def _line(row: Row[Any], currency: str) -> OrderLine:
         cancelled_quantity=row.cancelled_quantity,
         backordered_quantity=row.backordered_quantity,
         fulfilled_quantity=row.fulfilled_quantity,
+        delivered_quantity=row.delivered_quantity,
     )
 
 
@@ -122,6 +123,7 @@ def _order(
         cancelled_at=row.cancelled_at,
         cancel_reason=row.cancel_reason,
         payments=_payments(row, currency),
+        gift_message=row.gift_message,
     )
 
 
@@ -209,6 +211,7 @@ def order_values(order: Order) -> dict[str, Any]:
         "updated_at": order.updated_at,
         "cancelled_at": order.cancelled_at,
         "cancel_reason": order.cancel_reason,
+        "gift_message": order.gift_message,
         **totals,
         **_payment_values(order),
     }
@@ -237,6 +240,7 @@ def line_values(order_id: UUID, line: OrderLine) -> dict[str, Any]:
         "cancelled_quantity": line.cancelled_quantity,
         "backordered_quantity": line.backordered_quantity,
         "fulfilled_quantity": line.fulfilled_quantity,
+        "delivered_quantity": line.delivered_quantity,
         "unit_price_minor": line.unit_price.minor,
         "subtotal_minor": line.subtotal.minor,
         "discount_minor": line.discount.minor,
@@ -289,6 +293,7 @@ ORDER_COLUMNS = (
     "updated_at",
     "cancelled_at",
     "cancel_reason",
+    "gift_message",
     *(f"{name}_minor" for name in MONEY),
 )
 ORDER_JSON = frozenset({"shipping_address", "billing_address"})
@@ -322,6 +327,7 @@ def order_row(order: Order, b: Binder) -> tuple[Any, ...]:
         b.at(order.updated_at),
         b.at(order.cancelled_at),
         order.cancel_reason,
+        order.gift_message,
         *(getattr(totals, name).minor for name in MONEY),
     )
 
@@ -338,6 +344,7 @@ LINE_COLUMNS = (
     "cancelled_quantity",
     "backordered_quantity",
     "fulfilled_quantity",
+    "delivered_quantity",
     "unit_price_minor",
     "subtotal_minor",
     "discount_minor",
@@ -361,6 +368,7 @@ def line_row(order_id: Any, line: OrderLine, b: Binder) -> tuple[Any, ...]:
         line.cancelled_quantity,
         line.backordered_quantity,
         line.fulfilled_quantity,
+        line.delivered_quantity,
         line.unit_price.minor,
         line.subtotal.minor,
         line.discount.minor,

@@ -170,4 +170,5 @@ def _new_order(
         notes=cmd.notes,
         totals=Totals.of(draft.quote),
         lines=lines,
+        gift_message=cmd.gift_message,
     )

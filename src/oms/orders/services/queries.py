@@ -57,3 +57,13 @@ def lookup_order(number: str, email: str, *, uow: UnitOfWork) -> Order:
     if order is None:
         raise OrderNotFound(number)
     return order
+
+
+def sourcing_decisions(
+    order_id: UUID, *, uow: UnitOfWork, visible_to: str | None = None
+) -> list[TimelineEntry]:
+    """Every sourcing decision taken for the order, oldest first, each as the engine explained
+    it (placement, backorder fills, reroutes): the timeline's ``sourced`` entries."""
+    with uow.read() as tx:
+        tx.repo(ORDERS).get(order_id, visible_to=visible_to)
+        return tx.repo(TIMELINE).of_kind(order_id, "sourced")

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, tuple_, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -69,6 +69,9 @@ _NEXT_FROM_COUNTER = (
     .on_conflict_do_update(index_elements=["name"], set_={"value": order_counters.c.value + 1})
     .returning(order_counters.c.value)
 )
+_BACKORDER_LOCKS = 0x0B0C
+"""The advisory-lock class of backorder fills (the first key of the two-key form)."""
+_ADVISORY_KEY_MASK = 0x7FFFFFFF
 LIVE = (OrderStatus.PENDING.value, OrderStatus.CONFIRMED.value, OrderStatus.IN_PROGRESS.value)
 
 # The writes of every placement, prepared once (see ``oms.platform.driver_sql``).
@@ -95,6 +98,23 @@ def _allocation_rows(
         same = by_key.get(a.key)
         by_key[a.key] = a if same is None else replace(same, quantity=same.quantity + a.quantity)
     return [allocation_row(order_id, a, b) for a in by_key.values()]
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingOrder:
+    """An order in a variant's backorder queue, with what filling it needs to know before
+    the order is loaded: its time, where it may be sourced from, and the units it waits for."""
+
+    order_id: UUID
+    placed_at: datetime
+    number: str
+    channel: str
+    pickup_location: str | None
+    units: int
+
+    @property
+    def order_time(self) -> tuple[datetime, str]:
+        return (self.placed_at, self.number)
 
 
 class Orders(Protocol):
@@ -137,8 +157,16 @@ class Orders(Protocol):
         """Newest first, keyset-paged on (placed_at, id)."""
         ...
 
-    def waiting_for(self, variant_id: UUID, *, limit: int) -> list[UUID]:
-        """Ids of live orders with backordered units of the variant, oldest first."""
+    def waiting_for(
+        self, variant_id: UUID, *, after: tuple[datetime, str] | None = None, limit: int
+    ) -> list[WaitingOrder]:
+        """Live orders with backordered units of the variant, in order time (``placed_at``,
+        then number), after the (placed_at, number) ``after``."""
+        ...
+
+    def lock_backorders_of(self, variant_id: UUID) -> None:
+        """Queue this transaction behind any other filling the variant's backorders, until it
+        ends (oms.orders.services.backorders says why and why not a row lock)."""
         ...
 
     def due_holds(self, now: datetime, *, limit: int) -> list[tuple[UUID, UUID]]:
@@ -344,19 +372,55 @@ class SqlOrders:
     ) -> list[Order]:
         return search_orders(self.c, filters, after=after, limit=limit)
 
-    def waiting_for(self, variant_id: UUID, *, limit: int) -> list[UUID]:
+    def waiting_for(
+        self, variant_id: UUID, *, after: tuple[datetime, str] | None = None, limit: int
+    ) -> list[WaitingOrder]:
         query = (
-            select(order_lines.c.order_id)
+            select(
+                orders.c.id,
+                orders.c.placed_at,
+                orders.c.number,
+                orders.c.channel_code,
+                orders.c.pickup_location_code,
+                func.sum(order_lines.c.backordered_quantity).label("units"),
+            )
             .join(orders, orders.c.id == order_lines.c.order_id)
             .where(
                 order_lines.c.variant_id == variant_id,
                 order_lines.c.backordered_quantity > 0,
                 orders.c.status.in_(LIVE),
             )
-            .order_by(orders.c.placed_at, orders.c.id)
+            .group_by(
+                orders.c.id,
+                orders.c.placed_at,
+                orders.c.number,
+                orders.c.channel_code,
+                orders.c.pickup_location_code,
+            )
+            .order_by(orders.c.placed_at, orders.c.number)
             .limit(limit)
         )
-        return list(dict.fromkeys(self.c.execute(query).scalars()))
+        if after is not None:
+            query = query.where(tuple_(orders.c.placed_at, orders.c.number) > after)
+        return [
+            WaitingOrder(
+                order_id=row.id,
+                placed_at=row.placed_at,
+                number=row.number,
+                channel=row.channel_code,
+                pickup_location=row.pickup_location_code,
+                units=int(row.units),
+            )
+            for row in self.c.execute(query)
+        ]
+
+    def lock_backorders_of(self, variant_id: UUID) -> None:
+        """A transaction-scoped advisory lock on PostgreSQL, keyed by 31 bits of the variant
+        id; two variants sharing a key only queue behind each other. SQLite needs none:
+        its write transactions (``BEGIN IMMEDIATE``) exclude each other already."""
+        if self.c.dialect.name == "postgresql":
+            key = (variant_id.int >> 64) & _ADVISORY_KEY_MASK
+            self.c.execute(select(func.pg_advisory_xact_lock(_BACKORDER_LOCKS, key)))
 
     def due_holds(self, now: datetime, *, limit: int) -> list[tuple[UUID, UUID]]:
         rows = self.c.execute(

@@ -1,18 +1,47 @@
-"""Backordered units are allocated when stock arrives, oldest order first.
+"""Backordered units are allocated when stock arrives: strictly first come, first served.
 
 Stock arrives by receipts, returns, counts, transfers and releases; each is an inventory event
-on the outbox. This consumer then allocates what it can to lines waiting for that variant,
-locking every waiting order before any stock row (cancellations and edits lock their order,
-then stock, too).
+on the outbox, and this consumer then fills the variant's waiting lines in order time (the
+order's ``placed_at``, then its number).
+
+**The rule.** A younger order never takes units an older waiting order could have taken: once
+an order of the queue stays (partly) unfilled, its candidate locations are closed to every
+younger order in the run. A younger order whose candidates differ (a pickup at another store, a
+channel served by other warehouses) is still filled from the locations no older waiting order
+can use. New placements keep the rule from the other side: they do not take units that waiting
+orders of the SKU are owed (placement's guard, ``inventory_items.backordered``).
+
+**One run, bounded.** A run locks at most ``limit`` orders. Which ones is decided before any row
+lock, by walking the queue (pages of ids, channel, pickup store and units waiting; no order is
+loaded) against the variant's free units as last committed: oldest first, an order is chosen
+when some location it may use has free units no older waiting order claims, until the free
+units are spoken for, the limit is reached or the queue ends. The chosen orders are then locked
+in id order, then every stock level they may draw on in key order (the lock order of every
+writer: orders, then stock), and filled oldest first from the locked figures. A run that stopped
+at its limit is resumed by the allocation events it wrote (the consumer hears every inventory
+event of the variant) and starts again from the oldest waiting order.
+
+**Serialised per variant.** Two receipts committed together deliver two events; two runs in
+parallel could each fill from a stale view of the other's work. Each run therefore first takes
+the variant's backorder lock (``Orders.lock_backorders_of``: a transaction advisory lock on
+PostgreSQL, the write transaction itself on SQLite). Not the ``inventory_items`` row: the
+trigger that keeps ``backordered`` updates that row from every transaction that changes a
+line's backordered units *after* locking its order (a cancellation, a placement), so a fill
+that took the row before its orders would deadlock with them. The advisory lock is taken only
+here and always first, so it closes no cycle.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from oms.orders.domain import Order
-from oms.orders.repository import ORDERS
+from oms import channels, inventory
+from oms.orders.domain import Order, OrderLine
+from oms.orders.repository import ORDERS, Orders
+from oms.orders.repository.orders import WaitingOrder
 from oms.orders.services import sourcing
 from oms.platform.subscriptions import first_delivery
 from oms.platform.unit_of_work import UnitOfWork
@@ -20,6 +49,8 @@ from oms.shared.events import Envelope
 
 CONSUMER = "orders.backorders"
 ACTOR = "system:backorders"
+PAGE = 200
+"""Queue entries read per statement while choosing the orders of a run."""
 
 
 def handle_stock_event(envelope: Envelope, *, uow: UnitOfWork) -> None:
@@ -33,39 +64,146 @@ def handle_stock_event(envelope: Envelope, *, uow: UnitOfWork) -> None:
 
 
 def allocate_backorders(variant_id: UUID, *, uow: UnitOfWork, limit: int = 50) -> int:
-    """Allocate waiting units of ``variant_id``; returns how many units were allocated."""
+    """Fill waiting units of ``variant_id`` first come first served (see the module);
+    returns how many units were allocated."""
     with uow.begin() as tx:
         orders = tx.repo(ORDERS)
-        queue = orders.waiting_for(variant_id, limit=limit)
-        # Every order is locked (in id order) before any stock row: a cancellation or an edit
-        # holds its order while it waits for stock, so taking an order after stock deadlocks.
-        locked = {order_id: orders.get(order_id, lock=True) for order_id in sorted(queue)}
+        orders.lock_backorders_of(variant_id)
+        queue = _choose(variant_id, orders, limit=limit, uow=uow)
+        chosen = [visit for visit in queue if visit.chosen]
+        if not chosen:
+            return 0
+        # Orders first (id order), then stock (key order): the lock order of every writer.
+        locked = {v.entry.order_id: orders.get(v.entry.order_id, lock=True) for v in chosen}
+        locked = {order_id: locked[order_id] for order_id in sorted(locked)}
+        inventory.levels_for_update(
+            {(variant_id, loc) for v in chosen for loc in v.candidates}, uow=uow
+        )
+        closed: set[UUID] = set()
         allocated = 0
-        for order_id in queue:
-            order = locked[order_id]
-            units = _fill(order, variant_id, at=tx.now, uow=uow)
+        for visit in queue:
+            if not visit.chosen:
+                closed |= visit.candidates
+                continue
+            order = locked[visit.entry.order_id]
+            units, still_waiting = _fill(order, variant_id, closed, at=tx.now, uow=uow)
             if units:
                 orders.save(order)
                 tx.record(*order.drain_events())
                 allocated += units
+            if still_waiting:
+                closed |= visit.candidates
     return allocated
 
 
-def _fill(order: Order, variant_id: UUID, *, at: datetime, uow: UnitOfWork) -> int:
-    """Source the order's waiting units of the variant from its locations, as far as stock
-    goes; the rest keeps waiting."""
-    waiting = [
-        (line, line.backordered_quantity)
-        for line in order.lines
-        if line.variant_id == variant_id and line.backordered_quantity
-    ]
+@dataclass(frozen=True, slots=True)
+class _Visit:
+    """A queue entry as the run saw it: where it may be sourced from, and whether the run
+    fills it (else it only closes its locations to younger orders)."""
+
+    entry: WaitingOrder
+    candidates: frozenset[UUID]
+    chosen: bool
+
+
+def _choose(variant_id: UUID, orders: Orders, *, limit: int, uow: UnitOfWork) -> list[_Visit]:
+    """The queue, oldest first, as far as the run needs it (see the module: no row is
+    locked here; the free units are the committed ones and only steer the choice)."""
+    free = _free_units(variant_id, uow=uow)
+    candidates = _CandidateCache(uow)
+    closed: set[UUID] = set()
+    visits: list[_Visit] = []
+    chosen = 0
+    for entry in _queue(variant_id, orders):
+        if chosen >= limit or not any(units for loc, units in free.items() if loc not in closed):
+            break
+        where = candidates.of(entry)
+        open_here = [loc for loc in where if loc not in closed and free.get(loc, 0) > 0]
+        missing = entry.units
+        for loc in open_here:
+            taken = min(missing, free[loc])
+            free[loc] -= taken
+            missing -= taken
+        if open_here:
+            chosen += 1
+        if missing:
+            closed |= where
+        visits.append(_Visit(entry, where, chosen=bool(open_here)))
+    return visits
+
+
+def _queue(variant_id: UUID, orders: Orders) -> Iterator[WaitingOrder]:
+    """The variant's whole queue in order time, read a page at a time as the walk goes."""
+    after: tuple[datetime, str] | None = None
+    while True:
+        page = orders.waiting_for(variant_id, after=after, limit=PAGE)
+        yield from page
+        if len(page) < PAGE:
+            return
+        after = page[-1].order_time
+
+
+def _free_units(variant_id: UUID, *, uow: UnitOfWork) -> dict[UUID, int]:
+    """Units of the variant free at every location that serves a channel (committed figures)."""
+    serving = channels.serving_location_ids(uow=uow)
+    keys = {(variant_id, loc) for ids in serving.values() for loc in ids}
+    levels = inventory.read_levels(keys, uow=uow)
+    return {loc: level.available for (_, loc), level in levels.items() if level.available > 0}
+
+
+class _CandidateCache:
+    """Candidate locations per (channel, pickup store): the same answer sourcing gives a
+    placed order (``find_order_candidates``), asked once per pair in a run."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.known: dict[tuple[str, str | None], frozenset[UUID]] = {}
+
+    def of(self, entry: WaitingOrder) -> frozenset[UUID]:
+        key = (entry.channel, entry.pickup_location)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._find(*key)
+        return found
+
+    def _find(self, channel_code: str, pickup_code: str | None) -> frozenset[UUID]:
+        channel = channels.get_channel(channel_code, uow=self.uow)
+        pickup = None
+        if pickup_code is not None:
+            pickup = channels.locations_by_codes([pickup_code], uow=self.uow).get(pickup_code)
+            if pickup is None:
+                return frozenset()
+        return frozenset(sourcing.find_candidates(channel, pickup, uow=self.uow).ids)
+
+
+def _without(candidates: sourcing.Candidates, closed: set[UUID]) -> sourcing.Candidates:
+    kept = tuple(loc for loc in candidates.ids if loc not in closed)
+    return sourcing.Candidates(kept, {loc: candidates.codes[loc] for loc in kept})
+
+
+def _fill(
+    order: Order, variant_id: UUID, closed: set[UUID], *, at: datetime, uow: UnitOfWork
+) -> tuple[int, bool]:
+    """Source the order's waiting units of the variant from its locations not ``closed`` by
+    an older waiting order, as far as stock goes; returns the units allocated and whether
+    some still wait."""
+    waiting = _waiting_lines(order, variant_id)
     if not waiting:
-        return 0
-    candidates = sourcing.find_order_candidates(order, uow=uow)
+        return 0, False  # filled or cancelled since the queue was read
+    candidates = _without(sourcing.find_order_candidates(order, uow=uow), closed)
     wants = sourcing.list_wants(waiting, backorders=True, uow=uow)
     plan = sourcing.source(wants, candidates, lock=True, uow=uow).plan
     allocations = plan.allocations(order.lines, candidates.codes)
     if not allocations:
-        return 0
+        return 0, True
     sourcing.take_stock(allocations, reference=order.number, actor=ACTOR, uow=uow, locked=True)
-    return order.allocate_backorder(allocations, actor=ACTOR, at=at)
+    units = order.allocate_backorder(allocations, plan=plan, actor=ACTOR, at=at)
+    return units, units < sum(count for _, count in waiting)
+
+
+def _waiting_lines(order: Order, variant_id: UUID) -> Sequence[tuple[OrderLine, int]]:
+    return [
+        (line, line.backordered_quantity)
+        for line in order.lines
+        if line.variant_id == variant_id and line.backordered_quantity
+    ]

@@ -191,6 +191,42 @@ def test_every_bad_field_is_named_at_once(client: TestClient, admin: Headers) ->
 
 
 @pytest.mark.usefixtures("shop")
+def test_a_gift_message_is_kept_and_coordinates_are_taken_but_not_stored(
+    client: TestClient, admin: Headers
+) -> None:
+    pinned = ADDRESS | {"latitude": 52.5321, "longitude": 13.3849}
+    response = place(
+        client, admin, "k", shipping_address=pinned, gift_message="Happy birthday, Ada!"
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["gift_message"] == "Happy birthday, Ada!"
+    assert "latitude" not in body["shipping_address"]
+    assert body["lines"][0]["delivered_quantity"] == 0
+    again = client.get(f"/v1/orders/{body['id']}", headers=admin).json()
+    assert again["gift_message"] == "Happy birthday, Ada!"
+
+
+@pytest.mark.usefixtures("shop")
+def test_bad_coordinates_and_a_long_gift_message_are_named(
+    client: TestClient, admin: Headers
+) -> None:
+    response = place(
+        client,
+        admin,
+        "k",
+        shipping_address=ADDRESS | {"latitude": 91, "longitude": -181},
+        gift_message="x" * 501,
+    )
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"shipping_address.latitude", "shipping_address.longitude", "gift_message"} <= fields
+    alone = place(client, admin, "k2", shipping_address=ADDRESS | {"latitude": 52.5})
+    assert alone.status_code == 422
+    assert "shipping_address" in {e["field"] for e in alone.json()["errors"]}
+
+
+@pytest.mark.usefixtures("shop")
 def test_an_unsupported_country_is_named(client: TestClient, admin: Headers) -> None:
     address = {
         "line1": "1 Main St",
@@ -337,7 +373,7 @@ def test_the_timeline_tells_who_did_what(client: TestClient, admin: Headers) -> 
         f"/v1/orders/{body['id']}/holds", json={"reason": "manual", "note": "look"}, headers=admin
     )
     entries = client.get(f"/v1/orders/{body['id']}/timeline", headers=admin).json()["items"]
-    assert [e["kind"] for e in entries] == ["placed", "confirmed", "held"]
+    assert [e["kind"] for e in entries] == ["placed", "sourced", "confirmed", "held"]
     assert all(e["actor"].startswith("api-key:") for e in entries)
 
 

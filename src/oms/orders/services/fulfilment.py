@@ -11,15 +11,16 @@ it holds already instead of taking one after the fulfilment order's.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from oms import channels, inventory
+from oms import channels
 from oms.channels import ChannelKind
-from oms.orders.domain import Allocation, Order
+from oms.orders.domain import Order
 from oms.orders.repository import ORDERS
+from oms.orders.services import sourcing
 from oms.platform.unit_of_work import UnitOfWork
 
 
@@ -49,7 +50,7 @@ def ship_units(
         order = orders.get(order_id, lock=True)
         shipped = order.ship(location, units, reference=reference, actor=actor, at=tx.now)
         order.check_invariants()
-        _ship_stock(shipped, reference=reference, actor=actor, uow=uow)
+        sourcing.ship_stock(shipped, reference=reference, actor=actor, uow=uow)
         orders.save(order)
         tx.record(*order.drain_events())
     return order
@@ -119,20 +120,3 @@ def note_on_timeline(
         order = orders.get(order_id, lock=True)
         order.note(kind=kind, summary=summary, details=details, actor=actor, at=tx.now)
         orders.save(order)
-
-
-def _ship_stock(
-    allocations: Collection[Allocation], *, reference: str, actor: str, uow: UnitOfWork
-) -> None:
-    """Post the shipped allocations to the ledger as a fulfilment (``on_hand`` and
-    ``allocated`` drop together)."""
-    if allocations:
-        lines = tuple(
-            inventory.StockLine(
-                variant_id=a.variant_id, location_id=a.location_id, quantity=a.quantity
-            )
-            for a in allocations
-        )
-        inventory.fulfil(
-            inventory.StockLines(lines=lines, reference=reference, actor=actor), uow=uow
-        )

@@ -43,16 +43,15 @@ def reroute_order(
         units: dict[UUID, int] = defaultdict(int)
         for a in released:
             units[a.line_id] += a.quantity
-        found = sourcing.find_order_candidates(order, uow=uow)
-        candidates = sourcing.Candidates(
-            tuple(i for i in found.ids if found.codes[i] not in away_from), found.codes
-        )
+        candidates = sourcing.find_order_candidates(order, uow=uow)
         wants = sourcing.list_wants(
             [(order.line(line_id), count) for line_id, count in units.items()],
             backorders=True,
             uow=uow,
         )
-        plan = sourcing.source(wants, candidates, lock=True, released=released, uow=uow).plan
+        plan = sourcing.source(
+            wants, candidates, lock=True, released=released, exclude=away_from, uow=uow
+        ).plan
         placed = order.reroute(
             released,
             plan,

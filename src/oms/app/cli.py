@@ -122,12 +122,16 @@ def apikey_create(
     role: Annotated[auth.Role, typer.Option(help="Role of the key.")],
     name: Annotated[str, typer.Option(help="Who or what uses the key.")],
     channel: Annotated[str | None, typer.Option(help="Channel code (channel keys).")] = None,
+    location: Annotated[
+        str | None, typer.Option(help="Location code: bind a warehouse key to one location.")
+    ] = None,
 ) -> None:
     """Create an API key; the key alone is printed on the last line."""
     engine = create_database_engine(Settings().database_url)
     try:
         issued = auth.create_api_key(
-            auth.CreateApiKey(name=name, role=role, channel_code=channel), uow=UnitOfWork(engine)
+            auth.CreateApiKey(name=name, role=role, channel_code=channel, location_code=location),
+            uow=UnitOfWork(engine),
         )
     except DomainError as error:
         raise _fail(error) from None

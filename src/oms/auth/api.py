@@ -37,7 +37,10 @@ def create_api_key(body: ApiKeyIn, _: KeyManager, uow: UoW) -> IssuedApiKeyOut:
     if it were stored, and secrets are never stored. A lost response means: revoke and reissue.
     """
     issued = services.create_api_key(
-        services.CreateApiKey(name=body.name, role=body.role, channel_code=body.channel), uow=uow
+        services.CreateApiKey(
+            name=body.name, role=body.role, channel_code=body.channel, location_code=body.location
+        ),
+        uow=uow,
     )
     return IssuedApiKeyOut(**ApiKeyOut.of(issued.key).model_dump(), secret=issued.secret)
 

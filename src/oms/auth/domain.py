@@ -103,6 +103,8 @@ class ApiKey:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    location_code: str | None = None
+    """A warehouse key bound to one location works only that location's fulfilment."""
 
     @property
     def active(self) -> bool:
@@ -123,12 +125,16 @@ def display_prefix(secret: str) -> str:
     return secret[: len(KEY_PREFIX) + 8]
 
 
-def check_binding(role: Role, channel_code: str | None) -> None:
-    """Channel keys are bound to exactly one channel; other roles to none."""
+def check_binding(role: Role, channel_code: str | None, location_code: str | None = None) -> None:
+    """Channel keys are bound to exactly one channel; other roles to none. A warehouse key may
+    be bound to one location (its staff see and work only that location's fulfilment); no
+    other role may (a location-bound CSR or admin key would hide work without a reason)."""
     if role is Role.CHANNEL and not channel_code:
         raise Invalid("a channel key must name its channel", field="channel")
     if role is not Role.CHANNEL and channel_code:
         raise Invalid("only channel keys are bound to a channel", field="channel")
+    if role is not Role.WAREHOUSE and location_code:
+        raise Invalid("only warehouse keys are bound to a location", field="location")
 
 
 class ApiKeyNotFound(NotFound):

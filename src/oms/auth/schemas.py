@@ -15,6 +15,12 @@ class ApiKeyIn(Input):
     name: str = Field(min_length=1, max_length=200, examples=["Amazon connector"])
     role: Role
     channel: str | None = Field(default=None, description="Channel code; channel keys only.")
+    location: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Location code; warehouse keys only: the key sees only that location's "
+        "fulfilment orders and shipments.",
+    )
 
 
 class ApiKeyOut(Output):
@@ -22,6 +28,7 @@ class ApiKeyOut(Output):
     name: str
     role: Role
     channel: str | None
+    location: str | None = None
     prefix: str = Field(description="First characters of the key, to tell keys apart.")
     created_at: datetime
     last_used_at: datetime | None
@@ -34,6 +41,7 @@ class ApiKeyOut(Output):
             name=key.name,
             role=key.role,
             channel=key.channel_code,
+            location=key.location_code,
             prefix=key.display_prefix,
             created_at=key.created_at,
             last_used_at=key.last_used_at,

@@ -25,6 +25,7 @@ from oms.auth.domain import (
 from oms.auth.repository import API_KEYS
 from oms.platform.security import Principal
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import Invalid
 from oms.shared.ids import new_id
 
 
@@ -33,6 +34,8 @@ class CreateApiKey:
     name: str
     role: Role
     channel_code: str | None = None
+    location_code: str | None = None
+    """A warehouse key's location (its code), if it is bound to one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,19 +47,23 @@ class IssuedKey:
 
 
 def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
-    """Issue a key for a role (and, for channel keys, its channel)."""
-    check_binding(cmd.role, cmd.channel_code)
+    """Issue a key for a role (for channel keys, its channel; a warehouse key may be bound to
+    one location, which must exist: an unknown one is a 422 on ``location``)."""
+    check_binding(cmd.role, cmd.channel_code, cmd.location_code)
     secret = generate_secret()
     with uow.begin() as tx:
         channel_id = (
             channels.get_channel(cmd.channel_code, uow=uow).id if cmd.channel_code else None
         )
+        if cmd.location_code is not None:
+            _check_location(cmd.location_code, uow=uow)
         key = ApiKey(
             id=new_id(),
             name=cmd.name,
             role=cmd.role,
             channel_id=channel_id,
             channel_code=cmd.channel_code,
+            location_code=cmd.location_code,
             display_prefix=display_prefix(secret),
             created_at=tx.now,
             last_used_at=None,
@@ -67,6 +74,13 @@ def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
             ApiKeyCreated(aggregate_id=key.id, role=key.role.value, channel_code=key.channel_code)
         )
     return IssuedKey(key, secret)
+
+
+def _check_location(code: str, *, uow: UnitOfWork) -> None:
+    try:
+        channels.get_location(code, uow=uow)
+    except channels.LocationNotFound:
+        raise Invalid(f"no location {code!r}", field="location") from None
 
 
 def revoke_api_key(key_id: UUID, *, uow: UnitOfWork) -> ApiKey:
@@ -109,6 +123,7 @@ def authenticate(
         permissions=ROLE_PERMISSIONS[key.role],
         channel_id=key.channel_id,
         channel_code=key.channel_code,
+        location_code=key.location_code,
     )
 
 

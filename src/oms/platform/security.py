@@ -25,7 +25,8 @@ __all__ = ["Authenticator", "Permission", "Principal", "Requires"]
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """An authenticated API key: its role, permissions and, for channel keys, its channel."""
+    """An authenticated API key: its role, permissions and, for channel keys, its channel (for
+    a location-bound warehouse key, its location)."""
 
     key_id: UUID
     name: str
@@ -33,6 +34,8 @@ class Principal:
     permissions: frozenset[Permission]
     channel_id: UUID | None = None
     channel_code: str | None = None
+    location_code: str | None = None
+    """The one location a bound warehouse key works for (its code), else None."""
 
     @property
     def actor(self) -> str:
@@ -47,6 +50,14 @@ class Principal:
         """The one channel this caller sees (a channel key's), or None for every channel: what
         routes pass to services as ``visible_to``."""
         return self.channel_code
+
+    @property
+    def location_scope(self) -> str | None:
+        """The one location whose fulfilment this caller sees and works (a bound warehouse
+        key's), or None for every location: what fulfilment routes pass to services; another
+        location's fulfilment orders and shipments do not exist for it (404, absent from
+        lists)."""
+        return self.location_code
 
     def sees_channel(self, channel_code: str) -> bool:
         """A channel key sees only its own channel; every other role sees all."""

@@ -364,3 +364,20 @@ def wait_for_a_lock_wait(engine: Engine) -> bool:
                 return True
             threading.Event().wait(0.01)
     return False
+
+
+def test_every_sourcing_decision_is_kept_with_its_explanation(
+    engine: Engine, shop: UnitOfWork
+) -> None:
+    order = place(shop, ("TS-1", 2))
+    [placed] = orders.sourcing_decisions(order.id, uow=shop)
+    assert placed.kind == "sourced"
+    assert placed.summary == placed.details.get("summary", placed.summary)
+    orders.reroute_order(
+        order.id, lines=None, away_from=["wh-de"], reason="damaged", actor="csr", uow=shop
+    )
+    decisions = orders.sourcing_decisions(order.id, uow=shop)
+    assert [d.kind for d in decisions] == ["sourced", "sourced"]
+    assert "rerouted away (damaged)" in str(decisions[1].details), "why wh-de was left out"
+    with pytest.raises(orders.OrderNotFound):
+        orders.sourcing_decisions(order.id, uow=shop, visible_to="mkt")

@@ -50,7 +50,13 @@ def reroute_order(
             uow=uow,
         )
         plan = sourcing.source(
-            wants, candidates, lock=True, released=released, exclude=away_from, uow=uow
+            wants,
+            candidates,
+            lock=True,
+            released=released,
+            exclude=away_from,
+            why_excluded=f"rerouted away ({reason})",
+            uow=uow,
         ).plan
         placed = order.reroute(
             released,

@@ -164,8 +164,9 @@ class SqlShipments:
                 received_at=event.received_at,
             )
             .on_conflict_do_nothing()
+            .returning(tracking_events.c.id)  # rowcount is -1 here on psycopg
         )
-        return bool(inserted.rowcount)
+        return inserted.first() is not None
 
     def events(self, shipment_id: UUID) -> list[TrackingEvent]:
         rows = self.c.execute(

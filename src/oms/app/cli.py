@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 import oms
 from oms import auth
 from oms.app import migrations, tasks
+from oms.fulfilment.cli import shipments_app
 from oms.invoicing.cli import invoices_app
 from oms.payments.settlements.cli import payments_app
 from oms.platform.database import create_database_engine, normalise_url
@@ -35,6 +36,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(key_app, name="apikey")
 app.add_typer(payments_app, name="payments")
 app.add_typer(invoices_app, name="invoices")
+app.add_typer(shipments_app, name="shipments")
 
 console = Console(stderr=True)
 startup_log = structlog.get_logger("oms.startup")

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from functools import cache
 
-from oms import auth, catalog, channels, customers, inventory, invoicing, orders, payments
+from oms import (
+    auth,
+    catalog,
+    channels,
+    customers,
+    fulfilment,
+    inventory,
+    invoicing,
+    orders,
+    payments,
+    sourcing,
+)
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event, EventRegistry
 
@@ -23,6 +34,8 @@ CONTEXTS_EVENTS: tuple[tuple[type[Event], ...], ...] = (
     orders.EVENTS,
     payments.EVENTS,
     invoicing.EVENTS,
+    sourcing.EVENTS,
+    fulfilment.EVENTS,
 )
 
 
@@ -34,4 +47,9 @@ def registry() -> EventRegistry:
 
 def subscriptions() -> tuple[Subscription, ...]:
     """Every in-process consumer of the deployment."""
-    return orders.SUBSCRIPTIONS + payments.SUBSCRIPTIONS + invoicing.SUBSCRIPTIONS
+    return (
+        orders.SUBSCRIPTIONS
+        + payments.SUBSCRIPTIONS
+        + invoicing.SUBSCRIPTIONS
+        + fulfilment.SUBSCRIPTIONS
+    )

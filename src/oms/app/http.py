@@ -22,6 +22,7 @@ from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
 from oms.customers import api as customers_api
+from oms.fulfilment import api as fulfilment_api
 from oms.inventory import api as inventory_api
 from oms.invoicing import api as invoicing_api
 from oms.orders import api as orders_api
@@ -44,6 +45,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 # changes nothing else (the OpenAPI document orders its tags by ``openapi.TAGS``).
 
 ROUTERS = (
+    fulfilment_api.lookup_router,
     orders_api.router,
     channels_api.router,
     catalog_api.router,
@@ -54,6 +56,7 @@ ROUTERS = (
     payments_api.router,
     invoicing_api.router,
     settlements_api.router,
+    fulfilment_api.router,
 )
 
 DESCRIPTION = """

@@ -4,6 +4,7 @@ from oms.auth import tables as _auth_tables
 from oms.catalog import tables as _catalog_tables
 from oms.channels import tables as _channels_tables
 from oms.customers import tables as _customers_tables
+from oms.fulfilment import tables as _fulfilment_tables
 from oms.inventory import tables as _inventory_tables
 from oms.invoicing import tables as _invoicing_tables
 from oms.orders import tables as _orders_tables
@@ -14,6 +15,7 @@ from oms.platform import idempotency as _idempotency
 from oms.platform import outbox as _outbox
 from oms.platform import reference as _reference
 from oms.platform.database import metadata
+from oms.sourcing import tables as _sourcing_tables
 
 __all__ = ["metadata"]
 
@@ -22,12 +24,14 @@ _ = (
     _catalog_tables,
     _channels_tables,
     _customers_tables,
+    _fulfilment_tables,
     _inventory_tables,
     _invoicing_tables,
     _orders_tables,
     _pricing_tables,
     _payments_tables,
     _settlements_tables,
+    _sourcing_tables,
     _idempotency,
     _outbox,
     _reference,

@@ -58,9 +58,17 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.PAYMENTS_READ,
             Permission.PAYMENTS_TAKE,
             Permission.PAYMENTS_REFUND,
+            Permission.FULFILMENT_READ,
+            Permission.FULFILMENT_REROUTE,
         },
         Role.WAREHOUSE: _READ_REFERENCE
-        | {Permission.INVENTORY_READ, Permission.INVENTORY_WRITE, Permission.ORDERS_READ},
+        | {
+            Permission.INVENTORY_READ,
+            Permission.INVENTORY_WRITE,
+            Permission.ORDERS_READ,
+            Permission.FULFILMENT_READ,
+            Permission.FULFILMENT_WORK,
+        },
         Role.FINANCE: _READ_REFERENCE
         | {
             Permission.CUSTOMERS_READ,
@@ -72,6 +80,7 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.PAYMENTS_TAKE,
             Permission.PAYMENTS_REFUND,
             Permission.PAYMENTS_FINANCE,
+            Permission.FULFILMENT_READ,
         },
         Role.MARKETING: _READ_REFERENCE | {Permission.CATALOG_WRITE, Permission.CUSTOMERS_READ},
         Role.CHANNEL: _READ_REFERENCE

@@ -38,6 +38,14 @@ class Permission(StrEnum):
     PAYMENTS_REFUND = "payments:refund"
     PAYMENTS_FINANCE = "payments:finance"
     """Mark manual tenders received, issue or deduct store credit, reconcile settlements."""
+    FULFILMENT_READ = "fulfilment:read"
+    """Fulfilment orders, shipments, tracking, pick lists and sourcing decisions."""
+    FULFILMENT_WORK = "fulfilment:work"
+    """Start, pick, pack, ship, reject, mark ready, hand over, record tracking events."""
+    FULFILMENT_CONFIGURE = "fulfilment:configure"
+    """Sourcing rules and each location's fulfilment settings (cut-off, carrier, pickup)."""
+    FULFILMENT_REROUTE = "fulfilment:reroute"
+    """Re-source an order's open lines to other locations."""
     API_KEYS_MANAGE = "api_keys:manage"
 
 

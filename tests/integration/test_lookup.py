@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from oms.orders.api import LOOKUPS_PER_CLIENT, LOOKUPS_PER_NUMBER
+from oms.fulfilment.api.lookup import LOOKUPS_PER_CLIENT, LOOKUPS_PER_NUMBER
 from tests.integration.test_orders_api import place, shop  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("balanced_ledger", "shop")

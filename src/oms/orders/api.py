@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from oms.orders import services
-from oms.orders.domain import HoldRule, OrderNotFound
+from oms.orders.domain import HoldRule
 from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     CancelIn,
@@ -28,7 +28,6 @@ from oms.orders.schemas import (
     OrderOut,
     OrderQuery,
     TimelineEntryOut,
-    TrackedOrderOut,
 )
 from oms.platform.http import REQUIRED_HEADER, Tagged, UoW, send_version
 from oms.platform.idempotency import (
@@ -37,12 +36,11 @@ from oms.platform.idempotency import (
     run_idempotent,
     subject,
 )
-from oms.platform.inputs import Email, exact_money
+from oms.platform.inputs import exact_money
 from oms.platform.pagination import BY_POSITION, BY_TIME, Cursor, Limit, Page, read_cursor
 from oms.platform.problems import responses
 from oms.platform.schemas import MoneyIn
 from oms.platform.security import Permission, Principal, Requires
-from oms.platform.throttling import Budget, client_address, spend
 from oms.shared.errors import FieldProblem, Forbidden, Invalid
 from oms.shared.money import Money
 
@@ -56,16 +54,6 @@ Editor = Annotated[Principal, Depends(Requires(Permission.ORDERS_EDIT))]
 Configurer = Annotated[Principal, Depends(Requires(Permission.ORDERS_CONFIGURE))]
 HoldRuleReader = Annotated[Principal, Depends(Requires(Permission.ORDERS_HOLD))]
 """Hold rules hold fraud thresholds: only those who hold orders read them, never channel keys."""
-
-LOOKUPS_PER_CLIENT = Budget("orders.lookup.client", burst=30, period=60.0)
-"""30 lookups a minute from one address: a tracking page refreshed now and then, not guessing."""
-LOOKUPS_PER_NUMBER = Budget("orders.lookup.number", burst=10, period=600.0)
-"""10 lookups of one order number per 10 minutes, whatever the email: guessing the buyer's
-email of a known number stops after ten tries."""
-
-
-ERASED_DOMAIN = "invalid"
-"""Erased buyers' pseudonyms end in ``@invalid`` (RFC 2606): no one looks an order up by one."""
 
 
 def _about_order(order: Any) -> str:
@@ -162,26 +150,6 @@ def list_orders(
     return Page.of(
         found, query.limit, lambda o: (o.placed_at, o.id), lambda o: OrderOut.of(o, principal)
     )
-
-
-@router.get("/orders/lookup", responses=responses(404, 422, 429))
-def lookup_order(
-    request: Request,
-    uow: UoW,
-    number: Annotated[str, Query(max_length=20, examples=["SO-10001"])],
-    email: Annotated[Email, Query()],
-) -> TrackedOrderOut:
-    """The customer's view of one order, by its number and the buyer's email (no API key).
-
-    The basis of the tracking page: status and items, no street address or contact details.
-    A wrong number and a wrong email answer alike, in the same time. Each client address and
-    each order number has a budget of attempts (429 with `Retry-After` beyond it).
-    """
-    spend(request, LOOKUPS_PER_CLIENT, client_address(request))
-    spend(request, LOOKUPS_PER_NUMBER, number.strip().upper())
-    if email.rpartition("@")[2].lower() == ERASED_DOMAIN:
-        raise OrderNotFound(number)
-    return TrackedOrderOut.of(services.lookup_order(number, email, uow=uow))
 
 
 @router.get("/orders/{order_id}", responses=responses(404))

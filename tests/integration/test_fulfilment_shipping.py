@@ -238,3 +238,37 @@ def test_a_channel_capturing_at_shipment_has_what_shipped_captured_after_the_com
     (tender,) = payments.list_payments(order.id, uow=uow)
     assert tender.captured == Money.of("40.00", "EUR")
     assert tender.authorized == order.totals.total
+
+
+def test_the_pick_list_walks_the_bins_and_the_papers_carry_the_order_number_and_gift_message(
+    engine: Engine, uow: UnitOfWork, client: TestClient, admin: dict[str, str]
+) -> None:
+    open_shop(uow)
+    for sku, shelf in (("TS-1", "B-02-01"), ("HD-1", "A-01-03")):
+        inventory.change_level_settings(
+            inventory.ChangeLevelSettings(sku=sku, location="wh-de", bin=shelf), uow=uow
+        )
+    order = place(uow, ("TS-1", 2), ("HD-1", 1), gift="Happy birthday, Grace!")
+    fo = released(engine, uow, order)
+
+    picks = client.get(f"/v1/fulfilment/orders/{fo.id}/pick-list", headers=admin)
+    printed = client.get(f"/v1/fulfilment/orders/{fo.id}/pick-list?format=pdf", headers=admin)
+    slip = client.get(f"/v1/fulfilment/orders/{fo.id}/packing-slip", headers=admin)
+    wrong = client.get(f"/v1/fulfilment/orders/{fo.id}/pick-list?format=xml", headers=admin)
+
+    assert picks.status_code == 200, picks.text
+    listed = picks.json()
+    assert listed["by_bin"] is True
+    assert [(p["bin"], p["sku"], p["quantity"]) for p in listed["lines"]] == [
+        ("A-01-03", "HD-1", 1),
+        ("B-02-01", "TS-1", 2),
+    ]
+    assert listed["gift_message"] == "Happy birthday, Grace!"
+    for document in (printed, slip):
+        assert document.headers["content-type"] == "application/pdf"
+        text = pdf_text(document.content)
+        assert order.number in text
+        assert "Happy birthday, Grace!" in text
+    assert "Ada Lovelace" in pdf_text(slip.content)
+    assert "HAMBURG" in pdf_text(slip.content).upper()
+    assert wrong.status_code == 422

@@ -107,6 +107,8 @@ def packing_slip(
         fo = tx.repo(FULFILMENT_ORDERS).get(fulfilment_order_id, visible_to_location=location_scope)
         order = orders.get_order(fo.order_id, uow=uow)
         ship_to = order.shipping_address
+        if not ship_to.name:
+            ship_to = replace(ship_to, name=order.buyer.name)
         if fo.delivery is Delivery.PICKUP and fo.pickup_location:
             store = channels.get_location(fo.pickup_location, uow=uow)
             ship_to = replace(store.address, name=store.address.name or store.name)

@@ -21,7 +21,7 @@ inside the transaction).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -142,7 +142,8 @@ def _prepare(cmd: ShipPackages, *, uow: UnitOfWork) -> _Prepared:
             check_tracking_number(
                 account.carrier, number, field=f"packages.{index}.tracking_number"
             )
-    shipper = channels.get_location(fo.location, uow=uow).address
+    origin = channels.get_location(fo.location, uow=uow)
+    shipper = origin.address if origin.address.name else replace(origin.address, name=origin.name)
     return _Prepared(
         fo=fo, order=order, kind=kind, shipper=shipper, recipient=destination, account=account
     )
@@ -171,7 +172,8 @@ def _destination(
     """To the customer, or for a pickup sourced away from the store, to the store (a
     transfer). A pickup at the sourcing store itself is handed over, never shipped."""
     if fo.delivery is Delivery.SHIP:
-        return ShipmentKind.PARCEL, order.shipping_address
+        to = order.shipping_address
+        return ShipmentKind.PARCEL, to if to.name else replace(to, name=order.buyer.name)
     if fo.pickup_location is None or fo.pickup_location == fo.location:
         raise Conflict(
             f"fulfilment order {fo.number} is picked up at {fo.location}: hand it over, "
@@ -180,7 +182,7 @@ def _destination(
         )
     store = channels.get_location(fo.pickup_location, uow=uow)
     name = store.address.name or store.name
-    return ShipmentKind.TRANSFER, Address(**{**store.address.as_dict(), "name": name})
+    return ShipmentKind.TRANSFER, replace(store.address, name=name)
 
 
 def _labels(cmd: ShipPackages, prepared: _Prepared, carriers: Carriers) -> list[Label | None]:

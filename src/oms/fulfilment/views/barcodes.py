@@ -19,4 +19,10 @@ def code128_svg(value: str) -> str:
         out, options={"module_height": 15.0, "quiet_zone": 2.0, "write_text": False}
     )
     svg = out.getvalue().decode("utf-8")
-    return svg[svg.index("<svg") :]  # no XML prolog or DOCTYPE inside HTML
+    svg = svg[svg.index("<svg") :]  # no XML prolog or DOCTYPE inside HTML
+    # The writer colours bars with CSS (style="fill:..."), which WeasyPrint's SVG does not
+    # read as such; the presentation attribute draws the same and warns of nothing.
+    for colour in ("black", "white"):
+        for css in (f'style="fill:{colour};"', f'style="fill:{colour}"'):
+            svg = svg.replace(css, f'fill="{colour}"')
+    return svg

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
+from oms.fulfilment.domain.documents import PickList
 from oms.fulfilment.domain.shipments import (
     Package,
     Shipment,
@@ -14,7 +15,6 @@ from oms.fulfilment.domain.shipments import (
     TrackingEvent,
     TrackingStatus,
 )
-from oms.fulfilment.services.documents import PickList
 from oms.platform.schemas import Input, Output
 from oms.shared.errors import Invalid
 

@@ -9,57 +9,14 @@ when no bins are set.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from uuid import UUID
 
 from oms import channels, inventory, orders
+from oms.fulfilment.domain.documents import PackingSlip, PickLine, PickList, SlipLine
 from oms.fulfilment.domain.lifecycle import Delivery
 from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS
 from oms.platform.unit_of_work import UnitOfWork
-from oms.shared.address import Address
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PickLine:
-    line_id: UUID
-    sku: str
-    name: str
-    quantity: int
-    bin: str | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PickList:
-    fulfilment_order_id: UUID
-    number: str
-    order_number: str
-    location: str
-    delivery: str
-    status: str
-    ship_by: datetime
-    by_bin: bool
-    """Whether any SKU has a bin here (then the lines are in bin order)."""
-    gift_message: str | None
-    lines: tuple[PickLine, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SlipLine:
-    sku: str
-    name: str
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PackingSlip:
-    number: str
-    order_number: str
-    ordered_at: datetime
-    location: str
-    ship_to: Address
-    gift_message: str | None
-    lines: tuple[SlipLine, ...]
 
 
 def pick_list(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from oms.fulfilment.services.documents import PackingSlip, PickList
+from oms.fulfilment.domain.documents import PackingSlip, PickList
 from oms.fulfilment.views.barcodes import code128_svg
 from oms.fulfilment.views.labels import address_lines
 from oms.fulfilment.views.pdf import render_pdf, stylesheet, template

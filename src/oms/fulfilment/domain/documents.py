@@ -1,0 +1,52 @@
+"""The papers of a fulfilment order as values: the pick list and the packing slip (the
+services fill them, the views print them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from oms.shared.address import Address
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickLine:
+    line_id: UUID
+    sku: str
+    name: str
+    quantity: int
+    bin: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickList:
+    fulfilment_order_id: UUID
+    number: str
+    order_number: str
+    location: str
+    delivery: str
+    status: str
+    ship_by: datetime
+    by_bin: bool
+    """Whether any SKU has a bin here (then the lines are in bin order)."""
+    gift_message: str | None
+    lines: tuple[PickLine, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlipLine:
+    sku: str
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PackingSlip:
+    number: str
+    order_number: str
+    ordered_at: datetime
+    location: str
+    ship_to: Address
+    gift_message: str | None
+    lines: tuple[SlipLine, ...]

@@ -13,7 +13,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine
 
-from oms import inventory, orders
+from oms import inventory, orders, payments
 from oms.app import tasks
 from oms.fulfilment.domain.fulfilment_orders import FulfilmentOrder, RejectReason
 from oms.fulfilment.domain.lifecycle import FulfilmentOrderStatus
@@ -22,6 +22,7 @@ from oms.fulfilment.services import queues, settings, work
 from oms.fulfilment.services.sync import sync_fulfilment_orders
 from oms.orders import HoldReason
 from oms.orders.services import order_timeline
+from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import FixedClock
 from tests import builders
@@ -230,3 +231,37 @@ def test_the_late_list_holds_what_passed_its_promise(engine: Engine, hours_later
         uow=uow, limit=10, now=TUESDAY_MORNING + timedelta(hours=hours_later)
     )
     assert [fo.order_id for fo in late] == ([order.id] if hours_later else [])
+
+
+def test_a_delivered_order_completes_when_the_payment_is_captured_afterwards(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    open_two_warehouses(uow, stock={"TS-1": {"wh-a": 5}})
+    order = shop.place(uow, ("TS-1", 2))
+    deliver(engine)
+    [fo] = fos_of(uow, order.id)
+    with uow.begin():  # what shipping does: the FO's units leave, then the order's
+        _, locked = work.lock_for_work(fo.id, uow=uow)
+        locked.ship_units(locked.open_units, at=uow.clock.now())
+        work.save_fulfilment_order(locked, uow=uow)
+        orders.ship_units(
+            order.id,
+            location="wh-a",
+            units=fo.open_units,
+            reference=fo.number,
+            actor="t",
+            uow=uow,
+        )
+    orders.deliver_units(order.id, units=fo.open_units, how="delivered", actor="t", uow=uow)
+    deliver(engine)
+    assert [f.status for f in fos_of(uow, order.id)] == [S.SHIPPED]
+    assert orders.get_order(order.id, uow=uow).status is orders.OrderStatus.IN_PROGRESS
+    payments.add_tender(
+        payments.AddTender(
+            order_id=order.id, provider=payments.ProviderName.POS, actor="till", capture=True
+        ),
+        uow=uow,
+        providers=payments.build_providers(Settings(), uow),
+    )
+    deliver(engine)
+    assert orders.get_order(order.id, uow=uow).status is orders.OrderStatus.COMPLETED

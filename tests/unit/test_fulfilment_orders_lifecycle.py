@@ -191,6 +191,25 @@ def test_reducing_everything_cancels_an_unshipped_fo_and_ships_a_partly_shipped_
     assert partly.version == version + 1
 
 
+def test_taking_every_unit_of_a_ready_pickup_cancels_it() -> None:
+    fo = _in(S.READY_FOR_PICKUP, Delivery.PICKUP)
+    fo.reduce({LINE_A: 2, LINE_B: 1}, at=AT)
+    assert fo.status is S.CANCELLED
+
+
+def test_every_event_survives_the_outbox_round_trip() -> None:
+    fo = _new()
+    fo.start(actor="picker", at=AT)
+    fo.hold(at=AT)
+    fo.release(at=AT)
+    fo.reduce({LINE_B: 1}, at=AT)
+    fo.ship_units({LINE_A: 1}, at=AT)
+    fo.reject(RejectReason.OTHER, "n", actor="picker", at=AT)
+    recorded = fo.drain_events()
+    assert len(recorded) == 7
+    assert [type(e).from_payload(e.payload()) for e in recorded] == recorded
+
+
 def test_handing_over_a_pickup_at_the_sourcing_store_ships_its_units() -> None:
     fo = _in(S.READY_FOR_PICKUP, Delivery.PICKUP)
     assert fo.hand_over(at=AT) == {LINE_A: 2, LINE_B: 1}

@@ -263,7 +263,7 @@ class FulfilmentOrder:
         open the FO ends: cancelled if nothing shipped, else shipped (the rest already left)."""
         self._check_open(units)
         left = {i: n for i, n in self.open_units.items() if n > units.get(i, 0)}
-        if left or self.status is S.READY_FOR_PICKUP:
+        if left or (self.status is S.READY_FOR_PICKUP and self.shipped_units):
             self._move(A.REDUCE, at)
             self._take_away(units)
             self._record(ev.FulfilmentOrderReduced, at, lines=_units(self, units))

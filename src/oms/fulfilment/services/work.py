@@ -52,7 +52,7 @@ def start_fulfilment_order(
 ) -> FulfilmentOrder:
     """Picking begins: the FO moves from open to in progress (409 when held or done)."""
     with uow.begin() as tx:
-        fo = _lock(fo_id, tx, uow, visible_to_location)
+        _, fo = lock_for_work(fo_id, uow=uow, visible_to_location=visible_to_location)
         fo.start(actor=actor, at=tx.now)
         _save(fo, tx)
         orders.note_on_timeline(
@@ -71,7 +71,9 @@ def reject_fulfilment_order(cmd: RejectFulfilmentOrder, *, uow: UnitOfWork) -> F
     location (a new FO appears there) or backordered when none has them, and the order's
     timeline says why; all in one transaction."""
     with uow.begin() as tx:
-        fo = _lock(cmd.fulfilment_order_id, tx, uow, cmd.visible_to_location)
+        _, fo = lock_for_work(
+            cmd.fulfilment_order_id, uow=uow, visible_to_location=cmd.visible_to_location
+        )
         given_back = fo.reject(cmd.reason, cmd.note, actor=cmd.actor, at=tx.now)
         _save(fo, tx)
         why = f"{fo.number} rejected at {fo.location}: {cmd.reason.value.replace('_', ' ')}"
@@ -133,15 +135,24 @@ def _check_open_at(
         raise NothingToReroute(order.number, sorted(away_from))
 
 
-def _lock(
-    fo_id: UUID, tx: Transaction, uow: UnitOfWork, visible_to_location: str | None
-) -> FulfilmentOrder:
-    """The FO locked after its order (the lock order): read once to learn the order, lock the
-    order, then lock and read the FO again."""
-    repo = tx.repo(FULFILMENT_ORDERS)
-    order_id = repo.get(fo_id, visible_to_location=visible_to_location).order_id
-    orders.order_for_fulfilment(order_id, uow=uow)
-    return repo.get(fo_id, lock=True, visible_to_location=visible_to_location)
+def lock_for_work(
+    fo_id: UUID, *, uow: UnitOfWork, visible_to_location: str | None = None
+) -> tuple[orders.Order, FulfilmentOrder]:
+    """Inside the caller's transaction: the FO's order, then the FO, both locked in the lock
+    order (the FO is read once unlocked to learn its order). Another location's FO is
+    ``FulfilmentOrderNotFound`` for a key bound to a location. Shipping and pickup start here."""
+    with uow.begin() as tx:
+        repo = tx.repo(FULFILMENT_ORDERS)
+        order_id = repo.get(fo_id, visible_to_location=visible_to_location).order_id
+        order = orders.order_for_fulfilment(order_id, uow=uow)
+        return order, repo.get(fo_id, lock=True, visible_to_location=visible_to_location)
+
+
+def save_fulfilment_order(fo: FulfilmentOrder, *, uow: UnitOfWork) -> None:
+    """Inside the caller's transaction: store what changed and hand its events to the outbox."""
+    with uow.begin() as tx:
+        tx.repo(FULFILMENT_ORDERS).save(fo)
+        tx.record(*fo.drain_events())
 
 
 def _save(fo: FulfilmentOrder, tx: Transaction) -> None:

@@ -4,6 +4,7 @@ checked against the unit invariants, and random histories of them that never los
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -49,7 +50,7 @@ def allocated(line: OrderLine, *at: tuple[UUID, int]) -> tuple[Allocation, ...]:
     return tuple(an_allocation(line, loc, units, CODES[loc]) for loc, units in at)
 
 
-def shop_order(status: OrderStatus = OrderStatus.CONFIRMED, **changes: object) -> Order:
+def shop_order(status: OrderStatus = OrderStatus.CONFIRMED, **changes: Any) -> Order:
     """Two lines: 3 T-shirts (2 at wh-de, 1 at wh-fr) and 2 hoodies (1 at wh-de, 1 backordered)."""
     shirts, hoodies = a_line(1, 3), a_line(2, 2, backordered_quantity=1)
     made = an_order(
@@ -156,7 +157,7 @@ def test_an_order_not_confirmed_or_started_does_not_ship(status: OrderStatus) ->
 # -- delivering --------------------------------------------------------------------------------
 
 
-def shipped_order(**changes: object) -> Order:
+def shipped_order(**changes: Any) -> Order:
     order = shop_order(**changes)
     shirts, hoodies = order.lines
     order.ship("wh-de", {shirts.id: 2, hoodies.id: 1}, reference="S-1", actor="wh", at=NOW)
@@ -220,7 +221,7 @@ def test_nothing_is_delivered_before_the_order_is_in_progress(status: OrderStatu
 # -- completing --------------------------------------------------------------------------------
 
 
-def delivered_order(**changes: object) -> Order:
+def delivered_order(**changes: Any) -> Order:
     order = shipped_order(**changes)
     shirts, hoodies = order.lines
     order.cancel_units(

@@ -18,6 +18,7 @@ from tests.conftest import KeyMaker
 pytestmark = pytest.mark.usefixtures("balanced_ledger")
 
 Headers = dict[str, str]
+NOT_A_PREORDER = {"preorder_release_on": None, "preorder_cap": None}
 
 
 @pytest.fixture
@@ -365,7 +366,12 @@ def test_low_stock_lists_levels_at_or_below_their_skus_threshold(
     set_to = client.put(
         "/v1/inventory/TS-1/settings", json={"low_stock_threshold": 5}, headers=admin
     )
-    assert set_to.json() == {"sku": "TS-1", "low_stock_threshold": 5, "allows_backorders": False}
+    assert set_to.json() == {
+        "sku": "TS-1",
+        "low_stock_threshold": 5,
+        "allows_backorders": False,
+        **NOT_A_PREORDER,
+    }
     low = client.get("/v1/inventory/low-stock", headers=admin).json()["items"]
     assert [(s["sku"], s["location"], s["available"], s["low_stock_threshold"]) for s in low] == [
         ("TS-1", "wh-fr", 3, 5)
@@ -406,7 +412,12 @@ def test_backorders_are_allowed_per_sku_without_touching_its_threshold(
         "/v1/inventory/ts-1/settings", json={"allows_backorders": True}, headers=admin
     )
     assert allowed.status_code == 200
-    assert allowed.json() == {"sku": "TS-1", "low_stock_threshold": 4, "allows_backorders": True}
+    assert allowed.json() == {
+        "sku": "TS-1",
+        "low_stock_threshold": 4,
+        "allows_backorders": True,
+        **NOT_A_PREORDER,
+    }
     shown = client.get("/v1/inventory/TS-1", headers=admin).json()
     assert (shown["low_stock_threshold"], shown["allows_backorders"]) == (4, True)
     both = client.put(
@@ -414,7 +425,12 @@ def test_backorders_are_allowed_per_sku_without_touching_its_threshold(
         json={"low_stock_threshold": 2, "allows_backorders": False},
         headers=admin,
     )
-    assert both.json() == {"sku": "TS-1", "low_stock_threshold": 2, "allows_backorders": False}
+    assert both.json() == {
+        "sku": "TS-1",
+        "low_stock_threshold": 2,
+        "allows_backorders": False,
+        **NOT_A_PREORDER,
+    }
 
 
 @pytest.mark.usefixtures("shop")
@@ -424,7 +440,12 @@ def test_settings_must_change_something(
 ) -> None:
     refused = client.put("/v1/inventory/TS-1/settings", json=body, headers=admin)
     assert refused.status_code == 422
-    assert fields(refused) == ["low_stock_threshold", "allows_backorders"]
+    assert fields(refused) == [
+        "low_stock_threshold",
+        "allows_backorders",
+        "preorder_release_on",
+        "preorder_cap",
+    ]
 
 
 @pytest.mark.usefixtures("shop")

@@ -241,7 +241,12 @@ def test_settings_of_a_sku_never_stocked_create_its_item_with_the_defaults_for_t
 def test_a_settings_change_must_change_something(uow: UnitOfWork, world: dict[str, UUID]) -> None:
     with pytest.raises(Invalid) as nothing:
         inventory.change_stock_settings(inventory.ChangeStockSettings(sku="TS-1"), uow=uow)
-    assert [p.field for p in nothing.value.problems] == ["low_stock_threshold", "allows_backorders"]
+    assert [p.field for p in nothing.value.problems] == [
+        "low_stock_threshold",
+        "allows_backorders",
+        "preorder_release_on",
+        "preorder_cap",
+    ]
     with pytest.raises(inventory.SkuNotFound):
         inventory.change_stock_settings(
             inventory.ChangeStockSettings(sku="NOPE", allows_backorders=True), uow=uow

@@ -41,6 +41,7 @@ from tests.unit.doubles.customers import customer_doubles
 from tests.unit.doubles.inventory import InMemoryStock, inventory_doubles
 from tests.unit.doubles.orders import NOW, InMemoryOrders, order_doubles
 from tests.unit.doubles.pricing import pricing_doubles
+from tests.unit.doubles.sourcing import sourcing_doubles
 
 
 @dataclass
@@ -96,6 +97,7 @@ def shop() -> Shop:
         **customer_doubles(),
         **pricing_doubles(),
         **inventory_doubles(),
+        **sourcing_doubles(),
         **order_doubles(),
     }
     uow = FakeUnitOfWork(doubles, clock=FixedClock(NOW))
@@ -128,7 +130,7 @@ def test_an_order_in_stock_is_placed_confirmed_and_allocated(shop: Shop) -> None
     assert shop.level("HD-1", "wh-de").allocated == 1
     assert shop.saved.stored[order.id] == order
     assert shop.events_since(start) == [OrderPlaced, OrderConfirmed]
-    assert [e.kind for e in shop.saved.entries[order.id]] == ["placed", "confirmed"]
+    assert [e.kind for e in shop.saved.entries[order.id]] == ["placed", "sourced", "confirmed"]
 
 
 def test_a_line_that_no_location_has_whole_is_split_in_the_channels_order(shop: Shop) -> None:

@@ -1,4 +1,6 @@
-"""Sourcing plans: whole lines first, splits in the channel's order, backorders, shortfalls."""
+"""Sourcing plans under the default rules (version 0, today's fixed rule): whole lines first,
+splits in the channel's order, backorders, shortfalls. The engine (``oms.sourcing``) makes them;
+tests/unit/test_sourcing_engine.py covers the rules beyond the default."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from uuid import UUID, uuid4
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oms.orders.domain.sourcing import Key, Pick, Shortfall, Want, plan
+from oms import sourcing
+from oms.orders.domain.sourcing import Key, Want
+from oms.sourcing import Pick
+from oms.sourcing import Short as Shortfall
 
 NEAR, FAR, OTHER = uuid4(), uuid4(), uuid4()
 SHIRT, MUG = uuid4(), uuid4()
@@ -22,6 +27,32 @@ def want(line_no: int, quantity: int, variant: UUID = SHIRT, *, backorder: bool 
         sku=SKUS[variant],
         quantity=quantity,
         backorderable=backorder,
+    )
+
+
+def plan(
+    wants: list[Want], candidates: list[UUID], available: dict[Key, int]
+) -> sourcing.Decision:
+    """The engine's decision under the default rules, the candidates in the channel's order."""
+    return sourcing.decide(
+        sourcing.Request(
+            rules=sourcing.default_rules("web"),
+            sites=[
+                sourcing.Site(id=loc, code=str(loc), position=index + 1)
+                for index, loc in enumerate(candidates)
+            ],
+            needs=[
+                sourcing.Need(
+                    line_no=w.line_no,
+                    variant_id=w.variant_id,
+                    sku=w.sku,
+                    quantity=w.quantity,
+                    backorderable=w.backorderable,
+                )
+                for w in wants
+            ],
+            stock={key: sourcing.Units(available=units) for key, units in available.items()},
+        )
     )
 
 

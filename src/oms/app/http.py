@@ -37,6 +37,7 @@ from oms.platform.observability import RequestContextMiddleware, configure_loggi
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock, SystemClock
+from oms.sourcing import api as sourcing_api
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -57,6 +58,7 @@ ROUTERS = (
     invoicing_api.router,
     settlements_api.router,
     fulfilment_api.router,
+    sourcing_api.router,
 )
 
 DESCRIPTION = """

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from oms.inventory import services
 from oms.inventory.schemas import (
     InventoryItemOut,
+    LevelSettingsIn,
+    LevelSettingsOut,
     MovementOut,
     SkuStockOut,
     StockAdjustmentIn,
@@ -130,8 +132,24 @@ def change_settings(sku: str, body: StockSettingsIn, _: StockWriter, uow: UoW) -
         sku=sku,
         low_stock_threshold=body.low_stock_threshold,
         allows_backorders=body.allows_backorders,
+        preorder_release_on=body.preorder_release_on,
+        preorder_cap=body.preorder_cap,
+        cleared=body.cleared(),
     )
     return InventoryItemOut.of(services.change_stock_settings(command, uow=uow))
+
+
+@router.put("/inventory/{sku}/locations/{code}", responses=responses(401, 403, 404, 422))
+def change_level_settings(
+    sku: str, code: str, body: LevelSettingsIn, _: StockWriter, uow: UoW
+) -> LevelSettingsOut:
+    """Set a SKU's safety stock and bin at one location (sourcing leaves the safety stock there;
+    pick lists walk the bins in order)."""
+    command = services.ChangeLevelSettings(
+        sku=sku, location=code, safety_stock=body.safety_stock, bin=body.bin
+    )
+    level = services.change_level_settings(command, uow=uow)
+    return LevelSettingsOut(sku=sku, location=code, safety_stock=level.safety_stock, bin=level.bin)
 
 
 @router.post(

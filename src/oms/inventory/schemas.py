@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from pydantic import ConfigDict, Field
@@ -98,7 +98,8 @@ class UnavailableStockIn(Input):
 
 
 class StockSettingsIn(Input):
-    """The settings to change; those left out (or null) stay as they are. Give at least one."""
+    """The settings to change; those left out stay as they are, and so do the first two when
+    null (an explicit null ends a pre-order setting). Give at least one."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
@@ -113,6 +114,52 @@ class StockSettingsIn(Input):
         default=None,
         description="Orders may take more than is available; the rest is recorded as backordered.",
     )
+    preorder_release_on: date | None = Field(
+        default=None,
+        description="Sell the SKU as a pre-order until this day: order lines are backordered "
+        "whole and allocated on release, oldest order first. An explicit null ends it.",
+    )
+    preorder_cap: int | None = Field(
+        default=None,
+        strict=True,
+        ge=0,
+        le=MAX_QUANTITY,
+        description="At most this many units may wait at once (null: no cap; an explicit null "
+        "removes it). An order that would pass it is refused with 409 `preorder-cap-reached`.",
+    )
+
+    def cleared(self) -> frozenset[str]:
+        """The pre-order settings the body sets to null explicitly (to end them)."""
+        return frozenset(
+            name
+            for name in ("preorder_release_on", "preorder_cap")
+            if name in self.model_fields_set and getattr(self, name) is None
+        )
+
+
+class LevelSettingsIn(Input):
+    """A SKU's settings at one location (the whole of them: what is left out is reset)."""
+
+    safety_stock: int = Field(
+        default=0,
+        strict=True,
+        ge=0,
+        le=MAX_QUANTITY,
+        description="Units sourcing leaves at this location (for walk-in customers, miscounts).",
+    )
+    bin: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Where the SKU is shelved here; pick lists sort by it.",
+    )
+
+
+class LevelSettingsOut(Output):
+    sku: str
+    location: str
+    safety_stock: int
+    bin: str | None
 
 
 class LocationLevelOut(Output):
@@ -256,6 +303,8 @@ class InventoryItemOut(Output):
     sku: str
     low_stock_threshold: int
     allows_backorders: bool
+    preorder_release_on: date | None = None
+    preorder_cap: int | None = None
 
     @classmethod
     def of(cls, item: InventoryItem) -> InventoryItemOut:
@@ -263,4 +312,6 @@ class InventoryItemOut(Output):
             sku=item.sku,
             low_stock_threshold=item.low_stock_threshold,
             allows_backorders=item.allows_backorders,
+            preorder_release_on=item.preorder_release_on,
+            preorder_cap=item.preorder_cap,
         )

@@ -7,12 +7,16 @@ migration can execute exactly the same statements ``metadata.create_all`` does.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     DDL,
     BigInteger,
     Boolean,
     CheckConstraint,
     Column,
+    Connection,
+    Date,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -23,9 +27,13 @@ from sqlalchemy import (
     Uuid,
     event,
     false,
+    text,
 )
 
 from oms.platform.database import UTCDateTime, metadata
+
+PREORDER_CAP = "preorder_cap_holds"
+"""The CHECK that refuses a backorder past a pre-order's cap (its name identifies the refusal)."""
 
 inventory_items = Table(
     "inventory_items",
@@ -36,11 +44,27 @@ inventory_items = Table(
     Column("allows_backorders", Boolean, nullable=False, default=False, server_default=false()),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("backordered", BigInteger, nullable=False, default=0, server_default=text("0")),
+    Column("preorder_release_on", Date, nullable=True),
+    Column("preorder_cap", Integer, nullable=True),
     CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
+    CheckConstraint("preorder_cap IS NULL OR preorder_cap >= 0", name="preorder_cap_not_negative"),
+    CheckConstraint("preorder_cap IS NULL OR backordered <= preorder_cap", name=PREORDER_CAP),
 )
 """One row per stocked or configured variant. ``sku`` is the catalog's (SKUs never change), copied
 here so stock lists page by SKU without reaching into the catalog's tables. ``allows_backorders``
-has a server default because it was added (migration 0002) after rows existed."""
+has a server default because it was added (migration 0002) after rows existed.
+
+``backordered`` is live, not a setting: the units of this variant that order lines wait for, kept
+by the triggers below on ``order_lines`` (so no writer can forget it and placement pays no
+statement for it). Its changes alone do not move the reference version (ADR 0008: the
+``inventory_items`` triggers ignore ``LIVE_COLUMNS``). With a ``preorder_cap`` the CHECK makes
+the cap exact under any concurrency: the order line whose backorder would pass it fails to
+insert."""
+
+LIVE_COLUMNS = ("backordered", "updated_at")
+"""Columns of ``inventory_items`` that are live data, not settings (the reference cache keeps no
+copy of them, and their changes alone leave the reference version alone)."""
 
 stock_levels = Table(
     "stock_levels",
@@ -51,14 +75,20 @@ stock_levels = Table(
     Column("allocated", BigInteger, nullable=False),
     Column("unavailable", BigInteger, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("safety_stock", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("bin", String(40), nullable=True),
     PrimaryKeyConstraint("variant_id", "location_id"),
+    CheckConstraint("safety_stock >= 0", name="safety_stock_not_negative"),
     CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
     CheckConstraint("allocated >= 0", name="allocated_not_negative"),
     CheckConstraint("unavailable >= 0", name="unavailable_not_negative"),
     CheckConstraint("allocated + unavailable <= on_hand", name="committed_within_on_hand"),
     Index("ix_stock_levels_location_id", "location_id", "variant_id"),
 )
-"""Running sums of the ledger per variant and location; changed only with a movement."""
+"""Running sums of the ledger per variant and location; changed only with a movement. Two
+settings ride along (the level is the one row per SKU and location): ``safety_stock``, units the
+sourcing engine leaves for walk-in customers and counting errors, and ``bin``, where the SKU is
+shelved (pick lists sort by it)."""
 
 stock_movements = Table(
     "stock_movements",
@@ -121,3 +151,90 @@ def _on(when: str, dialect: str, statements: tuple[str, ...]) -> None:
 _on("after_create", "sqlite", APPEND_ONLY_SQLITE)
 _on("after_create", "postgresql", APPEND_ONLY_POSTGRESQL)
 _on("after_drop", "postgresql", DROP_APPEND_ONLY_POSTGRESQL[1:])
+
+
+# -- the waiting units per variant, kept from order_lines -----------------------------------------
+# ``order_lines`` belongs to orders (a context above this one); the triggers name it only in SQL
+# and are created once both tables exist (metadata's after_create; migration 0016 freezes a copy).
+
+BACKORDERED_SQLITE = (
+    "CREATE TRIGGER order_lines_backordered_insert AFTER INSERT ON order_lines "
+    "WHEN NEW.backordered_quantity <> 0 BEGIN "
+    "INSERT INTO inventory_items (variant_id, sku, low_stock_threshold, allows_backorders, "
+    "backordered, created_at, updated_at) VALUES (NEW.variant_id, NEW.sku, 0, 0, "
+    "NEW.backordered_quantity, strftime('%Y-%m-%d %H:%M:%S', 'now'), "
+    "strftime('%Y-%m-%d %H:%M:%S', 'now')) "
+    "ON CONFLICT (variant_id) DO UPDATE SET backordered = backordered + excluded.backordered; END",
+    "CREATE TRIGGER order_lines_backordered_update AFTER UPDATE OF backordered_quantity "
+    "ON order_lines WHEN NEW.backordered_quantity <> OLD.backordered_quantity BEGIN "
+    "UPDATE inventory_items SET backordered = backordered + NEW.backordered_quantity "
+    "- OLD.backordered_quantity WHERE variant_id = NEW.variant_id; END",
+    "CREATE TRIGGER order_lines_backordered_delete AFTER DELETE ON order_lines "
+    "WHEN OLD.backordered_quantity <> 0 BEGIN "
+    "UPDATE inventory_items SET backordered = backordered - OLD.backordered_quantity "
+    "WHERE variant_id = OLD.variant_id; END",
+)
+"""Row triggers that fire only for lines with (changed) backordered units: a placement whose
+lines are all allocated runs none of them. The insert creates the item of a SKU never stocked."""
+
+DROP_BACKORDERED_SQLITE = tuple(
+    f"DROP TRIGGER IF EXISTS order_lines_backordered_{op}" for op in ("insert", "update", "delete")
+)
+
+BACKORDERED_POSTGRESQL = (
+    "CREATE OR REPLACE FUNCTION inventory_track_backordered() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP = 'INSERT' THEN "
+    "INSERT INTO inventory_items (variant_id, sku, low_stock_threshold, allows_backorders, "
+    "backordered, created_at, updated_at) VALUES (NEW.variant_id, NEW.sku, 0, false, "
+    "NEW.backordered_quantity, now(), now()) ON CONFLICT (variant_id) DO UPDATE "
+    "SET backordered = inventory_items.backordered + excluded.backordered; "
+    "ELSIF TG_OP = 'UPDATE' THEN "
+    "UPDATE inventory_items SET backordered = backordered + NEW.backordered_quantity "
+    "- OLD.backordered_quantity WHERE variant_id = NEW.variant_id; "
+    "ELSE "
+    "UPDATE inventory_items SET backordered = backordered - OLD.backordered_quantity "
+    "WHERE variant_id = OLD.variant_id; "
+    "END IF; RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER order_lines_backordered_insert AFTER INSERT ON order_lines "
+    "FOR EACH ROW WHEN (NEW.backordered_quantity <> 0) "
+    "EXECUTE FUNCTION inventory_track_backordered()",
+    "CREATE OR REPLACE TRIGGER order_lines_backordered_update AFTER UPDATE OF "
+    "backordered_quantity ON order_lines "
+    "FOR EACH ROW WHEN (NEW.backordered_quantity <> OLD.backordered_quantity) "
+    "EXECUTE FUNCTION inventory_track_backordered()",
+    "CREATE OR REPLACE TRIGGER order_lines_backordered_delete AFTER DELETE ON order_lines "
+    "FOR EACH ROW WHEN (OLD.backordered_quantity <> 0) "
+    "EXECUTE FUNCTION inventory_track_backordered()",
+)
+
+DROP_BACKORDERED_POSTGRESQL = (
+    *(
+        f"DROP TRIGGER IF EXISTS order_lines_backordered_{op} ON order_lines"
+        for op in ("insert", "update", "delete")
+    ),
+    "DROP FUNCTION IF EXISTS inventory_track_backordered()",
+)
+
+BACKFILL_BACKORDERED = (
+    "UPDATE inventory_items SET backordered = COALESCE((SELECT SUM(l.backordered_quantity) "
+    "FROM order_lines AS l WHERE l.variant_id = inventory_items.variant_id), 0)"
+)
+"""What the triggers keep, computed from scratch (migration 0016; a repair if ever needed)."""
+
+
+def _create_backordered_triggers(target: Any, connection: Connection, **_: Any) -> None:
+    if "order_lines" not in target.tables or "inventory_items" not in target.tables:
+        return
+    postgresql = connection.dialect.name == "postgresql"
+    for statement in BACKORDERED_POSTGRESQL if postgresql else BACKORDERED_SQLITE:
+        connection.exec_driver_sql(statement)
+
+
+def _drop_backordered_function(_target: Any, connection: Connection, **_: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(DROP_BACKORDERED_POSTGRESQL[-1])
+
+
+event.listen(metadata, "after_create", _create_backordered_triggers)
+event.listen(metadata, "after_drop", _drop_backordered_function)

@@ -55,10 +55,19 @@ REFERENCE_TABLES: Final = (
     "shipping_zones",
     "shipping_zone_countries",
     "shipping_rates",
+    "sourcing_rules",
 )
 """Every table whose changes must move the version: the one list (migration 0008 froze a copy).
 A table added here needs its triggers in a new migration; tests/integration/
 test_reference_cache.py fails while any listed table lacks them."""
+
+LIVE_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
+    "inventory_items": ("backordered", "updated_at"),
+}
+"""Columns of a reference table that are live data: an UPDATE that changes only these leaves the
+version alone. ``inventory_items.backordered`` (units waiting per SKU, kept by triggers on
+``order_lines``) moves with every backordered placement; moving the version with it would drop
+every process's cache on each such order. The cache never holds these columns."""
 
 reference_version = Table(
     "reference_version",
@@ -77,10 +86,13 @@ _SQLITE_BUMP = (
 )
 
 
-def sqlite_triggers(table: str) -> tuple[str, ...]:
-    """SQLite has no statement triggers: one row trigger per operation."""
+def sqlite_triggers(table: str, watched: Iterable[str] = ()) -> tuple[str, ...]:
+    """SQLite has no statement triggers: one row trigger per operation. With ``watched``
+    columns, an UPDATE moves the version only when it sets one of them."""
+    columns = ", ".join(watched)
     return tuple(
-        f"CREATE TRIGGER IF NOT EXISTS {table}_reference_{op.lower()} AFTER {op} ON {table} "
+        f"CREATE TRIGGER IF NOT EXISTS {table}_reference_{op.lower()} AFTER "
+        f"{op}{f' OF {columns}' if op == 'UPDATE' and columns else ''} ON {table} "
         f"BEGIN {_SQLITE_BUMP}; END"
         for op in ("INSERT", "UPDATE", "DELETE")
     )
@@ -101,12 +113,36 @@ POSTGRESQL_FUNCTION = (
 NOTHING`` that found every row, an UPDATE or DELETE matching none)."""
 
 
+POSTGRESQL_FUNCTION_UNLESS_LIVE = (
+    "CREATE OR REPLACE FUNCTION reference_version_bump_unless_live() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN "
+    "IF NOT EXISTS (SELECT to_jsonb(n) - TG_ARGV FROM changed AS n "
+    "EXCEPT ALL SELECT to_jsonb(o) - TG_ARGV FROM before AS o) THEN RETURN NULL; END IF; "
+    "INSERT INTO reference_version (id, version) "
+    "VALUES (1, floor(random() * 9007199254740991)::bigint) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version; "
+    "RETURN NULL; END $$"
+)
+"""The UPDATE trigger of a table with ``LIVE_COLUMNS`` (its arguments): replace the version
+only when some row changed in a column that is not live."""
+
+
 def postgresql_triggers(table: str) -> tuple[str, ...]:
     """One statement trigger per operation; the transition table tells whether rows changed."""
     transition = {"INSERT": "NEW", "UPDATE": "NEW", "DELETE": "OLD"}
+    live = LIVE_COLUMNS.get(table)
+    update = (
+        f"CREATE OR REPLACE TRIGGER {table}_reference_update AFTER UPDATE ON {table} "
+        "REFERENCING OLD TABLE AS before NEW TABLE AS changed FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION reference_version_bump_unless_live({', '.join(map(repr, live))})"
+        if live
+        else None
+    )
     return (
         *(
-            f"CREATE OR REPLACE TRIGGER {table}_reference_{op.lower()} AFTER {op} ON {table} "
+            update
+            if op == "UPDATE" and update is not None
+            else f"CREATE OR REPLACE TRIGGER {table}_reference_{op.lower()} AFTER {op} ON {table} "
             f"REFERENCING {rows} TABLE AS changed "
             "FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump()"
             for op, rows in transition.items()
@@ -134,20 +170,29 @@ def _create_triggers(target: Any, connection: Connection, **_: Any) -> None:
     dialect = connection.dialect.name
     statements: list[str] = []
     if dialect == "postgresql":
-        statements.append(POSTGRESQL_FUNCTION)
+        statements += [POSTGRESQL_FUNCTION, POSTGRESQL_FUNCTION_UNLESS_LIVE]
     for table in REFERENCE_TABLES:
         if table in target.tables:
+            watched = _watched(target.tables[table], LIVE_COLUMNS.get(table))
             statements.extend(
-                postgresql_triggers(table) if dialect == "postgresql" else sqlite_triggers(table)
+                postgresql_triggers(table)
+                if dialect == "postgresql"
+                else sqlite_triggers(table, watched)
             )
     statements.append(_SEED[dialect])
     for statement in statements:
         connection.exec_driver_sql(statement)
 
 
+def _watched(table: Table, live: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The columns whose UPDATE moves the version (empty: any UPDATE does)."""
+    return () if not live else tuple(c.name for c in table.columns if c.name not in live)
+
+
 def _drop_function(_target: Any, connection: Connection, **_: Any) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("DROP FUNCTION IF EXISTS reference_version_bump()")
+        connection.exec_driver_sql("DROP FUNCTION IF EXISTS reference_version_bump_unless_live()")
 
 
 event.listen(metadata, "after_create", _create_triggers)

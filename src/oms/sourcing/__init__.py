@@ -1,11 +1,82 @@
 """Sourcing: which location each order's units come from, by each channel's versioned rules, and
 why (every decision is explained).
 
+Orders calls it synchronously inside its own transactions (placement, backorder filling, edits,
+rerouting): it hands the engine the candidate locations (``Site``), what each line needs
+(``Need``), the stock it locked (``Units``) and the destination (``locate``), and gets a
+``Decision`` and its ``explain``-ation back. The rules are cached reference data (ADR 0008);
+today's loads come from a snapshot (``loads_today``); nothing here takes a lock or writes on
+the placement path.
+
 Public interface for other contexts; everything else in this package is private.
 """
 
 from oms.shared.events import Event
+from oms.sourcing.domain import (
+    Criterion,
+    Decision,
+    Destination,
+    Filters,
+    Found,
+    LocationRule,
+    Need,
+    Pick,
+    Pickup,
+    Ranked,
+    Request,
+    Role,
+    RulesChanged,
+    Short,
+    Site,
+    SourcingRules,
+    Strategy,
+    Units,
+    decide,
+    default_rules,
+    explain,
+)
+from oms.sourcing.services import (
+    PutRules,
+    get_rules,
+    loads_today,
+    locate,
+    put_rules,
+    record_load,
+    rules_history,
+)
 
-__all__ = ["EVENTS"]
+__all__ = [
+    "EVENTS",
+    "Criterion",
+    "Decision",
+    "Destination",
+    "Filters",
+    "Found",
+    "LocationRule",
+    "Need",
+    "Pick",
+    "Pickup",
+    "PutRules",
+    "Ranked",
+    "Request",
+    "Role",
+    "RulesChanged",
+    "Short",
+    "Site",
+    "SourcingRules",
+    "Strategy",
+    "Units",
+    "decide",
+    "default_rules",
+    "explain",
+    "get_rules",
+    "loads_today",
+    "locate",
+    "put_rules",
+    "record_load",
+    "rules_history",
+]
 
 EVENTS: tuple[type[Event], ...] = ()
+"""The sourcing context publishes no events: its decisions are recorded by the orders they
+source (the ``sourced`` timeline entry)."""

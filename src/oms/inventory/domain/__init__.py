@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -27,6 +27,9 @@ from oms.inventory.domain.errors import (
 )
 from oms.inventory.domain.errors import (
     InsufficientUnavailable as InsufficientUnavailable,
+)
+from oms.inventory.domain.errors import (
+    PreorderCapReached as PreorderCapReached,
 )
 from oms.inventory.domain.errors import (
     Shortfall as Shortfall,
@@ -109,6 +112,14 @@ class StockLevel:
     on_hand: int = 0
     allocated: int = 0
     unavailable: int = 0
+    safety_stock: int = 0
+    """Units sourcing leaves alone here (the filter ``safety_stock`` of the sourcing rules)."""
+    bin: str | None = None
+    """Where the SKU is shelved at this location (pick lists sort by it)."""
+    waiting: int = 0
+    """Units of this SKU that order lines wait for, at any location (the item's
+    ``backordered``): read with the level when sourcing locks it, so new orders leave arriving
+    stock to older backorders. Not part of the level; 0 where it was not read."""
 
     @property
     def key(self) -> Key:
@@ -193,6 +204,15 @@ class InventoryItem:
     low_stock_threshold: int = 0
     allows_backorders: bool = False
     """Order capture may accept more than is available and record the rest as backordered."""
+    preorder_release_on: date | None = None
+    """A pre-order SKU: until this day every order line of it is backordered whole, whatever
+    the stock, and allocated on release (oldest order first)."""
+    preorder_cap: int | None = None
+    """At most this many units of the SKU may wait at once (the database's CHECK holds it)."""
+
+    def is_preorder(self, today: date) -> bool:
+        """Whether orders placed ``today`` pre-order this SKU."""
+        return self.preorder_release_on is not None and today < self.preorder_release_on
 
 
 _UNIT_EFFECT: Mapping[MovementKind, Delta] = {
@@ -286,17 +306,33 @@ def line_totals(lines: Sequence[StockLine]) -> list[StockLine]:
     ]
 
 
-def settings_problems(
-    low_stock_threshold: int | None, allows_backorders: bool | None
-) -> list[FieldProblem]:
-    """A settings change changes at least one setting; a threshold is whole units, zero or more."""
-    if low_stock_threshold is None and allows_backorders is None:
+SETTINGS = ("low_stock_threshold", "allows_backorders", "preorder_release_on", "preorder_cap")
+"""The per-SKU settings a change may give (the pre-order ones may be set to null: cleared)."""
+
+
+def settings_problems(changes: Mapping[str, object]) -> list[FieldProblem]:
+    """A settings change changes at least one setting; a threshold and a cap are whole units,
+    zero or more."""
+    if not changes:
         return [
-            FieldProblem(field, "give low_stock_threshold, allows_backorders or both")
-            for field in ("low_stock_threshold", "allows_backorders")
+            FieldProblem(field, f"give at least one of {', '.join(SETTINGS)}") for field in SETTINGS
         ]
-    if low_stock_threshold is not None and not 0 <= low_stock_threshold <= MAX_QUANTITY:
-        return [FieldProblem("low_stock_threshold", f"must be between 0 and {MAX_QUANTITY}")]
+    problems = []
+    for name in ("low_stock_threshold", "preorder_cap"):
+        value = changes.get(name)
+        if isinstance(value, int) and not 0 <= value <= MAX_QUANTITY:
+            problems.append(FieldProblem(name, f"must be between 0 and {MAX_QUANTITY}"))
+    if "low_stock_threshold" in changes and changes["low_stock_threshold"] is None:
+        problems.append(FieldProblem("low_stock_threshold", "must be a number"))
+    if "allows_backorders" in changes and changes["allows_backorders"] is None:
+        problems.append(FieldProblem("allows_backorders", "must be true or false"))
+    return problems
+
+
+def level_settings_problems(safety_stock: int) -> list[FieldProblem]:
+    """Safety stock is whole units, zero or more."""
+    if not 0 <= safety_stock <= MAX_QUANTITY:
+        return [FieldProblem("safety_stock", f"must be between 0 and {MAX_QUANTITY}")]
     return []
 
 

@@ -100,3 +100,18 @@ class SkuNotFound(NotFound):
 
     def __init__(self, sku: str) -> None:
         super().__init__(f"no variant has SKU {sku!r}", sku=sku)
+
+
+class PreorderCapReached(Conflict):
+    """An order would make more units of a pre-order SKU wait than its cap allows."""
+
+    code = "preorder-cap-reached"
+    title = "Pre-order cap reached"
+
+    def __init__(self, skus: Sequence[str]) -> None:
+        names = ", ".join(skus)
+        super().__init__(
+            f"the pre-order cap of {names} is reached: no more units can be pre-ordered",
+            sku=skus[0] if skus else None,
+            skus=list(skus),
+        )

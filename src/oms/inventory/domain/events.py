@@ -141,3 +141,6 @@ class InventoryItemChanged(Event):
     sku: str
     low_stock_threshold: int
     allows_backorders: bool
+    preorder_release_on: str | None = None
+    """ISO date until which orders of the SKU are pre-orders (None: not a pre-order SKU)."""
+    preorder_cap: int | None = None

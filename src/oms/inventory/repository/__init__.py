@@ -61,6 +61,16 @@ class Stock(Protocol):
 
     def levels_of_variant(self, variant_id: UUID) -> list[StockLevel]: ...
 
+    def save_level_settings(
+        self, key: Key, *, safety_stock: int, bin: str | None, now: datetime
+    ) -> StockLevel:
+        """Set a level's safety stock and bin, creating the (empty) level if it has none."""
+        ...
+
+    def bins(self, variant_ids: Collection[UUID], location_id: UUID) -> dict[UUID, str]:
+        """The bins set for these variants at one location (variants without one are absent)."""
+        ...
+
     def levels_at_location(
         self, location_id: UUID, *, after_sku: str | None, limit: int
     ) -> list[tuple[InventoryItem, StockLevel]]:

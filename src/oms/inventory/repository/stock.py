@@ -26,6 +26,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from oms.inventory.domain import (
     Change,
@@ -36,7 +37,7 @@ from oms.inventory.domain import (
     MovementKind,
     StockLevel,
 )
-from oms.inventory.tables import inventory_items, stock_levels, stock_movements
+from oms.inventory.tables import PREORDER_CAP, inventory_items, stock_levels, stock_movements
 from oms.platform.driver_sql import Binder, DriverInsert, DriverSql, binder
 
 _levels_key = tuple_(stock_levels.c.variant_id, stock_levels.c.location_id)
@@ -44,6 +45,8 @@ _settings = (
     inventory_items.c.sku,
     inventory_items.c.low_stock_threshold,
     inventory_items.c.allows_backorders,
+    inventory_items.c.preorder_release_on,
+    inventory_items.c.preorder_cap,
 )
 """The item columns a level is listed with (its own ``variant_id`` completes the item)."""
 
@@ -60,6 +63,8 @@ def _level(row: Row[Any]) -> StockLevel:
         on_hand=row.on_hand,
         allocated=row.allocated,
         unavailable=row.unavailable,
+        safety_stock=row.safety_stock,
+        bin=row.bin,
     )
 
 
@@ -77,24 +82,34 @@ the on-hand a count expects."""
 
 
 _LEVEL_COLUMNS = "variant_id, location_id, on_hand, allocated, unavailable"
+_SOURCING_COLUMNS = (
+    "s.variant_id, s.location_id, s.on_hand, s.allocated, s.unavailable, s.safety_stock, s.bin, "
+    "i.backordered"
+)
+"""What sourcing needs of a level: its figures, its safety stock and bin, and the units of its
+SKU already waiting (the item's ``backordered``), all in the one statement that locks it."""
 
 
 @lru_cache(maxsize=64)
 def _levels_sql(keys: int, *, lock: bool) -> DriverSql:
-    """The levels of ``keys`` (variant id, location id) pairs in key order, written once per
-    count. PostgreSQL takes them as row values it probes the primary key with, locked ``FOR NO
-    KEY UPDATE`` when ``lock``. SQLite takes them as a VALUES list joined to the levels with
-    ``CROSS JOIN``, which makes the list the outer loop: one index probe per pair (``(a, b) IN
-    (VALUES ...)`` scanned every level instead, 8 ms at 30,000 levels)."""
+    """The levels of ``keys`` (variant id, location id) pairs in key order, with their safety
+    stock, bin and the units their SKU's backorders wait for, written once per count.
+
+    PostgreSQL takes the pairs as row values it probes the primary key with, and locks the
+    levels (``FOR NO KEY UPDATE OF s``), never the item: the backorder counter is read as
+    committed, and order lines change it under their own CHECK. SQLite takes them as a VALUES
+    list joined to the levels with ``CROSS JOIN``, which makes the list the outer loop: one index
+    probe per pair (``(a, b) IN (VALUES ...)`` scanned every level instead, 8 ms at 30,000
+    levels). The join to the item is one primary-key probe per level on both."""
     pairs = ", ".join(["(?, ?)"] * keys)
-    columns = ", ".join(f"s.{name}" for name in _LEVEL_COLUMNS.split(", "))
+    item = "JOIN inventory_items AS i ON i.variant_id = s.variant_id"
     return DriverSql(
-        f"SELECT {columns} FROM (VALUES {pairs}) AS k CROSS JOIN stock_levels AS s "  # noqa: S608 (no values in the text)
-        "ON s.variant_id = k.column1 AND s.location_id = k.column2 "
+        f"SELECT {_SOURCING_COLUMNS} FROM (VALUES {pairs}) AS k CROSS JOIN stock_levels AS s "  # noqa: S608 (no values in the text)
+        f"ON s.variant_id = k.column1 AND s.location_id = k.column2 {item} "
         "ORDER BY s.variant_id, s.location_id",
-        postgresql=f"SELECT {_LEVEL_COLUMNS} FROM stock_levels "  # noqa: S608 (no values in the text)
-        f"WHERE (variant_id, location_id) IN ({pairs}) ORDER BY variant_id, location_id"
-        + (" FOR NO KEY UPDATE" if lock else ""),
+        postgresql=f"SELECT {_SOURCING_COLUMNS} FROM stock_levels AS s {item} "  # noqa: S608 (no values in the text)
+        f"WHERE (s.variant_id, s.location_id) IN ({pairs}) ORDER BY s.variant_id, s.location_id"
+        + (" FOR NO KEY UPDATE OF s" if lock else ""),
     )
 
 
@@ -177,12 +192,32 @@ def _levels_by_key(rows: Any, bound: dict[tuple[Any, Any], Key]) -> dict[Key, St
     return found
 
 
+def _sourcing_levels(rows: Any, bound: dict[tuple[Any, Any], Key]) -> dict[Key, StockLevel]:
+    """Rows of ``_levels_sql`` as levels with their safety stock, bin and waiting units."""
+    found: dict[Key, StockLevel] = {}
+    for variant, location, on_hand, allocated, unavailable, safety, shelf, waiting in rows:
+        key = bound[(variant, location)]
+        found[key] = StockLevel(
+            variant_id=key[0],
+            location_id=key[1],
+            on_hand=on_hand,
+            allocated=allocated,
+            unavailable=unavailable,
+            safety_stock=safety,
+            bin=shelf,
+            waiting=waiting,
+        )
+    return found
+
+
 def _item(row: Row[Any]) -> InventoryItem:
     return InventoryItem(
         variant_id=row.variant_id,
         sku=row.sku,
         low_stock_threshold=row.low_stock_threshold,
         allows_backorders=row.allows_backorders,
+        preorder_release_on=row.preorder_release_on,
+        preorder_cap=row.preorder_cap,
     )
 
 
@@ -222,6 +257,7 @@ class SqlStock:
                     "sku": skus[vid],
                     "low_stock_threshold": 0,
                     "allows_backorders": False,
+                    "backordered": 0,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -242,6 +278,7 @@ class SqlStock:
                     "allocated": 0,
                     "unavailable": 0,
                     "updated_at": now,
+                    "safety_stock": 0,
                 }
                 for vid, lid in sorted(keys)
             ],
@@ -293,7 +330,7 @@ class SqlStock:
         bound = {(b.uuid(vid), b.uuid(lid)): (vid, lid) for vid, lid in sorted(keys)}
         params = tuple(value for pair in bound for value in pair)
         rows = _levels_sql(len(bound), lock=lock).run(self.c, params).all()
-        return _levels_by_key(rows, bound)
+        return _sourcing_levels(rows, bound)
 
     def insert_movements(self, movements: Sequence[Movement]) -> None:
         b = binder(self.c)
@@ -334,6 +371,39 @@ class SqlStock:
             .order_by(stock_levels.c.location_id)
         )
         return [_level(row) for row in rows]
+
+    def save_level_settings(
+        self, key: Key, *, safety_stock: int, bin: str | None, now: datetime
+    ) -> StockLevel:
+        """One upsert: two first settings of the same level cannot both insert it."""
+        dialect = postgresql if self.c.dialect.name == "postgresql" else sqlite
+        variant_id, location_id = key
+        statement = dialect.insert(stock_levels).values(
+            variant_id=variant_id,
+            location_id=location_id,
+            on_hand=0,
+            allocated=0,
+            unavailable=0,
+            safety_stock=safety_stock,
+            bin=bin,
+            updated_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[stock_levels.c.variant_id, stock_levels.c.location_id],
+            set_={"safety_stock": safety_stock, "bin": bin, "updated_at": now},
+        ).returning(*stock_levels.c)
+        return _level(self.c.execute(statement).one())
+
+    def bins(self, variant_ids: Collection[UUID], location_id: UUID) -> dict[UUID, str]:
+        s = stock_levels.c
+        rows = self.c.execute(
+            select(s.variant_id, s.bin).where(
+                s.location_id == location_id,
+                s.variant_id.in_(list(variant_ids)),
+                s.bin.is_not(None),
+            )
+        )
+        return {row.variant_id: row.bin for row in rows}
 
     def levels_at_location(
         self, location_id: UUID, *, after_sku: str | None, limit: int
@@ -390,3 +460,9 @@ class SqlStock:
                 or_(m.occurred_at < at, and_(m.occurred_at == at, m.id < movement_id))
             )
         return [_movement(row) for row in self.c.execute(query)]
+
+
+def breaks_preorder_cap(error: BaseException) -> bool:
+    """Whether a failed write was refused by a pre-order cap (the ``PREORDER_CAP`` CHECK on
+    ``inventory_items``, reached through the trigger that counts waiting units)."""
+    return isinstance(error, IntegrityError) and PREORDER_CAP in str(error.orig)

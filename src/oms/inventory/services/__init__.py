@@ -21,8 +21,12 @@ from oms.inventory.services.movements import (
     receive_stock,
     transfer_stock,
 )
+from oms.inventory.services.preorders import due_preorders, end_preorder
 from oms.inventory.services.stock import (
+    ChangeLevelSettings,
     ChangeStockSettings,
+    bins,
+    change_level_settings,
     change_stock_settings,
     get_stock,
     list_low_stock,
@@ -34,6 +38,7 @@ from oms.inventory.services.stock import (
 
 __all__ = [
     "AdjustStock",
+    "ChangeLevelSettings",
     "ChangeStockSettings",
     "ChangeUnavailable",
     "CountStock",
@@ -42,9 +47,13 @@ __all__ = [
     "TransferStock",
     "adjust_stock",
     "allocate",
+    "bins",
+    "change_level_settings",
     "change_stock_settings",
     "change_unavailable",
     "count_stock",
+    "due_preorders",
+    "end_preorder",
     "fulfil",
     "get_stock",
     "levels_for_update",

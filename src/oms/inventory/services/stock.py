@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from oms import catalog, channels
@@ -17,6 +17,7 @@ from oms.inventory.domain import (
     InventoryItem,
     SkuNotFound,
     StockLevel,
+    level_settings_problems,
     settings_problems,
 )
 from oms.inventory.domain.events import InventoryItemChanged
@@ -44,6 +45,33 @@ class ChangeStockSettings:
     sku: str
     low_stock_threshold: int | None = None
     allows_backorders: bool | None = None
+    preorder_release_on: date | None = None
+    """Orders placed before this day pre-order the SKU (backordered, allocated on release)."""
+    preorder_cap: int | None = None
+    """At most this many units of the SKU may wait at once."""
+    cleared: frozenset[str] = frozenset()
+    """Pre-order settings set back to none (``preorder_release_on``, ``preorder_cap``)."""
+
+    def changes(self) -> dict[str, object]:
+        given: dict[str, object] = {
+            "low_stock_threshold": self.low_stock_threshold,
+            "allows_backorders": self.allows_backorders,
+            "preorder_release_on": self.preorder_release_on,
+            "preorder_cap": self.preorder_cap,
+        }
+        changes = {name: value for name, value in given.items() if value is not None}
+        changes |= {name: None for name in self.cleared & {"preorder_release_on", "preorder_cap"}}
+        return changes
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeLevelSettings:
+    """A SKU's safety stock and bin at one location (both are set: the PUT is the whole)."""
+
+    sku: str
+    location: str
+    safety_stock: int = 0
+    bin: str | None = None
 
 
 def _variant(sku: str, *, uow: UnitOfWork) -> catalog.VariantRef:
@@ -172,13 +200,10 @@ def list_movements(
 
 
 def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> InventoryItem:
-    """Change how little stock of a SKU counts as low, or whether orders may backorder it."""
-    collect(settings_problems(cmd.low_stock_threshold, cmd.allows_backorders))
-    given = {
-        "low_stock_threshold": cmd.low_stock_threshold,
-        "allows_backorders": cmd.allows_backorders,
-    }
-    changes = {name: value for name, value in given.items() if value is not None}
+    """Change how little stock of a SKU counts as low, whether orders may backorder it, or
+    whether (until when, and how many units) it is sold as a pre-order."""
+    changes = cmd.changes()
+    collect(settings_problems(changes))
     with uow.begin() as tx:
         variant = _variant(cmd.sku, uow=uow)
         item = tx.repo(STOCK).save_settings(variant.id, variant.sku, changes, tx.now)
@@ -188,9 +213,36 @@ def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> Inven
                 sku=item.sku,
                 low_stock_threshold=item.low_stock_threshold,
                 allows_backorders=item.allows_backorders,
+                preorder_release_on=None
+                if item.preorder_release_on is None
+                else item.preorder_release_on.isoformat(),
+                preorder_cap=item.preorder_cap,
             )
         )
     return item
+
+
+def change_level_settings(cmd: ChangeLevelSettings, *, uow: UnitOfWork) -> StockLevel:
+    """Set how many units of a SKU sourcing leaves at a location (safety stock) and where it is
+    shelved there (its bin, for pick lists)."""
+    collect(level_settings_problems(cmd.safety_stock))
+    with uow.begin() as tx:
+        variant = _variant(cmd.sku, uow=uow)
+        location = channels.get_location(cmd.location, uow=uow)
+        stock_rows = tx.repo(STOCK)
+        stock_rows.ensure_items({variant.id: variant.sku}, tx.now)
+        return stock_rows.save_level_settings(
+            (variant.id, location.id), safety_stock=cmd.safety_stock, bin=cmd.bin, now=tx.now
+        )
+
+
+def bins(variant_ids: Collection[UUID], location_id: UUID, *, uow: UnitOfWork) -> dict[UUID, str]:
+    """Where each of these SKUs is shelved at a location (pick lists walk the bins in order);
+    SKUs without a bin there are absent."""
+    if not variant_ids:
+        return {}
+    with uow.read() as tx:
+        return tx.repo(STOCK).bins(variant_ids, location_id)
 
 
 SETTINGS = "inventory.settings"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oms import channels
+from oms import channels, inventory
 from oms.orders.domain import (
     HoldReason,
     HoldRule,
@@ -32,6 +32,7 @@ from oms.orders.domain import (
     Totals,
 )
 from oms.orders.domain.commands import PlaceOrder
+from oms.orders.domain.sourcing import Plan, Want
 from oms.orders.repository import ORDERS, Orders
 from oms.orders.services import hold_rules, sourcing, validation
 from oms.platform.unit_of_work import UnitOfWork
@@ -54,7 +55,13 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
         if existing is not None:
             return Placement(existing, created=False)
         draft = validation.validate(cmd, channel, uow=uow)
-        candidates = sourcing.find_candidates(channel, draft.pickup, uow=uow)
+        candidates = sourcing.find_candidates(
+            channel,
+            draft.pickup,
+            uow=uow,
+            destination=cmd.destination,
+            address=draft.shipping_address,
+        )
         rules = hold_rules.in_force(uow=uow)
         first_order = _first_order(orders, draft, rules)
         lines = _lines(draft)
@@ -63,7 +70,7 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
             backorders=channel.allows_backorders,
             uow=uow,
         )
-        plan = sourcing.source(wants, candidates, lock=True, uow=uow).plan
+        plan = sourcing.source(wants, candidates, lock=True, protect_waiting=True, uow=uow).plan
         if plan.shortfalls:
             # On PostgreSQL a concurrent delivery of the same channel order can take the stock
             # after the check above; the order it placed is the answer, not a 409.
@@ -81,7 +88,7 @@ def place_order(cmd: PlaceOrder, *, uow: UnitOfWork) -> Placement:
             at=tx.now,
             required_holds=_payment_hold(channel),
         )
-        stored = orders.add(order)
+        stored = _add(orders, order, plan, wants)
         if stored is not order:
             return Placement(stored, created=False)
         sourcing.take_stock(
@@ -99,6 +106,20 @@ def _payment_hold(channel: channels.Channel) -> tuple[tuple[HoldReason, str], ..
     it when authorisations cover the total). Read from the channel placement already holds
     (cached reference data): no statement on the hot path."""
     return PAYMENT_HOLD if channel.payment_before_confirmation else ()
+
+
+def _add(orders: Orders, order: Order, plan: Plan, wants: Sequence[Want]) -> Order:
+    """Store the order. Its backordered lines move their SKUs' waiting units (a trigger), and
+    a pre-order SKU's cap refuses the line that would pass it (a CHECK, exact under any
+    concurrency, at no extra statement): that refusal is the 409 ``preorder-cap-reached``."""
+    try:
+        return orders.add(order)
+    except Exception as error:
+        if not inventory.breaks_preorder_cap(error):
+            raise
+        waiting = [w for w in wants if plan.backordered.get(w.line_no)]
+        named = [w.sku for w in waiting if w.preorder] or [w.sku for w in waiting]
+        raise inventory.PreorderCapReached(list(dict.fromkeys(named))) from error
 
 
 def _placed_before(orders: Orders, channel: str, external_id: str | None) -> Order | None:

@@ -1,31 +1,53 @@
 """Sourcing: where an order's units come from, and taking them from stock.
 
-The one home of every step: the candidate locations (the pickup store, or the channel's active
-shipping locations in its order of preference), the units free at them (``StockLevel.available``,
-locked when the plan will be posted), the plan (``oms.orders.domain.sourcing``), its allocations,
-and posting them to the stock ledger. Placement, backorder filling and order edits use it (and
-next, rerouting); it is a step below them and imports no use case. Where it goes once fulfilment
-exists: docs/decisions/0004-order-aggregate-and-sourcing.md.
+The one home of every step orders takes with sourcing: the candidate locations
+(``find_candidates``: the pickup store and the warehouses its rules let transfer to it, or the
+channel's locations in its order, with the channel's rules and the destination), the units free
+at them (levels locked when the plan will be posted, with their safety stock and the units older
+orders wait for), the decision (``oms.sourcing``'s engine, explained), its allocations, and
+posting them to the stock ledger. Placement, backorder filling, edits and rerouting use it; it
+is a step below them and imports no use case. ADR 0004 and ADR 0011 say where it sits.
+
+Nothing here costs a statement on the placement path beyond the one that locks the levels: the
+rules, channels and locations are cached reference data, the destination's point comes from
+data in memory, and today's loads from a snapshot read only when a location has a capacity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 from uuid import UUID
 
-from oms import channels, inventory
+from oms import channels, inventory, sourcing
 from oms.orders.domain import Allocation, Order, OrderLine
-from oms.orders.domain.sourcing import Key, Plan, Want, plan
+from oms.orders.domain.sourcing import Key, Pick, Plan, Shortfall, Want
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.address import Address
+from oms.shared.geo import GeoPoint
+
+REJECTED = "rejected the fulfilment order"
+"""Why a location named in ``source(exclude=...)`` is left out, unless the caller says."""
 
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """The locations that may source an order, in order of preference, with their codes."""
+    """The locations that may source an order, in the channel's order, with their codes; and
+    what the engine needs besides stock: every location considered (``sites``), the channel's
+    rules and where the order goes. Built with ids and codes only (a test, an older caller),
+    the default rules and no destination apply."""
 
     ids: tuple[UUID, ...]
     codes: Mapping[UUID, str]
+    sites: tuple[sourcing.Site, ...] = ()
+    rules: sourcing.SourcingRules | None = None
+    destination: sourcing.Destination = field(default_factory=sourcing.Destination)
+    currency: str = "EUR"
+
+    def without(self, location_ids: Collection[UUID]) -> Candidates:
+        """These candidates less ``location_ids`` (kept in the explanation as not considered)."""
+        return replace(self, ids=tuple(i for i in self.ids if i not in location_ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +59,70 @@ class Sourcing:
 
 
 def find_candidates(
-    channel: channels.Channel, pickup: channels.Location | None, *, uow: UnitOfWork
+    channel: channels.Channel,
+    pickup: channels.Location | None,
+    *,
+    uow: UnitOfWork,
+    destination: GeoPoint | None = None,
+    address: Address | None = None,
 ) -> Candidates:
-    """The pickup store, or the channel's active shipping locations in its order of preference."""
+    """The pickup store (and the warehouses the rules let transfer to it), or the channel's
+    locations in its order; with the channel's rules and the order's destination."""
+    rules = sourcing.get_rules(channel.code, uow=uow)
     if pickup is not None:
-        return Candidates((pickup.id,), {pickup.id: pickup.code})
-    found = channels.locations_by_codes(channel.location_codes, uow=uow)
-    usable = [
-        found[code]
-        for code in channel.location_codes
-        if code in found and found[code].active and found[code].ships
-    ]
-    return Candidates(tuple(loc.id for loc in usable), {loc.id: loc.code for loc in usable})
+        transfer = [c for c in rules.pickup.transfer_from if c != pickup.code]
+        found = channels.locations_by_codes(transfer, uow=uow)
+        located = [pickup, *(found[c] for c in transfer if c in found)]
+        roles = [sourcing.Role.PICKUP] + [sourcing.Role.TRANSFER] * (len(located) - 1)
+        where = sourcing.Destination(
+            point=GeoPoint(pickup.latitude, pickup.longitude), found=sourcing.Found.PICKUP_STORE
+        )
+    else:
+        found = channels.locations_by_codes(channel.location_codes, uow=uow)
+        located = [found[c] for c in channel.location_codes if c in found]
+        roles = [sourcing.Role.SHIP] * len(located)
+        where = sourcing.locate(destination, address)
+    sites = _sites(located, roles, rules, uow=uow)
+    return Candidates(
+        ids=tuple(s.id for s in sites),
+        codes={s.id: s.code for s in sites},
+        sites=sites,
+        rules=rules,
+        destination=where,
+        currency=channel.currency,
+    )
+
+
+def _sites(
+    located: Sequence[channels.Location],
+    roles: Sequence[sourcing.Role],
+    rules: sourcing.SourcingRules,
+    *,
+    uow: UnitOfWork,
+) -> tuple[sourcing.Site, ...]:
+    loads: Mapping[UUID, int] = {}
+    capped = [loc.id for loc in located if loc.daily_capacity > 0]
+    if capped and rules.filters.capacity:
+        loads = sourcing.loads_today(capped, today=_today(uow), uow=uow)
+    return tuple(
+        sourcing.Site(
+            id=loc.id,
+            code=loc.code,
+            position=index + 1,
+            role=role,
+            point=GeoPoint(loc.latitude, loc.longitude),
+            active=loc.active,
+            ships=loc.ships,
+            offers_pickup=loc.offers_pickup,
+            daily_capacity=loc.daily_capacity,
+            load_today=loads.get(loc.id, 0),
+        )
+        for index, (loc, role) in enumerate(zip(located, roles, strict=True))
+    )
+
+
+def _today(uow: UnitOfWork) -> date:
+    return uow.clock.now().date()
 
 
 def find_order_candidates(order: Order, *, uow: UnitOfWork) -> Candidates:
@@ -61,31 +135,32 @@ def find_order_candidates(order: Order, *, uow: UnitOfWork) -> Candidates:
         )
         if pickup is None:
             return Candidates((), {})
-    return find_candidates(channel, pickup, uow=uow)
+    return find_candidates(channel, pickup, uow=uow, address=order.shipping_address)
 
 
 def list_wants(
     units: Sequence[tuple[OrderLine, int]], *, backorders: bool, uow: UnitOfWork
 ) -> list[Want]:
     """What to source: ``units`` of each line. A line may be backordered when ``backorders``
-    (the channel allows it, or the units wait already) or when its SKU's settings allow it."""
+    (the channel allows it, or the units wait already) or when its SKU's settings allow it; a
+    line of a SKU not yet released is a pre-order (backordered whole)."""
     wanted = [(line, count) for line, count in units if count > 0]
-    settings = (
-        {}
-        if backorders
-        else inventory.stock_settings({line.variant_id for line, _ in wanted}, uow=uow)
-    )
-    return [
-        Want(
-            line_no=line.line_no,
-            variant_id=line.variant_id,
-            sku=line.sku,
-            quantity=count,
-            backorderable=backorders
-            or (line.variant_id in settings and settings[line.variant_id].allows_backorders),
+    settings = inventory.stock_settings({line.variant_id for line, _ in wanted}, uow=uow)
+    today = _today(uow)
+    wants = []
+    for line, count in wanted:
+        item = settings.get(line.variant_id)
+        wants.append(
+            Want(
+                line_no=line.line_no,
+                variant_id=line.variant_id,
+                sku=line.sku,
+                quantity=count,
+                backorderable=backorders or (item is not None and item.allows_backorders),
+                preorder=item is not None and item.is_preorder(today),
+            )
         )
-        for line, count in wanted
-    ]
+    return wants
 
 
 def source(
@@ -94,22 +169,102 @@ def source(
     *,
     lock: bool,
     released: Sequence[Allocation] = (),
+    exclude: Collection[str] = (),
+    why_excluded: str = REJECTED,
+    protect_waiting: bool = False,
     uow: UnitOfWork,
 ) -> Sourcing:
     """Plan ``wants`` against the units free at the candidates once ``released`` is given back.
 
     With ``lock`` every level the plan may touch (released ones included) is locked in key
     order until the transaction ends, so the plan still holds when it is posted; without it
-    (a preview) the levels are only read.
+    (a preview) the levels are only read. Locations whose codes are in ``exclude`` are left
+    out (``why_excluded`` says why in the explanation). With ``protect_waiting`` (new demand:
+    a placement) the units older orders wait for are left to them, first come first served;
+    the backorder filler, which serves those orders oldest first, leaves it off.
     """
-    keys = {(w.variant_id, loc) for w in wants for loc in candidates.ids}
+    sites = _considered(candidates, exclude, why_excluded)
+    keys = {(w.variant_id, s.id) for w in wants for s in sites}
     keys |= {(a.variant_id, a.location_id) for a in released}
     read = inventory.levels_for_update if lock else inventory.read_levels
-    free = {key: level.available for key, level in read(keys, uow=uow).items()}
+    levels = read(keys, uow=uow)
+    units = {key: _units(level) for key, level in levels.items()}
     for a in released:
         key = (a.variant_id, a.location_id)
-        free[key] = free.get(key, 0) + a.quantity
-    return Sourcing(plan(wants, candidates.ids, free), free)
+        seen = units.get(key, sourcing.Units(available=0))
+        units[key] = replace(seen, available=seen.available + a.quantity)
+    waiting = _waiting(wants, levels.values()) if protect_waiting else {}
+    request = sourcing.Request(
+        rules=candidates.rules or sourcing.default_rules(""),
+        sites=sites,
+        needs=[_need(w) for w in wants],
+        stock=units,
+        waiting=waiting,
+        destination=candidates.destination,
+        currency=candidates.currency,
+    )
+    decision = sourcing.decide(request)
+    free = {key: u.available for key, u in units.items() if key[1] in decision.passed}
+    return Sourcing(_plan(decision, sourcing.explain(request, decision)), free)
+
+
+def _considered(candidates: Candidates, exclude: Collection[str], why: str) -> list[sourcing.Site]:
+    """Every location the engine considers: the candidates' sites (or plain ones from ids),
+    those not among ``ids`` or named in ``exclude`` marked as left out."""
+    sites = list(candidates.sites) or [
+        sourcing.Site(id=loc, code=candidates.codes[loc], position=index + 1)
+        for index, loc in enumerate(candidates.ids)
+    ]
+    kept = set(candidates.ids)
+    return [
+        site
+        if site.id in kept and site.code not in exclude
+        else replace(site, excluded=why if site.code in exclude else "left out by the caller")
+        for site in sites
+    ]
+
+
+def _units(level: inventory.StockLevel) -> sourcing.Units:
+    return sourcing.Units(
+        available=level.available, safety_stock=level.safety_stock, on_hand=level.on_hand
+    )
+
+
+def _waiting(wants: Sequence[Want], levels: Collection[inventory.StockLevel]) -> dict[UUID, int]:
+    """Units older orders wait for, per variant wanted (read with the locked levels)."""
+    wanted = {w.variant_id for w in wants}
+    return {level.variant_id: level.waiting for level in levels if level.variant_id in wanted}
+
+
+def _need(want: Want) -> sourcing.Need:
+    return sourcing.Need(
+        line_no=want.line_no,
+        variant_id=want.variant_id,
+        sku=want.sku,
+        quantity=want.quantity,
+        backorderable=want.backorderable,
+        preorder=want.preorder,
+    )
+
+
+def _plan(decision: sourcing.Decision, explanation: Mapping[str, object]) -> Plan:
+    return Plan(
+        picks=tuple(
+            Pick(
+                line_no=p.line_no,
+                variant_id=p.variant_id,
+                location_id=p.location_id,
+                quantity=p.quantity,
+            )
+            for p in decision.picks
+        ),
+        backordered=dict(decision.backordered),
+        shortfalls=tuple(
+            Shortfall(sku=s.sku, requested=s.requested, available=s.available)
+            for s in decision.shortfalls
+        ),
+        explanation=explanation,
+    )
 
 
 def _stock_lines(allocations: Collection[Allocation]) -> tuple[inventory.StockLine, ...]:
@@ -143,6 +298,18 @@ def give_back_stock(
     """Return the units of ``allocations`` to available stock (cancelled or re-sourced)."""
     if allocations:
         inventory.release(
+            inventory.StockLines(lines=_stock_lines(allocations), reference=reference, actor=actor),
+            uow=uow,
+        )
+
+
+def ship_stock(
+    allocations: Collection[Allocation], *, reference: str, actor: str, uow: UnitOfWork
+) -> None:
+    """Post shipped ``allocations``: the units leave ``on_hand`` and ``allocated`` together
+    (``inventory.fulfil``), in the shipping transaction."""
+    if allocations:
+        inventory.fulfil(
             inventory.StockLines(lines=_stock_lines(allocations), reference=reference, actor=actor),
             uow=uow,
         )

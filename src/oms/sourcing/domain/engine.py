@@ -1,0 +1,420 @@
+"""The sourcing engine: which locations give an order's units, by the channel's rules, and why.
+
+Pure: it is handed everything (the rules, the candidate locations with their coordinates and
+today's load, the free units per SKU and location, the units already waiting for each SKU, the
+destination) and returns a ``Decision``: the picks, what is backordered and what is short, and an
+``explanation`` a person can read (``oms.sourcing.domain.explanation``). The caller locks the
+stock it plans from, so the decision holds when it is posted.
+
+The walk, for one order:
+
+1. **Filters per location**: excluded by the caller (a location that rejected the order),
+   inactive, cannot ship (or offer the pickup, or send a transfer), at its daily capacity.
+2. **Units per line and location**: free units (``on_hand - allocated - unavailable``) above the
+   SKU's safety stock there; and per SKU, at most what is free at every candidate *less the units
+   already waiting* for that SKU, so stock that arrives goes to the oldest backorders first.
+3. **Ranking** (lexicographic by the rules' criteria, ties broken by the channel's order).
+4. **Strategy**: pre-order lines are backordered whole; with ``prefer_single_location`` the
+   best-ranked location that has every item takes the whole order, else lines prefer locations
+   already used; each line goes whole to the first location that has it all, else (when
+   ``allow_partial``) is split in rank order, never over ``max_shipments`` locations; what is
+   left is backordered when the line may be, and otherwise short.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from uuid import UUID
+
+from oms.shared.geo import GeoPoint
+from oms.sourcing.domain.rules import Criterion, SourcingRules
+
+Key = tuple[UUID, UUID]
+"""(variant id, location id)"""
+
+
+class Role(StrEnum):
+    """What a location would do for this order."""
+
+    SHIP = "ship"
+    PICKUP = "pickup"
+    """The pickup store itself."""
+    TRANSFER = "transfer"
+    """A warehouse that may send stock to the pickup store (``pickup.transfer_from``)."""
+
+
+class Found(StrEnum):
+    """How the destination's point was found."""
+
+    ADDRESS = "address"
+    POSTAL_CODE = "postal_code"
+    COUNTRY = "country"
+    PICKUP_STORE = "pickup_store"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Destination:
+    point: GeoPoint | None = None
+    found: Found = Found.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """A candidate location as the engine sees it."""
+
+    id: UUID
+    code: str
+    position: int
+    """1-based place in the channel's list (the default priority)."""
+    role: Role = Role.SHIP
+    point: GeoPoint | None = None
+    active: bool = True
+    ships: bool = True
+    offers_pickup: bool = False
+    daily_capacity: int = 0
+    """Orders a day (0: unlimited)."""
+    load_today: int = 0
+    excluded: str | None = None
+    """Why the caller leaves it out (e.g. it rejected the order), if it does."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Need:
+    """Units of one order line to source."""
+
+    line_no: int
+    variant_id: UUID
+    sku: str
+    quantity: int
+    backorderable: bool
+    preorder: bool = False
+    """The SKU's release date is in the future: backordered whole, whatever the stock."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Units:
+    """Stock of one SKU at one location, as locked for this decision."""
+
+    available: int
+    safety_stock: int = 0
+    on_hand: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Request:
+    rules: SourcingRules
+    sites: Sequence[Site]
+    needs: Sequence[Need]
+    stock: Mapping[Key, Units]
+    waiting: Mapping[UUID, int] = field(default_factory=dict)
+    """Units already backordered per variant (by older orders); 0 for the backorder filler."""
+    destination: Destination = field(default_factory=Destination)
+    currency: str = "EUR"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pick:
+    line_no: int
+    variant_id: UUID
+    location_id: UUID
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Short:
+    sku: str
+    requested: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ranked:
+    """A location that passed the filters, with the values it was ranked by."""
+
+    site: Site
+    distance_km: float | None
+    priority: int
+    stock_on_hand: int
+    cost: int | None
+    rank: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    picks: tuple[Pick, ...]
+    backordered: Mapping[int, int]
+    shortfalls: tuple[Short, ...]
+    excluded: Mapping[UUID, str]
+    """Locations left out, and why."""
+    ranked: tuple[Ranked, ...]
+    single: UUID | None
+    """The location that took the whole order under ``prefer_single_location``, if one did."""
+    preordered: frozenset[int]
+    """Line numbers backordered because their SKU is not released yet."""
+    passed: frozenset[UUID]
+    """Locations that passed the location filters (whether or not they had stock)."""
+
+
+def decide(request: Request) -> Decision:
+    """Source every need of ``request`` (see the module's docstring for the walk)."""
+    rules = request.rules
+    excluded = {s.id: why for s in request.sites if (why := _exclusion(s, rules)) is not None}
+    open_sites = [s for s in request.sites if s.id not in excluded]
+    passed = frozenset(s.id for s in open_sites)
+    usable = _usable(request, open_sites)
+    budget = _budget(request, open_sites, usable)
+    for site in open_sites:
+        if not any(usable.get((n.variant_id, site.id), 0) for n in request.needs):
+            excluded[site.id] = _no_stock(request, site)
+    ranked = _rank(request, [s for s in open_sites if s.id not in excluded], usable)
+    order = [r.site.id for r in ranked]
+    regular = [n for n in request.needs if not n.preorder]
+    single = None
+    if rules.strategy.prefer_single_location and regular:
+        single = _single_location(regular, order, usable, budget)
+    walk = _Walk(rules, dict(usable), dict(budget), order, single)
+    backordered: dict[int, int] = {}
+    short: dict[str, int] = defaultdict(int)
+    for need in request.needs:
+        taken = 0 if need.preorder else walk.take(need)
+        missing = need.quantity - taken
+        if missing and (need.backorderable or need.preorder):
+            backordered[need.line_no] = missing
+        elif missing:
+            short[need.sku] += missing
+    return Decision(
+        picks=tuple(walk.picks),
+        backordered=backordered,
+        shortfalls=_shortfalls(request.needs, short, budget),
+        excluded=excluded,
+        ranked=tuple(ranked),
+        single=single,
+        preordered=frozenset(n.line_no for n in request.needs if n.preorder),
+        passed=passed,
+    )
+
+
+_CANNOT = {
+    Role.SHIP: "does not ship",
+    Role.PICKUP: "does not offer pickup",
+    Role.TRANSFER: "cannot send a transfer (does not ship)",
+}
+
+
+def _exclusion(site: Site, rules: SourcingRules) -> str | None:
+    """Why a location is left out whatever the order holds (None: it passes)."""
+    able = site.offers_pickup if site.role is Role.PICKUP else site.ships
+    reasons = (
+        (site.excluded is not None, site.excluded or ""),
+        (not site.active, "inactive"),
+        (not able, _CANNOT[site.role]),
+        (
+            rules.filters.capacity and 0 < site.daily_capacity <= site.load_today,
+            f"at its daily capacity ({site.load_today} of {site.daily_capacity} orders today)",
+        ),
+    )
+    return next((why for failed, why in reasons if failed), None)
+
+
+def _no_stock(request: Request, site: Site) -> str:
+    held_back = request.rules.filters.safety_stock and any(
+        (units := request.stock.get((n.variant_id, site.id))) is not None
+        and units.available > 0
+        and units.safety_stock > 0
+        for n in request.needs
+    )
+    if held_back:
+        return "has none of the order's items above their safety stock"
+    return "has none of the order's items"
+
+
+def _usable(request: Request, sites: Sequence[Site]) -> dict[Key, int]:
+    """Units of each needed SKU each open location may give (above its safety stock)."""
+    safety = request.rules.filters.safety_stock
+    usable: dict[Key, int] = {}
+    for variant in {n.variant_id for n in request.needs}:
+        for site in sites:
+            units = request.stock.get((variant, site.id))
+            if units is None:
+                continue
+            free = units.available - (units.safety_stock if safety else 0)
+            usable[(variant, site.id)] = max(free, 0)
+    return usable
+
+
+def _budget(request: Request, sites: Sequence[Site], usable: Mapping[Key, int]) -> dict[UUID, int]:
+    """Per SKU, the units this order may take at all: free at the candidates less what older
+    orders wait for (strict first come, first served)."""
+    return {
+        variant: max(
+            sum(usable.get((variant, s.id), 0) for s in sites) - request.waiting.get(variant, 0),
+            0,
+        )
+        for variant in {n.variant_id for n in request.needs}
+    }
+
+
+def _rank(request: Request, sites: Sequence[Site], usable: Mapping[Key, int]) -> list[Ranked]:
+    rules = request.rules
+    wanted: dict[UUID, int] = defaultdict(int)
+    for need in request.needs:
+        wanted[need.variant_id] += need.quantity
+    point = request.destination.point
+    facts = [
+        Ranked(
+            site=site,
+            distance_km=None
+            if point is None or site.point is None
+            else point.distance_km(site.point),
+            priority=_priority(site, rules),
+            stock_on_hand=sum(usable.get((variant, site.id), 0) for variant in wanted),
+            cost=(rule.cost_per_shipment if (rule := rules.locations.get(site.code)) else None),
+        )
+        for site in sites
+    ]
+    ordered = sorted(facts, key=lambda r: _key(r, rules))
+    return [
+        Ranked(
+            site=r.site,
+            distance_km=r.distance_km,
+            priority=r.priority,
+            stock_on_hand=r.stock_on_hand,
+            cost=r.cost,
+            rank=index + 1,
+        )
+        for index, r in enumerate(ordered)
+    ]
+
+
+def _priority(site: Site, rules: SourcingRules) -> int:
+    rule = rules.locations.get(site.code)
+    return rule.priority if rule is not None and rule.priority is not None else site.position
+
+
+def _key(ranked: Ranked, rules: SourcingRules) -> tuple[float, ...]:
+    """Lexicographic by the rules' criteria; the pickup store first; then the channel's order."""
+    values: list[float] = [0 if ranked.site.role is Role.PICKUP else 1]
+    for criterion in rules.ranking:
+        if criterion is Criterion.PRIORITY:
+            values.append(ranked.priority)
+        elif criterion is Criterion.DISTANCE:
+            distance = float("inf") if ranked.distance_km is None else ranked.distance_km
+            bucket = rules.distance_bucket_km
+            values.append(distance // bucket if bucket and distance != float("inf") else distance)
+        elif criterion is Criterion.STOCK_ON_HAND:
+            values.append(-ranked.stock_on_hand)
+        else:
+            values.append(0 if ranked.cost is None else ranked.cost)
+    values.append(ranked.site.position)
+    return tuple(values)
+
+
+def _single_location(
+    needs: Sequence[Need],
+    order: Sequence[UUID],
+    usable: Mapping[Key, int],
+    budget: Mapping[UUID, int],
+) -> UUID | None:
+    """The best-ranked location that can give every unit of ``needs`` by itself."""
+    wanted: dict[UUID, int] = defaultdict(int)
+    for need in needs:
+        wanted[need.variant_id] += need.quantity
+    return next(
+        (
+            loc
+            for loc in order
+            if all(
+                min(usable.get((v, loc), 0), budget.get(v, 0)) >= units
+                for v, units in wanted.items()
+            )
+        ),
+        None,
+    )
+
+
+class _Walk:
+    """Takes units line by line; remembers what is left, which locations are used, the picks."""
+
+    def __init__(
+        self,
+        rules: SourcingRules,
+        left: dict[Key, int],
+        budget: dict[UUID, int],
+        order: list[UUID],
+        single: UUID | None,
+    ) -> None:
+        self.strategy = rules.strategy
+        self.left = left
+        self.budget = budget
+        self.order = order
+        self.single = single
+        self.used: list[UUID] = []
+        self.picks: list[Pick] = []
+
+    def _choices(self) -> list[UUID]:
+        """Locations a line may use, in the order it should try them."""
+        if self.single is not None:
+            return [self.single]
+        limit = self.strategy.max_shipments
+        if limit is not None and len(self.used) >= limit:
+            return [loc for loc in self.order if loc in self.used]
+        if self.strategy.prefer_single_location:
+            return [loc for loc in self.order if loc in self.used] + [
+                loc for loc in self.order if loc not in self.used
+            ]
+        return list(self.order)
+
+    def take(self, need: Need) -> int:
+        """Units of ``need`` taken (whole at one location, else split if partial is allowed)."""
+        variant = need.variant_id
+        cap = min(need.quantity, self.budget.get(variant, 0))
+        choices = self._choices()
+        whole = next(
+            (
+                loc
+                for loc in choices
+                if cap == need.quantity and self.left.get((variant, loc), 0) >= cap
+            ),
+            None,
+        )
+        plan: list[tuple[UUID, int]] = []
+        if whole is not None:
+            plan.append((whole, need.quantity))
+        elif self.strategy.allow_partial:
+            remaining = cap
+            for loc in choices:
+                limit = self.strategy.max_shipments
+                new = loc not in self.used and loc not in (p[0] for p in plan)
+                if new and limit is not None and len(self.used) + len(plan) >= limit:
+                    continue
+                units = min(self.left.get((variant, loc), 0), remaining)
+                if units:
+                    plan.append((loc, units))
+                    remaining -= units
+        for loc, units in plan:
+            self.left[(variant, loc)] -= units
+            self.budget[variant] -= units
+            if loc not in self.used:
+                self.used.append(loc)
+            self.picks.append(
+                Pick(line_no=need.line_no, variant_id=variant, location_id=loc, quantity=units)
+            )
+        return sum(units for _, units in plan)
+
+
+def _shortfalls(
+    needs: Sequence[Need], short: Mapping[str, int], budget_before: Mapping[UUID, int]
+) -> tuple[Short, ...]:
+    requested: dict[str, int] = defaultdict(int)
+    variant_of: dict[str, UUID] = {}
+    for need in needs:
+        requested[need.sku] += need.quantity
+        variant_of[need.sku] = need.variant_id
+    return tuple(
+        Short(sku=sku, requested=requested[sku], available=budget_before[variant_of[sku]])
+        for sku in short
+    )

@@ -106,6 +106,7 @@ def test_every_context_registers_its_events() -> None:
         "catalog",
         "channels",
         "customers",
+        "fulfilment",
         "inventory",
         "invoicing",
         "orders",

@@ -160,13 +160,12 @@ class NotDone(Conflict):
         super().__init__(f"order {number} cannot complete: {why}", why=why)
 
 
-class InvariantBroken(DomainError):
-    """An order whose units no longer add up: a bug, never a request to refuse. Raised by
-    ``Order.check_invariants`` (tests and every fulfilment transition) before anything is
-    saved, so a broken order never reaches the database."""
-
-    code = "order-invariant-broken"
-    title = "Order invariant broken"
+class InvariantBroken(RuntimeError):
+    """An order whose units no longer add up: a bug, never a request to refuse, so not a
+    ``DomainError`` (the API answers it as any other fault: a 500, logged with its trace).
+    Raised by ``Order.check_invariants`` (tests and every fulfilment transition) before
+    anything is saved, so a broken order never reaches the database."""
 
     def __init__(self, number: str, problems: Sequence[str]) -> None:
-        super().__init__(f"order {number}: {'; '.join(problems)}", problems=list(problems))
+        super().__init__(f"order {number}: {'; '.join(problems)}")
+        self.problems = list(problems)

@@ -31,12 +31,14 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo merchant data.", no_args_is_help=True)
 key_app = typer.Typer(help="API keys.", no_args_is_help=True)
+preorders_app = typer.Typer(help="Pre-order SKUs.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(key_app, name="apikey")
 app.add_typer(payments_app, name="payments")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(shipments_app, name="shipments")
+app.add_typer(preorders_app, name="preorders")
 
 console = Console(stderr=True)
 startup_log = structlog.get_logger("oms.startup")
@@ -167,6 +169,25 @@ def apikey_revoke(key_id: str) -> None:
     except DomainError as error:
         raise _fail(error) from None
     console.print(f"revoked {key_id}")
+
+
+@preorders_app.command("release")
+def preorders_release(
+    sku: Annotated[str | None, typer.Option(help="Only this SKU (if its day has come).")] = None,
+) -> None:
+    """End the pre-order of SKUs whose release day has come and allocate their waiting orders,
+    oldest first (what the worker does every few minutes)."""
+    from oms import orders
+
+    engine = create_database_engine(Settings().database_url)
+    released = orders.release_preorders(uow=UnitOfWork(engine), sku=sku)
+    if not released:
+        console.print("no pre-order is due for release")
+    for done in released:
+        typer.echo(
+            f"{done.sku}: released (due {done.release_on.isoformat()}), "
+            f"{done.allocated} waiting units allocated"
+        )
 
 
 @app.command()

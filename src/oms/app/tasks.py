@@ -1,6 +1,6 @@
 """A process's background work: relay events to publishers and consumers, keep house, release
-holds that are due, settle payment transactions left pending. Embedded mode runs it inside
-`oms serve`; server mode in `oms worker`."""
+holds that are due, release pre-orders whose day has come, settle payment transactions left
+pending. Embedded mode runs it inside `oms serve`; server mode in `oms worker`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock, SystemClock
 
 HOLD_TIMER_SECONDS = 30.0
+PREORDER_TIMER_SECONDS = 300.0
+"""How often pre-orders are checked for their release day (a day's granularity needs no more)."""
 
 
 def relay(engine: Engine, clock: Clock | None = None) -> Relay:
@@ -62,11 +64,15 @@ def start(
     holds = background.Periodic(
         "release-due-holds", lambda: orders.release_due_holds(uow=UnitOfWork(engine, clock))
     )
+    preorders = background.Periodic(
+        "release-preorders", lambda: orders.release_preorders(uow=UnitOfWork(engine, clock))
+    )
     stops = [
         background.start_in_thread(
             housekeeper, settings.housekeeping_interval_seconds, "housekeeping"
         ),
         background.start_in_thread(holds, HOLD_TIMER_SECONDS, "hold-timer"),
+        background.start_in_thread(preorders, PREORDER_TIMER_SECONDS, "preorder-release"),
         background.start_in_thread(
             payments_sweeper(engine, settings, clock),
             payments.SWEEP_INTERVAL_SECONDS,

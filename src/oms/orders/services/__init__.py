@@ -18,7 +18,12 @@ from oms.orders.domain.commands import (
     ReleaseHold,
     SetHoldRule,
 )
-from oms.orders.services.backorders import allocate_backorders, handle_stock_event
+from oms.orders.services.backorders import (
+    Released,
+    allocate_backorders,
+    handle_stock_event,
+    release_preorders,
+)
 from oms.orders.services.cancellation import cancel_order
 from oms.orders.services.changes import confirm_change, list_changes, preview_change
 from oms.orders.services.fulfilment import (
@@ -56,6 +61,7 @@ __all__ = [
     "Placement",
     "PreviewChange",
     "ReleaseHold",
+    "Released",
     "SetHoldRule",
     "allocate_backorders",
     "cancel_order",
@@ -78,6 +84,7 @@ __all__ = [
     "record_payment_figures",
     "release_due_holds",
     "release_hold",
+    "release_preorders",
     "reroute_order",
     "set_hold_rule",
     "ship_units",

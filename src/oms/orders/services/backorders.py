@@ -29,13 +29,18 @@ trigger that keeps ``backordered`` updates that row from every transaction that 
 line's backordered units *after* locking its order (a cancellation, a placement), so a fill
 that took the row before its orders would deadlock with them. The advisory lock is taken only
 here and always first, so it closes no cycle.
+
+**Pre-orders.** Units of a pre-order SKU are not allocated before its release day (UTC),
+whatever arrives: the stock received ahead is there for the release. On the day
+``release_preorders`` (a periodic task, and ``oms preorders release``) ends the pre-order and
+fills the queue the same way, oldest order first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from oms import channels, inventory
@@ -67,6 +72,8 @@ def allocate_backorders(variant_id: UUID, *, uow: UnitOfWork, limit: int = 50) -
     """Fill waiting units of ``variant_id`` first come first served (see the module);
     returns how many units were allocated."""
     with uow.begin() as tx:
+        if _before_release(variant_id, today=tx.now.date(), uow=uow):
+            return 0
         orders = tx.repo(ORDERS)
         orders.lock_backorders_of(variant_id)
         queue = _choose(variant_id, orders, limit=limit, uow=uow)
@@ -94,6 +101,40 @@ def allocate_backorders(variant_id: UUID, *, uow: UnitOfWork, limit: int = 50) -
             if still_waiting:
                 closed |= visit.candidates
     return allocated
+
+
+def _before_release(variant_id: UUID, *, today: date, uow: UnitOfWork) -> bool:
+    """A pre-order SKU whose release day has not come: nothing of it is allocated yet,
+    whatever stock arrived (it is there for the release)."""
+    item = inventory.stock_settings([variant_id], uow=uow).get(variant_id)
+    return item is not None and item.is_preorder(today)
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """A pre-order SKU whose release day came: its waiting units allocated now."""
+
+    sku: str
+    release_on: date
+    allocated: int
+
+
+def release_preorders(*, uow: UnitOfWork, sku: str | None = None) -> list[Released]:
+    """End the pre-order of every SKU (or ``sku``) whose release day has come (UTC) and fill
+    its waiting orders first come first served; the periodic task and ``oms preorders
+    release`` call it. Each SKU's pre-order ends in its own transaction, then the fills run
+    until nothing more can be allocated; were the process to stop between, the item's change
+    event brings the backorder consumer to fill them."""
+    released = []
+    for item in inventory.due_preorders(uow.clock.now().date(), uow=uow, sku=sku):
+        assert item.preorder_release_on is not None, "a due pre-order has a release day"
+        inventory.end_preorder(item.sku, uow=uow)
+        units = total = allocate_backorders(item.variant_id, uow=uow)
+        while units:
+            units = allocate_backorders(item.variant_id, uow=uow)
+            total += units
+        released.append(Released(item.sku, item.preorder_release_on, total))
+    return released
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from oms import catalog, channels, customers, inventory
-from oms.app.demo import assortment, network, payments, people, pricing, sales
+from oms.app.demo import assortment, fulfilment, network, payments, people, pricing, sales
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import DomainError
 
@@ -37,7 +37,8 @@ class Summary:
         if not self.loaded:
             return "demo data already loaded; nothing changed"
         described = (
-            f"loaded demo merchant: 3 locations, {len(network.CHANNELS)} channels, "
+            f"loaded demo merchant: {len(network.LOCATIONS)} locations, "
+            f"{len(network.CHANNELS)} channels, "
             f"{self.skus} SKUs, {self.units} units of stock, {self.customers} customers, "
             f"{self.orders} orders"
         )
@@ -82,7 +83,9 @@ def load(
         _load_customers(uow, everyone)
         bar.advance(task)
         pricing.load(uow)
+        fulfilment.load_settings(uow, skus, today=uow.clock.now().date())
         placed = sales.place(uow, everyone, skus, ORDER_COUNT, seed)
+        placed += fulfilment.place_waiting_orders(uow, everyone, skus)
         bar.advance(task)
         paid = payments.load(uow)
         bar.advance(task)
@@ -186,13 +189,20 @@ def _load_customers(uow: UnitOfWork, everyone: list[people.DemoCustomer]) -> Non
         )
 
 
-STOCK_RANGES = {"wh-de": (20, 160), "wh-us": (10, 120), "store-paris": (0, 12)}
+STOCK_RANGES = {
+    "wh-de": (20, 160),
+    "wh-us": (10, 120),
+    "store-berlin": (0, 12),
+    "store-paris": (0, 12),
+}
 
 
 def _load_stock(uow: UnitOfWork, skus: list[str], rng: random.Random) -> int:
     """Opening stock as ledger receipts, so the demo's levels have a history that explains them."""
     units = 0
     for sku in skus:
+        if fulfilment.item_code(sku) in fulfilment.NOT_STOCKED:
+            continue
         inventory.change_stock_settings(
             inventory.ChangeStockSettings(sku=sku, low_stock_threshold=rng.choice((5, 10, 15))),
             uow=uow,

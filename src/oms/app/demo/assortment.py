@@ -269,7 +269,39 @@ ITEMS: tuple[Item, ...] = (
         (170, 120, 5),
         tax_category="reduced",
     ),
+    Item(
+        "PRK",
+        (
+            "Expedition Parka",
+            "Expeditionsparka",
+            "Parka d'expédition",
+            "Parka de expedición",
+            "远征派克大衣",
+        ),
+        Decimal("289.00"),
+        CLOTHING,
+        ("olive",),
+        1800,
+        (500, 400, 120),
+    ),
+    Item(
+        "GLV",
+        (
+            "Merino Gloves",
+            "Merino-Handschuhe",
+            "Gants en mérinos",
+            "Guantes de merino",
+            "美利奴羊毛手套",
+        ),
+        Decimal("34.95"),
+        (),
+        ("grey",),
+        120,
+        (200, 120, 30),
+    ),
 )
+"""The last two are the fulfilment demo's: the parka is a pre-order (released three weeks after
+the load), the gloves are sold out and backordered (``oms.app.demo.fulfilment``)."""
 
 DESCRIPTIONS = (
     "{name} from our everyday collection. Made to last, easy to care for, and designed in Hamburg.",

@@ -1,4 +1,9 @@
-"""The demo merchant's network: three locations and six channels."""
+"""The demo merchant's network: four locations and six channels.
+
+Two warehouses (Hamburg, Newark) and two stores (Berlin, Paris) that ship and offer pickup: the
+sourcing rules (``oms.app.demo.fulfilment``) rank them by distance, so a parcel to Munich leaves
+Berlin when Berlin has everything, else Hamburg.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +50,23 @@ LOCATIONS = (
         daily_capacity=1500,
     ),
     channels.CreateLocation(
+        code="store-berlin",
+        name="Berlin Alexanderplatz Store",
+        kind=LocationKind.STORE,
+        address=Address(
+            company="Northwind Outfitters GmbH",
+            line1="Alexanderplatz 9",
+            city="Berlin",
+            postal_code="10178",
+            country="DE",
+        ),
+        latitude=Decimal("52.521900"),
+        longitude=Decimal("13.413200"),
+        ships=True,
+        offers_pickup=True,
+        daily_capacity=120,
+    ),
+    channels.CreateLocation(
         code="store-paris",
         name="Paris Rivoli Store",
         kind=LocationKind.STORE,
@@ -63,7 +85,7 @@ LOCATIONS = (
     ),
 )
 
-EUROPE_FIRST = ("wh-de", "store-paris", "wh-us")
+EUROPE_FIRST = ("wh-de", "store-berlin", "store-paris", "wh-us")
 
 CHANNELS = (
     channels.CreateChannel(
@@ -89,7 +111,7 @@ CHANNELS = (
         currency="USD",
         default_locale="en_US",
         prices_include_tax=False,
-        location_codes=("wh-us", "wh-de", "store-paris"),
+        location_codes=("wh-us", "wh-de", "store-berlin", "store-paris"),
     ),
     channels.CreateChannel(
         code="pos",

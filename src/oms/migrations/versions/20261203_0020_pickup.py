@@ -1,4 +1,11 @@
-"""pickup and pre-order additions (E)
+"""pickup and pre-order additions (E): none needed, kept as a step of the chain
+
+Pickup lives on the fulfilment order (``pickup_code_hash``, ``pickup_code_attempts``,
+``pickup_expires_on``: migration 0018) and pickup hold days on ``location_fulfilment`` (0018);
+pre-orders are ``inventory_items.preorder_release_on`` / ``preorder_cap`` with the
+``backordered`` counter and its CHECK (0016). Backorder fills are serialised per variant by a
+transaction advisory lock (no table). So this revision changes nothing; it stays because the
+revision chain was laid out before the work was split.
 
 Revision ID: 0020
 Revises: 0019
@@ -14,8 +21,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    """Nothing to change (see the module docstring)."""
 
 
 def downgrade() -> None:
-    pass
+    """Nothing to undo."""

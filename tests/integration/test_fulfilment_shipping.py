@@ -16,8 +16,11 @@ from sqlalchemy import Engine
 
 from oms import channels, fulfilment, inventory, orders, payments
 from oms.app import tasks
+from oms.fulfilment.api.shipments import karrio_carriers
 from oms.fulfilment.domain.fulfilment_orders import FulfilmentOrder
+from oms.fulfilment.domain.shipments import Package
 from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS
+from oms.fulfilment.services import shipping
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
@@ -238,6 +241,47 @@ def test_a_channel_capturing_at_shipment_has_what_shipped_captured_after_the_com
     (tender,) = payments.list_payments(order.id, uow=uow)
     assert tender.captured == Money.of("40.00", "EUR")
     assert tender.authorized == order.totals.total
+
+
+def test_a_capture_lost_to_a_crash_after_the_shipping_commit_is_made_by_the_outbox_consumer(
+    engine: Engine, uow: UnitOfWork
+) -> None:
+    open_shop(uow, capture=channels.CaptureMode.AT_SHIPMENT)
+    order = place(uow, ("TS-1", 2), ("HD-1", 2))  # 80.00, free shipping over 60
+    providers = payments.build_providers(Settings(), uow)
+    payments.add_tender(
+        payments.AddTender(
+            order_id=order.id,
+            provider=payments.ProviderName.POS,
+            amount=order.totals.total,
+            actor="test",
+            capture=False,
+        ),
+        uow=uow,
+        providers=providers,
+    )
+    fo = released(engine, uow, order)
+    # The shipping transaction commits, then the process dies before it captures.
+    shipping.ship_packages(
+        shipping.ShipPackages(
+            fulfilment_order_id=fo.id,
+            packages=(Package(weight_grams=700, lines={line_of(order, "TS-1"): 2}),),
+            tracking_numbers=(None,),
+            actor="test",
+        ),
+        uow=uow,
+        carriers=karrio_carriers,
+    )
+    (tender,) = payments.list_payments(order.id, uow=uow)
+    assert tender.captured == Money.zero("EUR")
+
+    tasks.relay(engine).drain()  # payments' consumer of orders.units_shipped.v1
+
+    (tender,) = payments.list_payments(order.id, uow=uow)
+    assert tender.captured == Money.of("40.00", "EUR")
+    assert payments.capture_shipped_value(order.id, uow=uow, providers=providers) is None
+    (tender,) = payments.list_payments(order.id, uow=uow)
+    assert tender.captured == Money.of("40.00", "EUR")
 
 
 def test_the_pick_list_walks_the_bins_and_the_papers_carry_the_order_number_and_gift_message(

@@ -7,8 +7,10 @@ idempotency key, the answer settled in a new transaction with the order's figure
 events. ``settle_pending`` (the worker's sweeper) finishes what a dead process left pending,
 and ``replay_stripe_notifications`` applies the Stripe events that waited for it.
 
-For shipments (issue 10): ``capture_for_shipment`` (-> ``ShipmentCapture``). For returns (issue
-11): ``refund_order`` (or a ``RefundOrder``) -> ``GoodwillRefund``, to a ``RefundDestination``.
+For shipments (issue 10): ``capture_shipped_value`` (what shipped is worth, less what is
+captured; idempotent) and ``capture_for_shipment`` (an amount) (-> ``ShipmentCapture``).
+For returns (issue 11): ``refund_order`` (or a ``RefundOrder``) -> ``GoodwillRefund``, to a
+``RefundDestination``.
 Orders moving money: ``release_payment_hold_if_covered``. Store credit:
 ``store_credit_statement``, ``adjust_store_credit`` (``AdjustStoreCredit``).
 """
@@ -67,6 +69,7 @@ from oms.payments.services.notifications import replay_stripe_notifications
 from oms.payments.services.order_money import (
     ShipmentCapture,
     capture_for_shipment,
+    capture_shipped_value,
     release_payment_hold_if_covered,
 )
 from oms.payments.services.sweeper import SWEEP_INTERVAL_SECONDS
@@ -117,6 +120,7 @@ __all__ = [
     "build_providers",
     "capture_for_shipment",
     "capture_payment",
+    "capture_shipped_value",
     "get_payment",
     "ledger_entries",
     "list_payments",

@@ -17,6 +17,7 @@ from oms.payments.providers.registry import build_providers
 from oms.payments.services.credit import erase_customer_texts
 from oms.payments.services.order_money import (
     capture_authorized,
+    capture_shipped_value,
     hold_until_paid,
     release_payment_hold_if_covered,
     settle_order_money,
@@ -29,6 +30,7 @@ from oms.shared.events import Envelope
 ORDER_MONEY = "payments.order_money"
 AUTHORIZATIONS = "payments.authorizations"
 ERASURE = "payments.erasure"
+SHIPMENTS = "payments.shipments"
 
 
 def handle_order_changed(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
@@ -49,7 +51,18 @@ def handle_payment_authorized(envelope: Envelope, /, *, uow: UnitOfWork) -> None
     event = envelope.event
     assert isinstance(event, PaymentAuthorized)
     release_payment_hold_if_covered(event.order_id, uow=uow)
-    capture_authorized(event.payment_id, uow=uow, providers=build_providers(Settings(), uow))
+    providers = build_providers(Settings(), uow)
+    capture_authorized(event.payment_id, uow=uow, providers=providers)
+    capture_shipped_value(event.order_id, uow=uow, providers=providers)
+
+
+def handle_units_shipped(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
+    """Units shipped: a channel that captures at shipment captures what they are worth. The
+    shipping request does it right after its commit; this consumer makes it durable (a crash
+    in between loses nothing) and finds nothing left to do when the request did it."""
+    capture_shipped_value(
+        envelope.event.aggregate_id, uow=uow, providers=build_providers(Settings(), uow)
+    )
 
 
 def handle_customer_erased(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
@@ -68,6 +81,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(
         consumer=AUTHORIZATIONS, events=(PaymentAuthorized,), handler=handle_payment_authorized
     ),
+    Subscription(consumer=SHIPMENTS, events=(orders.UnitsShipped,), handler=handle_units_shipped),
     Subscription(
         consumer=ERASURE, events=(customers.CustomerErased,), handler=handle_customer_erased
     ),

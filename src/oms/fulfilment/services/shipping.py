@@ -20,7 +20,7 @@ inside the transaction).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
@@ -57,7 +57,6 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
 from oms.shared.errors import Conflict, FieldProblem, Invalid
 from oms.shared.ids import new_id
-from oms.shared.money import Money
 
 Carriers = Callable[[CarrierAccount], Carrier]
 """Builds the carrier of an account (the app passes the karrio adapter's factory)."""
@@ -334,43 +333,8 @@ def _created(s: Shipment) -> ShipmentCreated:
 def capture_shipped(
     shipped: Shipped, *, uow: UnitOfWork, providers: payments.Providers
 ) -> payments.ShipmentCapture | None:
-    """After the commit: capture the value of what shipped when the order's channel captures
-    at shipment; None when it does not (or nothing is owed for the units)."""
-    order = orders.get_order(shipped.order_id, uow=uow)
-    channel = channels.get_channel(order.channel, uow=uow)
-    if channel.capture is not channels.CaptureMode.AT_SHIPMENT:
-        return None
-    units: dict[UUID, int] = {}
-    for s in shipped.shipments:
-        for line in s.lines:
-            units[line.line_id] = units.get(line.line_id, 0) + line.quantity
-    amount = value_shipped(order, units)
-    if amount.amount <= 0:
-        return None
-    return payments.capture_for_shipment(order.id, amount, uow=uow, providers=providers)
-
-
-def value_shipped(order: orders.Order, units: Mapping[UUID, int]) -> Money:
-    """What ``units`` (just shipped, already counted in ``order``) are worth: each line's
-    total shared by units, cumulatively (the value of everything shipped now less the value of
-    what had shipped before), so the shares of a line add up to its total to the cent; the
-    shipping charge goes with the first shipment."""
-    worth = Money.zero(order.currency)
-    for line in order.lines:
-        now = line.fulfilled_quantity
-        before = now - units.get(line.id, 0)
-        worth += _share(line.total, now, line.billed_quantity) - _share(
-            line.total, before, line.billed_quantity
-        )
-    shipped_before = sum(line.fulfilled_quantity for line in order.lines) - sum(units.values())
-    if shipped_before == 0:
-        worth += order.totals.shipping
-    return worth
-
-
-def _share(total: Money, units: int, billed: int) -> Money:
-    if billed <= 0 or units <= 0:
-        return Money.zero(total.currency)
-    if units >= billed:
-        return total
-    return Money(total.amount * units / billed, total.currency)  # rounded half-even
+    """After the commit: capture what the shipped units are worth when the order's channel
+    captures at shipment (``payments.capture_shipped_value``: idempotent, so payments' consumer
+    of ``orders.units_shipped.v1`` finds nothing left, or captures it if this process died
+    first); None when the channel does not capture at shipment or nothing is owed."""
+    return payments.capture_shipped_value(shipped.order_id, uow=uow, providers=providers)

@@ -23,6 +23,7 @@ from uuid import UUID
 from oms.orders.domain.errors import NotAllocatedThere, NotShipped
 from oms.orders.domain.model import Allocation, OrderLine, merge_allocations
 from oms.shared.errors import FieldProblem, Invalid
+from oms.shared.money import Money
 
 
 def check_units(lines: Sequence[OrderLine], units: Mapping[UUID, int], *, what: str) -> None:
@@ -225,3 +226,24 @@ def invariant_problems(lines: Sequence[OrderLine], allocations: Sequence[Allocat
                 f"{line.fulfilled_quantity} shipped"
             )
     return problems
+
+
+def value_shipped(lines: Sequence[OrderLine], shipping: Money) -> Money:
+    """What the units shipped so far are worth: each line's total shared by its billed units
+    (rounded half-even, cumulatively, so the shares of a line add up to its total to the cent
+    once every unit shipped), and the shipping charge as soon as anything shipped. A channel
+    that captures at shipment captures up to this."""
+    worth = Money.zero(shipping.currency)
+    for line in lines:
+        worth += _share(line.total, line.fulfilled_quantity, line.billed_quantity)
+    if any(line.fulfilled_quantity for line in lines):
+        worth += shipping
+    return worth
+
+
+def _share(total: Money, units: int, billed: int) -> Money:
+    if billed <= 0 or units <= 0:
+        return Money.zero(total.currency)
+    if units >= billed:
+        return total
+    return Money(total.amount * units / billed, total.currency)

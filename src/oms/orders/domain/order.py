@@ -132,6 +132,12 @@ class Order:
         return zero if due < zero else due
 
     @property
+    def value_shipped(self) -> Money:
+        """What the units shipped so far are worth (their lines' totals shared by unit, and the
+        shipping charge once anything shipped): what a channel capturing at shipment captures."""
+        return fulfilment.value_shipped(self.lines, self.totals.shipping)
+
+    @property
     def fulfilment_status(self) -> FulfilmentStatus:
         """The furthest any unit got: delivered (all or some), shipped (all or some), none."""
         billed = sum(line.billed_quantity for line in self.lines)

@@ -243,17 +243,61 @@ def capture_for_shipment(
         if amount.currency != order.currency:
             raise Invalid(f"the order is in {order.currency}", field="amount.currency")
         payments = sorted(tx.repo(LEDGER).by_order(order_id), key=_capture_order)
-        left, started = amount, []
-        for payment in payments:
-            share = min(left, capturable_now(payment))
-            if share.amount <= 0:
-                continue
-            started.append(
-                start_movement(payment.id, TransactionKind.CAPTURE, share, actor=ACTOR, uow=uow)
-            )
-            left = left - share
+        started, left = _start_captures(payments, amount, uow=uow)
     moved = tuple(finish(s, uow=uow, providers=providers) for s in started)
     return ShipmentCapture(captured=amount - left, short=left, payments=moved)
+
+
+def capture_shipped_value(
+    order_id: UUID, *, uow: UnitOfWork, providers: Providers
+) -> ShipmentCapture | None:
+    """For a channel that captures at shipment: capture what the order's shipped units are
+    worth (``Order.value_shipped``, at most its total) less what is captured or being captured
+    already. Idempotent by construction, so it runs both right after a shipment commits and
+    as the outbox consumer of ``orders.units_shipped.v1`` (a crash between the two loses
+    nothing), and again when an authorisation arrives after goods left. The order stays locked
+    while the captures are started, so two runs never capture the same value twice. None when
+    the channel captures at placement or nothing is owed."""
+    with uow.begin() as tx:
+        order = orders.order_for_payment(order_id, uow=uow)
+        channel = channels.get_channel(order.channel, uow=uow)
+        if channel.capture is not channels.CaptureMode.AT_SHIPMENT:
+            return None
+        payments = sorted(tx.repo(LEDGER).by_order(order_id), key=_capture_order)
+        target = min(order.value_shipped, order.totals.total)
+        owed = target - _captured_or_capturing(payments, order.currency)
+        if owed.amount <= 0:
+            return None
+        started, left = _start_captures(payments, owed, uow=uow)
+    moved = tuple(finish(s, uow=uow, providers=providers) for s in started)
+    return ShipmentCapture(captured=owed - left, short=left, payments=moved)
+
+
+def _captured_or_capturing(payments: Sequence[Payment], currency: str) -> Money:
+    total = Money.zero(currency)
+    for payment in payments:
+        total += payment.captured
+        for t in payment.open_transactions:
+            if t.kind is TransactionKind.CAPTURE:
+                total += t.amount
+    return total
+
+
+def _start_captures(
+    payments: Sequence[Payment], amount: Money, *, uow: UnitOfWork
+) -> tuple[list[Started], Money]:
+    """Start captures of ``amount`` across ``payments`` in their order; returns them and what
+    no authorisation covered."""
+    left, started = amount, []
+    for payment in payments:
+        share = min(left, capturable_now(payment))
+        if share.amount <= 0:
+            continue
+        started.append(
+            start_movement(payment.id, TransactionKind.CAPTURE, share, actor=ACTOR, uow=uow)
+        )
+        left = left - share
+    return started, left
 
 
 def _capture_order(payment: Payment) -> tuple[int, object]:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from oms.orders.domain.sourcing import Shortfall
 from oms.shared.errors import (
     Conflict,
-    DomainError,
     Invalid,
     NotFound,
     PreconditionFailed,

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from oms import auth, inventory, orders
+from oms import auth, inventory, orders, sourcing
 from oms.app import tasks
 from oms.channels import LocationKind
 from oms.fulfilment.domain import pickup as rules
@@ -251,3 +251,45 @@ def test_a_channel_key_cannot_work_pickups(
     _, fo_id = pickup_order(uow, engine)
     channel = key_for("channel", channel="web")
     assert client.post(f"/v1/fulfilment/orders/{fo_id}/ready", headers=channel).status_code == 403
+
+
+def test_a_pickup_sent_from_a_warehouse_is_ready_once_it_arrived_and_handed_over(
+    client: TestClient, admin: Headers, uow: UnitOfWork, engine: Engine
+) -> None:
+    """The store has none; the rules let Hamburg send it (a transfer shipment)."""
+    builders.location(uow, "wh-de")
+    builders.location(uow, "store-fr", "FR", kind=LocationKind.STORE, offers_pickup=True)
+    builders.channel(uow, "web", locations=("store-fr", "wh-de"))
+    builders.pricing(uow)
+    builders.product(uow, SKU, prices={"web": "20.00"})
+    inventory.receive_stock(
+        inventory.ReceiveStock(sku=SKU, location="wh-de", quantity=3, actor="t"), uow=uow
+    )
+    sourcing.put_rules(
+        sourcing.PutRules(
+            channel="web", document={"pickup": {"transfer_from": ["wh-de"]}}, actor="t"
+        ),
+        uow=uow,
+    )
+    placed, fo_id = pickup_order(uow, engine, units=1)
+    with uow.read() as tx:
+        fo = tx.repo(FULFILMENT_ORDERS).get(fo_id)
+    assert (fo.location, fo.pickup_location) == ("wh-de", "store-fr")
+    early = client.post(f"/v1/fulfilment/orders/{fo_id}/ready", headers=admin)
+    assert early.status_code == 409
+    assert early.json()["code"] == "transfer-not-arrived"
+
+    units = [{"line_id": str(placed.lines[0].id), "quantity": 1}]
+    sent = client.post(
+        f"/v1/fulfilment/orders/{fo_id}/shipments",
+        json={"packages": [{"weight_grams": 500, "lines": units}]},
+        headers=admin | {"Idempotency-Key": "transfer-1"},
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["shipments"][0]["kind"] == "transfer"
+    code = ready(client, admin, fo_id)["pickup_code"]
+    handed = hand_over(client, admin, fo_id, code)
+    assert handed.status_code == 200, handed.text
+    order = orders.get_order(placed.id, uow=uow)
+    assert [(ln.fulfilled_quantity, ln.delivered_quantity) for ln in order.lines] == [(1, 1)]
+    assert order.fulfilment_status.value == "delivered"

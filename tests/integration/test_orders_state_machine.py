@@ -29,7 +29,7 @@ from sqlalchemy import Engine, select
 
 from oms import inventory
 from oms.channels import ChannelKind
-from oms.inventory.tables import stock_levels
+from oms.inventory.tables import inventory_items, stock_levels
 from oms.orders import (
     AddLine,
     CancelOrder,
@@ -164,6 +164,12 @@ class OrderHistory(RuleBasedStateMachine):
             total[sku] += units
         return total
 
+    def waiting_by_sku(self) -> Counter[str]:
+        """Units older orders wait for, per SKU (a new order leaves them alone: FIFO)."""
+        i = inventory_items.c
+        with self.engine.connect() as c:
+            return Counter({r.sku: r.backordered for r in c.execute(select(i.sku, i.backordered))})
+
     def changed(self, before: Order, after: Order) -> None:
         """A change to one order bumps its version by exactly one."""
         assert after.version == before.version + 1
@@ -207,7 +213,7 @@ class OrderHistory(RuleBasedStateMachine):
         asked: Counter[str] = Counter()
         for sku, units in lines:
             asked[sku] += units
-        free = self.free_by_sku()
+        free = self.free_by_sku() - self.waiting_by_sku()
         short = {sku for sku in asked if asked[sku] > free[sku]}
         command = PlaceOrder(
             channel=channel,

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from oms import inventory, orders
+from oms import channels, inventory, orders, sourcing
 from oms.platform.unit_of_work import UnitOfWork
 from tests import builders
 from tests.invariants import assert_orders_match_stock
@@ -235,3 +235,20 @@ def test_safety_stock_and_bins_are_set_per_location_and_safety_stock_is_left_alo
         "/v1/inventory/MUG-1/locations/wh-berlin", json={"safety_stock": -1}, headers=admin
     )
     assert bad.status_code == 422
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_location_at_its_daily_capacity_is_passed_over_and_the_explanation_says_so(
+    client: TestClient, admin: Headers, uow: UnitOfWork
+) -> None:
+    put_rules(client, admin, NEAREST_ONE_PARCEL)
+    berlin = channels.update_location(
+        channels.UpdateLocation(code="wh-berlin", daily_capacity=1), uow=uow
+    )
+    sourcing.record_load(berlin.id, on=uow.clock.now().date(), uow=uow)
+    response = place(client, admin, "o-1", lines=[{"sku": "TS-1", "quantity": 1}])
+    assert response.status_code == 201, response.text
+    assert response.json()["lines"][0]["allocations"] == [{"location": "wh-hamburg", "quantity": 1}]
+    (decision,) = orders.sourcing_decisions(UUID(response.json()["id"]), uow=uow)
+    listed = {row["location"]: row for row in decision.details["locations"]}
+    assert listed["wh-berlin"]["excluded"] == "at its daily capacity (1 of 1 orders today)"

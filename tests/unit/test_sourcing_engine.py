@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oms import sourcing
+from oms.shared.address import Address
 from oms.shared.errors import Invalid
 from oms.shared.geo import GeoPoint
 from oms.sourcing import Criterion, Filters, LocationRule, Strategy
@@ -447,3 +448,21 @@ def test_never_more_than_free_and_every_unit_picked_backordered_or_short(
             assert missing == 0 or n.sku in short
     assert len(why["lines"]) == len(needs)  # type: ignore[arg-type]
     assert len(why["locations"]) == len(SITES)  # type: ignore[arg-type]
+
+
+def test_a_destination_is_found_by_coordinates_then_postal_code_then_country() -> None:
+    potsdam = Address(line1="Am Kanal 1", city="Potsdam", postal_code="14467", country="DE")
+    paris = Address(line1="12 Rue de Rivoli", city="Paris", postal_code="75004", country="FR")
+    nowhere = Address(line1="1 Road", city="Nowhere", postal_code="00000", country="ZZ")
+    assert sourcing.locate(BERLIN, potsdam) == sourcing.Destination(
+        point=BERLIN, found=sourcing.Found.ADDRESS
+    )
+    by_code = sourcing.locate(None, potsdam)
+    assert by_code.found is sourcing.Found.POSTAL_CODE
+    assert by_code.point is not None
+    assert by_code.point.distance_km(POTSDAM) < 10
+    by_country = sourcing.locate(None, paris)
+    assert by_country.found is sourcing.Found.COUNTRY
+    assert by_country.point is not None
+    assert by_country.point.distance_km(GeoPoint(Decimal("46.6"), Decimal("2.2"))) < 200
+    assert sourcing.locate(None, nowhere) == sourcing.Destination()

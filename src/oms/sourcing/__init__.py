@@ -35,6 +35,7 @@ from oms.sourcing.domain import (
     default_rules,
     explain,
 )
+from oms.sourcing.domain.events import SourcingRulesChanged
 from oms.sourcing.services import (
     PutRules,
     get_rules,
@@ -64,6 +65,7 @@ __all__ = [
     "Short",
     "Site",
     "SourcingRules",
+    "SourcingRulesChanged",
     "Strategy",
     "Units",
     "decide",
@@ -77,6 +79,6 @@ __all__ = [
     "rules_history",
 ]
 
-EVENTS: tuple[type[Event], ...] = ()
-"""The sourcing context publishes no events: its decisions are recorded by the orders they
-source (the ``sourced`` timeline entry)."""
+EVENTS: tuple[type[Event], ...] = (SourcingRulesChanged,)
+"""The event types this context publishes (the composition root registers them). Its decisions
+are no events: the orders they source record them (the ``sourced`` timeline entry)."""

@@ -11,6 +11,7 @@ from oms import channels
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.versions import ExpectedVersion, check_expected
 from oms.sourcing.domain import RulesChanged, SourcingRules, default_rules, parse_rules
+from oms.sourcing.domain.events import SourcingRulesChanged
 from oms.sourcing.repository import RULES
 
 KIND = "sourcing.rules"
@@ -61,7 +62,11 @@ def put_rules(cmd: PutRules, *, uow: UnitOfWork) -> SourcingRules:
         )
         if not repo.add(rules, rules.document()):
             raise RulesChanged(channel.code, current.version)
-        tx.forget_reference()
+        tx.record(
+            SourcingRulesChanged(
+                aggregate_id=channel.id, channel=channel.code, version=rules.version
+            )
+        )
     return rules
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import pytest
@@ -24,10 +25,12 @@ def test_a_sku_without_settings_refuses_backorders_and_is_never_low() -> None:
     assert (item.allows_backorders, item.low_stock_threshold) == (False, 0)
 
 
-def test_a_settings_change_names_both_settings_when_it_changes_neither() -> None:
-    assert [p.field for p in settings_problems(None, None)] == [
+def test_a_settings_change_names_every_setting_when_it_changes_none() -> None:
+    assert [p.field for p in settings_problems({})] == [
         "low_stock_threshold",
         "allows_backorders",
+        "preorder_release_on",
+        "preorder_cap",
     ]
 
 
@@ -44,7 +47,23 @@ def test_a_settings_change_names_both_settings_when_it_changes_neither() -> None
 def test_a_threshold_is_whole_units_zero_or_more(
     threshold: int | None, backorders: bool | None, bad: list[str]
 ) -> None:
-    assert [p.field for p in settings_problems(threshold, backorders)] == bad
+    given = {"low_stock_threshold": threshold, "allows_backorders": backorders}
+    changes = {name: value for name, value in given.items() if value is not None}
+    assert [p.field for p in settings_problems(changes)] == bad
+
+
+@pytest.mark.parametrize(("cap", "bad"), [(0, []), (5, []), (None, []), (-1, ["preorder_cap"])])
+def test_a_pre_order_cap_is_whole_units_zero_or_more_or_none(
+    cap: int | None, bad: list[str]
+) -> None:
+    assert [p.field for p in settings_problems({"preorder_cap": cap})] == bad
+
+
+def test_a_sku_is_a_pre_order_only_before_its_release_day() -> None:
+    item = InventoryItem(variant_id=SHIRT, sku="TS-1", preorder_release_on=date(2026, 12, 24))
+    assert item.is_preorder(date(2026, 12, 23))
+    assert not item.is_preorder(date(2026, 12, 24))
+    assert not InventoryItem(variant_id=SHIRT, sku="TS-1").is_preorder(date(2026, 12, 23))
 
 
 @pytest.mark.parametrize(

@@ -33,10 +33,11 @@ REJECTED = "rejected the fulfilment order"
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """The locations that may source an order, in the channel's order, with their codes; and
-    what the engine needs besides stock: every location considered (``sites``), the channel's
-    rules and where the order goes. Built with ids and codes only (a test, an older caller),
-    the default rules and no destination apply."""
+    """The locations that may source an order (active, able to ship or hand over), in the
+    channel's order, with their codes; and what the engine needs besides stock: every location
+    considered (``sites``, the others too, so the explanation names them), the channel's rules
+    and where the order goes. Built with ids and codes only (a test, an older caller), the
+    default rules and no destination apply; ``without`` keeps the rest."""
 
     ids: tuple[UUID, ...]
     codes: Mapping[UUID, str]
@@ -84,7 +85,7 @@ def find_candidates(
         where = sourcing.locate(destination, address)
     sites = _sites(located, roles, rules, uow=uow)
     return Candidates(
-        ids=tuple(s.id for s in sites),
+        ids=tuple(s.id for s in sites if _able(s)),
         codes={s.id: s.code for s in sites},
         sites=sites,
         rules=rules,
@@ -119,6 +120,11 @@ def _sites(
         )
         for index, (loc, role) in enumerate(zip(located, roles, strict=True))
     )
+
+
+def _able(site: sourcing.Site) -> bool:
+    """Active and able to do its part (ship, or hand over a pickup): a candidate at all."""
+    return site.active and (site.offers_pickup if site.role is sourcing.Role.PICKUP else site.ships)
 
 
 def _today(uow: UnitOfWork) -> date:
@@ -217,9 +223,11 @@ def _considered(candidates: Candidates, exclude: Collection[str], why: str) -> l
     ]
     kept = set(candidates.ids)
     return [
-        site
-        if site.id in kept and site.code not in exclude
-        else replace(site, excluded=why if site.code in exclude else "left out by the caller")
+        replace(site, excluded=why)
+        if site.code in exclude
+        else replace(site, excluded="left out by the caller")
+        if site.id not in kept and _able(site)
+        else site  # a candidate, or one the engine leaves out and explains itself
         for site in sites
     ]
 

@@ -166,11 +166,19 @@ def decide(request: Request) -> Decision:
     open_sites = [s for s in request.sites if s.id not in excluded]
     passed = frozenset(s.id for s in open_sites)
     usable = _usable(request, open_sites)
-    budget = _budget(request, open_sites, usable)
+    by_variant: dict[UUID, int] = defaultdict(int)
+    by_site: dict[UUID, int] = defaultdict(int)
+    for (variant, location), units in usable.items():
+        by_variant[variant] += units
+        by_site[location] += units
+    budget = {
+        variant: max(by_variant[variant] - request.waiting.get(variant, 0), 0)
+        for variant in {n.variant_id for n in request.needs}
+    }
     for site in open_sites:
-        if not any(usable.get((n.variant_id, site.id), 0) for n in request.needs):
+        if not by_site[site.id]:
             excluded[site.id] = _no_stock(request, site)
-    ranked = _rank(request, [s for s in open_sites if s.id not in excluded], usable)
+    ranked = _rank(request, [s for s in open_sites if s.id not in excluded], by_site)
     order = [r.site.id for r in ranked]
     regular = [n for n in request.needs if not n.preorder]
     single = None
@@ -246,47 +254,32 @@ def _usable(request: Request, sites: Sequence[Site]) -> dict[Key, int]:
     return usable
 
 
-def _budget(request: Request, sites: Sequence[Site], usable: Mapping[Key, int]) -> dict[UUID, int]:
-    """Per SKU, the units this order may take at all: free at the candidates less what older
-    orders wait for (strict first come, first served)."""
-    return {
-        variant: max(
-            sum(usable.get((variant, s.id), 0) for s in sites) - request.waiting.get(variant, 0),
-            0,
-        )
-        for variant in {n.variant_id for n in request.needs}
-    }
-
-
-def _rank(request: Request, sites: Sequence[Site], usable: Mapping[Key, int]) -> list[Ranked]:
+def _rank(request: Request, sites: Sequence[Site], stocked: Mapping[UUID, int]) -> list[Ranked]:
+    """The locations in rank order, with the values they were ranked by (``stocked``: units of
+    the order's items each may give)."""
     rules = request.rules
-    wanted: dict[UUID, int] = defaultdict(int)
-    for need in request.needs:
-        wanted[need.variant_id] += need.quantity
     point = request.destination.point
     facts = [
-        Ranked(
-            site=site,
-            distance_km=None
-            if point is None or site.point is None
-            else point.distance_km(site.point),
-            priority=_priority(site, rules),
-            stock_on_hand=sum(usable.get((variant, site.id), 0) for variant in wanted),
-            cost=(rule.cost_per_shipment if (rule := rules.locations.get(site.code)) else None),
+        (
+            site,
+            None if point is None or site.point is None else point.distance_km(site.point),
+            _priority(site, rules),
+            stocked[site.id],
+            rule.cost_per_shipment if (rule := rules.locations.get(site.code)) else None,
         )
         for site in sites
     ]
-    ordered = sorted(facts, key=lambda r: _key(r, rules))
+    facts.sort(key=lambda f: _key(f[0], f[1], f[2], f[3], f[4], rules))
     return [
         Ranked(
-            site=r.site,
-            distance_km=r.distance_km,
-            priority=r.priority,
-            stock_on_hand=r.stock_on_hand,
-            cost=r.cost,
+            site=site,
+            distance_km=distance,
+            priority=priority,
+            stock_on_hand=units,
+            cost=cost,
             rank=index + 1,
         )
-        for index, r in enumerate(ordered)
+        for index, (site, distance, priority, units, cost) in enumerate(facts)
     ]
 
 
@@ -295,21 +288,28 @@ def _priority(site: Site, rules: SourcingRules) -> int:
     return rule.priority if rule is not None and rule.priority is not None else site.position
 
 
-def _key(ranked: Ranked, rules: SourcingRules) -> tuple[float, ...]:
+def _key(
+    site: Site,
+    distance_km: float | None,
+    priority: int,
+    stock_on_hand: int,
+    cost: int | None,
+    rules: SourcingRules,
+) -> tuple[float, ...]:
     """Lexicographic by the rules' criteria; the pickup store first; then the channel's order."""
-    values: list[float] = [0 if ranked.site.role is Role.PICKUP else 1]
+    values: list[float] = [0 if site.role is Role.PICKUP else 1]
     for criterion in rules.ranking:
         if criterion is Criterion.PRIORITY:
-            values.append(ranked.priority)
+            values.append(priority)
         elif criterion is Criterion.DISTANCE:
-            distance = float("inf") if ranked.distance_km is None else ranked.distance_km
+            distance = float("inf") if distance_km is None else distance_km
             bucket = rules.distance_bucket_km
             values.append(distance // bucket if bucket and distance != float("inf") else distance)
         elif criterion is Criterion.STOCK_ON_HAND:
-            values.append(-ranked.stock_on_hand)
+            values.append(-stock_on_hand)
         else:
-            values.append(0 if ranked.cost is None else ranked.cost)
-    values.append(ranked.site.position)
+            values.append(0 if cost is None else cost)
+    values.append(site.position)
     return tuple(values)
 
 

@@ -25,7 +25,7 @@ class InMemoryRules:
         stored = self.versions.get(channel, {})
         return [stored[v] for v in sorted(stored, reverse=True)]
 
-    def add(self, rules: SourcingRules, document: Mapping[str, Any]) -> bool:  # noqa: ARG002
+    def add(self, rules: SourcingRules, document: Mapping[str, Any]) -> bool:
         stored = self.versions.setdefault(rules.channel, {})
         if rules.version in stored:
             return False

@@ -117,6 +117,8 @@ def test_a_younger_order_is_filled_from_locations_no_older_waiting_order_can_use
     receive(uow, "wh-fr", 2)
     assert fill(variant, uow=uow) == 2
     assert (waiting(uow, web), allocated_at(uow, app)) == (2, {"wh-fr": 2})
+    why = str(sourcing_decisions(app, uow=uow)[-1].details)
+    assert "older orders wait" in why, "the fill says why wh-de was left out"
 
 
 def test_a_pickup_waits_for_its_store_and_does_not_hold_back_orders_shipped_from_elsewhere(

@@ -6,7 +6,7 @@ order's ``placed_at``, then its number).
 
 **The rule.** A younger order never takes units an older waiting order could have taken: once
 an order of the queue stays (partly) unfilled, its candidate locations are closed to every
-younger order in the run. A younger order whose candidates differ (a pickup at another store, a
+younger order in the run (the younger order's explanation names them: older orders wait). A younger order whose candidates differ (a pickup at another store, a
 channel served by other warehouses) is still filled from the locations no older waiting order
 can use. New placements keep the rule from the other side: they do not take units that waiting
 orders of the SKU are owed (placement's guard, ``inventory_items.backordered``).
@@ -84,7 +84,7 @@ def allocate_backorders(variant_id: UUID, *, uow: UnitOfWork, limit: int = 50) -
         locked = {v.entry.order_id: orders.get(v.entry.order_id, lock=True) for v in chosen}
         locked = {order_id: locked[order_id] for order_id in sorted(locked)}
         inventory.levels_for_update(
-            {(variant_id, loc) for v in chosen for loc in v.candidates}, uow=uow
+            {(variant_id, loc) for v in chosen for loc in v.considered}, uow=uow
         )
         closed: set[UUID] = set()
         allocated = 0
@@ -144,6 +144,8 @@ class _Visit:
 
     entry: WaitingOrder
     candidates: frozenset[UUID]
+    considered: frozenset[UUID]
+    """Every location whose level sourcing reads for it (locked up front, in key order)."""
     chosen: bool
 
 
@@ -169,7 +171,7 @@ def _choose(variant_id: UUID, orders: Orders, *, limit: int, uow: UnitOfWork) ->
             chosen += 1
         if missing:
             closed |= where
-        visits.append(_Visit(entry, where, chosen=bool(open_here)))
+        visits.append(_Visit(entry, where, candidates.considered(entry), chosen=bool(open_here)))
     return visits
 
 
@@ -198,28 +200,37 @@ class _CandidateCache:
 
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.known: dict[tuple[str, str | None], frozenset[UUID]] = {}
+        self.known: dict[tuple[str, str | None], sourcing.Candidates] = {}
 
     def of(self, entry: WaitingOrder) -> frozenset[UUID]:
+        """The locations that may source the entry's order."""
+        return frozenset(self._candidates(entry).ids)
+
+    def considered(self, entry: WaitingOrder) -> frozenset[UUID]:
+        """Every location sourcing looks at for the order (and locks the level of): the
+        candidates and those it names only to explain why they were left out."""
+        found = self._candidates(entry)
+        return frozenset(found.ids) | {site.id for site in found.sites}
+
+    def _candidates(self, entry: WaitingOrder) -> sourcing.Candidates:
         key = (entry.channel, entry.pickup_location)
         found = self.known.get(key)
         if found is None:
             found = self.known[key] = self._find(*key)
         return found
 
-    def _find(self, channel_code: str, pickup_code: str | None) -> frozenset[UUID]:
+    def _find(self, channel_code: str, pickup_code: str | None) -> sourcing.Candidates:
         channel = channels.get_channel(channel_code, uow=self.uow)
         pickup = None
         if pickup_code is not None:
             pickup = channels.locations_by_codes([pickup_code], uow=self.uow).get(pickup_code)
             if pickup is None:
-                return frozenset()
-        return frozenset(sourcing.find_candidates(channel, pickup, uow=self.uow).ids)
+                return sourcing.Candidates((), {})
+        return sourcing.find_candidates(channel, pickup, uow=self.uow)
 
 
-def _without(candidates: sourcing.Candidates, closed: set[UUID]) -> sourcing.Candidates:
-    kept = tuple(loc for loc in candidates.ids if loc not in closed)
-    return sourcing.Candidates(kept, {loc: candidates.codes[loc] for loc in kept})
+OLDER_ORDERS_WAIT = "older orders wait for its units (first come, first served)"
+"""Why a fill leaves out a location an older waiting order may use (in the explanation)."""
 
 
 def _fill(
@@ -231,9 +242,16 @@ def _fill(
     waiting = _waiting_lines(order, variant_id)
     if not waiting:
         return 0, False  # filled or cancelled since the queue was read
-    candidates = _without(sourcing.find_order_candidates(order, uow=uow), closed)
+    candidates = sourcing.find_order_candidates(order, uow=uow)
     wants = sourcing.list_wants(waiting, backorders=True, uow=uow)
-    plan = sourcing.source(wants, candidates, lock=True, uow=uow).plan
+    plan = sourcing.source(
+        wants,
+        candidates,
+        lock=True,
+        exclude={code for loc, code in candidates.codes.items() if loc in closed},
+        why_excluded=OLDER_ORDERS_WAIT,
+        uow=uow,
+    ).plan
     allocations = plan.allocations(order.lines, candidates.codes)
     if not allocations:
         return 0, True

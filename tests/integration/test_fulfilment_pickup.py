@@ -4,6 +4,8 @@ the hold, listed as uncollected and cancelled back to the store's stock."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -23,6 +25,7 @@ from oms.orders.pricing import ShippingMethod
 from oms.platform.outbox import outbox_table
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import FixedClock
+from oms.shared.errors import IllegalTransition
 from tests import builders
 
 pytestmark = pytest.mark.usefixtures("balanced_ledger")
@@ -293,3 +296,53 @@ def test_a_pickup_sent_from_a_warehouse_is_ready_once_it_arrived_and_handed_over
     order = orders.get_order(placed.id, uow=uow)
     assert [(ln.fulfilled_quantity, ln.delivered_quantity) for ln in order.lines] == [(1, 1)]
     assert order.fulfilment_status.value == "delivered"
+
+
+def attempts_at_once(work: list[Any]) -> list[object]:
+    """Run every call in its own thread at once; what each returned or raised."""
+    start = threading.Barrier(len(work))
+
+    def run(call: Any) -> object:
+        start.wait(timeout=60)
+        try:
+            return call()
+        except Exception as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(work)) as pool:
+        return list(pool.map(run, work))
+
+
+@pytest.mark.usefixtures("store")
+def test_wrong_codes_tried_at_once_are_each_counted_and_lock_after_five(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    _, fo_id = pickup_order(uow, engine)
+    code = pickup.mark_ready(fo_id, actor="store", uow=uow).code
+
+    def guess() -> object:
+        return pickup.hand_over(fo_id, wrong(code), actor="thief", uow=UnitOfWork(engine))
+
+    outcomes = attempts_at_once([guess] * 8)
+    kinds = sorted(type(o).__name__ for o in outcomes)
+    assert kinds == ["PickupLocked"] * 3 + ["WrongPickupCode"] * 5
+    with uow.read() as tx:
+        assert tx.repo(FULFILMENT_ORDERS).get(fo_id).pickup_code_attempts == rules.MAX_ATTEMPTS
+
+
+@pytest.mark.usefixtures("store")
+def test_the_right_code_given_twice_at_once_hands_over_once(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    placed, fo_id = pickup_order(uow, engine)
+    code = pickup.mark_ready(fo_id, actor="store", uow=uow).code
+
+    def collect() -> object:
+        return pickup.hand_over(fo_id, code, actor="store", uow=UnitOfWork(engine))
+
+    outcomes = attempts_at_once([collect] * 4)
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1
+    assert all(isinstance(o, IllegalTransition) for o in outcomes if isinstance(o, Exception))
+    assert on_hand(uow) == (3, 0), "the units left the store's stock once"
+    order = orders.get_order(placed.id, uow=uow)
+    assert [(ln.fulfilled_quantity, ln.delivered_quantity) for ln in order.lines] == [(2, 2)]

@@ -6,10 +6,11 @@ order's ``placed_at``, then its number).
 
 **The rule.** A younger order never takes units an older waiting order could have taken: once
 an order of the queue stays (partly) unfilled, its candidate locations are closed to every
-younger order in the run (the younger order's explanation names them: older orders wait). A younger order whose candidates differ (a pickup at another store, a
-channel served by other warehouses) is still filled from the locations no older waiting order
-can use. New placements keep the rule from the other side: they do not take units that waiting
-orders of the SKU are owed (placement's guard, ``inventory_items.backordered``).
+younger order in the run (the younger order's explanation names them: older orders wait). A
+younger order whose candidates differ (a pickup at another store, a channel served by other
+warehouses) is still filled from the locations no older waiting order can use. New placements
+keep the rule from the other side: they do not take units that waiting orders of the SKU are
+owed (placement's guard, ``inventory_items.backordered``).
 
 **One run, bounded.** A run locks at most ``limit`` orders. Which ones is decided before any row
 lock, by walking the queue (pages of ids, channel, pickup store and units waiting; no order is

@@ -346,3 +346,23 @@ def test_the_right_code_given_twice_at_once_hands_over_once(
     assert on_hand(uow) == (3, 0), "the units left the store's stock once"
     order = orders.get_order(placed.id, uow=uow)
     assert [(ln.fulfilled_quantity, ln.delivered_quantity) for ln in order.lines] == [(2, 2)]
+
+
+@pytest.mark.usefixtures("store")
+def test_the_uncollected_list_pages_longest_expired_first(
+    client: TestClient, admin: Headers, uow: UnitOfWork, engine: Engine
+) -> None:
+    expired = []
+    for days_ago in (9, 12):
+        placed, fo_id = pickup_order(uow, engine, units=1)
+        when = UnitOfWork(engine, FixedClock(datetime.now(UTC) - timedelta(days=days_ago)))
+        pickup.mark_ready(fo_id, actor="store", uow=when)
+        expired.append(f"{placed.number}-F1")
+    first = client.get("/v1/fulfilment/uncollected", params={"limit": 1}, headers=admin).json()
+    rest = client.get(
+        "/v1/fulfilment/uncollected",
+        params={"limit": 1, "cursor": first["next_cursor"]},
+        headers=admin,
+    ).json()
+    assert [p["number"] for p in first["items"] + rest["items"]] == expired[::-1]
+    assert rest["next_cursor"] is None

@@ -22,9 +22,11 @@ writer: orders, then stock), and filled oldest first from the locked figures. A 
 at its limit is resumed by the allocation events it wrote (the consumer hears every inventory
 event of the variant) and starts again from the oldest waiting order.
 
-**Serialised per variant.** Two receipts committed together deliver two events; two runs in
-parallel could each fill from a stale view of the other's work. Each run therefore first takes
-the variant's backorder lock (``Orders.lock_backorders_of``: a transaction advisory lock on
+**Serialised per variant.** Two receipts committed together deliver two events. FIFO itself
+rests on the rule above applied to locked, current figures (order rows, then levels), but the
+choice of orders is made from an unlocked view, which a parallel run would make stale: it would
+lock and walk orders the other is filling, for nothing. Each run therefore first takes the
+variant's backorder lock (``Orders.lock_backorders_of``: a transaction advisory lock on
 PostgreSQL, the write transaction itself on SQLite). Not the ``inventory_items`` row: the
 trigger that keeps ``backordered`` updates that row from every transaction that changes a
 line's backordered units *after* locking its order (a cancellation, a placement), so a fill

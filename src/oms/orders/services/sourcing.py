@@ -68,44 +68,44 @@ def find_candidates(
     address: Address | None = None,
 ) -> Candidates:
     """The pickup store (and the warehouses the rules let transfer to it), or the channel's
-    locations in its order; with the channel's rules and the order's destination."""
+    locations in its order; with the channel's rules and the order's destination.
+
+    What depends only on reference data (the rules, the locations as sites) is cached under the
+    reference version (ADR 0008); per order come the destination and, only when a location has
+    a daily capacity, today's loads."""
+    with uow.read() as tx:
+        known = tx.reference.get(
+            (CANDIDATES, channel.code, pickup.code if pickup else None),
+            lambda: _reference_candidates(channel, pickup, uow=uow),
+        )
+    if pickup is not None:
+        where = sourcing.Destination(
+            point=GeoPoint(pickup.latitude, pickup.longitude), found=sourcing.Found.PICKUP_STORE
+        )
+    else:
+        where = sourcing.locate(destination, address)
+    return replace(known, sites=_loaded(known, uow=uow), destination=where)
+
+
+CANDIDATES = "orders.candidates"
+"""The reference-data kind of candidates, keyed by channel and pickup store codes."""
+
+
+def _reference_candidates(
+    channel: channels.Channel, pickup: channels.Location | None, *, uow: UnitOfWork
+) -> Candidates:
+    """Candidates without a destination or loads: reference data only (immutable: cached)."""
     rules = sourcing.get_rules(channel.code, uow=uow)
     if pickup is not None:
         transfer = [c for c in rules.pickup.transfer_from if c != pickup.code]
         found = channels.locations_by_codes(transfer, uow=uow)
         located = [pickup, *(found[c] for c in transfer if c in found)]
         roles = [sourcing.Role.PICKUP] + [sourcing.Role.TRANSFER] * (len(located) - 1)
-        where = sourcing.Destination(
-            point=GeoPoint(pickup.latitude, pickup.longitude), found=sourcing.Found.PICKUP_STORE
-        )
     else:
         found = channels.locations_by_codes(channel.location_codes, uow=uow)
         located = [found[c] for c in channel.location_codes if c in found]
         roles = [sourcing.Role.SHIP] * len(located)
-        where = sourcing.locate(destination, address)
-    sites = _sites(located, roles, rules, uow=uow)
-    return Candidates(
-        ids=tuple(s.id for s in sites if _able(s)),
-        codes={s.id: s.code for s in sites},
-        sites=sites,
-        rules=rules,
-        destination=where,
-        currency=channel.currency,
-    )
-
-
-def _sites(
-    located: Sequence[channels.Location],
-    roles: Sequence[sourcing.Role],
-    rules: sourcing.SourcingRules,
-    *,
-    uow: UnitOfWork,
-) -> tuple[sourcing.Site, ...]:
-    loads: Mapping[UUID, int] = {}
-    capped = [loc.id for loc in located if loc.daily_capacity > 0]
-    if capped and rules.filters.capacity:
-        loads = sourcing.loads_today(capped, today=_today(uow), uow=uow)
-    return tuple(
+    sites = tuple(
         sourcing.Site(
             id=loc.id,
             code=loc.code,
@@ -116,10 +116,27 @@ def _sites(
             ships=loc.ships,
             offers_pickup=loc.offers_pickup,
             daily_capacity=loc.daily_capacity,
-            load_today=loads.get(loc.id, 0),
         )
         for index, (loc, role) in enumerate(zip(located, roles, strict=True))
     )
+    return Candidates(
+        ids=tuple(s.id for s in sites if _able(s)),
+        codes={s.id: s.code for s in sites},
+        sites=sites,
+        rules=rules,
+        currency=channel.currency,
+    )
+
+
+def _loaded(candidates: Candidates, *, uow: UnitOfWork) -> tuple[sourcing.Site, ...]:
+    """The sites with today's loads, read (from the capacity snapshot) only when one has a
+    capacity and the rules filter on it."""
+    capped = [s.id for s in candidates.sites if s.daily_capacity > 0]
+    rules = candidates.rules
+    if not capped or rules is None or not rules.filters.capacity:
+        return candidates.sites
+    loads = sourcing.loads_today(capped, today=_today(uow), uow=uow)
+    return tuple(replace(s, load_today=loads.get(s.id, 0)) for s in candidates.sites)
 
 
 def _able(site: sourcing.Site) -> bool:

@@ -49,6 +49,10 @@ class Summary:
                 f"\nStripe payout file with one planted mismatch: {self.settlement_file} "
                 f"(oms payments reconcile {self.settlement_file} --provider stripe)"
             )
+        described += (
+            "\nFulfilment: nearest-first sourcing; NW-PRK-* are pre-orders and NW-GLV-GRE is "
+            "backordered, each with waiting orders (the walk: docs/fulfilment.md)"
+        )
         return described
 
 

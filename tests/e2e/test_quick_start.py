@@ -62,7 +62,12 @@ def test_the_served_demo_answers_with_docs_health_and_data(cli: Cli, server: Ser
         "kiosk",
     }
     locations = httpx.get(f"{server.url}/v1/locations", headers=headers).json()
-    assert {loc["code"] for loc in locations["items"]} == {"wh-de", "wh-us", "store-paris"}
+    assert {loc["code"] for loc in locations["items"]} == {
+        "wh-de",
+        "wh-us",
+        "store-berlin",
+        "store-paris",
+    }
 
 
 def test_logs_are_json_with_request_ids_and_never_contain_keys(cli: Cli, server: Server) -> None:

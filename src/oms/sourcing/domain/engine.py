@@ -160,35 +160,36 @@ class Decision:
 
 
 def decide(request: Request) -> Decision:
-    """Source every need of ``request`` (see the module's docstring for the walk)."""
+    """Source every need of ``request`` (see the module's docstring for the walk).
+
+    Inside, SKUs and locations are numbered (their place in the request): the walk looks units
+    up many times per order, and a pair of small ints hashes far faster than a pair of UUIDs."""
     rules = request.rules
-    excluded = {s.id: why for s in request.sites if (why := _exclusion(s, rules)) is not None}
-    open_sites = [s for s in request.sites if s.id not in excluded]
-    passed = frozenset(s.id for s in open_sites)
-    usable = _usable(request, open_sites)
-    by_variant: dict[UUID, int] = defaultdict(int)
-    by_site: dict[UUID, int] = defaultdict(int)
-    for (variant, location), units in usable.items():
-        by_variant[variant] += units
-        by_site[location] += units
-    budget = {
-        variant: max(by_variant[variant] - request.waiting.get(variant, 0), 0)
-        for variant in {n.variant_id for n in request.needs}
-    }
-    for site in open_sites:
-        if not by_site[site.id]:
-            excluded[site.id] = _no_stock(request, site)
-    ranked = _rank(request, [s for s in open_sites if s.id not in excluded], by_site)
-    order = [r.site.id for r in ranked]
+    sites = list(request.sites)
+    variants = list(dict.fromkeys(n.variant_id for n in request.needs))
+    number = {v: i for i, v in enumerate(variants)}
+    excluded = {s.id: why for s in sites if (why := _exclusion(s, rules)) is not None}
+    open_sites = [j for j, s in enumerate(sites) if s.id not in excluded]
+    usable = _usable(request, variants, sites, open_sites)
+    by_variant = [0] * len(variants)
+    by_site = [0] * len(sites)
+    for (i, j), units in usable.items():
+        by_variant[i] += units
+        by_site[j] += units
+    budget = {i: max(by_variant[i] - request.waiting.get(v, 0), 0) for i, v in enumerate(variants)}
+    for j in open_sites:
+        if not by_site[j]:
+            excluded[sites[j].id] = _no_stock(request, sites[j])
+    ranked, order = _rank(request, [j for j in open_sites if sites[j].id not in excluded], by_site)
     regular = [n for n in request.needs if not n.preorder]
     single = None
     if rules.strategy.prefer_single_location and regular:
-        single = _single_location(regular, order, usable, budget)
-    walk = _Walk(rules, dict(usable), dict(budget), order, single)
+        single = _single_location(regular, number, order, usable, budget)
+    walk = _Walk(rules, dict(usable), dict(budget), order, single, [s.id for s in sites])
     backordered: dict[int, int] = {}
     short: dict[str, int] = defaultdict(int)
     for need in request.needs:
-        taken = 0 if need.preorder else walk.take(need)
+        taken = 0 if need.preorder else walk.take(need, number[need.variant_id])
         missing = need.quantity - taken
         if missing and (need.backorderable or need.preorder):
             backordered[need.line_no] = missing
@@ -197,12 +198,12 @@ def decide(request: Request) -> Decision:
     return Decision(
         picks=tuple(walk.picks),
         backordered=backordered,
-        shortfalls=_shortfalls(request.needs, short, budget),
+        shortfalls=_shortfalls(request.needs, short, {v: budget[number[v]] for v in variants}),
         excluded=excluded,
         ranked=tuple(ranked),
-        single=single,
+        single=None if single is None else sites[single].id,
         preordered=frozenset(n.line_no for n in request.needs if n.preorder),
-        passed=passed,
+        passed=frozenset(sites[j].id for j in open_sites),
     )
 
 
@@ -240,37 +241,40 @@ def _no_stock(request: Request, site: Site) -> str:
     return "has none of the order's items"
 
 
-def _usable(request: Request, sites: Sequence[Site]) -> dict[Key, int]:
-    """Units of each needed SKU each open location may give (above its safety stock)."""
+def _usable(
+    request: Request, variants: Sequence[UUID], sites: Sequence[Site], open_sites: Sequence[int]
+) -> dict[tuple[int, int], int]:
+    """Units of each needed SKU each open location may give (above its safety stock), by
+    (SKU number, location number); pairs without a level are absent."""
     safety = request.rules.filters.safety_stock
-    usable: dict[Key, int] = {}
-    for variant in {n.variant_id for n in request.needs}:
-        for site in sites:
-            units = request.stock.get((variant, site.id))
-            if units is None:
-                continue
-            free = units.available - (units.safety_stock if safety else 0)
-            usable[(variant, site.id)] = max(free, 0)
+    stock = request.stock
+    usable: dict[tuple[int, int], int] = {}
+    for i, variant in enumerate(variants):
+        for j in open_sites:
+            units = stock.get((variant, sites[j].id))
+            if units is not None:
+                free = units.available - (units.safety_stock if safety else 0)
+                usable[(i, j)] = max(free, 0)
     return usable
 
 
-def _rank(request: Request, sites: Sequence[Site], stocked: Mapping[UUID, int]) -> list[Ranked]:
+def _rank(
+    request: Request, candidates: Sequence[int], stocked: Sequence[int]
+) -> tuple[list[Ranked], list[int]]:
     """The locations in rank order, with the values they were ranked by (``stocked``: units of
-    the order's items each may give)."""
+    the order's items each may give), and their numbers in that order."""
     rules = request.rules
     point = request.destination.point
-    facts = [
-        (
-            site,
-            None if point is None or site.point is None else point.distance_km(site.point),
-            _priority(site, rules),
-            stocked[site.id],
-            rule.cost_per_shipment if (rule := rules.locations.get(site.code)) else None,
-        )
-        for site in sites
-    ]
-    facts.sort(key=lambda f: _key(f[0], f[1], f[2], f[3], f[4], rules))
-    return [
+    sites = request.sites
+    facts = []
+    for j in candidates:
+        site = sites[j]
+        rule = rules.locations.get(site.code)
+        distance = None if point is None or site.point is None else point.distance_km(site.point)
+        cost = rule.cost_per_shipment if rule is not None else None
+        facts.append((j, site, distance, _priority(site, rules), stocked[j], cost))
+    facts.sort(key=lambda f: _key(f[1], f[2], f[3], f[4], f[5], rules))
+    ranked = [
         Ranked(
             site=site,
             distance_km=distance,
@@ -279,8 +283,9 @@ def _rank(request: Request, sites: Sequence[Site], stocked: Mapping[UUID, int]) 
             cost=cost,
             rank=index + 1,
         )
-        for index, (site, distance, priority, units, cost) in enumerate(facts)
+        for index, (_, site, distance, priority, units, cost) in enumerate(facts)
     ]
+    return ranked, [f[0] for f in facts]
 
 
 def _priority(site: Site, rules: SourcingRules) -> int:
@@ -315,21 +320,21 @@ def _key(
 
 def _single_location(
     needs: Sequence[Need],
-    order: Sequence[UUID],
-    usable: Mapping[Key, int],
-    budget: Mapping[UUID, int],
-) -> UUID | None:
+    number: Mapping[UUID, int],
+    order: Sequence[int],
+    usable: Mapping[tuple[int, int], int],
+    budget: Mapping[int, int],
+) -> int | None:
     """The best-ranked location that can give every unit of ``needs`` by itself."""
-    wanted: dict[UUID, int] = defaultdict(int)
+    wanted: dict[int, int] = defaultdict(int)
     for need in needs:
-        wanted[need.variant_id] += need.quantity
+        wanted[number[need.variant_id]] += need.quantity
     return next(
         (
-            loc
-            for loc in order
+            j
+            for j in order
             if all(
-                min(usable.get((v, loc), 0), budget.get(v, 0)) >= units
-                for v, units in wanted.items()
+                min(usable.get((i, j), 0), budget.get(i, 0)) >= units for i, units in wanted.items()
             )
         ),
         None,
@@ -337,71 +342,75 @@ def _single_location(
 
 
 class _Walk:
-    """Takes units line by line; remembers what is left, which locations are used, the picks."""
+    """Takes units line by line; remembers what is left, which locations are used, the picks
+    (SKUs and locations by number; ``ids`` names the locations)."""
 
     def __init__(
         self,
         rules: SourcingRules,
-        left: dict[Key, int],
-        budget: dict[UUID, int],
-        order: list[UUID],
-        single: UUID | None,
+        left: dict[tuple[int, int], int],
+        budget: dict[int, int],
+        order: list[int],
+        single: int | None,
+        ids: list[UUID],
     ) -> None:
         self.strategy = rules.strategy
         self.left = left
         self.budget = budget
         self.order = order
         self.single = single
-        self.used: list[UUID] = []
+        self.ids = ids
+        self.used: list[int] = []
         self.picks: list[Pick] = []
 
-    def _choices(self) -> list[UUID]:
+    def _choices(self) -> list[int]:
         """Locations a line may use, in the order it should try them."""
         if self.single is not None:
             return [self.single]
         limit = self.strategy.max_shipments
         if limit is not None and len(self.used) >= limit:
-            return [loc for loc in self.order if loc in self.used]
+            return [j for j in self.order if j in self.used]
         if self.strategy.prefer_single_location:
-            return [loc for loc in self.order if loc in self.used] + [
-                loc for loc in self.order if loc not in self.used
+            return [j for j in self.order if j in self.used] + [
+                j for j in self.order if j not in self.used
             ]
-        return list(self.order)
+        return self.order
 
-    def take(self, need: Need) -> int:
-        """Units of ``need`` taken (whole at one location, else split if partial is allowed)."""
-        variant = need.variant_id
-        cap = min(need.quantity, self.budget.get(variant, 0))
+    def take(self, need: Need, i: int) -> int:
+        """Units of ``need`` (SKU number ``i``) taken: whole at one location, else split if
+        partial is allowed."""
+        cap = min(need.quantity, self.budget.get(i, 0))
         choices = self._choices()
-        whole = next(
-            (
-                loc
-                for loc in choices
-                if cap == need.quantity and self.left.get((variant, loc), 0) >= cap
-            ),
-            None,
-        )
-        plan: list[tuple[UUID, int]] = []
+        left = self.left
+        whole = None
+        if cap == need.quantity:
+            whole = next((j for j in choices if left.get((i, j), 0) >= cap), None)
+        plan: list[tuple[int, int]] = []
         if whole is not None:
             plan.append((whole, need.quantity))
         elif self.strategy.allow_partial:
+            limit = self.strategy.max_shipments
             remaining = cap
-            for loc in choices:
-                limit = self.strategy.max_shipments
-                new = loc not in self.used and loc not in (p[0] for p in plan)
+            for j in choices:
+                new = j not in self.used and all(j != p for p, _ in plan)
                 if new and limit is not None and len(self.used) + len(plan) >= limit:
                     continue
-                units = min(self.left.get((variant, loc), 0), remaining)
+                units = min(left.get((i, j), 0), remaining)
                 if units:
-                    plan.append((loc, units))
+                    plan.append((j, units))
                     remaining -= units
-        for loc, units in plan:
-            self.left[(variant, loc)] -= units
-            self.budget[variant] -= units
-            if loc not in self.used:
-                self.used.append(loc)
+        for j, units in plan:
+            left[(i, j)] -= units
+            self.budget[i] -= units
+            if j not in self.used:
+                self.used.append(j)
             self.picks.append(
-                Pick(line_no=need.line_no, variant_id=variant, location_id=loc, quantity=units)
+                Pick(
+                    line_no=need.line_no,
+                    variant_id=need.variant_id,
+                    location_id=self.ids[j],
+                    quantity=units,
+                )
             )
         return sum(units for _, units in plan)
 

@@ -159,8 +159,9 @@ def test_the_orders_keep_the_books_and_name_the_pseudonym(
     for kept in ("lines", "totals", "status", "number", "placed_at", "version", "holds"):
         assert after[kept] == before[kept], kept
     timeline = client.get(f"/v1/orders/{order_id}/timeline", headers=admin).json()["items"]
-    assert timeline[-1]["kind"] == "buyer_erased"
-    assert timeline[-1]["actor"] == "system:erasure"
+    # the relay may release the order to fulfilment after the erasure (fulfilment_released)
+    entries = [e for e in timeline if e["kind"] != "fulfilment_released"]
+    assert (entries[-1]["kind"], entries[-1]["actor"]) == ("buyer_erased", "system:erasure")
 
 
 def test_replays_do_not_hand_the_person_back(

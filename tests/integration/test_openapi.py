@@ -14,9 +14,9 @@ from oms.platform.idempotency import idempotent_request
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 VERBS = {
     "add", "adjust", "cancel", "capture", "change", "check", "confirm", "count", "create", "delete",
-    "erase", "export", "get", "issue", "list", "lookup", "mark", "place", "preview", "put",
-    "receive", "reconcile", "record", "refund", "release", "remove", "revoke", "set", "transfer",
-    "update", "void",
+    "erase", "export", "get", "hand", "issue", "list", "lookup", "mark", "place", "preview", "put",
+    "receive", "reconcile", "record", "refund", "reissue", "reject", "release", "remove", "reroute",
+    "revoke", "set", "ship", "start", "transfer", "update", "void",
 }  # fmt: skip
 
 

@@ -321,9 +321,12 @@ def test_the_deployment_relay_wires_every_consumer(engine: Engine) -> None:
         "orders.erasure",
         "payments.order_money",
         "payments.authorizations",
+        "payments.shipments",
         "payments.erasure",
         "invoicing.documents",
         "invoicing.erasure",
+        "fulfilment.release",
+        "fulfilment.completion",
     ]
     assert [type(p) for p in box.publishers] == [LogPublisher]
     assert box.run_once() == 0

@@ -44,7 +44,7 @@ class TrackedFulfilmentOut(Output):
     lines: list[TrackedUnitsOut]
 
 
-class TrackingEventOut(Output):
+class TrackedEventOut(Output):
     status: TrackingStatus
     occurred_at: datetime
     location: str | None
@@ -62,7 +62,7 @@ class TrackedShipmentOut(Output):
     shipped_at: datetime
     delivered_at: datetime | None
     lines: list[TrackedUnitsOut]
-    events: list[TrackingEventOut] = Field(description="Oldest first.")
+    events: list[TrackedEventOut] = Field(description="Oldest first.")
 
     @classmethod
     def of(cls, tracked: TrackedShipment, skus: dict[UUID, str]) -> TrackedShipmentOut:
@@ -82,7 +82,7 @@ class TrackedShipmentOut(Output):
                 for line in s.lines
             ],
             events=[
-                TrackingEventOut(
+                TrackedEventOut(
                     status=e.status,
                     occurred_at=e.occurred_at,
                     location=e.location,

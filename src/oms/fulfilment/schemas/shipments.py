@@ -21,7 +21,7 @@ from oms.shared.errors import Invalid
 
 class PackedLineIn(Input):
     line_id: UUID = Field(description="The order line (as on the fulfilment order).")
-    quantity: int = Field(gt=0, le=100_000)
+    quantity: int = Field(ge=1, le=100_000)
 
 
 class PackageIn(Input):

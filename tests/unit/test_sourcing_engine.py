@@ -65,6 +65,7 @@ def decide(
     with_rules: sourcing.SourcingRules | None = None,
     waiting: dict[UUID, int] | None = None,
     to: GeoPoint | None = None,
+    loads: dict[UUID, int] | None = None,
 ) -> tuple[sourcing.Decision, dict[str, object]]:
     request = sourcing.Request(
         rules=with_rules or rules(),
@@ -75,6 +76,7 @@ def decide(
             for k, v in stock.items()
         },
         waiting=waiting or {},
+        loads=loads or {},
         destination=sourcing.Destination(point=to, found=sourcing.Found.ADDRESS)
         if to
         else sourcing.Destination(),
@@ -158,14 +160,14 @@ def test_preferring_one_location_keeps_lines_together_where_the_default_would_sp
 def test_locations_are_filtered_and_the_explanation_says_why_for_each() -> None:
     closed = site("closed", 1, active=False)
     store = site("store", 2, ships=False)
-    busy = site("busy", 3, daily_capacity=10, load_today=10)
+    busy = site("busy", 3, daily_capacity=10)
     empty = site("empty", 4)
     rejected = site("rejected", 5, excluded="rejected the fulfilment order")
     good = site("good", 6)
     sites = [closed, store, busy, empty, rejected, good]
     stock: dict[tuple[UUID, UUID], int | sourcing.Units] = {(SHIRT, s.id): 5 for s in sites}
     stock[(SHIRT, empty.id)] = 0
-    decision, why = decide(sites, [need(1, 1)], stock)
+    decision, why = decide(sites, [need(1, 1)], stock, loads={busy.id: 10})
     assert placed(decision) == {f"1@{good.id}": 1}
     reasons = {row["location"]: row.get("excluded") for row in why["locations"]}  # type: ignore[attr-defined]
     assert reasons == {
@@ -179,12 +181,13 @@ def test_locations_are_filtered_and_the_explanation_says_why_for_each() -> None:
 
 
 def test_a_full_location_counts_when_its_capacity_filter_is_off() -> None:
-    busy = site("busy", 1, daily_capacity=1, load_today=5)
+    busy = site("busy", 1, daily_capacity=1)
     decision, _ = decide(
         [busy],
         [need(1, 1)],
         {(SHIRT, busy.id): 1},
         with_rules=rules(filters=Filters(capacity=False)),
+        loads={busy.id: 5},
     )
     assert placed(decision) == {f"1@{busy.id}": 1}
 

@@ -45,6 +45,8 @@ class Candidates:
     rules: sourcing.SourcingRules | None = None
     destination: sourcing.Destination = field(default_factory=sourcing.Destination)
     currency: str = "EUR"
+    loads: Mapping[UUID, int] = field(default_factory=dict)
+    """Today's fulfilment orders per location (only those with a capacity)."""
 
     def without(self, location_ids: Collection[UUID]) -> Candidates:
         """These candidates less ``location_ids`` (kept in the explanation as not considered)."""
@@ -84,7 +86,7 @@ def find_candidates(
         )
     else:
         where = sourcing.locate(destination, address)
-    return replace(known, sites=_loaded(known, uow=uow), destination=where)
+    return replace(known, loads=_loads(known, uow=uow), destination=where)
 
 
 CANDIDATES = "orders.candidates"
@@ -128,15 +130,14 @@ def _reference_candidates(
     )
 
 
-def _loaded(candidates: Candidates, *, uow: UnitOfWork) -> tuple[sourcing.Site, ...]:
-    """The sites with today's loads, read (from the capacity snapshot) only when one has a
-    capacity and the rules filter on it."""
+def _loads(candidates: Candidates, *, uow: UnitOfWork) -> Mapping[UUID, int]:
+    """Today's loads of the sites with a capacity (from the capacity snapshot), read only when
+    one has a capacity and the rules filter on it."""
     capped = [s.id for s in candidates.sites if s.daily_capacity > 0]
     rules = candidates.rules
     if not capped or rules is None or not rules.filters.capacity:
-        return candidates.sites
-    loads = sourcing.loads_today(capped, today=_today(uow), uow=uow)
-    return tuple(replace(s, load_today=loads.get(s.id, 0)) for s in candidates.sites)
+        return {}
+    return sourcing.loads_today(capped, today=_today(uow), uow=uow)
 
 
 def _able(site: sourcing.Site) -> bool:
@@ -225,6 +226,7 @@ def source(
         waiting=waiting,
         destination=candidates.destination,
         currency=candidates.currency,
+        loads=candidates.loads,
     )
     decision = sourcing.decide(request)
     free = {key: u.available for key, u in units.items() if key[1] in decision.passed}

@@ -77,7 +77,6 @@ class Site:
     offers_pickup: bool = False
     daily_capacity: int = 0
     """Orders a day (0: unlimited)."""
-    load_today: int = 0
     excluded: str | None = None
     """Why the caller leaves it out (e.g. it rejected the order), if it does."""
 
@@ -114,6 +113,8 @@ class Request:
     """Units already backordered per variant (by older orders); 0 for the backorder filler."""
     destination: Destination = field(default_factory=Destination)
     currency: str = "EUR"
+    loads: Mapping[UUID, int] = field(default_factory=dict)
+    """Fulfilment orders each location took today (read only for locations with a capacity)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,7 +169,11 @@ def decide(request: Request) -> Decision:
     sites = list(request.sites)
     variants = list(dict.fromkeys(n.variant_id for n in request.needs))
     number = {v: i for i, v in enumerate(variants)}
-    excluded = {s.id: why for s in sites if (why := _exclusion(s, rules)) is not None}
+    excluded = {
+        s.id: why
+        for s in sites
+        if (why := _exclusion(s, rules, request.loads.get(s.id, 0))) is not None
+    }
     open_sites = [j for j, s in enumerate(sites) if s.id not in excluded]
     usable = _usable(request, variants, sites, open_sites)
     by_variant = [0] * len(variants)
@@ -214,7 +219,7 @@ _CANNOT = {
 }
 
 
-def _exclusion(site: Site, rules: SourcingRules) -> str | None:
+def _exclusion(site: Site, rules: SourcingRules, load: int) -> str | None:
     """Why a location is left out whatever the order holds (None: it passes)."""
     able = site.offers_pickup if site.role is Role.PICKUP else site.ships
     reasons = (
@@ -222,8 +227,8 @@ def _exclusion(site: Site, rules: SourcingRules) -> str | None:
         (not site.active, "inactive"),
         (not able, _CANNOT[site.role]),
         (
-            rules.filters.capacity and 0 < site.daily_capacity <= site.load_today,
-            f"at its daily capacity ({site.load_today} of {site.daily_capacity} orders today)",
+            rules.filters.capacity and 0 < site.daily_capacity <= load,
+            f"at its daily capacity ({load} of {site.daily_capacity} orders today)",
         ),
     )
     return next((why for failed, why in reasons if failed), None)

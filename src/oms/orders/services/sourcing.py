@@ -55,10 +55,17 @@ class Candidates:
 
 @dataclass(frozen=True, slots=True)
 class Sourcing:
-    """A plan and the free units it was made from (a preview shows both)."""
+    """A plan and the stock it was made from (a preview shows both)."""
 
     plan: Plan
-    free: Mapping[Key, int]
+    stock: Mapping[Key, sourcing.Stocked]
+    passed: frozenset[UUID]
+    """The locations that passed the location filters."""
+
+    @property
+    def free(self) -> dict[Key, int]:
+        """Free units per level at the locations the engine could use."""
+        return {key: u.available for key, u in self.stock.items() if key[1] in self.passed}
 
 
 def find_candidates(
@@ -212,12 +219,15 @@ def source(
     keys |= {(a.variant_id, a.location_id) for a in released}
     read = inventory.levels_for_update if lock else inventory.read_levels
     levels = read(keys, uow=uow)
-    units = {key: _units(level) for key, level in levels.items()}
+    units: dict[Key, sourcing.Stocked] = dict(levels)
     for a in released:
         key = (a.variant_id, a.location_id)
-        seen = units.get(key, sourcing.Units(available=0))
-        units[key] = replace(seen, available=seen.available + a.quantity)
-    waiting = _waiting(wants, levels.values()) if protect_waiting else {}
+        seen = units.get(key)
+        units[key] = sourcing.Units(
+            available=(seen.available if seen else 0) + a.quantity,
+            safety_stock=seen.safety_stock if seen else 0,
+        )
+    waiting = {lv.variant_id: lv.waiting for lv in levels.values()} if protect_waiting else {}
     request = sourcing.Request(
         rules=candidates.rules or sourcing.default_rules(""),
         sites=sites,
@@ -229,8 +239,7 @@ def source(
         loads=candidates.loads,
     )
     decision = sourcing.decide(request)
-    free = {key: u.available for key, u in units.items() if key[1] in decision.passed}
-    return Sourcing(_plan(decision, sourcing.explain(request, decision)), free)
+    return Sourcing(_plan(decision, sourcing.explain(request, decision)), units, decision.passed)
 
 
 def _considered(candidates: Candidates, exclude: Collection[str], why: str) -> list[sourcing.Site]:
@@ -249,18 +258,6 @@ def _considered(candidates: Candidates, exclude: Collection[str], why: str) -> l
         else site  # a candidate, or one the engine leaves out and explains itself
         for site in sites
     ]
-
-
-def _units(level: inventory.StockLevel) -> sourcing.Units:
-    return sourcing.Units(
-        available=level.available, safety_stock=level.safety_stock, on_hand=level.on_hand
-    )
-
-
-def _waiting(wants: Sequence[Want], levels: Collection[inventory.StockLevel]) -> dict[UUID, int]:
-    """Units older orders wait for, per variant wanted (read with the locked levels)."""
-    wanted = {w.variant_id for w in wants}
-    return {level.variant_id: level.waiting for level in levels if level.variant_id in wanted}
 
 
 def _need(want: Want) -> sourcing.Need:

@@ -13,6 +13,7 @@ from oms.sourcing.domain.engine import (
     Role,
     Short,
     Site,
+    Stocked,
     Units,
     decide,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Short",
     "Site",
     "SourcingRules",
+    "Stocked",
     "Strategy",
     "Units",
     "decide",

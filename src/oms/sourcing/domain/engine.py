@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 from uuid import UUID
 
 from oms.shared.geo import GeoPoint
@@ -94,13 +95,23 @@ class Need:
     """The SKU's release date is in the future: backordered whole, whatever the stock."""
 
 
+class Stocked(Protocol):
+    """Stock of one SKU at one location, as locked for this decision (an inventory level
+    serves as it is)."""
+
+    @property
+    def available(self) -> int: ...
+
+    @property
+    def safety_stock(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Units:
-    """Stock of one SKU at one location, as locked for this decision."""
+    """A ``Stocked`` made by hand (units given back by a reroute, tests)."""
 
     available: int
     safety_stock: int = 0
-    on_hand: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,7 +119,7 @@ class Request:
     rules: SourcingRules
     sites: Sequence[Site]
     needs: Sequence[Need]
-    stock: Mapping[Key, Units]
+    stock: Mapping[Key, Stocked]
     waiting: Mapping[UUID, int] = field(default_factory=dict)
     """Units already backordered per variant (by older orders); 0 for the backorder filler."""
     destination: Destination = field(default_factory=Destination)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from oms import inventory, orders
 from oms.channels import ChannelKind
 from oms.inventory.tables import inventory_items
+from oms.platform.reference import read_version
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
 from tests import builders
@@ -142,3 +143,20 @@ def test_the_pre_order_cap_holds_under_concurrent_placements(
     assert [repr(o) for o in outcomes if isinstance(o, Exception) and o not in refused] == []
     assert (len(placed), len(refused)) == (5, 3)
     assert waiting(engine) == 5
+
+
+@pytest.mark.usefixtures("shop")
+def test_waiting_units_are_live_data_and_leave_the_reference_version_alone(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    place(uow, 1)  # creates the item (an insert moves the version once)
+    with engine.connect() as conn:
+        before = read_version(conn)
+    place(uow, 2, 1)
+    with engine.connect() as conn:
+        assert read_version(conn) == before  # backordered moved, no setting did
+    inventory.change_stock_settings(
+        inventory.ChangeStockSettings(sku="BO-1", preorder_cap=100), uow=uow
+    )
+    with engine.connect() as conn:
+        assert read_version(conn) != before

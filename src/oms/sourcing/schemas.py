@@ -8,12 +8,11 @@ criteria named once, amounts in the channel's currency).
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from oms.platform.schemas import Input, Output
+from oms.platform.schemas import DecimalAmount, DecimalString, Input, Output
 from oms.shared.money import Money
 from oms.sourcing.domain import SourcingRules
 
@@ -35,9 +34,14 @@ class LocationRuleIn(Input):
         strict=True,
         description="Lower first; default: the location's place in the channel's list (1, 2...).",
     )
-    cost_per_shipment: Decimal | None = Field(
+    cost_per_shipment: DecimalAmount | None = Field(
         default=None, description='In the channel\'s currency, as a string (`"4.50"`).'
     )
+
+
+class LocationRuleOut(Output):
+    priority: int | None = Field(description="Lower first; null: the channel's order.")
+    cost_per_shipment: DecimalString | None = Field(description="In the channel's currency.")
 
 
 class StrategyIn(Input):
@@ -87,7 +91,7 @@ class SourcingRulesOut(Output):
     filters: FiltersIn
     ranking: list[CriterionName]
     distance_bucket_km: int
-    locations: dict[str, LocationRuleIn]
+    locations: dict[str, LocationRuleOut]
     strategy: StrategyIn
     pickup: PickupIn
     created_at: datetime | None
@@ -104,7 +108,7 @@ class SourcingRulesOut(Output):
             ranking=[c.value for c in rules.ranking],
             distance_bucket_km=rules.distance_bucket_km,
             locations={
-                code: LocationRuleIn(
+                code: LocationRuleOut(
                     priority=rule.priority,
                     cost_per_shipment=None
                     if rule.cost_per_shipment is None

@@ -30,9 +30,7 @@ def want(line_no: int, quantity: int, variant: UUID = SHIRT, *, backorder: bool 
     )
 
 
-def plan(
-    wants: list[Want], candidates: list[UUID], available: dict[Key, int]
-) -> sourcing.Decision:
+def plan(wants: list[Want], candidates: list[UUID], available: dict[Key, int]) -> sourcing.Decision:
     """The engine's decision under the default rules, the candidates in the channel's order."""
     return sourcing.decide(
         sourcing.Request(

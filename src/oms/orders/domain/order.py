@@ -6,26 +6,26 @@ a timeline entry for people. Both wait on the order (``events``, ``timeline``) u
 saves it: the repository appends the timeline, the transaction takes the events to the outbox.
 The order does no I/O; what it needs from outside (stock, prices) is worked out by the service
 and handed in, already decided (allocations, a repricing function).
+
+The class is split by topic: this module holds its state and reading, placing, confirming,
+holds, backorders, edits, payments and the bookkeeping every change goes through; cancelling is
+in ``order_cancelling``, and fulfilment (how far the units got, ship, deliver, reroute,
+complete) in ``order_fulfilment``: parts ``Order`` inherits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from typing import Any, Literal
 from uuid import UUID
 
-from oms.orders.domain import fulfilment, records
+from oms.orders.domain import records
 from oms.orders.domain.changes import ChangeNotPending, ChangeStatus, Edit, OrderChange
 from oms.orders.domain.errors import (
     HoldNotFound,
     InsufficientStock,
-    InvariantBroken,
-    NotDone,
     NotEditable,
-    NothingToCancel,
-    NothingToReroute,
     OrderOnHold,
     StaleOrderVersion,
 )
@@ -42,7 +42,6 @@ from oms.orders.domain.holds import (
 from oms.orders.domain.lifecycle import (
     ORDER_LIFECYCLE,
     PROGRESSING,
-    FulfilmentStatus,
     OrderAction,
     OrderStatus,
     PaymentStatus,
@@ -51,24 +50,24 @@ from oms.orders.domain.lifecycle import (
 from oms.orders.domain.model import (
     Allocation,
     Buyer,
-    Cancellation,
     NewOrder,
     OrderLine,
     Totals,
     merge_allocations,
-    plan_cancellation,
 )
+from oms.orders.domain.order_cancelling import OrderCancelling
+from oms.orders.domain.order_fulfilment import OrderFulfilment
 from oms.orders.domain.sourcing import Plan
 from oms.orders.domain.timeline import TimelineEntry
 from oms.shared.address import Address
-from oms.shared.errors import FieldProblem, IllegalTransition, Invalid
+from oms.shared.errors import Invalid
 from oms.shared.events import Event
 from oms.shared.ids import new_id
 from oms.shared.money import Money
 
 
 @dataclass(slots=True, kw_only=True)
-class Order:
+class Order(OrderCancelling, OrderFulfilment):
     id: UUID
     number: str
     channel: str
@@ -130,33 +129,6 @@ class Order:
         figures = self.payment_figures
         due = self.totals.total - figures.captured + figures.refunded - figures.conceded
         return zero if due < zero else due
-
-    @property
-    def value_shipped(self) -> Money:
-        """What the units shipped so far are worth (their lines' totals shared by unit, and the
-        shipping charge once anything shipped): what a channel capturing at shipment captures."""
-        return fulfilment.value_shipped(self.lines, self.totals.shipping)
-
-    @property
-    def fulfilment_status(self) -> FulfilmentStatus:
-        """The furthest any unit got: delivered (all or some), shipped (all or some), none."""
-        billed = sum(line.billed_quantity for line in self.lines)
-        shipped = sum(line.fulfilled_quantity for line in self.lines)
-        delivered = sum(line.delivered_quantity for line in self.lines)
-        if delivered and delivered == billed:
-            return FulfilmentStatus.DELIVERED
-        if delivered:
-            return FulfilmentStatus.PARTIALLY_DELIVERED
-        if shipped and shipped == billed:
-            return FulfilmentStatus.FULFILLED
-        if shipped:
-            return FulfilmentStatus.PARTIALLY_FULFILLED
-        return FulfilmentStatus.UNFULFILLED
-
-    @property
-    def all_delivered(self) -> bool:
-        """Every billed unit delivered or picked up (and at least one billed)."""
-        return self.fulfilment_status is FulfilmentStatus.DELIVERED
 
     @property
     def return_status(self) -> ReturnStatus:
@@ -301,80 +273,6 @@ class Order:
         self._confirm_when_clear(actor, at, why="last hold released")
         return released
 
-    # -- cancelling ------------------------------------------------------------------------
-
-    def cancel(self, *, reason: str, actor: str, at: datetime) -> tuple[Allocation, ...]:
-        """Cancel every open unit; refused once anything has shipped. Returns the allocations
-        given back, for the stock ledger."""
-        if any(line.fulfilled_quantity for line in self.lines):
-            raise IllegalTransition(
-                f"order {self.number} has shipped units and cannot be cancelled",
-                state=self.status.value,
-                action=OrderAction.CANCEL.value,
-            )
-        self._check(OrderAction.CANCEL)
-        units = {line.id: line.open_quantity for line in self.lines if line.open_quantity}
-        if not units:
-            raise NothingToCancel(self.number)
-        return self._cancel(units, reason, actor, at, reprice=None)
-
-    def cancel_units(
-        self, units: Mapping[UUID, int], *, reason: str, actor: str, at: datetime, reprice: Reprice
-    ) -> tuple[Allocation, ...]:
-        """Cancel some units (line id -> units) and reprice what is left; cancelling the last
-        open unit cancels the order. Returns the allocations given back."""
-        self._check(OrderAction.CANCEL_UNITS)
-        self._check_units(units)
-        return self._cancel(dict(units), reason, actor, at, reprice=reprice)
-
-    def _check_units(self, wanted: Mapping[UUID, int]) -> None:
-        if not wanted:
-            raise Invalid("name at least one line to cancel", field="lines")
-        problems = []
-        for index, (line_id, units) in enumerate(wanted.items()):
-            line = self.line(line_id)
-            if units <= 0:
-                problems.append(FieldProblem(f"lines.{index}.quantity", "must be positive"))
-            elif units > line.open_quantity:
-                problems.append(
-                    FieldProblem(
-                        f"lines.{index}.quantity",
-                        f"only {line.open_quantity} of {line.sku} can still be cancelled",
-                    )
-                )
-        if problems:
-            raise Invalid("the cancellation is not valid", problems=problems)
-
-    def plan_cancellation(self, units: Mapping[UUID, int]) -> Cancellation:
-        """What cancelling ``units`` (line id -> units, already checked) would do; nothing
-        changes (an edit works out the units it cancels with it too)."""
-        return plan_cancellation(self.lines, self.allocations, units)
-
-    def _cancel(
-        self,
-        units: dict[UUID, int],
-        reason: str,
-        actor: str,
-        at: datetime,
-        *,
-        reprice: Reprice | None,
-    ) -> tuple[Allocation, ...]:
-        outcome = self.plan_cancellation(units)
-        before = records.Before(status=self.status, total=self.totals.total)
-        whole = all(ln.open_quantity == 0 and ln.fulfilled_quantity == 0 for ln in outcome.lines)
-        if whole:
-            self.status = ORDER_LIFECYCLE.next(self.status, OrderAction.CANCEL)
-            self.cancelled_at, self.cancel_reason = at, reason
-            self.lines = outcome.lines
-        else:
-            assert reprice is not None, "a partial cancellation reprices the order"
-            self.lines, self.totals = reprice(self, outcome.lines)
-        self.allocations = outcome.remaining
-        self._bump(at)
-        cancelled = tuple(LineUnits(sku=self.line(i).sku, quantity=q) for i, q in units.items())
-        self._record(records.cancelled(self, before, cancelled, reason, actor, at))
-        return outcome.released
-
     # -- backorders ------------------------------------------------------------------------
 
     def allocate_backorder(
@@ -410,133 +308,6 @@ class Order:
         if plan is not None and plan.explanation is not None:
             self._record(records.sourced(self, plan.explanation, actor, at))
         return sum(filled.values())
-
-    # -- fulfilment --------------------------------------------------------------------------
-
-    def ship(
-        self,
-        location: str,
-        units: Mapping[UUID, int],
-        *,
-        reference: str,
-        actor: str,
-        at: datetime,
-    ) -> tuple[Allocation, ...]:
-        """Units (line id -> units) left ``location`` (its code) under ``reference`` (the
-        shipment); the first shipment starts the order. Only units allocated there can ship,
-        never while the order is held. Returns the allocations consumed, for the ledger."""
-        before = self.status
-        after = self.next_status(OrderAction.SHIP)
-        outcome = fulfilment.plan_shipping(
-            self.number, self.lines, self.allocations, location, units
-        )
-        self.status, self.lines, self.allocations = after, outcome.lines, outcome.remaining
-        self._bump(at)
-        listed = tuple(LineUnits(sku=self.line(i).sku, quantity=q) for i, q in units.items())
-        self._record(records.shipped(self, before, location, listed, reference, actor, at))
-        return outcome.shipped
-
-    def deliver(
-        self,
-        units: Mapping[UUID, int],
-        *,
-        how: Literal["delivered", "picked_up"],
-        actor: str,
-        at: datetime,
-    ) -> None:
-        """Shipped units (line id -> units) arrived: delivered by a carrier or picked up in a
-        store. Recorded even while the order is held: the parcel arrived all the same."""
-        if how not in ("delivered", "picked_up"):
-            raise Invalid("must be delivered or picked_up", field="how")
-        self._check(OrderAction.DELIVER)
-        self.lines = fulfilment.plan_delivery(self.number, self.lines, units)
-        self._bump(at)
-        listed = tuple(LineUnits(sku=self.line(i).sku, quantity=q) for i, q in units.items())
-        self._record(records.delivered(self, how, listed, actor, at))
-
-    def allocations_at(
-        self, away_from: Collection[str], units: Mapping[UUID, int] | None = None
-    ) -> tuple[Allocation, ...]:
-        """The allocations rerouting takes away from ``away_from`` (location codes): all of
-        them, or ``units`` (line id -> units) of the named lines."""
-        picked = fulfilment.pick_for_rerouting(self.lines, self.allocations, away_from, units)
-        if not picked:
-            raise NothingToReroute(self.number, sorted(away_from))
-        return picked
-
-    def reroute(
-        self,
-        released: Sequence[Allocation],
-        plan: Plan,
-        locations: Mapping[UUID, str],
-        *,
-        away_from: Collection[str] = (),
-        reason: str,
-        actor: str,
-        at: datetime,
-    ) -> tuple[Allocation, ...]:
-        """Move the ``released`` allocations to where ``plan`` sourced them (``locations``
-        names its locations); what it backorders waits for stock. Every released unit lands
-        somewhere: nothing is lost. Legal while held (a correction, not progress). Returns the
-        new allocations, for the ledger."""
-        self._check(OrderAction.REROUTE)
-        if not released:
-            raise NothingToReroute(self.number, sorted(away_from))
-        placed = plan.allocations(self.lines, locations)
-        by_no = {line.line_no: line.id for line in self.lines}
-        backordered = {by_no[no]: count for no, count in plan.backordered.items() if count}
-        outcome = fulfilment.plan_rerouting(
-            self.lines, self.allocations, released, placed, backordered
-        )
-        if outcome.problems:
-            raise InvariantBroken(self.number, outcome.problems)
-        self.lines, self.allocations = outcome.lines, outcome.allocations
-        self._bump(at)
-        where = away_from or {a.location for a in released}
-        self._record(
-            records.rerouted(self, where, released, placed, backordered, reason, actor, at)
-        )
-        if plan.explanation is not None:
-            self._record(records.sourced(self, plan.explanation, actor, at))
-        return placed
-
-    def is_done(self, *, channel_collects: bool) -> bool:
-        """Whether the order may complete: in progress, not held, every billed unit delivered
-        or picked up, and paid (or paid to the channel, a marketplace: ``channel_collects``)."""
-        return (
-            ORDER_LIFECYCLE.allows(self.status, OrderAction.COMPLETE)
-            and not self.on_hold
-            and self.all_delivered
-            and (channel_collects or self.balance_due.amount == 0)
-        )
-
-    def complete(self, *, actor: str, at: datetime, channel_collects: bool = False) -> None:
-        """Close the order: every billed unit arrived and the money is in (see ``is_done``)."""
-        after = self.next_status(OrderAction.COMPLETE)
-        if not self.all_delivered:
-            raise NotDone(self.number, "not every unit has been delivered or picked up")
-        if not channel_collects and self.balance_due.amount != 0:
-            raise NotDone(self.number, f"{self.balance_due} is still due")
-        self.status = after
-        self._bump(at)
-        why = "delivered, collected by the channel" if channel_collects else "delivered and paid"
-        self._record(records.completed(self, why, actor, at))
-
-    def note(
-        self, *, kind: str, summary: str, details: Mapping[str, Any], actor: str, at: datetime
-    ) -> None:
-        """Put what another context did with the order on its timeline (a fulfilment order
-        started, a label printed): a record, not a change, so the version stays."""
-        self.timeline.append(
-            TimelineEntry(at=at, actor=actor, kind=kind, summary=summary, details=dict(details))
-        )
-
-    def check_invariants(self) -> None:
-        """Raise ``InvariantBroken`` unless every unit of every line is in exactly one place
-        (allocated, backordered or shipped) and no more units arrived than shipped."""
-        problems = fulfilment.invariant_problems(self.lines, self.allocations)
-        if problems:
-            raise InvariantBroken(self.number, problems)
 
     # -- edits -----------------------------------------------------------------------------
 

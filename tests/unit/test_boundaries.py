@@ -52,7 +52,7 @@ def test_every_table_is_in_the_schema_registry_that_migrations_compare_with() ->
     assert unregistered_tables(*registry, [SOURCE]) == []
 
 
-# The test of the test: a package like oms, with a context `returns` that nobody listed,
+# The test of the test: a package like oms, with a context `loyalty` that nobody listed,
 # mounted or registered, a sub-context `orders.shipping` and a stray module `orders.helpers`.
 
 ROUTES = """
@@ -74,8 +74,8 @@ FAKE_TREE = {
     "orders/domain.py": "",
     "orders/helpers.py": "",
     "orders/shipping/api.py": ROUTES.format(name="shipments"),
-    "returns/api.py": ROUTES.format(name="returns"),
-    "returns/tables.py": TABLE.format(name="returns"),
+    "loyalty/api.py": ROUTES.format(name="loyalty"),
+    "loyalty/tables.py": TABLE.format(name="loyalty"),
 }
 
 
@@ -114,14 +114,14 @@ def test_the_contract_check_reports_an_unlisted_context_sub_context_and_stray_mo
     layers = "Layers inside each context"
     assert sorted(gaps) == sorted(
         [
-            f"{interface}: containers lacks fakeoms.returns",
-            f"{layers}: containers lacks fakeoms.returns",
+            f"{interface}: containers lacks fakeoms.loyalty",
+            f"{layers}: containers lacks fakeoms.loyalty",
             f"{layers}: containers lacks fakeoms.orders.shipping",
             f"{layers}: fakeoms.orders.helpers is in no layer",
-            "Contexts depend downward: layers lack fakeoms.returns",
-            "The backbone knows no context: forbidden_modules lacks fakeoms.returns",
+            "Contexts depend downward: layers lack fakeoms.loyalty",
+            "The backbone knows no context: forbidden_modules lacks fakeoms.loyalty",
             "Only the composition roots import the composition roots: "
-            "source_modules lacks fakeoms.returns",
+            "source_modules lacks fakeoms.loyalty",
         ]
     )
 
@@ -133,12 +133,12 @@ def test_the_router_check_reports_routes_the_app_does_not_serve(fake_source: Pat
     app.include_router(api.router)
     assert unrouted_apis(app.openapi(), fake_source, "fakeoms", fake_contracts()) == [
         "fakeoms.orders.shipping.api.router is not mounted by the app (GET /v1/shipments, ...)",
-        "fakeoms.returns.api.router is not mounted by the app (GET /v1/returns, ...)",
+        "fakeoms.loyalty.api.router is not mounted by the app (GET /v1/loyalty, ...)",
     ]
 
 
 def test_the_registry_check_reports_a_table_the_schema_does_not_import(fake_source: Path) -> None:
     registry = ("fakeoms", "fakeoms.app.schema", "fakeoms.platform.database:metadata")
     assert unregistered_tables(*registry, [fake_source]) == [
-        "table returns (fakeoms.returns.tables) is not imported by fakeoms.app.schema"
+        "table loyalty (fakeoms.loyalty.tables) is not imported by fakeoms.app.schema"
     ]

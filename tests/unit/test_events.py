@@ -111,6 +111,7 @@ def test_every_context_registers_its_events() -> None:
         "invoicing",
         "orders",
         "payments",
+        "returns",
         "sourcing",
     }
     assert set(inventory.EVENTS) | set(orders.EVENTS) <= set(REGISTERED)

@@ -21,6 +21,7 @@ from oms.platform.database import create_database_engine, normalise_url
 from oms.platform.observability import configure_logging
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
+from oms.returns.cli import returns_app
 from oms.shared.errors import DomainError, Invalid
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ app.add_typer(key_app, name="apikey")
 app.add_typer(payments_app, name="payments")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(shipments_app, name="shipments")
+app.add_typer(returns_app, name="returns")
 app.add_typer(preorders_app, name="preorders")
 
 console = Console(stderr=True)

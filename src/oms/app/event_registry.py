@@ -20,6 +20,7 @@ from oms import (
     invoicing,
     orders,
     payments,
+    returns,
     sourcing,
 )
 from oms.platform.subscriptions import Subscription
@@ -36,6 +37,7 @@ CONTEXTS_EVENTS: tuple[tuple[type[Event], ...], ...] = (
     invoicing.EVENTS,
     sourcing.EVENTS,
     fulfilment.EVENTS,
+    returns.EVENTS,
 )
 
 
@@ -52,4 +54,5 @@ def subscriptions() -> tuple[Subscription, ...]:
         + payments.SUBSCRIPTIONS
         + invoicing.SUBSCRIPTIONS
         + fulfilment.SUBSCRIPTIONS
+        + returns.SUBSCRIPTIONS
     )

@@ -36,6 +36,7 @@ from oms.platform.http_semantics import AllowedMethodsMiddleware, ConditionalGet
 from oms.platform.observability import RequestContextMiddleware, configure_logging
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
+from oms.returns import api as returns_api
 from oms.shared.clock import Clock, SystemClock
 from oms.sourcing import api as sourcing_api
 
@@ -47,6 +48,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 ROUTERS = (
     fulfilment_api.lookup_router,
+    returns_api.lookup_router,
     orders_api.router,
     channels_api.router,
     catalog_api.router,

@@ -50,6 +50,10 @@ TAGS = [
         "description": "Fulfilment orders per location: queues, picking, rejection, pickup.",
     },
     {"name": "shipments", "description": "Shipments, labels and tracking events."},
+    {
+        "name": "returns",
+        "description": "Return policies, returns (RMAs), inspections, exchanges and claims.",
+    },
     {"name": "auth", "description": "API keys and their roles."},
     {"name": "health", "description": "Liveness of the server and its database."},
 ]

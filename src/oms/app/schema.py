@@ -15,6 +15,7 @@ from oms.platform import idempotency as _idempotency
 from oms.platform import outbox as _outbox
 from oms.platform import reference as _reference
 from oms.platform.database import metadata
+from oms.returns import tables as _returns_tables
 from oms.sourcing import tables as _sourcing_tables
 
 __all__ = ["metadata"]
@@ -31,6 +32,7 @@ _ = (
     _pricing_tables,
     _payments_tables,
     _settlements_tables,
+    _returns_tables,
     _sourcing_tables,
     _idempotency,
     _outbox,

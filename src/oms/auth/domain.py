@@ -60,6 +60,9 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.PAYMENTS_REFUND,
             Permission.FULFILMENT_READ,
             Permission.FULFILMENT_REROUTE,
+            Permission.RETURNS_READ,
+            Permission.RETURNS_REQUEST,
+            Permission.RETURNS_DECIDE,
         },
         Role.WAREHOUSE: _READ_REFERENCE
         | {
@@ -68,6 +71,8 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.ORDERS_READ,
             Permission.FULFILMENT_READ,
             Permission.FULFILMENT_WORK,
+            Permission.RETURNS_READ,
+            Permission.RETURNS_RECEIVE,
         },
         Role.FINANCE: _READ_REFERENCE
         | {
@@ -81,6 +86,7 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.PAYMENTS_REFUND,
             Permission.PAYMENTS_FINANCE,
             Permission.FULFILMENT_READ,
+            Permission.RETURNS_READ,
         },
         Role.MARKETING: _READ_REFERENCE | {Permission.CATALOG_WRITE, Permission.CUSTOMERS_READ},
         Role.CHANNEL: _READ_REFERENCE

@@ -46,6 +46,16 @@ class Permission(StrEnum):
     """Sourcing rules and each location's fulfilment settings (cut-off, carrier, pickup)."""
     FULFILMENT_REROUTE = "fulfilment:reroute"
     """Re-source an order's open lines to other locations."""
+    RETURNS_READ = "returns:read"
+    """Returns, exchanges and claims, their lines, labels and resolutions."""
+    RETURNS_REQUEST = "returns:request"
+    """Create a return, exchange or claim for a customer (customer service)."""
+    RETURNS_DECIDE = "returns:decide"
+    """Approve, decline or cancel a return; resolve a claim (refund or reship)."""
+    RETURNS_RECEIVE = "returns:receive"
+    """Receive and inspect returned units at a location, with their dispositions."""
+    RETURNS_CONFIGURE = "returns:configure"
+    """Each channel's return policy and its per-product overrides."""
     API_KEYS_MANAGE = "api_keys:manage"
 
 

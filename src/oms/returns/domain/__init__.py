@@ -1,0 +1,1 @@
+"""The returns domain: policies, returns (RMAs), exchanges and claims."""

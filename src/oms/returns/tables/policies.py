@@ -1,0 +1,1 @@
+"""Return policies per channel and their per-product overrides."""

@@ -1,0 +1,1 @@
+"""Returns (RMAs), their lines, exchanges and claims."""

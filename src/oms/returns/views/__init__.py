@@ -1,0 +1,1 @@
+"""The returns context's views."""

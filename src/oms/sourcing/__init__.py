@@ -6,7 +6,7 @@ rerouting): it hands the engine the candidate locations (``Site``), what each li
 (``Need``), the stock it locked (``Units``) and the destination (``locate``), and gets a
 ``Decision`` and its ``explain``-ation back. The rules are cached reference data (ADR 0008);
 today's loads come from a snapshot (``loads_today``); nothing here takes a lock or writes on
-the placement path.
+the placement path. Returns asks it where a parcel goes back to (``choose_return_location``).
 
 Public interface for other contexts; everything else in this package is private.
 """
@@ -20,6 +20,7 @@ from oms.sourcing.domain import (
     Found,
     LocationRule,
     Need,
+    NoReturnLocation,
     Pick,
     Pickup,
     Ranked,
@@ -39,6 +40,7 @@ from oms.sourcing.domain import (
 from oms.sourcing.domain.events import SourcingRulesChanged
 from oms.sourcing.services import (
     PutRules,
+    choose_return_location,
     get_rules,
     loads_today,
     locate,
@@ -56,6 +58,7 @@ __all__ = [
     "Found",
     "LocationRule",
     "Need",
+    "NoReturnLocation",
     "Pick",
     "Pickup",
     "PutRules",
@@ -70,6 +73,7 @@ __all__ = [
     "Stocked",
     "Strategy",
     "Units",
+    "choose_return_location",
     "decide",
     "default_rules",
     "explain",

@@ -1,5 +1,5 @@
 """The pure half of sourcing: rules (``rules``), the engine (``engine``), its explanation
-(``explanation``) and the errors."""
+(``explanation``), where returns go (``receiving``) and the errors."""
 
 from oms.sourcing.domain.engine import (
     Decision,
@@ -17,8 +17,9 @@ from oms.sourcing.domain.engine import (
     Units,
     decide,
 )
-from oms.sourcing.domain.errors import RulesChanged
+from oms.sourcing.domain.errors import NoReturnLocation, RulesChanged
 from oms.sourcing.domain.explanation import explain, summarise
+from oms.sourcing.domain.receiving import Receiver, choose_receiver, rank_receivers
 from oms.sourcing.domain.rules import (
     Criterion,
     Filters,
@@ -40,9 +41,11 @@ __all__ = [
     "Key",
     "LocationRule",
     "Need",
+    "NoReturnLocation",
     "Pick",
     "Pickup",
     "Ranked",
+    "Receiver",
     "Request",
     "Role",
     "RulesChanged",
@@ -52,10 +55,12 @@ __all__ = [
     "Stocked",
     "Strategy",
     "Units",
+    "choose_receiver",
     "decide",
     "default_rules",
     "explain",
     "parse_rules",
+    "rank_receivers",
     "stored_rules",
     "summarise",
 ]

@@ -288,7 +288,7 @@ def _rank(
         rule = rules.locations.get(site.code)
         distance = None if point is None or site.point is None else point.distance_km(site.point)
         cost = rule.cost_per_shipment if rule is not None else None
-        facts.append((j, site, distance, _priority(site, rules), stocked[j], cost))
+        facts.append((j, site, distance, priority_of(site, rules), stocked[j], cost))
     facts.sort(key=lambda f: _key(f[1], f[2], f[3], f[4], f[5], rules))
     ranked = [
         Ranked(
@@ -304,7 +304,8 @@ def _rank(
     return ranked, [f[0] for f in facts]
 
 
-def _priority(site: Site, rules: SourcingRules) -> int:
+def priority_of(site: Site, rules: SourcingRules) -> int:
+    """The location's priority: its override in the rules, else its place in the channel's list."""
     rule = rules.locations.get(site.code)
     return rule.priority if rule is not None and rule.priority is not None else site.position
 
@@ -319,19 +320,41 @@ def _key(
 ) -> tuple[float, ...]:
     """Lexicographic by the rules' criteria; the pickup store first; then the channel's order."""
     values: list[float] = [0 if site.role is Role.PICKUP else 1]
-    for criterion in rules.ranking:
-        if criterion is Criterion.PRIORITY:
-            values.append(priority)
-        elif criterion is Criterion.DISTANCE:
-            distance = float("inf") if distance_km is None else distance_km
-            bucket = rules.distance_bucket_km
-            values.append(distance // bucket if bucket and distance != float("inf") else distance)
-        elif criterion is Criterion.STOCK_ON_HAND:
-            values.append(-stock_on_hand)
-        else:
-            values.append(0 if cost is None else cost)
+    values.extend(
+        criterion_value(
+            criterion,
+            rules,
+            distance_km=distance_km,
+            priority=priority,
+            stock_on_hand=stock_on_hand,
+            cost=cost,
+        )
+        for criterion in rules.ranking
+    )
     values.append(site.position)
     return tuple(values)
+
+
+def criterion_value(
+    criterion: Criterion,
+    rules: SourcingRules,
+    *,
+    distance_km: float | None,
+    priority: int,
+    stock_on_hand: int,
+    cost: int | None,
+) -> float:
+    """A location's value under one criterion (lower ranks first): the one home of what each
+    criterion means, for orders' sourcing and for choosing where a return goes."""
+    if criterion is Criterion.PRIORITY:
+        return priority
+    if criterion is Criterion.DISTANCE:
+        distance = float("inf") if distance_km is None else distance_km
+        bucket = rules.distance_bucket_km
+        return distance // bucket if bucket and distance != float("inf") else distance
+    if criterion is Criterion.STOCK_ON_HAND:
+        return -stock_on_hand
+    return 0 if cost is None else cost
 
 
 def _single_location(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oms.shared.errors import PreconditionFailed
+from oms.shared.errors import Conflict, PreconditionFailed
 
 
 class RulesChanged(PreconditionFailed):
@@ -16,4 +16,16 @@ class RulesChanged(PreconditionFailed):
             f"the sourcing rules of {channel} changed after version {version} was read; "
             "reload and retry",
             expected_versions=[version],
+        )
+
+
+class NoReturnLocation(Conflict):
+    """No active location serves the channel, so nothing can receive its returns."""
+
+    code = "no-return-location"
+    title = "No location receives returns"
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(
+            f"channel {channel} has no active location to receive returns", channel=channel
         )

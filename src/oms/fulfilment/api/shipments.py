@@ -15,7 +15,6 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from oms import payments
-from oms.fulfilment.providers.carriers import CarrierAccount, KarrioCarrier
 from oms.fulfilment.schemas.shipments import (
     PickListOut,
     ShipmentIn,
@@ -26,9 +25,14 @@ from oms.fulfilment.schemas.shipments import (
     TrackingEventRecorded,
 )
 from oms.fulfilment.services import documents, shipping, tracking
-from oms.fulfilment.services.shipping import Carriers, Labelled, ShipPackages, Shipped
+from oms.fulfilment.services.shipping import (
+    Carriers,
+    Labelled,
+    ShipPackages,
+    Shipped,
+    karrio_carriers,
+)
 from oms.fulfilment.views.documents import packing_slip_pdf, pick_list_pdf
-from oms.fulfilment.views.labels import print_label
 from oms.platform.http import UoW
 from oms.platform.idempotency import IdempotencyKey, run_idempotent
 from oms.platform.problems import responses
@@ -47,11 +51,6 @@ PDF: dict[int | str, dict[str, Any]] = {
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-
-
-def karrio_carriers(account: CarrierAccount) -> KarrioCarrier:
-    """The deployment's carriers: every account through karrio."""
-    return KarrioCarrier(account, print_label=print_label)
 
 
 async def carriers(request: Request) -> Carriers:

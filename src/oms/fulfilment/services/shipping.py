@@ -45,6 +45,7 @@ from oms.fulfilment.providers.carriers import (
     GENERIC,
     Carrier,
     CarrierAccount,
+    KarrioCarrier,
     Label,
     LabelItem,
     LabelRequest,
@@ -53,6 +54,7 @@ from oms.fulfilment.providers.tracking_numbers import check_tracking_number, tra
 from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS
 from oms.fulfilment.repository.settings import LOCATION_SETTINGS
 from oms.fulfilment.repository.shipments import SHIPMENTS
+from oms.fulfilment.views.labels import print_label
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
 from oms.shared.errors import Conflict, FieldProblem, Invalid
@@ -60,6 +62,11 @@ from oms.shared.ids import new_id
 
 Carriers = Callable[[CarrierAccount], Carrier]
 """Builds the carrier of an account (the app passes the karrio adapter's factory)."""
+
+
+def karrio_carriers(account: CarrierAccount) -> KarrioCarrier:
+    """The deployment's carriers: every account through karrio."""
+    return KarrioCarrier(account, print_label=print_label)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

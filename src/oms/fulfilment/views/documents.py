@@ -1,11 +1,12 @@
-"""The pick list and the packing slip as PDF (A4): the order number as Code 128 at the top,
-the gift message (if any) boxed at the bottom, every value escaped here."""
+"""The pick list, the packing slip and the return slip as PDF (A4): the order number (on a
+return slip the RMA) as Code 128 at the top, the gift message (if any) boxed at the bottom, every
+value escaped here."""
 
 from __future__ import annotations
 
 from html import escape
 
-from oms.fulfilment.domain.documents import PackingSlip, PickList
+from oms.fulfilment.domain.documents import PackingSlip, PickList, ReturnSlip
 from oms.fulfilment.views.barcodes import code128_svg
 from oms.fulfilment.views.labels import address_lines
 from oms.fulfilment.views.pdf import render_pdf, stylesheet, template
@@ -61,5 +62,33 @@ def packing_slip_pdf(slip: PackingSlip) -> bytes:
         ship_to=address_lines(slip.ship_to),
         rows=rows,
         gift=_gift(slip.gift_message),
+    )
+    return render_pdf(html)
+
+
+def return_slip_pdf(slip: ReturnSlip) -> bytes:
+    """The return slip: the RMA as Code 128, where to send the parcel, what goes in it."""
+    rows = "\n".join(
+        "<tr>"
+        f"<td>{escape(line.sku)}</td>"
+        f"<td>{escape(line.name)}</td>"
+        f'<td class="units">{line.quantity}</td>'
+        "</tr>"
+        for line in slip.lines
+    )
+    sender = (
+        ""
+        if slip.sender is None
+        else f'<h2>From</h2><div class="address">{address_lines(slip.sender)}</div>'
+    )
+    html = template("return_slip.html").substitute(
+        style=stylesheet(),
+        rma=escape(slip.rma),
+        order_number=escape(slip.order_number),
+        issued_on=slip.issued_on.isoformat(),
+        barcode=code128_svg(slip.rma),
+        send_to=address_lines(slip.send_to),
+        sender=sender,
+        rows=rows,
     )
     return render_pdf(html)

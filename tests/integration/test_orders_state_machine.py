@@ -2,9 +2,12 @@
 
 Hypothesis drives the service layer: place orders (sometimes more than is in stock), cancel them
 whole or a few units at a time, hold and release them, receive and adjust stock, edit orders
-(preview, then confirm, sometimes from a stale preview) and allocate backorders. After each
-step the stock ledger balances, orders hold exactly what the levels say is allocated, every open
-unit is allocated or backordered, holds and status agree, and versions only go up.
+(preview, then confirm, sometimes from a stale preview) and allocate backorders; pay orders at
+the till, ship their fulfilment orders' units in packages and have the carrier deliver them (the
+relay hands orders' events to fulfilment as in production). After each step the stock ledger
+balances, orders hold exactly what the levels say is allocated, every open unit is allocated or
+backordered, holds and status agree, versions only go up, no line has more delivered than
+shipped, and no tender has more refunded than captured.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -25,10 +28,16 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
-from oms import inventory
+from oms import inventory, payments
+from oms.app import tasks
 from oms.channels import ChannelKind
+from oms.fulfilment.domain.shipments import Package, TrackingStatus
+from oms.fulfilment.providers.carriers import Carrier, CarrierAccount
+from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS
+from oms.fulfilment.repository.shipments import SHIPMENTS
+from oms.fulfilment.services import shipping, tracking
 from oms.inventory.tables import inventory_items, stock_levels
 from oms.orders import (
     AddLine,
@@ -67,6 +76,10 @@ from oms.orders.domain import (
 from oms.orders.domain.changes import ChangeNotPending, InvalidChange
 from oms.orders.repository import OrderFilter
 from oms.orders.services import list_orders
+from oms.orders.tables import order_lines
+from oms.payments.domain import NothingToPay
+from oms.payments.tables.ledger import payment_transactions
+from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Conflict, IllegalTransition, Invalid
 from tests import builders
@@ -95,10 +108,28 @@ ACTOR = "machine"
 
 SETTINGS = settings(
     max_examples=15,
-    stateful_step_count=30,
+    stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+
+CLOSED = (OrderStatus.CANCELLED, OrderStatus.COMPLETED)
+"""An order in either takes no more cancellations or holds."""
+
+
+def shipped_any(order: Order) -> bool:
+    return any(line.fulfilled_quantity for line in order.lines)
+
+
+def editable(order: Order) -> bool:
+    """Only an order not yet started, with nothing shipped, takes edits."""
+    return order.status in (OrderStatus.PENDING, OrderStatus.CONFIRMED) and not shipped_any(order)
+
+
+def no_carrier(account: CarrierAccount) -> Carrier:
+    """Every package here comes with its tracking number: no label is ever bought."""
+    raise AssertionError(f"a label was asked of {account.carrier}")
+
 
 lines_strategy = st.lists(
     st.tuples(st.sampled_from(SKUS), st.integers(1, 6)), min_size=1, max_size=3
@@ -132,6 +163,7 @@ class OrderHistory(RuleBasedStateMachine):
             self.receive(sku, location, units)
         self.versions: dict[UUID, int] = {}
         self.buyers: set[str] = set()
+        self.providers = payments.build_providers(Settings(), self.uow)
         self.previews: list[tuple[UUID, UUID, int]] = []
         """(order id, change id, version the preview was made from), not yet confirmed."""
 
@@ -252,7 +284,7 @@ class OrderHistory(RuleBasedStateMachine):
     def cancel(self, order_id: UUID) -> None:
         before = self.order(order_id)
         command = CancelOrder(order_id=order_id, reason="customer asked", actor=ACTOR)
-        if before.status is OrderStatus.CANCELLED:
+        if before.status is OrderStatus.CANCELLED or shipped_any(before):
             with pytest.raises(IllegalTransition):
                 cancel_order(command, uow=self.uow)
             return
@@ -268,7 +300,7 @@ class OrderHistory(RuleBasedStateMachine):
         command = CancelOrder(
             order_id=order_id, reason="fewer please", actor=ACTOR, lines={line.id: units}
         )
-        if before.status is OrderStatus.CANCELLED:
+        if before.status in CLOSED:
             with pytest.raises(IllegalTransition):
                 cancel_order(command, uow=self.uow)
             return
@@ -279,7 +311,8 @@ class OrderHistory(RuleBasedStateMachine):
         after = cancel_order(command, uow=self.uow)
         assert after.line(line.id).cancelled_quantity == line.cancelled_quantity + units
         left = sum(candidate.open_quantity for candidate in after.lines)
-        assert after.status is (OrderStatus.CANCELLED if left == 0 else before.status)
+        whole = left == 0 and not shipped_any(before)
+        assert after.status is (OrderStatus.CANCELLED if whole else before.status)
         self.changed(before, after)
 
     # -- holds -------------------------------------------------------------------------
@@ -288,7 +321,7 @@ class OrderHistory(RuleBasedStateMachine):
     def hold(self, order_id: UUID, reason: HoldReason) -> None:
         before = self.order(order_id)
         command = PlaceHold(order_id=order_id, reason=reason, actor=ACTOR, note="look")
-        if before.status is OrderStatus.CANCELLED:
+        if before.status in CLOSED:
             with pytest.raises(IllegalTransition):
                 place_hold(command, uow=self.uow)
             return
@@ -385,7 +418,7 @@ class OrderHistory(RuleBasedStateMachine):
         before = self.order(order_id)
         op = self.operation(before, kind, pick, sku, units)
         preview = PreviewChange(order_id=order_id, operations=(op,), actor=ACTOR)
-        if before.status is OrderStatus.CANCELLED:
+        if not editable(before):
             with pytest.raises(NotEditable):
                 preview_change(preview, uow=self.uow)
             return
@@ -419,7 +452,7 @@ class OrderHistory(RuleBasedStateMachine):
         command = ConfirmChange(
             order_id=order_id, change_id=change_id, if_match=f'"{version}"', actor=ACTOR
         )
-        if before.status is OrderStatus.CANCELLED:
+        if not editable(before):
             with pytest.raises(NotEditable):
                 confirm_change(command, uow=self.uow)
             return
@@ -443,6 +476,97 @@ class OrderHistory(RuleBasedStateMachine):
                 ),
                 uow=self.uow,
             )
+
+    # -- payment, shipping, delivery --------------------------------------------------------
+
+    @rule(order_id=orders)
+    def pay_at_the_till(self, order_id: UUID) -> None:
+        """What the order still lacks, captured at once at the till."""
+        before = self.order(order_id)
+        command = payments.AddTender(
+            order_id=order_id, provider=payments.ProviderName.POS, capture=True, actor=ACTOR
+        )
+        if before.status is OrderStatus.CANCELLED or before.balance_due.amount <= 0:
+            with pytest.raises(NothingToPay):
+                payments.add_tender(command, uow=self.uow, providers=self.providers)
+            return
+        paid = payments.add_tender(command, uow=self.uow, providers=self.providers)
+        event("paid")
+        assert paid.amount == before.balance_due
+        assert self.order(order_id).balance_due.amount == 0
+
+    def relay(self) -> None:
+        """Deliver the outbox, as the worker does: fulfilment's consumers follow the orders."""
+        tasks.relay(self.engine).drain()
+
+    @rule(pick=st.integers(0, 20), share=st.integers(1, 3))
+    def ship(self, pick: int, share: int) -> None:
+        """One package from any fulfilment order with units open: all of them (share 1) or
+        about a half or a third of each line's; refused while its order is held or pending."""
+        self.relay()
+        with self.uow.read() as tx:
+            repo = tx.repo(FULFILMENT_ORDERS)
+            fos = [fo for order_id in self.versions for fo in repo.for_order(order_id)]
+        fos = [fo for fo in fos if fo.open_units]
+        if not fos:
+            return
+        fo = fos[pick % len(fos)]
+        units = {line: -(-open_ // share) for line, open_ in fo.open_units.items()}
+        before = self.order(fo.order_id)
+        command = shipping.ShipPackages(
+            fulfilment_order_id=fo.id,
+            packages=(Package(weight_grams=500, lines=units),),
+            tracking_numbers=(f"T{uuid4().hex[:12].upper()}",),
+            carrier="dpd",
+            actor=ACTOR,
+        )
+        if before.on_hold or before.status not in (OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS):
+            with pytest.raises(Conflict):
+                shipping.ship_packages(command, uow=self.uow, carriers=no_carrier)
+            return
+        shipping.ship_packages(command, uow=self.uow, carriers=no_carrier)
+        event("shipped")
+        after = self.order(fo.order_id)
+        assert after.status is OrderStatus.IN_PROGRESS
+        for line_id, shipped in units.items():
+            was = before.line(line_id).fulfilled_quantity
+            assert after.line(line_id).fulfilled_quantity == was + shipped
+        self.changed(before, after)
+
+    @rule(pick=st.integers(0, 20))
+    def deliver(self, pick: int) -> None:
+        """The carrier reports a package delivered (twice: only the first counts)."""
+        with self.uow.read() as tx:
+            repo = tx.repo(SHIPMENTS)
+            waiting = [s for order_id in self.versions for s in repo.for_order(order_id)]
+        waiting = [s for s in waiting if not s.delivered]
+        if not waiting:
+            return
+        shipment = waiting[pick % len(waiting)]
+        order_id = shipment.order_id
+        before = self.order(order_id)
+        command = tracking.ReportEvent(
+            shipment=shipment.id,
+            status=TrackingStatus.DELIVERED,
+            occurred_at=self.uow.clock.now(),
+            actor=ACTOR,
+        )
+        assert tracking.report_event(command, uow=self.uow).recorded
+        assert not tracking.report_event(command, uow=self.uow).recorded
+        after = self.order(order_id)
+        for line_id, units in shipment.units().items():
+            assert (
+                after.line(line_id).delivered_quantity
+                == before.line(line_id).delivered_quantity + units
+            )
+        paid = after.balance_due.amount <= 0
+        done = all(
+            line.delivered_quantity == line.quantity - line.cancelled_quantity
+            for line in after.lines
+        )
+        if done and paid:
+            assert after.status is OrderStatus.COMPLETED
+            event("completed")
 
     # -- invariants --------------------------------------------------------------------
 
@@ -471,9 +595,36 @@ class OrderHistory(RuleBasedStateMachine):
                 assert order.allocations == ()
                 assert all(line.open_quantity == 0 for line in order.lines)
             else:
-                assert any(line.open_quantity for line in order.lines)
+                assert any(line.open_quantity or line.fulfilled_quantity for line in order.lines)
             if order.channel == WEB:
                 assert all(line.backordered_quantity == 0 for line in order.lines)
+
+    @invariant()
+    def no_line_delivers_more_than_shipped_and_no_tender_refunds_more_than_captured(self) -> None:
+        line = order_lines.c
+        with self.engine.connect() as c:
+            for row in c.execute(
+                select(
+                    line.sku,
+                    line.quantity,
+                    line.cancelled_quantity,
+                    line.fulfilled_quantity,
+                    line.delivered_quantity,
+                )
+            ):
+                assert 0 <= row.delivered_quantity <= row.fulfilled_quantity, row
+                assert row.fulfilled_quantity <= row.quantity - row.cancelled_quantity, row
+            t = payment_transactions.c
+            sums = c.execute(
+                select(t.payment_id, t.kind, func.sum(t.amount_minor).label("minor"))
+                .where(t.status == "succeeded")
+                .group_by(t.payment_id, t.kind)
+            ).all()
+        moved: dict[UUID, Counter[str]] = {}
+        for row in sums:
+            moved.setdefault(row.payment_id, Counter())[row.kind] = int(row.minor)
+        for payment_id, kinds in moved.items():
+            assert kinds["refund"] <= kinds["capture"], f"tender {payment_id}: {dict(kinds)}"
 
 
 def test_random_histories_of_orders_and_stock_keep_every_invariant(engine: Engine) -> None:

@@ -1,7 +1,143 @@
-"""Events of the returns context (filled in by its owner; see the contract)."""
+"""Events of returns, exchanges and claims (ids and values only; ``aggregate_id`` is the return's
+id).
+
+Every event names the return's kind, its RMA (``number``, null until approval), its order and
+channel, so a consumer (notifications, reports, a warehouse system) needs no read back. They carry
+no personal data: the customer is reached through the order.
+"""
 
 from __future__ import annotations
 
-from oms.shared.events import Event
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
 
-EVENTS: tuple[type[Event], ...] = ()
+from oms.shared.events import Event
+from oms.shared.money import Money
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnUnits:
+    """Units of one order line, as events carry them."""
+
+    line_id: UUID
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class InspectedUnits:
+    line_id: UUID
+    sku: str
+    quantity: int
+    disposition: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnEvent(Event):
+    """The fields every return event carries (not registered itself)."""
+
+    aggregate = "return"
+    kind: str
+    number: str | None
+    order_id: UUID
+    order_number: str
+    channel: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnRequested(ReturnEvent):
+    type = "returns.return_requested.v1"
+    source: str
+    actor: str
+    lines: tuple[ReturnUnits, ...]
+    reasons: tuple[str, ...]
+    """The lines' reasons, in line order (one per line)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnApproved(ReturnEvent):
+    type = "returns.return_approved.v1"
+    receiving_location: str | None
+    """Null for a claim (nothing comes back)."""
+    return_shipping_paid_by: str
+    automatic: bool
+    actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnDeclined(ReturnEvent):
+    type = "returns.return_declined.v1"
+    reason: str
+    actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnCancelled(ReturnEvent):
+    type = "returns.return_cancelled.v1"
+    actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnInTransit(ReturnEvent):
+    type = "returns.return_in_transit.v1"
+    tracking_number: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnReceived(ReturnEvent):
+    type = "returns.return_received.v1"
+    location: str
+    lines: tuple[ReturnUnits, ...]
+    actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnInspected(ReturnEvent):
+    type = "returns.return_inspected.v1"
+    location: str
+    lines: tuple[InspectedUnits, ...]
+    complete: bool
+    """Every received unit is inspected now."""
+    actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnCompleted(ReturnEvent):
+    type = "returns.return_completed.v1"
+    resolution: str
+    refund: Money | None
+    restocking_fee: Money | None
+    items_kept: bool
+    """Resolved without the goods coming back."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExchangeShipped(ReturnEvent):
+    type = "returns.exchange_shipped.v1"
+    exchange_order_id: UUID
+    lines: tuple[ReturnUnits, ...]
+    """The replacement units that left (lines of the exchange order)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimResolved(ReturnEvent):
+    type = "returns.claim_resolved.v1"
+    resolution: str
+    refund: Money | None
+    reship_order_id: UUID | None
+
+
+EVENTS: tuple[type[Event], ...] = (
+    ReturnRequested,
+    ReturnApproved,
+    ReturnDeclined,
+    ReturnCancelled,
+    ReturnInTransit,
+    ReturnReceived,
+    ReturnInspected,
+    ReturnCompleted,
+    ExchangeShipped,
+    ClaimResolved,
+)

@@ -16,6 +16,9 @@ it whole. The two-step rule holds for the whole refund at once:
 So a refund is never half recorded, two refunds of one order never spread over the same money
 (the second waits for the first's lock and sees its pending refunds), and nothing is refunded
 twice: a replayed request returns the first response, a re-run finish finds the parts settled.
+A caller without an Idempotency-Key (a return's resolution) names the refund itself
+(``refund_id``, chosen and stored before the call): a second call with the same id, even a
+concurrent one, finds the first refund under the order's lock and only finishes it.
 """
 
 from __future__ import annotations
@@ -50,11 +53,17 @@ from oms.shared.errors import Invalid
 from oms.shared.ids import new_id
 from oms.shared.money import Money
 
+SYSTEM_REASON_LENGTH = 40
+"""A system refund's reason is stored where a reason code goes (``goodwill_refunds.reason``)."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class RefundOrder:
-    """Give money back on an order. ``role`` is the caller's, for its limit; None for refunds
-    the system decides by a policy of its own (a return's), which no per-person limit bounds."""
+    """Give money back on an order. ``role`` is the caller's, for its limit and its choice of
+    a configured reason code; None for refunds the system decides by a policy of its own (a
+    return's), which no per-person limit bounds and whose reason is the policy's own words
+    (``return RMA-000001``, at most 40 characters). ``refund_id``, when given, is the refund's
+    id and makes the refund idempotent: a refund with that id already recorded is returned."""
 
     order_id: UUID
     amount: Money
@@ -63,6 +72,7 @@ class RefundOrder:
     actor: str
     role: str | None
     note: str = ""
+    refund_id: UUID | None = None
 
 
 def refund_order(  # noqa: PLR0913 - the entry point refunds of returns (issue 11) call
@@ -77,9 +87,11 @@ def refund_order(  # noqa: PLR0913 - the entry point refunds of returns (issue 1
     uow: UnitOfWork,
     providers: Providers,
     visible_to: str | None = None,
+    refund_id: UUID | None = None,
 ) -> GoodwillRefund:
     """Refund part of an order to its tenders or to store credit, within the policy: both
-    steps at once (``begin_refund``, then ``finish_refund``)."""
+    steps at once (``begin_refund``, then ``finish_refund``); with ``refund_id``, at most once
+    for that id (a repeated call finishes what the first began)."""
     command = RefundOrder(
         order_id=order_id,
         amount=amount,
@@ -88,6 +100,7 @@ def refund_order(  # noqa: PLR0913 - the entry point refunds of returns (issue 1
         actor=actor,
         role=role,
         note=note,
+        refund_id=refund_id,
     )
     begun = begin_refund(command, uow=uow, visible_to=visible_to)
     return finish_refund(begun.id, uow=uow, providers=providers)
@@ -100,14 +113,20 @@ def begin_refund(
     if cmd.amount.amount <= 0:
         raise Invalid("must be positive", field="amount.amount")
     with uow.begin() as tx:
-        policy = tx.repo(REFUND_POLICY).current()
-        policy.check_reason(cmd.reason)
         if cmd.role is not None:
+            policy = tx.repo(REFUND_POLICY).current()
+            policy.check_reason(cmd.reason)
             policy.check_limit(cmd.role, cmd.amount)
+        elif not 0 < len(cmd.reason) <= SYSTEM_REASON_LENGTH:
+            raise Invalid(f"must be 1 to {SYSTEM_REASON_LENGTH} characters", field="reason")
         order = orders.order_for_payment(cmd.order_id, uow=uow, visible_to=visible_to)
+        if cmd.refund_id is not None:
+            earlier = tx.repo(GOODWILL_REFUNDS).get(cmd.refund_id)
+            if earlier is not None and earlier.order_id == order.id:
+                return earlier
         if cmd.amount.currency != order.currency:
             raise Invalid(f"the order is in {order.currency}", field="amount.currency")
-        refund_id = new_id()
+        refund_id = cmd.refund_id or new_id()
         if cmd.destination is RefundDestination.STORE_CREDIT:
             parts = _to_store_credit(cmd, order, refund_id, uow=uow)
         else:

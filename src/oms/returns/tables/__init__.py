@@ -1,6 +1,8 @@
-"""Tables of the returns context: policies (``policies``), returns and their lines (``returns``)."""
+"""Tables of the returns context: policies (``policies``), returns and their lines (``returns``),
+the refunds their resolutions decided (``resolutions``)."""
 
 from oms.returns.tables import policies as _policies
+from oms.returns.tables import resolutions as _resolutions
 from oms.returns.tables import returns as _returns
 
-_ = (_policies, _returns)
+_ = (_policies, _resolutions, _returns)

@@ -63,6 +63,10 @@ orders = Table(
         Column(f"amount_{name}_minor", BigInteger, nullable=False, server_default=text("0"))
         for name in PAYMENT_FIGURES
     ),
+    Column("return_status", String(20), nullable=False, server_default=text("'none'")),
+    Column("parent_order_id", Uuid, ForeignKey("orders.id"), nullable=True),
+    Column("link_kind", String(10), nullable=True),
+    Column("return_id", Uuid, nullable=True),
     UniqueConstraint("channel_code", "external_id"),
     CheckConstraint("version >= 1", name="version_positive"),
     Index("ix_orders_placed", "placed_at", "id"),
@@ -76,13 +80,32 @@ orders = Table(
         postgresql_where=text("external_id IS NOT NULL"),
         sqlite_where=text("external_id IS NOT NULL"),
     ),
+    Index(
+        "ix_orders_parent",
+        "parent_order_id",
+        postgresql_where=text("parent_order_id IS NOT NULL"),
+        sqlite_where=text("parent_order_id IS NOT NULL"),
+    ),
 )
 """The payment columns are left to their server defaults when an order is placed (``unpaid``,
 zeros): placement's INSERT does not name them.
 
 ``ix_orders_external_id`` serves the search's ``q``, which matches an external id in any
 channel (the unique index leads with the channel); partial, so orders without one (most, and
-every order placed through the web channel) cost it nothing."""
+every order placed through the web channel) cost it nothing.
+
+``return_status`` is derived from the lines (``Order.return_status``) and kept here by the
+repository, like ``payment_status``, so lists can filter on it. ``parent_order_id``,
+``link_kind`` (``exchange`` or ``reship``) and ``return_id`` tie an exchange or reship order to
+the order it serves and the return behind it; ``return_id`` has no foreign key on purpose
+(returns sit above orders). Placement's INSERT names none of them: a new order has no return
+and, unless linked, no parent (a linked order writes its link right after)."""
+
+RETURNED_RULE = (
+    "returned_quantity >= 0 AND return_requested_quantity >= 0 "
+    "AND returned_quantity + return_requested_quantity <= delivered_quantity"
+)
+"""Units received back and units asked back never exceed the units delivered."""
 
 order_lines = Table(
     "order_lines",
@@ -99,6 +122,8 @@ order_lines = Table(
     Column("backordered_quantity", Integer, nullable=False),
     Column("fulfilled_quantity", Integer, nullable=False),
     Column("delivered_quantity", Integer, nullable=False, server_default=text("0")),
+    Column("returned_quantity", Integer, nullable=False, server_default=text("0")),
+    Column("return_requested_quantity", Integer, nullable=False, server_default=text("0")),
     Column("unit_price_minor", BigInteger, nullable=False),
     Column("subtotal_minor", BigInteger, nullable=False),
     Column("discount_minor", BigInteger, nullable=False),
@@ -117,12 +142,14 @@ order_lines = Table(
         "delivered_quantity >= 0 AND delivered_quantity <= fulfilled_quantity",
         name="delivered_within_shipped",
     ),
+    CheckConstraint(RETURNED_RULE, name="returned_within_delivered"),
     Index("ix_order_lines_backordered", "variant_id", "backordered_quantity"),
 )
 """``tax_rate`` is a decimal string (SQLite has no exact NUMERIC). ``fulfilled_quantity`` counts
-the units shipped; of those, ``delivered_quantity`` arrived (delivered or picked up). What a
-row alone can check is checked here; that its allocations add up too is the aggregate's
-``check_invariants``."""
+the units shipped; of those, ``delivered_quantity`` arrived (delivered or picked up); of
+those, ``returned_quantity`` came back and ``return_requested_quantity`` are asked back by open
+return requests. What a row alone can check is checked here; that its allocations add up too
+is the aggregate's ``check_invariants``."""
 
 order_allocations = Table(
     "order_allocations",

@@ -103,3 +103,13 @@ class ConfirmChange:
     if_match: str | None
     """The order's ETag as the caller saw it; required."""
     actor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkedLine:
+    """A line of an exchange or reship order, at the price the caller settled (the price
+    difference of an exchange, zero for a reship): no price list is looked up."""
+
+    sku: str
+    quantity: int
+    unit_price: Money

@@ -142,3 +142,53 @@ class OrderCompleted(Event):
     type = "orders.order_completed.v1"
     aggregate = "order"
     number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnRequested(Event):
+    """Delivered units were asked back (a return request opened, or grew)."""
+
+    type = "orders.return_requested.v1"
+    aggregate = "order"
+    number: str
+    rma: str | None
+    """The return's RMA when it has one already (requests get theirs at approval)."""
+    lines: tuple[LineUnits, ...]
+    return_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnWithdrawn(Event):
+    """Units asked back are not coming (the request was declined or cancelled)."""
+
+    type = "orders.return_withdrawn.v1"
+    aggregate = "order"
+    number: str
+    lines: tuple[LineUnits, ...]
+    return_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitsReturned(Event):
+    """Units asked back arrived at the receiving location."""
+
+    type = "orders.units_returned.v1"
+    aggregate = "order"
+    number: str
+    lines: tuple[LineUnits, ...]
+    return_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkedOrderPlaced(Event):
+    """An exchange or reship order was placed for this order (the event is the parent's; the
+    new order announces itself with ``OrderPlaced``)."""
+
+    type = "orders.linked_order_placed.v1"
+    aggregate = "order"
+    number: str
+    linked_order_id: UUID
+    linked_number: str
+    kind: str
+    return_id: UUID
+    total: Money

@@ -18,6 +18,8 @@ class HoldReason(StrEnum):
     STOCK = "stock"
     CUSTOMER_REQUEST = "customer_request"
     MANUAL = "manual"
+    RETURN_PENDING = "return_pending"
+    """An exchange waits for the goods it replaces (``orders.release_return_hold``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -44,10 +44,21 @@ class OrderAction(StrEnum):
     """Shipped units were delivered or picked up."""
     REROUTE = "reroute"
     """Allocated units move to other locations (or back to the backorder queue)."""
+    REQUEST_RETURN = "request_return"
+    """Delivered units are asked back (a return request opened for them)."""
+    WITHDRAW_RETURN = "withdraw_return"
+    """Units asked back are not coming after all (the request declined or cancelled)."""
+    RECEIVE_RETURN = "receive_return"
+    """Units asked back arrived at the receiving location."""
+    LINK_ORDER = "link_order"
+    """An exchange or reship order was placed for this one (``Order.link_order``)."""
 
 
 _OPEN = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS)
 _NOT_STARTED = (OrderStatus.PENDING, OrderStatus.CONFIRMED)
+_AFTER_SALES = (OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED)
+"""Where returns, exchanges and claims happen: units reached the customer (delivered units
+exist only once the order is in progress), and a completed order can still be returned."""
 
 ORDER_LIFECYCLE: StateMachine[OrderStatus, OrderAction] = StateMachine(
     "order",
@@ -65,6 +76,16 @@ ORDER_LIFECYCLE: StateMachine[OrderStatus, OrderAction] = StateMachine(
         **{(state, OrderAction.REROUTE): state for state in _OPEN},
         **{(state, OrderAction.EDIT): state for state in _NOT_STARTED},
         **{(state, OrderAction.RELEASE): state for state in OrderStatus},
+        **{
+            (state, action): state
+            for state in _AFTER_SALES
+            for action in (
+                OrderAction.REQUEST_RETURN,
+                OrderAction.WITHDRAW_RETURN,
+                OrderAction.RECEIVE_RETURN,
+                OrderAction.LINK_ORDER,
+            )
+        },
     },
 )
 """Cancelling an order that is in progress is legal only while nothing has shipped; the order
@@ -75,14 +96,17 @@ be cleared.
 Only a confirmed or started order ships (a pending one waits for its checks). Units are
 delivered only once shipped, so only while the order is in progress; the order completes from
 there once every billed unit is delivered. A completed order takes no further action but
-releasing a hold: returns will be order changes of their own."""
+releasing a hold and what happens after sales: units asked back, withdrawn or received
+(returns), and exchange or reship orders linked to it; none of these moves the status (a
+returned order stays completed: its ``return_status`` says what came back)."""
 
 PROGRESSING = frozenset(
     {OrderAction.CONFIRM, OrderAction.START_FULFILMENT, OrderAction.SHIP, OrderAction.COMPLETE}
 )
 """Actions a hold blocks. Cancelling a held order is always allowed, and so are delivering
 (a parcel on its way arrives whatever the order's holds: the delivery is a fact to record,
-not a step the merchant takes) and rerouting (a correction of where units wait)."""
+not a step the merchant takes), rerouting (a correction of where units wait) and the return
+actions (a customer sends goods back whatever the order's holds)."""
 
 
 class PaymentStatus(StrEnum):
@@ -110,4 +134,11 @@ class FulfilmentStatus(StrEnum):
 
 
 class ReturnStatus(StrEnum):
+    """Derived from the lines (``Order.return_status``), over the units delivered: nothing
+    asked back; asked back and nothing received yet; some received (or received with more
+    still asked back); every delivered unit received."""
+
     NONE = "none"
+    RETURN_REQUESTED = "return_requested"
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 from uuid import UUID
 
 from oms.orders.pricing.domain import Quote
@@ -60,6 +61,10 @@ class OrderLine:
     """Units shipped (the column kept its first name)."""
     delivered_quantity: int = 0
     """Units of the shipped ones delivered or picked up; never more than shipped."""
+    returned_quantity: int = 0
+    """Units of the delivered ones received back (a return's receipt)."""
+    return_requested_quantity: int = 0
+    """Units of the delivered ones asked back by open return requests, not yet received."""
 
     @property
     def billed_quantity(self) -> int:
@@ -75,6 +80,12 @@ class OrderLine:
     def in_transit_quantity(self) -> int:
         """Shipped, not yet delivered or picked up."""
         return self.fulfilled_quantity - self.delivered_quantity
+
+    @property
+    def returnable_quantity(self) -> int:
+        """Delivered units neither received back nor asked back already: what a new return
+        request may still ask for."""
+        return self.delivered_quantity - self.returned_quantity - self.return_requested_quantity
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,6 +134,26 @@ class Buyer:
     locale: str
 
 
+class LinkKind(StrEnum):
+    """Why an order was placed for another one (its parent)."""
+
+    EXCHANGE = "exchange"
+    """Replacement units for units the customer sends back."""
+    RESHIP = "reship"
+    """Units sent again after a claim (missing, damaged, wrong), at no charge."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderLink:
+    """An exchange or reship order's tie to the order it serves and the return behind it.
+
+    ``return_id`` is a plain id: returns sit above orders, so orders never reads one."""
+
+    parent_order_id: UUID
+    kind: LinkKind
+    return_id: UUID
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NewOrder:
     """What an order is placed from: checked, priced, numbered, not yet sourced or held."""
@@ -143,6 +174,8 @@ class NewOrder:
     totals: Totals
     lines: tuple[OrderLine, ...]
     gift_message: str | None = None
+    link: OrderLink | None = None
+    """Set for an exchange or reship order (``place_linked_order``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

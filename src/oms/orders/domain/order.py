@@ -9,8 +9,9 @@ and handed in, already decided (allocations, a repricing function).
 
 The class is split by topic: this module holds its state and reading, placing, confirming,
 holds, backorders, edits, payments and the bookkeeping every change goes through; cancelling is
-in ``order_cancelling``, and fulfilment (how far the units got, ship, deliver, reroute,
-complete) in ``order_fulfilment``: parts ``Order`` inherits.
+in ``order_cancelling``, fulfilment (how far the units got, ship, deliver, reroute,
+complete) in ``order_fulfilment``, and what comes after sales (units asked back and returned,
+linked orders) in ``order_returning``: parts ``Order`` inherits.
 """
 
 from __future__ import annotations
@@ -45,18 +46,19 @@ from oms.orders.domain.lifecycle import (
     OrderAction,
     OrderStatus,
     PaymentStatus,
-    ReturnStatus,
 )
 from oms.orders.domain.model import (
     Allocation,
     Buyer,
     NewOrder,
     OrderLine,
+    OrderLink,
     Totals,
     merge_allocations,
 )
 from oms.orders.domain.order_cancelling import OrderCancelling
 from oms.orders.domain.order_fulfilment import OrderFulfilment
+from oms.orders.domain.order_returning import OrderReturning
 from oms.orders.domain.sourcing import Plan
 from oms.orders.domain.timeline import TimelineEntry
 from oms.shared.address import Address
@@ -67,7 +69,7 @@ from oms.shared.money import Money
 
 
 @dataclass(slots=True, kw_only=True)
-class Order(OrderCancelling, OrderFulfilment):
+class Order(OrderCancelling, OrderFulfilment, OrderReturning):
     id: UUID
     number: str
     channel: str
@@ -95,6 +97,8 @@ class Order(OrderCancelling, OrderFulfilment):
     """What the tenders moved (None: nothing yet, every order as placed)."""
     gift_message: str | None = None
     """Printed on the packing slip; not personal data the buyer profile keeps."""
+    link: OrderLink | None = None
+    """For an exchange or reship order: the order it serves and the return behind it."""
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded since the order was loaded; the service hands them to the transaction."""
     timeline: list[TimelineEntry] = field(default_factory=list, compare=False, repr=False)
@@ -129,10 +133,6 @@ class Order(OrderCancelling, OrderFulfilment):
         figures = self.payment_figures
         due = self.totals.total - figures.captured + figures.refunded - figures.conceded
         return zero if due < zero else due
-
-    @property
-    def return_status(self) -> ReturnStatus:
-        return ReturnStatus.NONE
 
     def line(self, line_id: UUID) -> OrderLine:
         for line in self.lines:

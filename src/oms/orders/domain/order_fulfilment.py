@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
-from oms.orders.domain import fulfilment, records
+from oms.orders.domain import fulfilment, records, returning
 from oms.orders.domain.errors import InvariantBroken, NotDone, NothingToReroute
 from oms.orders.domain.events import LineUnits
 from oms.orders.domain.lifecycle import ORDER_LIFECYCLE, FulfilmentStatus, OrderAction, OrderStatus
@@ -215,7 +215,9 @@ class OrderFulfilment:
 
     def check_invariants(self) -> None:
         """Raise ``InvariantBroken`` unless every unit of every line is in exactly one place
-        (allocated, backordered or shipped) and no more units arrived than shipped."""
+        (allocated, backordered or shipped), no more units arrived than shipped, and no more
+        came back or are asked back than arrived."""
         problems = fulfilment.invariant_problems(self.lines, self.allocations)
+        problems += returning.invariant_problems(self.lines)
         if problems:
             raise InvariantBroken(self.number, problems)

@@ -15,8 +15,10 @@ from oms.orders.domain import (
     Buyer,
     Hold,
     HoldReason,
+    LinkKind,
     Order,
     OrderLine,
+    OrderLink,
     OrderStatus,
     PaymentFigures,
     PaymentStatus,
@@ -69,6 +71,8 @@ def _line(row: Row[Any], currency: str) -> OrderLine:
         backordered_quantity=row.backordered_quantity,
         fulfilled_quantity=row.fulfilled_quantity,
         delivered_quantity=row.delivered_quantity,
+        returned_quantity=row.returned_quantity,
+        return_requested_quantity=row.return_requested_quantity,
     )
 
 
@@ -124,6 +128,15 @@ def _order(
         cancel_reason=row.cancel_reason,
         payments=_payments(row, currency),
         gift_message=row.gift_message,
+        link=_link(row),
+    )
+
+
+def _link(row: Row[Any]) -> OrderLink | None:
+    if row.parent_order_id is None:
+        return None
+    return OrderLink(
+        parent_order_id=row.parent_order_id, kind=LinkKind(row.link_kind), return_id=row.return_id
     )
 
 
@@ -214,6 +227,7 @@ def order_values(order: Order) -> dict[str, Any]:
         "gift_message": order.gift_message,
         **totals,
         **_payment_values(order),
+        **_after_sales_values(order),
     }
 
 
@@ -224,6 +238,18 @@ def _payment_values(order: Order) -> dict[str, Any]:
     return {
         "payment_status": figures.status.value,
         **{f"amount_{name}_minor": getattr(figures, name).minor for name in PAYMENT_FIGURES},
+    }
+
+
+def _after_sales_values(order: Order) -> dict[str, Any]:
+    """The return status and the link (not part of placement's INSERT either: a new order has
+    returned nothing, and a linked one is written with its link right after)."""
+    link = order.link
+    return {
+        "return_status": order.return_status.value,
+        "parent_order_id": link.parent_order_id if link else None,
+        "link_kind": link.kind.value if link else None,
+        "return_id": link.return_id if link else None,
     }
 
 
@@ -241,6 +267,8 @@ def line_values(order_id: UUID, line: OrderLine) -> dict[str, Any]:
         "backordered_quantity": line.backordered_quantity,
         "fulfilled_quantity": line.fulfilled_quantity,
         "delivered_quantity": line.delivered_quantity,
+        "returned_quantity": line.returned_quantity,
+        "return_requested_quantity": line.return_requested_quantity,
         "unit_price_minor": line.unit_price.minor,
         "subtotal_minor": line.subtotal.minor,
         "discount_minor": line.discount.minor,

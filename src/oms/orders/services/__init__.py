@@ -1,7 +1,8 @@
 """Use cases of the orders context: each loads an order, calls it, saves it.
 
 The use-case modules (``placement``, ``holding``, ``cancellation``, ``backorders``, ``changes``,
-``queries``, ``payments``, ``fulfilment``, ``rerouting``) never import each other; what several
+``queries``, ``payments``, ``fulfilment``, ``rerouting``, ``returns``, ``linking``) never import
+each other; what several
 of them need is a step below them (``validation``, ``sourcing``, ``repricing``), and a step
 imports no use case. So every use case reads top-down. The commands they take are in
 ``oms.orders.domain.commands``.
@@ -11,6 +12,7 @@ from oms.orders.domain.commands import (
     CancelOrder,
     ConfirmChange,
     CustomerDetails,
+    LinkedLine,
     NewLine,
     PlaceHold,
     PlaceOrder,
@@ -40,6 +42,7 @@ from oms.orders.services.holding import (
     release_hold,
     set_hold_rule,
 )
+from oms.orders.services.linking import place_linked_order
 from oms.orders.services.payments import order_for_payment, record_payment_figures
 from oms.orders.services.placement import Placement, place_order
 from oms.orders.services.queries import (
@@ -50,11 +53,18 @@ from oms.orders.services.queries import (
     sourcing_decisions,
 )
 from oms.orders.services.rerouting import reroute_order
+from oms.orders.services.returns import (
+    receive_returned_units,
+    release_return_hold,
+    request_return_units,
+    withdraw_return_units,
+)
 
 __all__ = [
     "CancelOrder",
     "ConfirmChange",
     "CustomerDetails",
+    "LinkedLine",
     "NewLine",
     "PlaceHold",
     "PlaceOrder",
@@ -79,14 +89,19 @@ __all__ = [
     "order_for_payment",
     "order_timeline",
     "place_hold",
+    "place_linked_order",
     "place_order",
     "preview_change",
+    "receive_returned_units",
     "record_payment_figures",
     "release_due_holds",
     "release_hold",
     "release_preorders",
+    "release_return_hold",
+    "request_return_units",
     "reroute_order",
     "set_hold_rule",
     "ship_units",
     "sourcing_decisions",
+    "withdraw_return_units",
 ]

@@ -3,7 +3,8 @@
 A step of cancellation and edits (below them: it imports no use case).
 
 Totals always describe the order as it stands: the remaining units at their original unit
-prices, with tax and shipping from the current configuration (as when it was placed). A line's
+prices, with tax and shipping from the current configuration (as when it was placed; a linked
+order ships free, as it was placed). A line's
 discount shrinks in proportion to its remaining units.
 """
 
@@ -33,13 +34,14 @@ def reprice(
     if not billed:
         zero = Money.zero(order.currency)
         return tuple(_zeroed(line, zero) for line in lines), Totals.zero(order.currency)
-    destination = country or _destination(order, uow=uow)
+    destination = country or tax_country(order, uow=uow)
     priced = quote(
         QuoteRequest(
             currency=order.currency,
             prices_include_tax=order.prices_include_tax,
             country=destination,
             shipping_method=ShippingMethod(shipping_method or order.shipping_method),
+            waive_shipping=order.link is not None,
             lines=tuple(
                 PricedLine(
                     sku=line.sku,
@@ -68,7 +70,7 @@ def reprice(
     return tuple(by_id.get(line.id) or _zeroed(line, zero) for line in lines), Totals.of(priced)
 
 
-def _destination(order: Order, *, uow: UnitOfWork) -> str:
+def tax_country(order: Order, *, uow: UnitOfWork) -> str:
     """Where tax is due: the pickup store's country for pickups (as when placed), else the
     shipping address's."""
     if order.pickup_location is not None:

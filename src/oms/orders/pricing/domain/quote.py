@@ -12,7 +12,7 @@ minor unit: cents for EUR, yen for JPY, fils for BHD):
 - Shipping is the destination zone's rate for the method in the order's currency, free when the
   lines after discounts reach the rate's ``free_over``; pickup is always free. The fee is stated
   like the channel's prices (gross when they include tax) and taxed at the destination's
-  standard rate, rounded on its own.
+  standard rate, rounded on its own. A request may waive it (``waive_shipping``: linked orders).
 - ``total`` is the amount due: ``subtotal - discount + shipping`` when prices include tax (the
   tax is inside), else ``subtotal - discount + shipping + tax``.
 
@@ -58,6 +58,9 @@ class QuoteRequest:
     """Destination ISO 3166-1 alpha-2 code (the pickup store's country for pickup)."""
     shipping_method: ShippingMethod
     lines: tuple[PricedLine, ...]
+    waive_shipping: bool = False
+    """No shipping fee whatever the zone's rates (an exchange or reship order ships at the
+    merchant's cost); the lines are taxed as ever."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +189,7 @@ def _shipping_problems(
     request: QuoteRequest, zone: ShippingZone, rates: PricingRates, country_field: str
 ) -> list[FieldProblem]:
     method = request.shipping_method
-    if method is ShippingMethod.PICKUP:
+    if method is ShippingMethod.PICKUP or request.waive_shipping:
         return []
     rate = zone.rate_for(method, request.currency)
     if rate is None:
@@ -257,7 +260,7 @@ def _line_quote(line: PricedLine, request: QuoteRequest, rates: PricingRates) ->
 
 
 def _shipping(request: QuoteRequest, zone: ShippingZone, order_value: Money) -> Money:
-    if request.shipping_method is ShippingMethod.PICKUP:
+    if request.shipping_method is ShippingMethod.PICKUP or request.waive_shipping:
         return Money.zero(request.currency)
     rate = zone.rate_for(request.shipping_method, request.currency)
     assert rate is not None  # pricing_problems() named methods the zone does not offer

@@ -13,6 +13,7 @@ from oms.fulfilment.domain.shipment_events import EVENTS as _SHIPMENT_EVENTS
 from oms.fulfilment.domain.shipments import CarrierFailed
 from oms.fulfilment.handlers import SUBSCRIPTIONS as _HANDLED
 from oms.fulfilment.providers.carriers import CarrierAccount, Label, LabelItem
+from oms.fulfilment.services.handovers import LineHandover, delivery_times
 from oms.fulfilment.services.return_parcels import (
     ReturnParcel,
     buy_return_label,
@@ -31,10 +32,12 @@ __all__ = [
     "Carriers",
     "Label",
     "LabelItem",
+    "LineHandover",
     "ReturnParcel",
     "ReturnSlip",
     "SlipLine",
     "buy_return_label",
+    "delivery_times",
     "karrio_carriers",
     "receiving_address",
     "render_return_slip",

@@ -73,6 +73,15 @@ class UnavailableReason(StrEnum):
     SAFETY_STOCK = "safety_stock"
 
 
+class ReturnDisposition(StrEnum):
+    """What becomes of returned units once inspected (``receive_return`` books each)."""
+
+    RESTOCK = "restock"
+    DAMAGED = "damaged"
+    WRITE_OFF = "write_off"
+    RETURN_TO_CUSTOMER = "return_to_customer"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Delta:
     """How much one movement changes each column of one level."""

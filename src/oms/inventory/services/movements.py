@@ -1,4 +1,5 @@
-"""Use cases that move stock on a person's or system's say: receive, adjust, count, transfer.
+"""Use cases that move stock on a person's or system's say: receive, adjust, count, transfer,
+set aside, and book returned goods.
 
 Each names its SKU and locations as people do (SKU, location code); an unknown one is refused
 naming its field, together with every other bad field of the request.
@@ -12,10 +13,12 @@ from uuid import UUID
 
 from oms import catalog, channels
 from oms.inventory.domain import (
+    DAMAGE_REASON,
     Change,
     Delta,
     Movement,
     MovementKind,
+    ReturnDisposition,
     UnavailableReason,
     adjustment_kind,
     adjustment_problems,
@@ -87,6 +90,19 @@ class ChangeUnavailable:
     reason: UnavailableReason
     actor: str
     reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiveReturn:
+    """Units a customer sent back, received at ``location`` (its code) and inspected."""
+
+    sku: str
+    location: str
+    quantity: int
+    disposition: ReturnDisposition
+    reference: str
+    """The return (its RMA), kept on every movement."""
+    actor: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -276,5 +292,55 @@ def change_unavailable(cmd: ChangeUnavailable, *, uow: UnitOfWork) -> StockChang
         delta = Delta(unavailable=cmd.delta)
         movement = target.movement(tx, "location", MovementKind.STATUS_CHANGE, delta, notes)
         change = _posted(target, [movement], uow=uow)
+        record_moves(tx, change.posting)
+    return change
+
+
+RETURNED_TO_CUSTOMER = "returned to customer"
+
+_AFTER_RESTOCK: Mapping[ReturnDisposition, tuple[MovementKind, Delta, str] | None] = {
+    ReturnDisposition.RESTOCK: None,
+    ReturnDisposition.DAMAGED: (
+        MovementKind.STATUS_CHANGE,
+        Delta(unavailable=1),
+        UnavailableReason.DAMAGED.value,
+    ),
+    ReturnDisposition.WRITE_OFF: (MovementKind.DAMAGE, Delta(on_hand=-1), DAMAGE_REASON),
+    ReturnDisposition.RETURN_TO_CUSTOMER: (
+        MovementKind.FULFILMENT,
+        Delta(on_hand=-1),
+        RETURNED_TO_CUSTOMER,
+    ),
+}
+"""The movement that follows the restock, per disposition: its kind, delta per unit, reason.
+A unit sent back to the customer leaves on-hand only (``fulfilment`` kind, but no allocation
+ever held it)."""
+
+
+def receive_return(cmd: ReceiveReturn, *, uow: UnitOfWork) -> StockChange:
+    """Book returned units at the location that received them, as their disposition says.
+
+    Every unit first comes back on hand (``return_restock``: the ledger shows what arrived),
+    then ``restock`` leaves it for sale, ``damaged`` sets it aside as unavailable (reason
+    ``damaged``), ``write_off`` takes it off hand (``damage``), ``return_to_customer`` sends it
+    out again. One posting in the caller's transaction (returns books it with the inspection
+    and the order's units returned), so every level still equals its ledger; the location may
+    never have stocked the SKU before.
+    """
+    problems = _problems(
+        quantity_problem(cmd.quantity), texts={"reference": cmd.reference, "actor": cmd.actor}
+    )
+    disposition = ReturnDisposition(cmd.disposition)
+    with uow.begin() as tx:
+        target = _resolve(cmd.sku, {"location": cmd.location}, problems, uow=uow)
+        notes = _Notes(actor=cmd.actor, reason=disposition.value, reference=cmd.reference)
+        back = effect(MovementKind.RETURN_RESTOCK, cmd.quantity)
+        movements = [target.movement(tx, "location", MovementKind.RETURN_RESTOCK, back, notes)]
+        then = _AFTER_RESTOCK[disposition]
+        if then is not None:
+            kind, per_unit, reason = then
+            onward = _Notes(actor=cmd.actor, reason=reason, reference=cmd.reference)
+            movements.append(target.movement(tx, "location", kind, per_unit * cmd.quantity, onward))
+        change = _posted(target, movements, uow=uow)
         record_moves(tx, change.posting)
     return change

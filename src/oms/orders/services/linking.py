@@ -96,7 +96,8 @@ def place_linked_order(
 def _priced_lines(
     parent: Order, lines: Sequence[LinkedLine], *, uow: UnitOfWork
 ) -> tuple[Quote, tuple[OrderLine, ...]]:
-    """The lines checked (every bad field at once, ``lines.0.sku``), priced and numbered."""
+    """The lines checked (their SKUs and currencies at once, ``lines.0.sku``; then what
+    pricing refuses: quantities, negative prices, missing tax rates), priced and numbered."""
     variants = catalog.find_variants([line.sku for line in lines], uow=uow)
     problems: list[FieldProblem] = [] if lines else [FieldProblem("lines", "name a line")]
     for index, line in enumerate(lines):
@@ -105,6 +106,10 @@ def _priced_lines(
             problems.append(FieldProblem(f"lines.{index}.sku", f"unknown SKU {line.sku!r}"))
         elif not variant.active:
             problems.append(FieldProblem(f"lines.{index}.sku", f"{line.sku} is not for sale"))
+        if line.unit_price.currency != parent.currency:
+            problems.append(
+                FieldProblem(f"lines.{index}.unit_price", f"must be in {parent.currency}")
+            )
     if problems:
         raise Invalid("the linked order has invalid lines", problems=problems)
     priced = quote(

@@ -61,6 +61,7 @@ ROUTERS = (
     settlements_api.router,
     fulfilment_api.router,
     sourcing_api.router,
+    returns_api.router,
 )
 
 DESCRIPTION = """

@@ -18,12 +18,14 @@ from oms.platform.http import UoW
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 from oms.platform.unit_of_work import UnitOfWork
-from oms.returns.schemas.resolutions import ResolutionOut, ResolveIn
-from oms.returns.services import refunds
+from oms.returns.schemas.resolutions import ClaimIn, ResolutionOut, ResolveIn
+from oms.returns.services import claims
+from oms.shared.errors import FieldProblem, Invalid
 
 router = APIRouter(prefix="/v1", tags=["returns"])
 
 Decider = Annotated[Principal, Depends(Requires(Permission.RETURNS_DECIDE))]
+Requester = Annotated[Principal, Depends(Requires(Permission.RETURNS_REQUEST))]
 
 
 async def payment_providers(request: Request) -> payments.Providers:
@@ -55,11 +57,58 @@ def resolve_return(
     less the policy's restocking fee (waived by reasons such as `damaged`), plus the original
     shipping when the policy gives it back and the whole order came back. The money goes to the
     original tenders or to store credit, once: asking again answers with the same refund. A
-    credit note follows. 409 when the return is not inspected yet."""
-    resolved = refunds.resolve_return(
+    credit note follows. 409 when the return is not inspected yet. An approved claim is
+    resolved by `resolution`: `refund` (its units' value, no fee) or `reship`."""
+    resolved = claims.resolve(
         return_id,
+        resolution=body.resolution,
         destination=body.destination,
         actor=principal.actor,
+        uow=uow,
+        providers=providers,
+        visible_to=principal.channel_scope,
+    )
+    return ResolutionOut.of(resolved)
+
+
+@router.post(
+    "/orders/{order_id}/claims",
+    status_code=201,
+    response_model=ResolutionOut,
+    responses=responses(403, 404, 409, 422),
+)
+def file_claim(
+    order_id: UUID,
+    body: ClaimIn,
+    principal: Requester,
+    uow: UoW,
+    providers: PaymentProviders,
+) -> ResolutionOut:
+    """File a claim: an item missing, arrived damaged or the wrong item sent; nothing comes
+    back. Staff who may decide claims (`returns:decide`) get it approved and resolved at once:
+    `refund` pays the units' value back (to `destination`), `reship` places a zero-priced
+    order for the same units, allocated now. Anyone else leaves it `requested` for the desk
+    (`POST /v1/returns/{id}/approve`, then `/resolve`). Units: at most the line's shipped units
+    no return or claim holds (422 per line)."""
+    units: dict[UUID, int] = {}
+    for index, line in enumerate(body.lines):
+        if line.line_id in units:
+            raise Invalid(
+                "a line is named twice",
+                problems=[FieldProblem(f"lines.{index}.line_id", "is named twice")],
+            )
+        units[line.line_id] = line.quantity
+    resolved = claims.file_claim(
+        claims.FileClaim(
+            order_id=order_id,
+            kind=body.kind,
+            units=units,
+            evidence=tuple(e.note for e in body.evidence),
+            resolution=body.resolution,
+            destination=body.destination,
+            actor=principal.actor,
+            decides=principal.can(Permission.RETURNS_DECIDE),
+        ),
         uow=uow,
         providers=providers,
         visible_to=principal.channel_scope,

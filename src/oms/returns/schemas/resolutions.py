@@ -9,15 +9,39 @@ from pydantic import Field
 
 from oms import payments
 from oms.platform.schemas import Input, MoneyOut, Output
+from oms.returns.services.claims import ClaimKind, ClaimResolution
 from oms.returns.services.refunds import Resolved
+
+DESTINATION = Field(
+    default=payments.RefundDestination.ORIGINAL,
+    description="`original`: back to the order's captured tenders; `store_credit`: to the "
+    "buyer's store credit.",
+)
 
 
 class ResolveIn(Input):
-    destination: payments.RefundDestination = Field(
-        default=payments.RefundDestination.ORIGINAL,
-        description="`original`: back to the order's captured tenders; `store_credit`: to the "
-        "buyer's store credit.",
+    destination: payments.RefundDestination = DESTINATION
+    resolution: ClaimResolution = Field(
+        default=ClaimResolution.REFUND,
+        description="Claims only: `refund` or `reship` (a zero-priced replacement order).",
     )
+
+
+class ClaimLineIn(Input):
+    line_id: UUID
+    quantity: int = Field(ge=1, le=100_000)
+
+
+class EvidenceIn(Input):
+    note: str = Field(min_length=1, max_length=1000)
+
+
+class ClaimIn(Input):
+    kind: ClaimKind
+    lines: list[ClaimLineIn] = Field(min_length=1, max_length=200)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    resolution: ClaimResolution
+    destination: payments.RefundDestination = DESTINATION
 
 
 class ResolutionOut(Output):

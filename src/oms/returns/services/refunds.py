@@ -223,7 +223,7 @@ def amount_of(
     ]
     shipping = Money.zero(order.currency)
     if with_shipping and policy.refund_original_shipping and _last_back(order, earlier):
-        shipping = order.totals.shipping + order.totals.shipping_tax
+        shipping = _shipping_paid(order)
     return refund_for(kept, shipping=shipping, currency=order.currency)
 
 
@@ -249,6 +249,13 @@ def valued_units(requests: Sequence[ReturnRequest], *, final: bool = True) -> di
 
 def _kept(inspected: int, disposition: Disposition | None) -> int:
     return inspected if disposition in KEPT else 0
+
+
+def _shipping_paid(order: orders.Order) -> Money:
+    """What the buyer paid for shipping, tax included whatever the channel's tax mode: the
+    order's total less its lines' (each line's total is what the buyer pays for it)."""
+    lines = sum((line.total for line in order.lines), Money.zero(order.currency))
+    return order.totals.total - lines
 
 
 def _last_back(order: orders.Order, others: Sequence[ReturnRequest]) -> bool:

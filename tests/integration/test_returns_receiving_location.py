@@ -3,6 +3,7 @@ stored, the address located by the engine's geodata (a German postal code's cent
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -41,7 +42,7 @@ def shop(uow: UnitOfWork) -> None:
     builders.channel(uow, "web", locations=("wh-hamburg", "wh-munich", "store-berlin"))
 
 
-def put_rules(uow: UnitOfWork, document: dict[str, object]) -> None:
+def put_rules(uow: UnitOfWork, document: Mapping[str, object]) -> None:
     sourcing.put_rules(sourcing.PutRules(channel="web", document=document, actor="test"), uow=uow)
 
 

@@ -3,6 +3,7 @@ checked against the unit invariants, and random histories of them that never los
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from uuid import UUID, uuid4
@@ -27,6 +28,7 @@ from oms.orders.domain import (
     OrderStatus,
     PaymentFigures,
     PaymentStatus,
+    ReturnStatus,
     Totals,
 )
 from oms.orders.domain.events import (
@@ -432,7 +434,9 @@ def test_placing_keeps_the_sourcing_explanation_on_the_timeline() -> None:
 
 steps = st.lists(
     st.tuples(
-        st.sampled_from(["ship", "deliver", "cancel", "reroute", "complete"]),
+        st.sampled_from(
+            ["ship", "deliver", "cancel", "reroute", "complete", "ask_back", "withdraw", "receive"]
+        ),
         st.sampled_from([0, 1]),
         st.sampled_from(["wh-de", "wh-fr"]),
         st.integers(1, 3),
@@ -460,6 +464,14 @@ def _reroute_plan(order: Order, released: tuple[Allocation, ...], target: UUID) 
     return Plan(picks=tuple(picks), backordered=backordered)
 
 
+_RETURN_STEPS: dict[str, Callable[[Order, dict[UUID, int]], None]] = {
+    "ask_back": lambda o, units: o.request_return_units(units, rma=None, actor="csr", at=NOW),
+    "withdraw": lambda o, units: o.withdraw_return_units(units, actor="csr", at=NOW),
+    "receive": lambda o, units: o.receive_returned_units(units, actor="wh", at=NOW),
+}
+"""Units coming back: asked back, withdrawn, received (legal once the order is in progress)."""
+
+
 def _apply(order: Order, step: tuple[str, int, str, int]) -> None:
     action, index, location, count = step
     line = order.lines[index]
@@ -469,6 +481,8 @@ def _apply(order: Order, step: tuple[str, int, str, int]) -> None:
         order.deliver({line.id: count}, how="delivered", actor="carrier", at=NOW)
     elif action == "cancel":
         order.cancel_units({line.id: count}, reason="x", actor="csr", at=NOW, reprice=keep_prices)
+    elif action in _RETURN_STEPS:
+        _RETURN_STEPS[action](order, {line.id: count})
     elif action == "reroute":
         released = order.allocations_at({location})
         other = WH_FR if location == "wh-de" else WH_DE
@@ -484,6 +498,7 @@ def _apply(order: Order, step: tuple[str, int, str, int]) -> None:
 def test_no_history_of_shipping_delivering_cancelling_and_rerouting_loses_a_unit(
     history: list[tuple[str, int, str, int]],
 ) -> None:
+    """Returns included: no unit comes back or is asked back that was not delivered."""
     order = shop_order()
     billed = sum(line.billed_quantity for line in order.lines)
     for step in history:
@@ -500,3 +515,15 @@ def test_no_history_of_shipping_delivering_cancelling_and_rerouting_loses_a_unit
         billed = sum(ln.billed_quantity for ln in order.lines)
         if order.status is OrderStatus.COMPLETED:
             assert order.fulfilment_status is FulfilmentStatus.DELIVERED
+        for line in order.lines:
+            assert line.returned_quantity >= 0
+            assert line.return_requested_quantity >= 0
+            assert (
+                line.returned_quantity + line.return_requested_quantity <= line.delivered_quantity
+            )
+        returned = sum(line.returned_quantity for line in order.lines)
+        if order.return_status is ReturnStatus.RETURNED:
+            assert returned == sum(line.delivered_quantity for line in order.lines)
+        assert (order.return_status is ReturnStatus.NONE) == (
+            returned + sum(line.return_requested_quantity for line in order.lines) == 0
+        )

@@ -29,6 +29,8 @@ USE_CASES = {
     "payments",
     "fulfilment",
     "rerouting",
+    "returns",
+    "linking",
 }
 STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
 

@@ -64,10 +64,20 @@ ALLOWED = {
     (IN_PROGRESS, OrderAction.RELEASE): IN_PROGRESS,
     (COMPLETED, OrderAction.RELEASE): COMPLETED,
     (CANCELLED, OrderAction.RELEASE): CANCELLED,
+    **{
+        (state, action): state
+        for state in (IN_PROGRESS, COMPLETED)
+        for action in (
+            OrderAction.REQUEST_RETURN,
+            OrderAction.WITHDRAW_RETURN,
+            OrderAction.RECEIVE_RETURN,
+            OrderAction.LINK_ORDER,
+        )
+    },
 }
 """The lifecycle as the issues state it (holding and editing in the table since issue 7,
-shipping, delivering and rerouting since issue 10); the table in the domain must be exactly
-this."""
+shipping, delivering and rerouting since issue 10, returns and linked orders on started and
+completed orders since issue 11); the table in the domain must be exactly this."""
 EVERY_PAIR = list(product(OrderStatus, OrderAction))
 
 

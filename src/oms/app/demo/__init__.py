@@ -14,7 +14,16 @@ from rich.console import Console
 from rich.progress import Progress
 
 from oms import catalog, channels, customers, inventory
-from oms.app.demo import assortment, fulfilment, network, payments, people, pricing, sales
+from oms.app.demo import (
+    assortment,
+    fulfilment,
+    network,
+    payments,
+    people,
+    pricing,
+    returns,
+    sales,
+)
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import DomainError
 
@@ -32,6 +41,7 @@ class Summary:
     orders: int = 0
     payments: str = ""
     settlement_file: Path | None = None
+    delivered: tuple[returns.Delivered, ...] = ()
 
     def describe(self) -> str:
         if not self.loaded:
@@ -53,6 +63,10 @@ class Summary:
             "\nFulfilment: nearest-first sourcing; NW-PRK-* are pre-orders and NW-GLV-GRE is "
             "backordered, each with waiting orders (the walk: docs/fulfilment.md)"
         )
+        if self.delivered:
+            described += "\nReturns (the walk: docs/returns.md): " + "; ".join(
+                f"{d.number} delivered {d.name} to {d.email}" for d in self.delivered
+            )
         return described
 
 
@@ -94,6 +108,9 @@ def load(
         paid = payments.load(uow)
         bar.advance(task)
     written = None if settlement_dir is None else payments.write_settlement(paid, settlement_dir)
+    delivered = returns.deliver_orders(
+        uow.engine, returns.buyer_of(everyone), skus, now=uow.clock.now()
+    )
     return Summary(
         loaded=True,
         skus=len(skus),
@@ -102,6 +119,7 @@ def load(
         orders=placed,
         payments=paid.describe(),
         settlement_file=written,
+        delivered=tuple(delivered),
     )
 
 

@@ -3,15 +3,14 @@
 NotFound   ReturnNotFound
 Invalid    ReturnRefused (one problem per refused line), ReturnPolicyInvalid (one per field),
            UnknownReturnLine, UnitsBeyondReturn
-Conflict   ReturnChanged, NoReceivingLocation (and IllegalTransition from the return lifecycle)
-PreconditionFailed  ReturnPolicyChanged (If-Match names an older version)
+Conflict   ReturnChanged (and IllegalTransition from the return lifecycle)
 """
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from oms.shared.errors import Conflict, FieldProblem, Invalid, NotFound, PreconditionFailed
+from oms.shared.errors import Conflict, FieldProblem, Invalid, NotFound
 
 
 class ReturnNotFound(NotFound):
@@ -79,24 +78,3 @@ class ReturnChanged(Conflict):
 
     def __init__(self, reference: str) -> None:
         super().__init__(f"return {reference} changed meanwhile; retry")
-
-
-class NoReceivingLocation(Conflict):
-    code = "no-receiving-location"
-    title = "No location can receive the return"
-
-    def __init__(self, channel: str) -> None:
-        super().__init__(f"no active location serves channel {channel}", channel=channel)
-
-
-class ReturnPolicyChanged(PreconditionFailed):
-    code = "return-policy-changed"
-    title = "Return policy changed meanwhile"
-
-    def __init__(self, channel: str, expected: int, current: int) -> None:
-        super().__init__(
-            f"the return policy of {channel} is at version {current}, not {expected}",
-            channel=channel,
-            expected=expected,
-            current=current,
-        )

@@ -129,7 +129,20 @@ class ClaimResolved(ReturnEvent):
     reship_order_id: UUID | None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReturnPolicyChanged(Event):
+    """A channel's return policy was set (``aggregate_id`` is the channel's id)."""
+
+    type = "returns.return_policy_changed.v1"
+    aggregate = "return_policy"
+    channel: str
+    version: int
+    actor: str
+    occurred_at: datetime
+
+
 EVENTS: tuple[type[Event], ...] = (
+    ReturnPolicyChanged,
     ReturnRequested,
     ReturnApproved,
     ReturnDeclined,

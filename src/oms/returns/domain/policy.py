@@ -19,7 +19,7 @@ from typing import Any
 from oms.returns.domain.errors import ReturnPolicyInvalid
 from oms.returns.domain.returns import RETURN_REASONS, ReturnReason, ShippingPayer
 from oms.shared.errors import FieldProblem
-from oms.shared.money import Money, in_range
+from oms.shared.money import Money, exponent, in_range
 
 DEFAULT_WINDOW_DAYS = 30
 MAX_WINDOW_DAYS = 3650
@@ -197,8 +197,14 @@ class _Reader:
             return None
         try:
             amount = Decimal(str(value))
+            places = -int(amount.as_tuple().exponent)
             if amount < 0 or not in_range(amount, self.currency):
                 raise InvalidOperation
+            if places > exponent(self.currency):
+                self.problems.append(
+                    FieldProblem(path, f"has more decimal places than {self.currency} allows")
+                )
+                return None
             return Money.of(amount, self.currency)
         except (InvalidOperation, ValueError, ArithmeticError):
             self.problems.append(

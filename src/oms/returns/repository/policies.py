@@ -3,7 +3,7 @@
 A policy is one JSON document per channel with a version for ``If-Match``; a channel without a
 row has the default policy at version 0. Writes are one conditional statement each: the first
 ``INSERT`` (version 1) conflicts with a concurrent first write, an ``UPDATE`` names the version
-it replaces; either way a lost update is refused with ``ReturnPolicyChanged``.
+it replaces; either way a lost update is refused with ``StaleVersion`` (412).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from oms.platform.unit_of_work import Port
-from oms.returns.domain.errors import ReturnPolicyChanged
 from oms.returns.domain.policy import ReturnPolicy
 from oms.returns.tables.policies import return_policies
+from oms.shared.versions import StaleVersion
 
 
 class Policies(Protocol):
@@ -65,20 +65,19 @@ class SqlPolicies:
                 with self.c.begin_nested():
                     self.c.execute(insert(t).values(channel_code=channel, **values))
             except IntegrityError:
-                raise ReturnPolicyChanged(channel, expected, self._version(channel)) from None
+                raise _stale(channel, expected) from None
         else:
             written = self.c.execute(
                 update(t).where(t.c.channel_code == channel, t.c.version == expected).values(values)
             ).rowcount
             if written != 1:
-                raise ReturnPolicyChanged(channel, expected, self._version(channel))
+                raise _stale(channel, expected)
         return ReturnPolicy.parse(document, currency=policy.currency, version=expected + 1)
 
-    def _version(self, channel: str) -> int:
-        found = self.c.execute(
-            select(return_policies.c.version).where(return_policies.c.channel_code == channel)
-        ).scalar_one_or_none()
-        return found or 0
+
+def _stale(channel: str, expected: int) -> StaleVersion:
+    """Another writer stored a version over ``expected`` since it was read (a lost update)."""
+    return StaleVersion("return policy", channel, expected=[expected])
 
 
 POLICIES: Port[Policies] = Port("returns.policies", SqlPolicies)

@@ -19,7 +19,7 @@ from tests import builders
 
 pytestmark = pytest.mark.usefixtures("balanced_ledger")
 
-Status = orders.ReturnStatus
+Status = orders.OrderReturnStatus
 
 
 @pytest.fixture

@@ -119,11 +119,11 @@ def test_the_order_is_returned_once_every_unit_is_inspected(
     receive(shop, request.id, {shirts.id: 1, hoodie.id: 1})
     inspect(shop, request.id, {shirts.id: (2, Disposition.RESTOCK)})
     partly = orders.get_order(order.id, uow=shop)
-    assert partly.return_status is orders.ReturnStatus.PARTIALLY_RETURNED
+    assert partly.return_status is orders.OrderReturnStatus.PARTIALLY_RETURNED
     done = inspect(shop, request.id, {hoodie.id: (1, Disposition.DAMAGED)})
 
     assert done.status is ReturnStatus.INSPECTED
-    assert orders.get_order(order.id, uow=shop).return_status is orders.ReturnStatus.RETURNED
+    assert orders.get_order(order.id, uow=shop).return_status is orders.OrderReturnStatus.RETURNED
     assert level(shop, "TS-1") == (10, 0, 0)
     assert level(shop, "HD-1") == (10, 0, 1)
     assert_ledger_balances(engine)

@@ -25,10 +25,10 @@ from oms.orders.domain import (
     Order,
     OrderLine,
     OrderOnHold,
+    OrderReturnStatus,
     OrderStatus,
     PaymentFigures,
     PaymentStatus,
-    ReturnStatus,
     Totals,
 )
 from oms.orders.domain.events import (
@@ -522,8 +522,8 @@ def test_no_history_of_shipping_delivering_cancelling_and_rerouting_loses_a_unit
                 line.returned_quantity + line.return_requested_quantity <= line.delivered_quantity
             )
         returned = sum(line.returned_quantity for line in order.lines)
-        if order.return_status is ReturnStatus.RETURNED:
+        if order.return_status is OrderReturnStatus.RETURNED:
             assert returned == sum(line.delivered_quantity for line in order.lines)
-        assert (order.return_status is ReturnStatus.NONE) == (
+        assert (order.return_status is OrderReturnStatus.NONE) == (
             returned + sum(line.return_requested_quantity for line in order.lines) == 0
         )

@@ -19,11 +19,11 @@ from oms.orders.domain import (
     OrderLine,
     OrderLink,
     OrderNotFound,
+    OrderReturnStatus,
     OrderStatus,
     PaymentFigures,
     PaymentNote,
     PaymentStatus,
-    ReturnStatus,
     TimelineEntry,
 )
 from oms.orders.domain.changes import (
@@ -135,6 +135,7 @@ __all__ = [
     "OrderLink",
     "OrderNotFound",
     "OrderRerouted",
+    "OrderReturnStatus",
     "OrderStatus",
     "PaymentFigures",
     "PaymentNote",
@@ -147,7 +148,6 @@ __all__ = [
     "Released",
     "RemoveLine",
     "ReturnRequested",
-    "ReturnStatus",
     "ReturnWithdrawn",
     "TimelineEntry",
     "UnitsDelivered",

@@ -17,9 +17,9 @@ from oms.orders.domain import (
     HoldRuleSetting,
     Order,
     OrderLine,
+    OrderReturnStatus,
     OrderStatus,
     PaymentStatus,
-    ReturnStatus,
     TimelineEntry,
     Totals,
     changes,
@@ -220,7 +220,7 @@ class OrderOut(Output):
         "cancelled."
     )
     fulfilment_status: FulfilmentStatus
-    return_status: ReturnStatus
+    return_status: OrderReturnStatus
     version: int = Field(description="Bumped by every change; send it as If-Match to edit.")
     currency: str
     prices_include_tax: bool

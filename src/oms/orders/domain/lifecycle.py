@@ -133,7 +133,7 @@ class FulfilmentStatus(StrEnum):
     DELIVERED = "delivered"
 
 
-class ReturnStatus(StrEnum):
+class OrderReturnStatus(StrEnum):
     """Derived from the lines (``Order.return_status``), over the units delivered: nothing
     asked back; asked back and nothing received yet; some received (or received with more
     still asked back); every delivered unit received."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from oms.orders.domain import return_records, returning
-from oms.orders.domain.lifecycle import OrderAction, ReturnStatus
+from oms.orders.domain.lifecycle import OrderAction, OrderReturnStatus
 from oms.orders.domain.model import OrderLink
 from oms.orders.domain.returning import ReturnStep
 
@@ -47,7 +47,7 @@ class OrderReturning:
         __slots__ = ()
 
     @property
-    def return_status(self) -> ReturnStatus:
+    def return_status(self) -> OrderReturnStatus:
         """``none``, ``return_requested``, ``partially_returned`` or ``returned`` (see
         ``returning.return_status``)."""
         return returning.return_status(self.lines)

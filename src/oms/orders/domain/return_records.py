@@ -15,7 +15,7 @@ from oms.orders.domain.events import (
     ReturnWithdrawn,
     UnitsReturned,
 )
-from oms.orders.domain.lifecycle import ReturnStatus
+from oms.orders.domain.lifecycle import OrderReturnStatus
 from oms.orders.domain.model import OrderLine, OrderLink, Totals
 from oms.orders.domain.records import Record
 from oms.orders.domain.timeline import TimelineEntry
@@ -31,7 +31,7 @@ class Order(Protocol):
     @property
     def lines(self) -> tuple[OrderLine, ...]: ...
     @property
-    def return_status(self) -> ReturnStatus: ...
+    def return_status(self) -> OrderReturnStatus: ...
 
 
 def _units(lines: Sequence[OrderLine], units: Mapping[UUID, int]) -> tuple[LineUnits, ...]:

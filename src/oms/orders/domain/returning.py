@@ -14,7 +14,7 @@ from dataclasses import replace
 from enum import StrEnum
 from uuid import UUID
 
-from oms.orders.domain.lifecycle import ReturnStatus
+from oms.orders.domain.lifecycle import OrderReturnStatus
 from oms.orders.domain.model import OrderLine
 from oms.shared.errors import FieldProblem, Invalid
 
@@ -78,7 +78,7 @@ def _moved(line: OrderLine, step: ReturnStep, count: int) -> OrderLine:
     )
 
 
-def return_status(lines: Sequence[OrderLine]) -> ReturnStatus:
+def return_status(lines: Sequence[OrderLine]) -> OrderReturnStatus:
     """``returned`` once every delivered unit came back and nothing more is asked back;
     ``partially_returned`` once any came back; ``return_requested`` while units are only asked
     back; else ``none``."""
@@ -86,12 +86,12 @@ def return_status(lines: Sequence[OrderLine]) -> ReturnStatus:
     returned = sum(line.returned_quantity for line in lines)
     requested = sum(line.return_requested_quantity for line in lines)
     if returned and returned == delivered and not requested:
-        return ReturnStatus.RETURNED
+        return OrderReturnStatus.RETURNED
     if returned:
-        return ReturnStatus.PARTIALLY_RETURNED
+        return OrderReturnStatus.PARTIALLY_RETURNED
     if requested:
-        return ReturnStatus.RETURN_REQUESTED
-    return ReturnStatus.NONE
+        return OrderReturnStatus.RETURN_REQUESTED
+    return OrderReturnStatus.NONE
 
 
 def invariant_problems(lines: Sequence[OrderLine]) -> list[str]:

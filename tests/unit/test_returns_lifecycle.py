@@ -4,12 +4,13 @@ policy's rules (defaults, overrides, auto-approval, the document read back)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 
+from oms.returns.domain.eligibility import AskedLine, LineFacts, refusals
 from oms.returns.domain.errors import ReturnPolicyInvalid, UnitsBeyondReturn
 from oms.returns.domain.events import (
     ClaimResolved,
@@ -263,3 +264,63 @@ def test_a_bad_policy_names_every_bad_field() -> None:
         "reasons.damaged.keep_item_under",
         "products.X.restocking_fee",
     ]
+
+
+# -- which lines may come back ---------------------------------------------------------------
+
+
+def _facts(**changes: object) -> LineFacts:
+    values: dict[str, object] = {
+        "sku": "TS-1",
+        "product": "tee",
+        "returnable": True,
+        "delivered": 2,
+        "returned": 0,
+        "asked_back": 0,
+        "shipped_at": AT - timedelta(days=12),
+        "delivered_at": AT - timedelta(days=10),
+    }
+    return LineFacts(**(values | changes))  # type: ignore[arg-type]
+
+
+def _refusals(facts: LineFacts, policy: ReturnPolicy, quantity: int = 1) -> list[str]:
+    asked = [AskedLine(line_id=LINE_A, quantity=quantity, reason=ReturnReason.WRONG_SIZE)]
+    return [f"{p.field}: {p.message}" for p in refusals(asked, {LINE_A: facts}, policy, now=AT)]
+
+
+def test_the_window_counts_from_the_shipment_when_no_delivery_came() -> None:
+    policy = ReturnPolicy.parse({"window_days": 11}, currency="EUR", version=1)
+    assert _refusals(_facts(), policy) == []
+    assert _refusals(_facts(delivered_at=None), policy) == [
+        "lines.0.line_id: the return window closed on 2026-11-30 (11 days from shipment)"
+    ]
+
+
+def test_a_policy_counting_from_shipment_ignores_the_delivery() -> None:
+    policy = ReturnPolicy.parse(
+        {"window_days": 11, "window_from": "shipment"}, currency="EUR", version=1
+    )
+    assert _refusals(_facts(), policy) == [
+        "lines.0.line_id: the return window closed on 2026-11-30 (11 days from shipment)"
+    ]
+
+
+def test_quantities_below_one_and_claim_reasons_are_refused_per_line() -> None:
+    policy = ReturnPolicy.default("EUR")
+    assert _refusals(_facts(), policy, quantity=0) == ["lines.0.quantity: must be at least 1"]
+    asked = [AskedLine(line_id=LINE_A, quantity=1, reason=ReturnReason.ITEM_MISSING)]
+    assert [p.field for p in refusals(asked, {LINE_A: _facts()}, policy, now=AT)] == [
+        "lines.0.reason"
+    ]
+    unknown = [AskedLine(line_id=LINE_B, quantity=1, reason=ReturnReason.OTHER)]
+    assert [p.message for p in refusals(unknown, {LINE_A: _facts()}, policy, now=AT)] == [
+        f"the order has no line {LINE_B}"
+    ]
+
+
+def test_a_product_override_by_handle_makes_every_variant_non_returnable() -> None:
+    policy = ReturnPolicy.parse(
+        {"products": {"tee": {"returnable": False}}}, currency="EUR", version=1
+    )
+    assert _refusals(_facts(), policy) == ["lines.0.line_id: TS-1 cannot be returned"]
+    assert _refusals(_facts(product="mug"), policy) == []

@@ -6,6 +6,8 @@ filters, and keys that may not decide."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -14,10 +16,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from oms import catalog, inventory, orders
+from oms import catalog, fulfilment, inventory, orders
 from oms.platform.outbox import outbox_table
 from oms.platform.unit_of_work import UnitOfWork
-from oms.returns.services import decisions
+from oms.returns.domain.eligibility import AskedLine
+from oms.returns.domain.errors import ReturnRefused
+from oms.returns.domain.returns import ReturnReason
+from oms.returns.services import decisions, requests
 from oms.shared.errors import Forbidden
 from tests import builders
 from tests.conftest import KeyMaker
@@ -405,3 +410,39 @@ def test_warehouse_keys_read_their_locations_returns_but_never_decide(
             decisions.DecideReturn(return_id=UUID(made["id"]), actor="x", location_scope="wh-de"),
             uow=shop,
         )
+
+
+def test_racing_requests_for_the_last_units_make_exactly_one_return(
+    engine: Engine, shop: UnitOfWork, client: TestClient, admin: dict[str, str]
+) -> None:
+    auto_approving(client, admin)
+    order = delivered(shop, ("TS-1", 2))
+    racers = 6
+    start = threading.Barrier(racers)
+
+    def one(_: int) -> str:
+        uow = UnitOfWork(engine)
+        start.wait()
+        try:
+            requests.request_return(
+                requests.RequestReturn(
+                    order_id=order.id,
+                    lines=(
+                        AskedLine(line_id=order.lines[0].id, quantity=2, reason=ReturnReason.OTHER),
+                    ),
+                    actor="csr",
+                ),
+                uow=uow,
+                carriers=fulfilment.karrio_carriers,
+            )
+        except ReturnRefused:
+            return "refused"
+        return "made"
+
+    with ThreadPoolExecutor(racers) as pool:
+        outcomes = sorted(pool.map(one, range(racers)))
+
+    assert outcomes == ["made"] + ["refused"] * (racers - 1)
+    assert asked_back(shop, order) == [2]
+    listed = client.get("/v1/returns", headers=admin).json()["items"]
+    assert [(x["status"], x["rma"]) for x in listed] == [("approved", "RMA-000001")]

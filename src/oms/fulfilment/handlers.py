@@ -18,6 +18,12 @@ from oms.platform.subscriptions import Subscription
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.events import Envelope
 
+IGNORED = (orders.OrderPlaced,)
+"""Events that cannot change an order's fulfilment orders by themselves: a placed order is
+pending (no work released yet) or confirmed in the same transaction, whose ``OrderConfirmed``
+follows. Skipping it halves the relay's work per placement (the consumer loads and locks the
+order for every event it takes)."""
+
 RELEASE = "fulfilment.release"
 COMPLETION = "fulfilment.completion"
 ACTOR = "system:fulfilment"
@@ -27,6 +33,8 @@ def handle_order_event(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
     """An order changed: bring its fulfilment orders in line (idempotent by construction)."""
     event = envelope.event
     if event.aggregate != "order":  # orders also publishes pricing configuration events
+        return
+    if isinstance(event, IGNORED):
         return
     with uow.begin():
         order = orders.order_for_fulfilment(event.aggregate_id, uow=uow)

@@ -186,6 +186,11 @@ class InMemoryOrders:
         self.loaded[order.id] = order.version
         self.saved.append(order.id)
 
+    def append_note(self, order_id: UUID, entry: TimelineEntry) -> None:
+        if order_id not in self.stored:
+            raise LookupError(f"no order {order_id}")
+        self.entries[order_id].append(entry)
+
     def next_number(self) -> str:
         return f"SO-{next(self.numbers)}"
 

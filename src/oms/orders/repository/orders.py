@@ -151,6 +151,11 @@ class Orders(Protocol):
 
     def has_orders_of(self, customer_id: UUID) -> bool: ...
 
+    def append_note(self, order_id: UUID, entry: TimelineEntry) -> None:
+        """Add one entry to an order's timeline without loading it: a record of what another
+        context did (the timeline is append-only, so it takes no lock and moves no version)."""
+        ...
+
     def search(
         self, filters: OrderFilter, *, after: tuple[datetime, UUID] | None, limit: int
     ) -> list[Order]:
@@ -366,6 +371,10 @@ class SqlOrders:
         if self.c.dialect.name == "postgresql":
             return f"SO-{self.c.execute(_NEXT_FROM_SEQUENCE).scalar_one()}"
         return f"SO-{self.c.execute(_NEXT_FROM_COUNTER).scalar_one()}"
+
+    def append_note(self, order_id: UUID, entry: TimelineEntry) -> None:
+        b = binder(self.c)
+        _APPEND_TIMELINE.run(self.c, [timeline_row(b.uuid(order_id), entry, b)])
 
     def has_orders_of(self, customer_id: UUID) -> bool:
         b = binder(self.c)

@@ -129,6 +129,7 @@ __all__ = [
     "Order",
     "OrderCancelled",
     "OrderChange",
+    "OrderPlaced",
     "OrderChanged",
     "OrderCompleted",
     "OrderLine",

@@ -92,6 +92,7 @@ def load(
             channels.create_location(location, uow=uow)
         for channel in network.CHANNELS:
             channels.create_channel(channel, uow=uow)
+        returns.apply_policies(uow)
         bar.advance(task)
         skus = _load_assortment(uow)
         bar.advance(task)

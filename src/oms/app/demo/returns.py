@@ -35,6 +35,7 @@ from oms.fulfilment.services import shipping, tracking
 from oms.orders.pricing import ShippingMethod
 from oms.payments.providers.pos import PosProvider
 from oms.platform.unit_of_work import UnitOfWork
+from oms.returns.services.policies import SetReturnPolicy, set_return_policy
 from oms.shared.clock import FixedClock
 
 ACTOR = "demo loader"
@@ -59,6 +60,16 @@ POLICY: Mapping[str, Any] = {
 }
 """The return policy document (as ``PUT /v1/channels/{code}/return-policy`` takes it)."""
 POLICY_CHANNELS = ("web", "app", "phone")
+
+
+def apply_policies(uow: UnitOfWork) -> None:
+    """Give ``POLICY_CHANNELS`` the demo's return policy, through the same service as ``PUT
+    /v1/channels/{code}/return-policy`` (so the document is checked as an admin's would be);
+    in the caller's transaction, so a load that fails leaves no policy behind."""
+    for code in POLICY_CHANNELS:
+        set_return_policy(
+            SetReturnPolicy(channel=code, document=POLICY, expected=None, actor=ACTOR), uow=uow
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -47,6 +47,8 @@ class ReturnFilter:
     """Returns with at least one line for this reason."""
     channel: str | None = None
     order_id: UUID | None = None
+    number: str | None = None
+    """The RMA (``RMA-000001``): how people name a return (the CLI's ``show RMA``)."""
 
 
 class Returns(Protocol):
@@ -161,6 +163,8 @@ class SqlReturns:
             query = query.where(t.c.channel_code == filters.channel)
         if filters.order_id is not None:
             query = query.where(t.c.order_id == filters.order_id)
+        if filters.number is not None:
+            query = query.where(t.c.number == filters.number)
         if filters.reason is not None:
             line = return_lines
             query = query.where(

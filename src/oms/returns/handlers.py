@@ -6,19 +6,33 @@ them right after its commit; this consumer makes that durable (a crash in betwee
 nothing) and finds nothing more to do when the request did it, since payments keys each refund
 by the id the decision stored. A provider that does not answer leaves the refund pending for
 payments' sweeper; a failure is raised so the relay retries the event later.
+
+``returns.exchanges``: an exchange's steps after its approval (``services.exchanges``): its
+replacement order exists once approved, the replacement is released and a cheaper one's
+difference refunded once every unit arrived, and ``returns.exchange_shipped.v1`` follows the
+replacement order's shipments. Each step is idempotent under the return's lock.
 """
 
 from __future__ import annotations
 
-from oms import payments
+from oms import orders, payments
 from oms.platform.settings import Settings
 from oms.platform.subscriptions import Subscription
 from oms.platform.unit_of_work import UnitOfWork
-from oms.returns.domain.events import ClaimResolved, ReturnCompleted
+from oms.returns.domain.events import (
+    ClaimResolved,
+    ReturnApproved,
+    ReturnCompleted,
+    ReturnEvent,
+    ReturnReceived,
+)
+from oms.returns.services import exchanges
 from oms.returns.services.refunds import pay_return
 from oms.shared.events import Envelope
 
 REFUNDS = "returns.refunds"
+EXCHANGES = "returns.exchanges"
+ACTOR = "system:returns"
 
 
 def handle_return_resolved(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
@@ -27,10 +41,31 @@ def handle_return_resolved(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
     pay_return(envelope.event.aggregate_id, uow=uow, providers=providers)
 
 
+def handle_exchange_step(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
+    """Take an exchange one step on (returns of another kind, orders not linked: nothing)."""
+    event = envelope.event
+    if isinstance(event, orders.UnitsShipped):
+        shipped = [(line.sku, line.quantity) for line in event.lines]
+        exchanges.note_exchange_shipped(event.aggregate_id, shipped, uow=uow)
+        return
+    if not isinstance(event, ReturnEvent) or event.kind != "exchange":
+        return
+    if isinstance(event, ReturnApproved):
+        exchanges.ensure_exchange_order(event.aggregate_id, actor=ACTOR, uow=uow)
+    elif isinstance(event, ReturnReceived):
+        providers = payments.build_providers(Settings(), uow)
+        exchanges.settle_receipt(event.aggregate_id, actor=ACTOR, uow=uow, providers=providers)
+
+
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription(
         consumer=REFUNDS,
         events=(ReturnCompleted, ClaimResolved),
         handler=handle_return_resolved,
+    ),
+    Subscription(
+        consumer=EXCHANGES,
+        events=(ReturnApproved, ReturnReceived, orders.UnitsShipped),
+        handler=handle_exchange_step,
     ),
 )

@@ -4,9 +4,9 @@ paths would otherwise take it; ``router`` holds the rest."""
 
 from fastapi import APIRouter
 
-from oms.returns.api import lookup, policies, receiving, resolutions, returns
+from oms.returns.api import exchanges, lookup, policies, receiving, resolutions, returns
 
 lookup_router = lookup.router
 router = APIRouter()
-for _part in (policies, returns, receiving, resolutions):
+for _part in (policies, returns, exchanges, receiving, resolutions):
     router.include_router(_part.router)

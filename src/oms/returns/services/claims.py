@@ -36,7 +36,7 @@ from oms.returns.domain.returns import (
 )
 from oms.returns.repository.resolutions import RESOLUTION, RETURN_REFUNDS, DecidedRefund
 from oms.returns.repository.returns import RETURNS
-from oms.returns.services import refunds
+from oms.returns.services import exchanges, refunds
 from oms.returns.services.refunds import (
     Resolved,
     decide_refund,
@@ -290,10 +290,15 @@ def resolve(
     providers: payments.Providers,
     visible_to: str | None = None,
 ) -> Resolved:
-    """The desk's resolve: a claim by ``resolution``, any other return by its refund
+    """The desk's resolve: a claim by ``resolution``, an exchange by its replacement
+    (``exchanges.resolve_exchange``), any other return by its refund
     (``refunds.resolve_return``; ``resolution`` is for claims only)."""
     with uow.read() as tx:
         kind = tx.repo(RETURNS).get(return_id, visible_to=visible_to).kind
+    if kind is ReturnKind.EXCHANGE:
+        return exchanges.resolve_exchange(
+            return_id, actor=actor, uow=uow, providers=providers, visible_to=visible_to
+        )
     if kind is ReturnKind.CLAIM:
         return resolve_claim(
             return_id,

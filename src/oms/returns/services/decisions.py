@@ -24,7 +24,9 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.returns.domain.lifecycle import ReturnKind
 from oms.returns.domain.returns import ReturnRequest
 from oms.returns.repository.returns import RETURNS
+from oms.returns.services.keeping import keep_if_allowed
 from oms.returns.services.labels import make_return_label
+from oms.returns.services.replacements import place_exchange_order
 from oms.shared.errors import Forbidden
 
 log = structlog.get_logger(__name__)
@@ -89,7 +91,9 @@ def approve(
 ) -> None:
     """The approval itself, in the caller's transaction with the order locked: the next RMA,
     the location the goods go back to (none for a claim: nothing comes back) and the order's
-    timeline. The caller saves the return and records its events."""
+    timeline; an exchange's replacement order is placed (its stock held now), and a return
+    whose goods the customer keeps under the policy's threshold is completed with its refund
+    decided. The caller saves the return and records its events."""
     location = None
     if request.kind is not ReturnKind.CLAIM:
         location = sourcing.choose_return_location(
@@ -110,6 +114,8 @@ def approve(
         actor=actor,
         uow=uow,
     )
+    place_exchange_order(request, order, actor=actor, uow=uow)
+    keep_if_allowed(request, order, actor=actor, uow=uow)
 
 
 def label_approved(
@@ -121,8 +127,8 @@ def label_approved(
 ) -> None:
     """After the approval's commit: the return's label (none for a claim). A carrier that
     refuses leaves the return approved and unlabelled; the label route tries again."""
-    if request.kind is ReturnKind.CLAIM:
-        return
+    if request.kind is ReturnKind.CLAIM or not request.open:
+        return  # a claim, or goods the customer keeps: nothing travels
     try:
         make_return_label(
             request.id, uow=uow, carriers=carriers or fulfilment.karrio_carriers, actor=actor

@@ -44,6 +44,9 @@ class RequestReturn:
     actor: str
     visible_to: str | None = None
     """A channel key's channel: another channel's order does not exist for it."""
+    kind: ReturnKind = ReturnKind.RETURN
+    """``exchange``: ``services.exchanges`` adds the replacements and decides the approval in
+    the same transaction (an approval needs them), so none happens here."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,11 +77,14 @@ def request_return(
             raise ReturnRefused(problems)
         request = ReturnRequest.request(_new_return(command, order, policy), at=tx.now)
         orders.request_return_units(order.id, request.units, rma=None, actor=command.actor, uow=uow)
-        automatic = policy.auto_approves(line.reason for line in request.lines)
-        if automatic:
-            decisions.approve(request, order, actor=command.actor, automatic=True, uow=uow)
+        automatic = command.kind is ReturnKind.RETURN and policy.auto_approves(
+            line.reason for line in request.lines
+        )
         repo = tx.repo(RETURNS)
         repo.add(request)
+        if automatic:
+            decisions.approve(request, order, actor=command.actor, automatic=True, uow=uow)
+            repo.save(request)
         tx.record(*request.drain_events())
     if automatic:
         decisions.label_approved(request, uow=uow, carriers=carriers, actor=command.actor)
@@ -145,7 +151,7 @@ def _new_return(command: RequestReturn, order: orders.Order, policy: ReturnPolic
         order_number=order.number,
         channel=order.channel,
         currency=order.currency,
-        kind=ReturnKind.RETURN,
+        kind=command.kind,
         source=command.source,
         return_shipping_paid_by=policy.return_shipping_paid_by,
         lines=tuple(

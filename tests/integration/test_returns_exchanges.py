@@ -308,3 +308,25 @@ def test_a_damaged_item_under_the_threshold_is_refunded_without_coming_back(
     assert sent_back["status"] == "approved"
     deliver_events(engine)
     assert refunded(web, paid.payment) == eur("20.00")
+
+
+def test_a_cancelled_exchange_gives_the_replacement_stock_back(
+    uow: UnitOfWork,
+    providers: payments.Providers,
+    engine: Engine,
+    client: TestClient,
+    key_for: KeyMaker,
+) -> None:
+    web = open_shop(uow)
+    paid = delivered(web, providers, engine, ("TS-1", 1))
+    csr = key_for("csr")
+    body = exchange(client, csr, paid, "TS-1-L")
+    assert allocated(web, "TS-1-L") == 1
+
+    cancelled = client.post(f"/v1/returns/{body['id']}/cancel", headers=csr)
+    assert cancelled.status_code == 200, cancelled.text
+    deliver_events(engine)
+
+    linked = orders.get_order(UUID(body["exchange_order_id"]), uow=web)
+    assert linked.status.value == "cancelled"
+    assert allocated(web, "TS-1-L") == 0

@@ -9,8 +9,9 @@ payments' sweeper; a failure is raised so the relay retries the event later.
 
 ``returns.exchanges``: an exchange's steps after its approval (``services.exchanges``): its
 replacement order exists once approved, the replacement is released and a cheaper one's
-difference refunded once every unit arrived, and ``returns.exchange_shipped.v1`` follows the
-replacement order's shipments. Each step is idempotent under the return's lock.
+difference refunded once every unit arrived, ``returns.exchange_shipped.v1`` follows the
+replacement order's shipments, and a cancelled exchange's replacement order is cancelled.
+Each step is idempotent under the return's lock.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.returns.domain.events import (
     ClaimResolved,
     ReturnApproved,
+    ReturnCancelled,
     ReturnCompleted,
     ReturnEvent,
     ReturnReceived,
@@ -55,6 +57,8 @@ def handle_exchange_step(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
     elif isinstance(event, ReturnReceived):
         providers = payments.build_providers(Settings(), uow)
         exchanges.settle_receipt(event.aggregate_id, actor=ACTOR, uow=uow, providers=providers)
+    elif isinstance(event, ReturnCancelled):
+        exchanges.withdraw_exchange_order(event.aggregate_id, actor=ACTOR, uow=uow)
 
 
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
@@ -65,7 +69,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     ),
     Subscription(
         consumer=EXCHANGES,
-        events=(ReturnApproved, ReturnReceived, orders.UnitsShipped),
+        events=(ReturnApproved, ReturnReceived, ReturnCancelled, orders.UnitsShipped),
         handler=handle_exchange_step,
     ),
 )

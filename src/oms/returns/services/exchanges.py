@@ -12,7 +12,9 @@ held from then on. After that, each step is a consumer of an event, idempotent:
 - ``returns.return_received.v1``: once every unit arrived, the replacement's ``return_pending``
   hold is released (fulfilment ships it) and a cheaper replacement's difference is refunded
   (``settle_receipt``: decided once under the return's lock, then paid, keyed by its id);
-- ``orders.units_shipped.v1`` of an exchange order: ``returns.exchange_shipped.v1``.
+- ``orders.units_shipped.v1`` of an exchange order: ``returns.exchange_shipped.v1``;
+- ``returns.return_cancelled.v1``: the replacement order is cancelled, its stock given back
+  (``withdraw_exchange_order``; one that already shipped stays).
 
 Once inspected, the desk completes it (``resolve_exchange``, resolution ``exchange``).
 """
@@ -140,6 +142,30 @@ def settle_receipt(
     if decided is not None:
         pay_decided(decided, uow=uow, providers=providers)
     return decided
+
+
+def withdraw_exchange_order(return_id: UUID, *, actor: str, uow: UnitOfWork) -> bool:
+    """A cancelled exchange's replacement order is cancelled too, its stock given back (True);
+    one that already shipped (an instant exchange) stays, noted on the timeline."""
+    with uow.read() as tx:
+        request = tx.repo(RETURNS).get(return_id)
+    if request.exchange_order_id is None or request.status is not ReturnStatus.CANCELLED:
+        return False
+    linked = orders.get_order(request.exchange_order_id, uow=uow)
+    if linked.status is orders.OrderStatus.CANCELLED:
+        return False
+    if any(line.fulfilled_quantity for line in linked.lines):
+        with uow.begin():
+            summary = f"{request.reference} cancelled; {linked.number} had shipped already"
+            _note(request, summary, actor, uow)
+        return False
+    orders.cancel_order(
+        orders.CancelOrder(
+            order_id=linked.id, reason=f"exchange {request.reference} cancelled", actor=actor
+        ),
+        uow=uow,
+    )
+    return True
 
 
 def note_exchange_shipped(

@@ -327,6 +327,8 @@ def test_the_deployment_relay_wires_every_consumer(engine: Engine) -> None:
         "invoicing.erasure",
         "fulfilment.release",
         "fulfilment.completion",
+        "returns.refunds",
+        "returns.exchanges",
     ]
     assert [type(p) for p in box.publishers] == [LogPublisher]
     assert box.run_once() == 0

@@ -1102,12 +1102,6 @@ class OrderHistory(RuleBasedStateMachine):
             with pytest.raises(IllegalTransition):
                 resolve()
             return request
-        if request.outstanding_units:
-            # Known gap, reported to the lead (helper X3): resolving a return some of whose
-            # units never arrived completes it with those units still asked back on the
-            # order for ever (nothing withdraws them); such returns wait here for now.
-            event(f"{request.kind.value}: not resolved (units outstanding)")
-            return request
         refunded = self.refunded(order.id)
         resolved = resolve()
         event(f"{request.kind.value}: resolved" + (" to store credit" if credit else ""))

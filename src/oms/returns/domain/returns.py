@@ -176,6 +176,16 @@ class ReturnRequest:
         return {line.line_id: line.quantity for line in self.lines}
 
     @property
+    def uninspected_units(self) -> dict[UUID, int]:
+        """Units asked back that no inspection settled, per line: the order still counts them
+        as asked back (an inspection turns each into returned, or hands it back)."""
+        return {
+            line.line_id: line.quantity - line.inspected
+            for line in self.lines
+            if line.quantity > line.inspected
+        }
+
+    @property
     def outstanding_units(self) -> dict[UUID, int]:
         """Units asked back and not received, per line (lines with none left out)."""
         return {line.line_id: line.outstanding for line in self.lines if line.outstanding > 0}

@@ -203,11 +203,14 @@ def resolve_exchange(
             raise Conflict(f"{request.reference} is a {request.kind.value}, not an exchange")
         decided = tx.repo(RETURN_REFUNDS).get(request.id, PRICE_DIFFERENCE)
         if request.status is not ReturnStatus.COMPLETED:
+            never_came = request.uninspected_units
             request.complete(
                 Resolution.EXCHANGE, refund=decided.amount if decided else None, at=tx.now
             )
             tx.repo(RETURNS).save(request)
             tx.record(*request.drain_events())
+            if never_came:  # completed before everything came back: the rest is not coming
+                orders.withdraw_return_units(request.order_id, never_came, actor=actor, uow=uow)
             _note(request, f"Exchange {request.reference} completed", actor, uow)
     refund = pay_decided(decided, uow=uow, providers=providers) if decided else None
     return Resolved(request=request, decided=decided, refund=refund)

@@ -93,15 +93,19 @@ def _decide(
             if destination is payments.RefundDestination.STORE_CREDIT
             else Resolution.REFUND
         )
-        decided = decide_refund(request, amount.total, destination, actor=actor, tx=tx)
+        paid = _refundable(order, amount.total)
+        decided = decide_refund(request, paid, destination, actor=actor, tx=tx)
+        never_came = request.uninspected_units if request.kind is not ReturnKind.CLAIM else {}
         request.complete(
             resolution,
-            refund=amount.total,
+            refund=paid,
             restocking_fee=amount.restocking_fee,
             unit_refunds=unit_refunds(amount),
             at=tx.now,
         )
         _save(request, tx)
+        if never_came:  # resolved before everything came back: the rest is not coming
+            orders.withdraw_return_units(order.id, never_came, actor=actor, uow=uow)
         orders.note_on_timeline(
             order.id,
             kind="return_completed",
@@ -118,6 +122,17 @@ def _decide(
             uow=uow,
         )
     return request, decided
+
+
+def _refundable(order: orders.Order, amount: Money) -> Money:
+    """At most what the order's tenders kept (captured less refunded): a return of goods not
+    yet paid for gives back what was paid, never money that never came (payments would refuse
+    it after the decision committed, and the decided refund would fail for ever)."""
+    figures = order.payment_figures
+    kept = figures.captured - figures.refunded
+    if kept.amount <= 0:
+        return Money.zero(amount.currency)
+    return amount if amount <= kept else kept
 
 
 def lock_return(

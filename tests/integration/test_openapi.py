@@ -13,11 +13,11 @@ from oms.platform.idempotency import idempotent_request
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 VERBS = {
-    "add", "adjust", "approve", "cancel", "capture", "change", "check", "confirm", "count", "create",
-    "decline", "delete", "erase", "export", "file", "get", "hand", "inspect", "issue", "list",
-    "lookup", "make", "mark", "place", "preview", "put", "receive", "reconcile", "record", "refund",
-    "reissue", "reject", "release", "remove", "request", "reroute", "resolve", "revoke", "set",
-    "ship", "start", "transfer", "update", "void",
+    "add", "adjust", "approve", "cancel", "capture", "change", "check", "confirm", "count",
+    "create", "decline", "delete", "erase", "export", "file", "get", "hand", "inspect", "issue",
+    "list", "lookup", "make", "mark", "place", "preview", "put", "receive", "reconcile", "record",
+    "refund", "reissue", "reject", "release", "remove", "request", "reroute", "resolve",
+    "revoke", "set", "ship", "start", "transfer", "update", "void",
 }  # fmt: skip
 
 

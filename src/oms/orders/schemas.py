@@ -17,6 +17,7 @@ from oms.orders.domain import (
     HoldRuleSetting,
     Order,
     OrderLine,
+    OrderLink,
     OrderReturnStatus,
     OrderStatus,
     PaymentStatus,
@@ -198,6 +199,18 @@ class HoldOut(Output):
         )
 
 
+class OrderLinkOut(Output):
+    parent_order_id: UUID
+    kind: Literal["exchange", "reship"]
+    return_id: UUID
+
+    @classmethod
+    def of(cls, link: OrderLink) -> OrderLinkOut:
+        return cls(
+            parent_order_id=link.parent_order_id, kind=link.kind.value, return_id=link.return_id
+        )
+
+
 class OrderOut(Output):
     id: UUID
     number: str
@@ -232,6 +245,11 @@ class OrderOut(Output):
     address_validated: bool
     notes: str
     gift_message: str | None
+    link: OrderLinkOut | None = Field(
+        default=None,
+        description="An exchange's or a reship's tie to the order it serves and the return "
+        "(or claim) behind it; null for an order placed by its channel.",
+    )
     lines: list[OrderLineOut]
     totals: OrderTotalsOut
     holds: list[HoldOut]
@@ -283,6 +301,7 @@ class OrderOut(Output):
             address_validated=order.address_validated,
             notes=order.notes,
             gift_message=order.gift_message,
+            link=OrderLinkOut.of(order.link) if order.link else None,
             lines=[_line(order, line) for line in order.lines],
             totals=OrderTotalsOut(
                 **{k: MoneyOut.of(getattr(order.totals, k)) for k in OrderTotalsOut.model_fields}

@@ -6,11 +6,11 @@ anything, bumps ``version`` once and records an event (``events``) that the serv
 outbox on save. The aggregate does no I/O: the RMA number, the receiving location, the refund are
 decided by services and handed in.
 
-Its lines are frozen values: the units of one order line asked back (``quantity``) with the
-reason, how many arrived (``received``) and how many were inspected (``inspected``, all with the
-line's one ``disposition``). Units asked and not received are what the order still counts as
-"requested" for this return (``outstanding_units``): a decline or a cancellation hands exactly
-those back to the order.
+Its lines are frozen values (``values``, re-exported here): the units of one order line asked
+back (``quantity``) with the reason, how many arrived (``received``) and how many were inspected
+(``inspected``, all with the line's one ``disposition``). Units asked and not received are what
+the order still counts as "requested" for this return (``outstanding_units``): a decline or a
+cancellation hands exactly those back to the order.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +31,16 @@ from oms.returns.domain.lifecycle import (
     ReturnStatus,
     lifecycle_of,
 )
+from oms.returns.domain.values import (
+    CLAIM_REASONS,
+    RETURN_REASONS,
+    Disposition,
+    NewReturn,
+    Resolution,
+    ReturnLine,
+    ReturnReason,
+    ShippingPayer,
+)
 from oms.shared.errors import Conflict
 from oms.shared.events import Event
 from oms.shared.ids import new_id
@@ -40,88 +49,17 @@ from oms.shared.money import Money
 S = ReturnStatus
 A = ReturnAction
 
-
-class ReturnReason(StrEnum):
-    WRONG_SIZE = "wrong_size"
-    DAMAGED = "damaged"
-    NOT_AS_DESCRIBED = "not_as_described"
-    CHANGED_MIND = "changed_mind"
-    LATE_DELIVERY = "late_delivery"
-    OTHER = "other"
-    ITEM_MISSING = "item_missing"
-    ARRIVED_DAMAGED = "arrived_damaged"
-    WRONG_ITEM = "wrong_item"
-
-
-RETURN_REASONS = (
-    ReturnReason.WRONG_SIZE,
-    ReturnReason.DAMAGED,
-    ReturnReason.NOT_AS_DESCRIBED,
-    ReturnReason.CHANGED_MIND,
-    ReturnReason.LATE_DELIVERY,
-    ReturnReason.OTHER,
-)
-"""Why goods are sent back (returns and exchanges); the policy has a rule for each."""
-
-CLAIM_REASONS = (ReturnReason.ITEM_MISSING, ReturnReason.ARRIVED_DAMAGED, ReturnReason.WRONG_ITEM)
-"""Why the customer is made whole without sending anything back."""
-
-
-class Disposition(StrEnum):
-    RESTOCK = "restock"
-    DAMAGED = "damaged"
-    WRITE_OFF = "write_off"
-    RETURN_TO_CUSTOMER = "return_to_customer"
-
-
-class Resolution(StrEnum):
-    REFUND = "refund"
-    STORE_CREDIT = "store_credit"
-    EXCHANGE = "exchange"
-    RESHIP = "reship"
-
-
-class ShippingPayer(StrEnum):
-    CUSTOMER = "customer"
-    MERCHANT = "merchant"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReturnLine:
-    """Units of one order line asked back, and what became of them."""
-
-    line_id: UUID
-    sku: str
-    quantity: int
-    reason: ReturnReason
-    note: str | None = None
-    received: int = 0
-    inspected: int = 0
-    disposition: Disposition | None = None
-    unit_refund_minor: int | None = None
-    """What one inspected unit refunds (set by the resolution)."""
-
-    @property
-    def outstanding(self) -> int:
-        """Asked back and not (yet) received."""
-        return self.quantity - self.received
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewReturn:
-    """What a return is requested with: the order it belongs to and the lines asked back."""
-
-    order_id: UUID
-    order_number: str
-    channel: str
-    currency: str
-    kind: ReturnKind
-    source: ReturnSource
-    return_shipping_paid_by: ShippingPayer
-    lines: tuple[ReturnLine, ...]
-    note: str = ""
-    evidence: tuple[str, ...] = ()
-    actor: str
+__all__ = [
+    "CLAIM_REASONS",
+    "RETURN_REASONS",
+    "Disposition",
+    "NewReturn",
+    "Resolution",
+    "ReturnLine",
+    "ReturnReason",
+    "ReturnRequest",
+    "ShippingPayer",
+]
 
 
 @dataclass(slots=True, kw_only=True)

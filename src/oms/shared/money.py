@@ -121,6 +121,17 @@ class Money:
 
     __rmul__ = __mul__
 
+    def share(self, units: int, of: int) -> Money:
+        """What ``units`` of ``of`` equal units of this amount carry, half-even to the minor
+        unit: nothing below one unit, the whole amount from ``of`` on. Taken cumulatively
+        (``share(n) - share(n - k)`` for the k units after n - k), the parts of an amount add
+        up to it to the cent, whatever order they are taken in."""
+        if of <= 0 or units <= 0:
+            return Money.zero(self.currency)
+        if units >= of:
+            return self
+        return Money(self.amount * units / of, self.currency)
+
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
 

@@ -235,15 +235,7 @@ def value_shipped(lines: Sequence[OrderLine], shipping: Money) -> Money:
     that captures at shipment captures up to this."""
     worth = Money.zero(shipping.currency)
     for line in lines:
-        worth += _share(line.total, line.fulfilled_quantity, line.billed_quantity)
+        worth += line.total.share(line.fulfilled_quantity, line.billed_quantity)
     if any(line.fulfilled_quantity for line in lines):
         worth += shipping
     return worth
-
-
-def _share(total: Money, units: int, billed: int) -> Money:
-    if billed <= 0 or units <= 0:
-        return Money.zero(total.currency)
-    if units >= billed:
-        return total
-    return Money(total.amount * units / billed, total.currency)

@@ -77,13 +77,7 @@ def units_value(total: Money, billed: int, first: int, count: int) -> Money:
     ``total``: the cumulative share up to the last of them less the share up to ``first``."""
     if count <= 0 or billed <= 0:
         return Money.zero(total.currency)
-    return _share(total, billed, first + count) - _share(total, billed, first)
-
-
-def _share(total: Money, billed: int, units: int) -> Money:
-    minor = Decimal(total.minor) * min(units, billed) / billed
-    rounded = int(minor.quantize(Decimal(1), ROUND_HALF_EVEN))
-    return Money.from_minor(rounded, total.currency)
+    return total.share(first + count, billed) - total.share(first, billed)
 
 
 def percent_of(value: Money, percent: Decimal) -> Money:

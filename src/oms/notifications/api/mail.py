@@ -1,0 +1,7 @@
+"""Routes: mail."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

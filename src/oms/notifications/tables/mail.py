@@ -1,0 +1,1 @@
+"""Tables of outgoing mail: per-channel settings, queued and sent messages, refused addresses."""

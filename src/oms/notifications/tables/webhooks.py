@@ -1,0 +1,1 @@
+"""Tables of webhooks: endpoints (subscriptions) and their deliveries."""

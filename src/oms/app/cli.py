@@ -16,6 +16,7 @@ from oms import auth
 from oms.app import migrations, tasks
 from oms.fulfilment.cli import shipments_app
 from oms.invoicing.cli import invoices_app
+from oms.notifications.cli import notifications_app, webhooks_app
 from oms.payments.settlements.cli import payments_app
 from oms.platform.database import create_database_engine, normalise_url
 from oms.platform.observability import configure_logging
@@ -40,6 +41,8 @@ app.add_typer(payments_app, name="payments")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(shipments_app, name="shipments")
 app.add_typer(returns_app, name="returns")
+app.add_typer(notifications_app, name="notifications")
+app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(preorders_app, name="preorders")
 
 console = Console(stderr=True)
@@ -235,7 +238,7 @@ def worker() -> None:
         signal.signal(sig, lambda *_: stop.set())
     timers = tasks.start(engine, settings, with_relay=False)
     console.print("worker relaying outbox events; Ctrl-C to stop")
-    tasks.relay(engine).run_until(stop, settings.relay_interval_seconds)
+    tasks.relay(engine, settings=settings).run_until(stop, settings.relay_interval_seconds)
     for stop_timer in timers:
         stop_timer()
 

@@ -18,11 +18,13 @@ from oms import (
     fulfilment,
     inventory,
     invoicing,
+    notifications,
     orders,
     payments,
     returns,
     sourcing,
 )
+from oms.platform.settings import Settings
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event, EventRegistry
 
@@ -38,6 +40,7 @@ CONTEXTS_EVENTS: tuple[tuple[type[Event], ...], ...] = (
     sourcing.EVENTS,
     fulfilment.EVENTS,
     returns.EVENTS,
+    notifications.EVENTS,
 )
 
 
@@ -47,12 +50,16 @@ def registry() -> EventRegistry:
     return EventRegistry(e for events in CONTEXTS_EVENTS for e in events)
 
 
-def subscriptions() -> tuple[Subscription, ...]:
-    """Every in-process consumer of the deployment."""
+def subscriptions(settings: Settings | None = None) -> tuple[Subscription, ...]:
+    """Every consumer of the deployment: the contexts' own, then the outbound ones that take
+    every event type (webhooks; the broker when ``settings`` name one)."""
+    outbound = notifications.outbound_subscriptions(tuple(registry()), settings or Settings())
     return (
         orders.SUBSCRIPTIONS
         + payments.SUBSCRIPTIONS
         + invoicing.SUBSCRIPTIONS
         + fulfilment.SUBSCRIPTIONS
         + returns.SUBSCRIPTIONS
+        + notifications.SUBSCRIPTIONS
+        + outbound
     )

@@ -25,6 +25,7 @@ from oms.customers import api as customers_api
 from oms.fulfilment import api as fulfilment_api
 from oms.inventory import api as inventory_api
 from oms.invoicing import api as invoicing_api
+from oms.notifications import api as notifications_api
 from oms.orders import api as orders_api
 from oms.orders.pricing import api as pricing_api
 from oms.payments import api as payments_api
@@ -62,6 +63,7 @@ ROUTERS = (
     fulfilment_api.router,
     sourcing_api.router,
     returns_api.router,
+    notifications_api.router,
 )
 
 DESCRIPTION = """

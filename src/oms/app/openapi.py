@@ -54,6 +54,15 @@ TAGS = [
         "name": "returns",
         "description": "Return policies, returns (RMAs), inspections, exchanges and claims.",
     },
+    {
+        "name": "notifications",
+        "description": "Customer emails: each channel's mail settings, the messages sent, resends.",
+    },
+    {
+        "name": "webhooks",
+        "description": "Webhook endpoints (Standard Webhooks signatures) and their deliveries.",
+    },
+    {"name": "events", "description": "The event catalogue: every event type's JSON schema."},
     {"name": "auth", "description": "API keys and their roles."},
     {"name": "health", "description": "Liveness of the server and its database."},
 ]

@@ -7,6 +7,7 @@ from oms.customers import tables as _customers_tables
 from oms.fulfilment import tables as _fulfilment_tables
 from oms.inventory import tables as _inventory_tables
 from oms.invoicing import tables as _invoicing_tables
+from oms.notifications import tables as _notifications_tables
 from oms.orders import tables as _orders_tables
 from oms.orders.pricing import tables as _pricing_tables
 from oms.payments import tables as _payments_tables
@@ -28,6 +29,7 @@ _ = (
     _fulfilment_tables,
     _inventory_tables,
     _invoicing_tables,
+    _notifications_tables,
     _orders_tables,
     _pricing_tables,
     _payments_tables,

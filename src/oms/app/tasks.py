@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from oms import orders, payments
+from oms import notifications, orders, payments
 from oms.app import event_registry
 from oms.platform import background, outbox
 from oms.platform.housekeeping import Housekeeper
@@ -23,13 +23,14 @@ PREORDER_TIMER_SECONDS = 300.0
 """How often pre-orders are checked for their release day (a day's granularity needs no more)."""
 
 
-def relay(engine: Engine, clock: Clock | None = None) -> Relay:
-    """The relay with the log publisher and every in-process consumer of this deployment."""
+def relay(engine: Engine, clock: Clock | None = None, settings: Settings | None = None) -> Relay:
+    """The relay with the log publisher and every consumer of this deployment (the broker's
+    when ``settings`` name one)."""
     clock = clock or SystemClock()
     return Relay(
         engine,
         registry=event_registry.registry(),
-        subscriptions=event_registry.subscriptions(),
+        subscriptions=event_registry.subscriptions(settings),
         publishers=[outbox.LogPublisher()],
         unit_of_work=lambda: UnitOfWork(engine, clock),
         clock=clock,
@@ -79,10 +80,14 @@ def start(
             "payments-sweeper",
         ),
     ]
+    stops.extend(
+        background.start_in_thread(loop, interval, name)
+        for name, loop, interval in notifications.background_work(engine, settings, clock)
+    )
     if with_relay:
         stops.append(
             background.start_in_thread(
-                relay(engine, clock), settings.relay_interval_seconds, "relay"
+                relay(engine, clock, settings), settings.relay_interval_seconds, "relay"
             )
         )
     return stops

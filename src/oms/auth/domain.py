@@ -63,6 +63,8 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.RETURNS_READ,
             Permission.RETURNS_REQUEST,
             Permission.RETURNS_DECIDE,
+            Permission.NOTIFICATIONS_READ,
+            Permission.NOTIFICATIONS_SEND,
         },
         Role.WAREHOUSE: _READ_REFERENCE
         | {
@@ -87,8 +89,15 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.PAYMENTS_FINANCE,
             Permission.FULFILMENT_READ,
             Permission.RETURNS_READ,
+            Permission.NOTIFICATIONS_READ,
         },
-        Role.MARKETING: _READ_REFERENCE | {Permission.CATALOG_WRITE, Permission.CUSTOMERS_READ},
+        Role.MARKETING: _READ_REFERENCE
+        | {
+            Permission.CATALOG_WRITE,
+            Permission.CUSTOMERS_READ,
+            Permission.NOTIFICATIONS_READ,
+            Permission.NOTIFICATIONS_CONFIGURE,
+        },
         Role.CHANNEL: _READ_REFERENCE
         | {
             Permission.INVENTORY_READ,

@@ -10,10 +10,12 @@ timeline (through ``oms.orders``).
 
 from oms.notifications.domain.events import EVENTS as _EVENTS
 from oms.notifications.handlers import SUBSCRIPTIONS as _HANDLED
+from oms.notifications.handlers import outbound_subscriptions
+from oms.notifications.services.background import background_work
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event
 
-__all__ = ["EVENTS", "SUBSCRIPTIONS"]
+__all__ = ["EVENTS", "SUBSCRIPTIONS", "background_work", "outbound_subscriptions"]
 
 EVENTS: tuple[type[Event], ...] = _EVENTS
 SUBSCRIPTIONS: tuple[Subscription, ...] = _HANDLED

@@ -53,3 +53,61 @@ class Settings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = Field(
         default=None, description="Signing secret of the Stripe webhook endpoint (whsec_...)."
     )
+
+    # Customer mail (oms.notifications). With no SMTP host, mails are written as .eml files to
+    # `mail_directory` (the demo's default), so nothing is lost and every mail can be opened.
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for customer mail; unset writes .eml files."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="starttls",
+        description="none (plain, local relays only), starttls (upgrade on 587) or tls (465).",
+    )
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    mail_from: str = Field(
+        default="oms <orders@localhost>",
+        description="From of customer mail when a channel sets no sender address of its own.",
+    )
+    mail_directory: str = Field(
+        default="./mail", description="Where .eml files are written when no SMTP host is set."
+    )
+    templates_directory: str | None = Field(
+        default=None,
+        description="A folder of mail templates that override the built-in ones, file by file "
+        "(same names as src/oms/notifications/templates).",
+    )
+    mail_interval_seconds: float = Field(
+        default=2, gt=0, description="How often the worker looks for mail to send."
+    )
+
+    # Webhooks (oms.notifications).
+    webhooks_allow_private_targets: bool = Field(
+        default=False,
+        description="Allow webhook URLs that resolve to private, loopback or link-local "
+        "addresses (tests and on-premise receivers). Off by default: they are refused.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=5, gt=0, description="Connect and read timeout of one webhook delivery."
+    )
+    webhook_concurrency: int = Field(
+        default=8, ge=1, description="Webhook deliveries in flight at once per worker."
+    )
+    webhook_interval_seconds: float = Field(
+        default=1, gt=0, description="How often the worker looks for webhook deliveries due."
+    )
+
+    # Events to a message broker (optional).
+    broker: Literal["none", "nats", "rabbitmq"] = Field(
+        default="none",
+        description="Publish every outbox event to NATS JetStream (subject oms.<context>.<event>)"
+        " or RabbitMQ (topic exchange); the event id is the message id.",
+    )
+    broker_url: str | None = Field(
+        default=None,
+        description="nats://127.0.0.1:4222 or amqp://guest:guest@127.0.0.1:5672/ (the defaults).",
+    )
+    broker_stream: str = Field(default="OMS", description="NATS JetStream stream name.")
+    broker_exchange: str = Field(default="oms.events", description="RabbitMQ topic exchange.")

@@ -56,6 +56,16 @@ class Permission(StrEnum):
     """Receive and inspect returned units at a location, with their dispositions."""
     RETURNS_CONFIGURE = "returns:configure"
     """Each channel's return policy and its per-product overrides."""
+    NOTIFICATIONS_READ = "notifications:read"
+    """The mails sent for an order (or skipped, and why) and each channel's mail settings."""
+    NOTIFICATIONS_SEND = "notifications:send"
+    """Send an order's notification again (customer service)."""
+    NOTIFICATIONS_CONFIGURE = "notifications:configure"
+    """Each channel's mail settings: which mails are on, sender, reply-to, brand."""
+    WEBHOOKS_READ = "webhooks:read"
+    """Webhook endpoints (never their secrets) and their deliveries."""
+    WEBHOOKS_MANAGE = "webhooks:manage"
+    """Create, change, delete and re-enable webhook endpoints; replay deliveries."""
     API_KEYS_MANAGE = "api_keys:manage"
 
 

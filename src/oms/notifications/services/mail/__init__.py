@@ -1,0 +1,1 @@
+"""Customer mail: deciding, queueing, composing and sending."""

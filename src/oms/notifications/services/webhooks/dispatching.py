@@ -1,0 +1,17 @@
+"""Sending webhook deliveries (the worker's webhook loop)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from oms.platform.background import Loop
+from oms.platform.settings import Settings
+from oms.shared.clock import Clock
+
+
+def webhook_loops(
+    engine: Engine, settings: Settings, clock: Clock
+) -> list[tuple[str, Loop, float]]:
+    """The background loops that deliver webhooks: (thread name, loop, interval)."""
+    del engine, settings, clock
+    return []

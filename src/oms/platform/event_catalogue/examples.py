@@ -1,17 +1,9 @@
-"""The event catalogue: what each event type looks like to the world outside oms.
+"""Examples of events: a deterministic, valid instance of any event class.
 
-Webhooks, brokers and ``docs/events.md`` show events to people who never read our dataclasses.
-This module reads the event classes themselves (fields, annotations, docstrings), so what it says
-cannot drift from what the relay sends:
-
-- ``example_event(cls)``: a deterministic, valid instance of any event class, built from its field
-  names and types (the same values every time, so documents and tests are stable);
-- ``event_schema(cls)``: its JSON Schema (draft 2020-12), following the decoding rules of
-  ``oms.shared.events`` — what validates is what ``from_payload`` accepts;
-- ``envelope_schema()`` and ``envelope_body(envelope)``: the body every outbound channel (webhooks,
-  brokers) wraps an event in.
-
-It knows no context: the composition root hands it the registry's classes.
+Built from the class's field names and types alone, so a new event type has an example the day it
+is written: ids derived from field names (the same id under the same name in every example),
+plausible strings and amounts by field name, optional fields filled, one item per list. The same
+values every time, so the generated docs and the tests that need one event of every type are stable.
 """
 
 from __future__ import annotations
@@ -31,8 +23,6 @@ from oms.shared.money import Money
 
 E = TypeVar("E", bound=Event)
 T = TypeVar("T")
-
-# Examples ------------------------------------------------------------------------------------
 
 EXAMPLE_NAMESPACE = UUID("6f1c1f5e-9a55-4c8e-9d0b-2f7f0c6e3a10")
 """Example ids are ``uuid5(EXAMPLE_NAMESPACE, field name)``: the same id under the same name in

@@ -1,6 +1,7 @@
-"""A process's background work: relay events to publishers and consumers, keep house, release
-holds that are due, release pre-orders whose day has come, settle payment transactions left
-pending. Embedded mode runs it inside `oms serve`; server mode in `oms worker`."""
+"""A process's background work: relay events to publishers and consumers (the dedicated ones,
+such as the broker publisher, each in a loop of its own), keep house, release holds that are
+due, release pre-orders whose day has come, settle payment transactions left pending. Embedded
+mode runs it inside `oms serve`; server mode in `oms worker`."""
 
 from __future__ import annotations
 
@@ -55,7 +56,11 @@ def payments_sweeper(engine: Engine, settings: Settings, clock: Clock) -> backgr
 def start(
     engine: Engine, settings: Settings, clock: Clock | None = None, *, with_relay: bool = True
 ) -> list[Callable[[], None]]:
-    """Start the loops in threads; returns their stop functions."""
+    """Start the loops in threads; returns their stop functions.
+
+    Every dedicated subscriber's relay loop starts here in both modes; ``with_relay=False``
+    leaves out only the relay's own pass, which ``oms worker`` runs in its main thread.
+    """
     clock = clock or SystemClock()
     housekeeper = Housekeeper(
         engine,
@@ -84,10 +89,13 @@ def start(
         background.start_in_thread(loop, interval, name)
         for name, loop, interval in notifications.background_work(engine, settings, clock)
     )
+    deployment_relay = relay(engine, clock, settings)
+    stops.extend(
+        background.start_in_thread(loop, settings.relay_interval_seconds, loop.name)
+        for loop in deployment_relay.dedicated_loops()
+    )
     if with_relay:
         stops.append(
-            background.start_in_thread(
-                relay(engine, clock, settings), settings.relay_interval_seconds, "relay"
-            )
+            background.start_in_thread(deployment_relay, settings.relay_interval_seconds, "relay")
         )
     return stops

@@ -2,9 +2,9 @@
 
 One pass (``run_once``) has two steps:
 
-1. **Fan-out.** The oldest unpublished outbox rows go to every publisher (the log; later a
-   broker); then one write transaction adds a delivery row per subscriber of each row's type and
-   stamps ``published_at``. The business transaction wrote only the outbox row: the fan-out cost
+1. **Fan-out.** The oldest unpublished outbox rows go to every publisher (the log); then one
+   write transaction adds a delivery row per subscriber of each row's type and stamps
+   ``published_at``. The business transaction wrote only the outbox row: the fan-out cost
    is paid here, in batches, off the hot path.
 2. **Delivery.** For each subscriber, its due delivery rows are read (oldest first), decoded into
    typed events with the registry and handed to its handler *outside* any transaction (so on
@@ -17,22 +17,27 @@ handlers are idempotent (``first_delivery``). Order per aggregate and subscriber
 while an earlier event of its aggregate is pending for that subscriber, so a failing subscriber
 holds back only its own later events of the same aggregate, and no other subscriber at all.
 One relay runs a pass at a time: on PostgreSQL a session advisory lock, on SQLite a file lock.
+
+**Dedicated subscribers.** A subscription marked ``dedicated`` (the broker publisher) is left out
+of the pass: ``dedicated_loops()`` gives one ``DedicatedLoop`` per such subscriber, which the
+worker runs in a thread of its own under a lock of its own (derived from the consumer name), so
+a slow or unreachable destination holds back neither the fan-out nor any other subscriber. The
+delivery step, its order per aggregate and its backoff are the same code. ``drain()`` (tests,
+the demo) delivers to them too, so "drain, then look" still sees everything.
 """
 
 from __future__ import annotations
 
-import fcntl
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import structlog
-from sqlalchemy import Connection, Engine, Select, literal, select, text, update
+from sqlalchemy import Connection, Engine, Select, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from oms.platform.outbox import (
@@ -42,14 +47,14 @@ from oms.platform.outbox import (
     message,
     outbox_table,
 )
-from oms.platform.subscriptions import Subscription
+from oms.platform.relay_lock import RELAY_LOCK, PassLock
+from oms.platform.subscriptions import Closable, SubscriberUnavailable, Subscription
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock, SystemClock
 from oms.shared.events import Envelope, EventRegistry
 
 log = structlog.get_logger("oms.relay")
 
-_RELAY_LOCK_KEY = 0x6F6D73_0001  # "oms" + 1: the advisory lock id of the relay
 _LONGEST_EXPONENT = 30  # 2**30 first delays are far beyond any cap; keeps timedelta in range
 
 
@@ -66,6 +71,19 @@ class Backoff:
     def after(self, attempts: int) -> timedelta:
         doubled: timedelta = self.first * 2 ** min(attempts - 1, _LONGEST_EXPONENT)
         return min(doubled, self.longest)
+
+
+class Pass(NamedTuple):
+    """What one delivery pass did for one subscriber."""
+
+    delivered: int = 0
+    unavailable: bool = False
+    """It ended early: the subscriber's destination could not be reached at all."""
+
+
+class _Failure(NamedTuple):
+    error: str
+    unavailable: bool
 
 
 class Relay:
@@ -92,26 +110,38 @@ class Relay:
         self.batch_size = batch_size
         self.backoff = backoff or Backoff()
         self._subscribers_of = _routes(registry, self.subscriptions)
+        self._shared = [s for s in self.subscriptions if not s.dedicated]
+        self._dedicated = tuple(DedicatedLoop(self, s) for s in self.subscriptions if s.dedicated)
 
     def run_once(self) -> int:
-        """One pass; returns how many events were fanned out plus how many were delivered.
+        """One pass (the fan-out, then every subscriber that is not dedicated); returns how many
+        events were fanned out plus how many were delivered.
 
         Failed attempts do not count, so ``drain`` ends while a subscriber is backing off.
         """
-        with self._alone() as alone:
+        with RELAY_LOCK.held(self.engine) as alone:
             if not alone:
                 return 0
             progress = self._fan_out()
-            for subscription in self.subscriptions:
-                progress += self._deliver(subscription)
+            for subscription in self._shared:
+                progress += self.deliver(subscription).delivered
             return progress
 
-    def drain(self) -> int:
-        """Run until a pass makes no progress; returns the total."""
+    def drain(self, *, include_dedicated: bool = True) -> int:
+        """Run passes until one makes no progress; returns the total. Dedicated subscribers are
+        delivered to as well (each under its own lock) unless ``include_dedicated`` is False."""
         total = 0
-        while progress := self.run_once():
+        while True:
+            progress = self.run_once()
+            if include_dedicated:
+                progress += sum(loop.run_once() for loop in self._dedicated)
+            if not progress:
+                return total
             total += progress
-        return total
+
+    def dedicated_loops(self) -> tuple[DedicatedLoop, ...]:
+        """One loop per dedicated subscriber, for the worker to run in threads of their own."""
+        return self._dedicated
 
     def run_until(self, stop: threading.Event, interval: float) -> None:
         """Loop until ``stop`` is set, sleeping ``interval`` when idle; survives errors."""
@@ -169,25 +199,31 @@ class Relay:
             )
         return len(rows)
 
-    def _deliver(self, subscription: Subscription) -> int:
+    def deliver(self, subscription: Subscription) -> Pass:
+        """Hand ``subscription`` its due events (one batch) and record the outcome. The caller
+        holds the pass's lock: the relay's own, or the dedicated loop's."""
         with self._reading() as c:
             due = c.execute(self._due(subscription.consumer)).all()
         blocked: set[UUID] = set()
         delivered: list[int] = []
         failed: list[tuple[Any, str]] = []
+        unavailable = False
         try:
             for row in due:
                 if row.aggregate_id in blocked:
                     continue
-                error = self._hand_over(subscription, row)
-                if error is None:
+                failure = self._hand_over(subscription, row)
+                if failure is None:
                     delivered.append(row.position)
-                else:
-                    blocked.add(row.aggregate_id)
-                    failed.append((row, error))
+                    continue
+                blocked.add(row.aggregate_id)
+                failed.append((row, failure.error))
+                if failure.unavailable:
+                    unavailable = True
+                    break
         finally:
             self._record(subscription.consumer, delivered, failed)
-        return len(delivered)
+        return Pass(len(delivered), unavailable)
 
     def _due(self, consumer: str) -> Select[Any]:
         """The subscriber's due rows, oldest first, whose aggregate has no earlier row waiting."""
@@ -227,8 +263,8 @@ class Relay:
             .limit(self.batch_size)
         )
 
-    def _hand_over(self, subscription: Subscription, row: Any) -> str | None:
-        """Decode the row and call the handler; the error as text if either failed."""
+    def _hand_over(self, subscription: Subscription, row: Any) -> _Failure | None:
+        """Decode the row and call the handler; what went wrong if either failed."""
         try:
             stored = message(row)
             event = self.registry.decode(stored.event_type, stored.payload)
@@ -251,7 +287,7 @@ class Relay:
                 attempt=row.attempts + 1,
                 error=described,
             )
-            return described
+            return _Failure(described, isinstance(error, SubscriberUnavailable))
         return None
 
     def _record(
@@ -286,43 +322,53 @@ class Relay:
         with self.engine.connect().execution_options(oms_write=False) as c, c.begin():
             yield c
 
-    @contextmanager
-    def _alone(self) -> Iterator[bool]:
-        """Whether this relay may run a pass: one relay at a time per database.
 
-        PostgreSQL: a session advisory lock, so any number of ``oms worker`` and ``oms serve``
-        processes may run relays. SQLite: an exclusive lock on a file beside the database
-        (``oms serve --workers 2`` starts a relay in each worker process).
-        """
-        if self.engine.dialect.name == "postgresql":
-            with self.engine.connect() as guard:
-                locked = guard.execute(
-                    text("SELECT pg_try_advisory_lock(:key)"), {"key": _RELAY_LOCK_KEY}
-                ).scalar_one()
-                guard.commit()
+class DedicatedLoop:
+    """Delivers to one dedicated subscriber in a loop of its own (a worker thread).
+
+    Its passes run under a lock of its own, so one loop per subscriber is active across all
+    processes, beside the relay's pass and the other dedicated loops. A pass that finds the
+    destination unreachable (``SubscriberUnavailable``) makes the loop wait as the relay's
+    backoff says, doubling while it stays unreachable, instead of trying again every interval.
+    """
+
+    def __init__(self, relay: Relay, subscription: Subscription) -> None:
+        self.relay = relay
+        self.subscription = subscription
+        self.name = f"relay:{subscription.consumer}"
+        self._lock = PassLock.of_subscriber(subscription.consumer)
+
+    def run_once(self) -> int:
+        """One pass; how many events were delivered (0 when another loop holds the lock)."""
+        return self._pass().delivered
+
+    def run_until(self, stop: threading.Event, interval: float) -> None:
+        """Loop until ``stop`` is set; survives errors; closes the handler's connections last."""
+        refusals = 0
+        try:
+            while not stop.is_set():
                 try:
-                    yield bool(locked)
-                finally:
-                    if locked:
-                        guard.execute(
-                            text("SELECT pg_advisory_unlock(:key)"), {"key": _RELAY_LOCK_KEY}
-                        )
-                        guard.commit()
-            return
-        path = self.engine.url.database
-        if not path or path == ":memory:":
-            yield True
-            return
-        with Path(f"{path}-relay.lock").open("a") as lock_file:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+                    outcome = self._pass()
+                except Exception:
+                    log.exception("relay_batch_failed", subscriber=self.subscription.consumer)
+                    outcome = Pass()
+                refusals = refusals + 1 if outcome.unavailable else 0
+                if refusals:
+                    stop.wait(self.relay.backoff.after(refusals).total_seconds())
+                elif not outcome.delivered:
+                    stop.wait(interval)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the handler's connections, if it holds any (it reopens them when used again)."""
+        handler = self.subscription.handler
+        if isinstance(handler, Closable):
+            handler.close()
+
+    def _pass(self) -> Pass:
+        with self._lock.held(self.relay.engine) as alone:
+            return self.relay.deliver(self.subscription) if alone else Pass()
 
 
 def _routes(

@@ -5,13 +5,19 @@ name, the event classes it handles and the handler. The relay gives each subscri
 delivery rows, so its failures and retries touch no other consumer. A handler records the ids of
 the events it handled in ``handled_events`` (``first_delivery``) in the same transaction as its
 effect, so the relay's at-least-once delivery becomes an exactly-once effect.
+
+A subscription that talks to the world outside the database (a message broker) is ``dedicated``:
+the relay's pass leaves it out and the worker delivers to it in a loop of its own, so a slow or
+unreachable destination holds back no other subscriber. Such a handler raises
+``SubscriberUnavailable`` when its destination cannot be reached at all, and may be ``Closable``
+(its connections are closed when its loop stops).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from uuid import UUID
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,6 +47,9 @@ class Subscription:
     consumer: str
     events: tuple[type[Event], ...]
     handler: Handler
+    dedicated: bool = False
+    """Delivered by a loop of its own (``Relay.dedicated_loops``), not by the relay's pass: for
+    subscribers whose handler waits on the network, so their waits and outages are theirs."""
 
     def __post_init__(self) -> None:
         if not CONSUMER_PATTERN.match(self.consumer):
@@ -51,6 +60,20 @@ class Subscription:
     @property
     def event_types(self) -> frozenset[str]:
         return frozenset(e.type for e in self.events)
+
+
+class SubscriberUnavailable(Exception):
+    """The handler's destination cannot be reached at all (a broker that is down or refuses
+    the connection): not this event's fault. The relay records the failed attempt and ends the
+    subscriber's batch there, since every other event would fail the same way; its loop waits
+    before the next try."""
+
+
+@runtime_checkable
+class Closable(Protocol):
+    """A handler that holds connections; its dedicated loop closes it when the loop stops."""
+
+    def close(self) -> None: ...
 
 
 class Identified(Protocol):

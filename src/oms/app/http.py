@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 
 import oms
 from oms import auth
-from oms.app import openapi, schema, tasks, warmup
+from oms.app import events_api, openapi, schema, tasks, warmup
 from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
@@ -64,6 +64,7 @@ ROUTERS = (
     sourcing_api.router,
     returns_api.router,
     notifications_api.router,
+    events_api.router,
 )
 
 DESCRIPTION = """

@@ -15,7 +15,13 @@ says cannot drift from what the relay sends:
 It knows no context: the composition root hands it the registry's classes.
 """
 
-from oms.platform.event_catalogue.entries import CatalogueEntry, catalogue, catalogue_entry
+from oms.platform.event_catalogue.entries import (
+    CatalogueEntry,
+    EventTypeNotFound,
+    catalogue,
+    catalogue_entry,
+    entry_named,
+)
 from oms.platform.event_catalogue.envelope import (
     envelope_body,
     envelope_schema,
@@ -23,12 +29,15 @@ from oms.platform.event_catalogue.envelope import (
     example_envelope,
 )
 from oms.platform.event_catalogue.examples import example_event, example_id
+from oms.platform.event_catalogue.markdown import markdown
 from oms.platform.event_catalogue.schemas import event_schema
 
 __all__ = [
     "CatalogueEntry",
+    "EventTypeNotFound",
     "catalogue",
     "catalogue_entry",
+    "entry_named",
     "envelope_body",
     "envelope_schema",
     "event_schema",
@@ -36,4 +45,5 @@ __all__ = [
     "example_envelope",
     "example_event",
     "example_id",
+    "markdown",
 ]

@@ -9,7 +9,9 @@ transaction, and hears of orders' changes through their events.
 from oms.fulfilment.domain.documents import ReturnSlip, SlipLine
 from oms.fulfilment.domain.events import EVENTS as _ORDER_EVENTS
 from oms.fulfilment.domain.pickup_events import EVENTS as _PICKUP_EVENTS
+from oms.fulfilment.domain.pickup_events import PickupCodeReissued, ReadyForPickup
 from oms.fulfilment.domain.shipment_events import EVENTS as _SHIPMENT_EVENTS
+from oms.fulfilment.domain.shipment_events import ShipmentCreated, ShipmentDelivered
 from oms.fulfilment.domain.shipments import CarrierFailed
 from oms.fulfilment.handlers import SUBSCRIPTIONS as _HANDLED
 from oms.fulfilment.providers.carriers import CarrierAccount, Label, LabelItem
@@ -33,8 +35,12 @@ __all__ = [
     "Label",
     "LabelItem",
     "LineHandover",
+    "PickupCodeReissued",
+    "ReadyForPickup",
     "ReturnParcel",
     "ReturnSlip",
+    "ShipmentCreated",
+    "ShipmentDelivered",
     "SlipLine",
     "buy_return_label",
     "delivery_times",

@@ -8,10 +8,11 @@ top: it changes an order through ``oms.orders``, money through ``oms.payments``,
 
 from oms.platform.subscriptions import Subscription
 from oms.returns.domain.events import EVENTS as _EVENTS
+from oms.returns.domain.events import ReturnApproved
 from oms.returns.handlers import SUBSCRIPTIONS as _HANDLED
 from oms.shared.events import Event
 
-__all__ = ["EVENTS", "SUBSCRIPTIONS"]
+__all__ = ["EVENTS", "SUBSCRIPTIONS", "ReturnApproved"]
 
 EVENTS: tuple[type[Event], ...] = _EVENTS
 SUBSCRIPTIONS: tuple[Subscription, ...] = _HANDLED

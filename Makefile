@@ -98,6 +98,10 @@ format: $(STAMP) ## Format and auto-fix the code
 migration: $(STAMP) ## Autogenerate a migration: make migration m="what changed"
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
 
+.PHONY: events-doc
+events-doc: $(STAMP) ## Write docs/events.md (every event type's schema and example) from the code
+	$(BIN)/oms events docs --output docs/events.md
+
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and the embedded database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis oms.db oms.db-wal oms.db-shm

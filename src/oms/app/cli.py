@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 import oms
 from oms import auth
 from oms.app import migrations, tasks
+from oms.app.events_cli import events_app
 from oms.fulfilment.cli import shipments_app
 from oms.invoicing.cli import invoices_app
 from oms.notifications.cli import notifications_app, webhooks_app
@@ -43,6 +44,7 @@ app.add_typer(shipments_app, name="shipments")
 app.add_typer(returns_app, name="returns")
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(events_app, name="events")
 app.add_typer(preorders_app, name="preorders")
 
 console = Console(stderr=True)

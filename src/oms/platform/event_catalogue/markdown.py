@@ -22,8 +22,8 @@ GENERATED_NOTE = (
 
 INTRODUCTION = """\
 Every change of state in oms writes events to the outbox in the same transaction; the relay hands
-them to oms's own consumers and to the world outside: webhooks (docs/webhooks.md) and, when one is
-configured, a message broker (docs/brokers.md). This page lists every event type: what it means,
+them to oms's own consumers and to the world outside: [webhooks](webhooks.md) and, when one is
+configured, a [message broker](brokers.md). This page lists every event type: what it means,
 its fields, an example and its JSON Schema (draft 2020-12). The same schemas are served by the API
 at `GET /v1/events/schemas` and `GET /v1/events/schemas/{type}`, and printed by
 `oms events schemas [TYPE]`.
@@ -53,8 +53,7 @@ def _envelope_section(example: dict[str, Any]) -> str:
     return "\n\n".join(
         [
             "## The envelope",
-            f"{schema['description']} The same object is the body of a webhook request and of a "
-            "broker message.",
+            str(schema["description"]),
             _fields_table(schema),
             "Example:",
             _json_block(example),

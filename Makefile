@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	@touch $(STAMP)
 
 .PHONY: install
-install: $(STAMP) ## Create .venv from requirements/dev.lock (oms, its demo data and dev tools)
+install: $(STAMP) translations ## Create .venv from requirements/dev.lock (oms, its demo data and dev tools)
 
 .PHONY: lock
 lock: $(STAMP) ## Re-lock requirements/*.lock after editing pyproject.toml (other pins stay)
@@ -38,13 +38,13 @@ upgrade-lock: $(STAMP) ## Move every pin in requirements/*.lock to the newest al
 	$(COMPILE) -c $(LOCK) -o $(RUNTIME_LOCK)
 
 .PHONY: demo
-demo: $(STAMP) pdf-fonts ## Migrate an embedded SQLite database, load the demo merchant and serve on :8000
+demo: $(STAMP) translations pdf-fonts ## Migrate an embedded SQLite database, load the demo merchant and serve on :8000
 	$(BIN)/oms db upgrade
 	$(BIN)/oms demo load
 	$(BIN)/oms serve
 
 .PHONY: serve
-serve: $(STAMP) ## Serve the API on the configured database (OMS_DATABASE_URL)
+serve: $(STAMP) translations ## Serve the API on the configured database (OMS_DATABASE_URL)
 	$(BIN)/oms serve
 
 # Invoices render Chinese text: WeasyPrint needs a CJK font from the system (and HarfBuzz's subset
@@ -61,25 +61,46 @@ pdf-fonts: ## Install the system fonts invoices need (Debian packages), if missi
 	fi
 
 .PHONY: test
-test: $(STAMP) pdf-fonts ## All tests on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432
+test: $(STAMP) translations pdf-fonts ## All tests on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432
 	$(BIN)/python tools/postgres_for_tests.py -- $(MAKE) --no-print-directory suite
 
 .PHONY: suite
-suite: $(STAMP) ## All tests, on PostgreSQL only if OMS_TEST_POSTGRES_URL names a database
+suite: $(STAMP) translations ## All tests, on PostgreSQL only if OMS_TEST_POSTGRES_URL names a database
 	$(BIN)/pytest -q -n 2 --dist loadfile -m "not exclusive" tests
 	$(BIN)/pytest -q -m exclusive tests
 
 .PHONY: unit
-unit: $(STAMP) ## Unit tests only (no database, seconds)
+unit: $(STAMP) translations ## Unit tests only (no database, seconds)
 	$(BIN)/pytest -q tests/unit
 
 .PHONY: check
-check: $(STAMP) ## ruff, mypy --strict, import-linter contracts and unit tests
+check: $(STAMP) translations ## ruff, mypy --strict, import-linter contracts and unit tests
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/ruff format --check src tests tools bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q tests/unit
+
+# Customer mail is translated with gettext: the templates' English texts are extracted to
+# messages.pot, merged into each language's .po (translated there), and compiled to the .mo files
+# the mailer reads. The .mo files are built, not committed: every target that runs oms builds
+# them first, so a fresh clone sends German mail in German.
+MAIL_LOCALES := src/oms/notifications/locales
+MAIL_CATALOGUES := $(wildcard $(MAIL_LOCALES)/*/LC_MESSAGES/messages.po)
+
+.PHONY: messages
+messages: $(STAMP) ## Extract the mail templates' texts to messages.pot and merge them into every .po
+	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output \
+		--add-comments=Translators: --project=oms --copyright-holder="oms contributors" \
+		-o $(MAIL_LOCALES)/messages.pot src/oms/notifications/templates
+	$(BIN)/pybabel -q update -i $(MAIL_LOCALES)/messages.pot -d $(MAIL_LOCALES) \
+		--ignore-obsolete --ignore-pot-creation-date
+
+.PHONY: translations
+translations: $(MAIL_CATALOGUES:.po=.mo) ## Compile the mail catalogues (.po to .mo)
+
+$(MAIL_LOCALES)/%/LC_MESSAGES/messages.mo: $(MAIL_LOCALES)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel -q compile -l $* -i $< -o $@
 
 .PHONY: bench
 bench: $(STAMP) ## Benchmark order placement (raw SQL vs service vs HTTP) on PostgreSQL and SQLite

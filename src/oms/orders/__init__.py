@@ -131,6 +131,8 @@ __all__ = [
     "OrderChange",
     "OrderChanged",
     "OrderCompleted",
+    "OrderConfirmed",
+    "OrderHeld",
     "OrderLine",
     "OrderLink",
     "OrderNotFound",

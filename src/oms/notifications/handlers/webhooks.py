@@ -1,16 +1,32 @@
-"""Outbox consumers of notifications: webhooks."""
+"""Outbox consumer ``notifications.webhooks``: every event of the deployment, fanned out to the
+webhook endpoints that want it (``services.webhooks.fan_out``).
+
+It only writes delivery rows; sending is the worker's webhook loop, so a slow endpoint never
+holds back the relay. It subscribes to every event type the composition root hands over, and
+needs no ``handled_events`` row: the deliveries' unique (endpoint, event) makes it idempotent.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from oms.notifications.services.webhooks.fan_out import fan_out
 from oms.platform.subscriptions import Subscription
-from oms.shared.events import Event
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.events import Envelope, Event
+
+CONSUMER = "notifications.webhooks"
 
 SUBSCRIPTIONS: tuple[Subscription, ...] = ()
 
 
+def handle_event(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
+    """Queue the event for each enabled endpoint whose patterns match it."""
+    fan_out(envelope, uow=uow)
+
+
 def webhook_subscription(events: Sequence[type[Event]]) -> tuple[Subscription, ...]:
-    """The webhook fan-out as a subscriber of every event type."""
-    del events
-    return ()
+    """The webhook fan-out as a subscriber of every event type (none when there are none)."""
+    if not events:
+        return ()
+    return (Subscription(consumer=CONSUMER, events=tuple(events), handler=handle_event),)

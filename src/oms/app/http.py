@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 import oms
 from oms import auth
 from oms.app import events_api, openapi, schema, tasks, warmup
+from oms.app.event_registry import registry as event_registry
 from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
@@ -131,6 +132,7 @@ def create_app(
     app.state.clock = clock
     app.state.reference = reference.cache_for(engine)
     app.state.settings = settings
+    app.state.event_registry = event_registry()
     app.state.authenticator = auth.KeyAuthenticator(lambda: UnitOfWork(engine, clock))
     problems.install(app)
     app.add_middleware(ConditionalGetMiddleware)

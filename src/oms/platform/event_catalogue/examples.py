@@ -64,10 +64,10 @@ _STRINGS: Mapping[str, str] = {
     "return_status": "requested",
     "rma": "RMA-000001",
     "role": "csr",
-    "rule": "high_value",
+    "rule": "total_above",
     "service": "standard",
     "sku": "NW-TSH-BLA-M",
-    "source": "web",
+    "source": "customer",
     "status": "in_transit",
     "tax_category": "standard",
     "tracking_number": "00340434161094042557",
@@ -94,6 +94,15 @@ _AGGREGATE_STRINGS: Mapping[tuple[str, str], str] = {
     ("inventory_item", "reference"): "PO-2026-0042",
 }
 """Where one field name means different things per aggregate: ``(aggregate, field)`` first."""
+
+_TYPE_STRINGS: Mapping[tuple[str, str], str] = {
+    ("orders.order_held.v1", "reason"): "fraud_review",
+    ("orders.hold_released.v1", "reason"): "fraud_review",
+    ("fulfilment.fulfilment_order_released.v1", "status"): "open",
+    ("fulfilment.fulfilment_order_rejected.v1", "reason"): "stock_not_found",
+    ("fulfilment.uncollected_pickup_cancelled.v1", "reason"): "not_collected",
+}
+"""Where even one aggregate's events use a name differently: ``(event type, field)`` first."""
 
 _STRING_ITEMS: Mapping[str, str] = {
     "away_from": "wh-fr",
@@ -150,18 +159,18 @@ def example_event(cls: type[E]) -> E:
     event of every type; the instance passes the class's own checks and round-trips through
     ``payload()`` / ``from_payload``.
     """
-    return _example_instance(cls, aggregate=cls.aggregate)
+    return _example_instance(cls, event=cls)
 
 
-def _example_instance(cls: type[T], *, aggregate: str) -> T:
+def _example_instance(cls: type[T], *, event: type[Event]) -> T:
     hints = typing.get_type_hints(cls)
     values = {
-        field.name: _example_value(hints[field.name], field.name, aggregate)
+        field.name: _example_value(hints[field.name], field.name, event)
         for field in dataclasses.fields(cls)  # type: ignore[arg-type]
         if field.init
     }
     if "aggregate_id" in values:
-        values["aggregate_id"] = example_id(f"{aggregate}_id")
+        values["aggregate_id"] = example_id(f"{event.aggregate}_id")
     return cls(**values)
 
 
@@ -170,35 +179,41 @@ def example_id(name: str) -> UUID:
     return uuid5(EXAMPLE_NAMESPACE, name)
 
 
-def _example_value(hint: Any, name: str, aggregate: str) -> Any:
+def _example_value(hint: Any, name: str, event: type[Event]) -> Any:
     origin, arguments = typing.get_origin(hint), typing.get_args(hint)
     if origin in (Union, types.UnionType):
         present = next(a for a in arguments if a is not type(None))
-        return _example_value(present, name, aggregate)
+        return _example_value(present, name, event)
     if origin is tuple:
         if arguments[0] is str:
             return (_STRING_ITEMS.get(name, f"example-{name}"),)
-        return (_example_value(arguments[0], name, aggregate),)
+        return (_example_value(arguments[0], name, event),)
     if hint in _SCALAR_EXAMPLES:
-        return _SCALAR_EXAMPLES[hint](name, aggregate)
+        return _SCALAR_EXAMPLES[hint](name, event)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return next(iter(hint))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _example_instance(hint, aggregate=aggregate)
+        return _example_instance(hint, event=event)
     raise TypeError(f"{hint} is not an event field type")
 
 
-def _example_string(name: str, aggregate: str) -> str:
-    return _AGGREGATE_STRINGS.get((aggregate, name)) or _STRINGS.get(name) or f"example-{name}"
+def _example_string(name: str, event: type[Event]) -> str:
+    """The most specific example: for this event type, else its aggregate, else the name."""
+    return (
+        _TYPE_STRINGS.get((event.type, name))
+        or _AGGREGATE_STRINGS.get((event.aggregate, name))
+        or _STRINGS.get(name)
+        or f"example-{name}"
+    )
 
 
-def _example_integer(name: str, _aggregate: str) -> int:
+def _example_integer(name: str, _event: type[Event]) -> int:
     if name in _INTEGERS:
         return _INTEGERS[name]
     return 0 if name.endswith(_ZERO_SUFFIXES) else 1
 
 
-_SCALAR_EXAMPLES: Mapping[type[Any], Callable[[str, str], Any]] = {
+_SCALAR_EXAMPLES: Mapping[type[Any], Callable[[str, type[Event]], Any]] = {
     str: _example_string,
     int: _example_integer,
     bool: lambda name, _: name in _TRUE_BOOLEANS,
@@ -208,4 +223,4 @@ _SCALAR_EXAMPLES: Mapping[type[Any], Callable[[str, str], Any]] = {
     date: lambda _name, _: date(2026, 12, 10),
     Money: lambda name, _: Money(_AMOUNTS.get(name, Decimal("19.99")), EXAMPLE_CURRENCY),
 }
-"""Examples of the scalar field types ``oms.shared.events`` decodes, by field name and aggregate."""
+"""Examples of the scalar field types ``oms.shared.events`` decodes, by field name and event."""

@@ -15,7 +15,8 @@ whether it is enabled and the secret its deliveries are signed with (Standard We
   gets no new deliveries and its pending ones wait; enabling it (an admin's decision) clears the
   failure state.
 
-``event_document`` is the JSON body every delivery carries (and the broker publisher too).
+The body of a delivery is the event's envelope (``oms.platform.event_catalogue.envelope_body``,
+the same object a broker message carries), encoded once by ``encode_document`` and kept.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from uuid import UUID
 
 from oms.notifications.domain.targets import WebhookTarget
 from oms.shared.errors import FieldProblem, Invalid, NotFound
-from oms.shared.events import Envelope
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix of every secret, not one
 SECRET_BYTES = 32
@@ -245,26 +245,6 @@ class WebhookEndpoint:
     def _changed(self, at: datetime) -> None:
         self.version += 1
         self.updated_at = at
-
-
-def event_version(event_type: str) -> int:
-    """The version a type string ends with (``orders.order_placed.v1`` -> 1)."""
-    return int(event_type.rsplit(".v", 1)[1])
-
-
-def event_document(envelope: Envelope) -> dict[str, Any]:
-    """What an outside system receives for one event: its id (the ``webhook-id``, the same on
-    every retry and replay), type, version, when it happened, the aggregate it is about and
-    its payload (ids and values only: events carry no personal data, ADR 0005)."""
-    event = envelope.event
-    return {
-        "id": str(envelope.event_id),
-        "type": event.type,
-        "version": event_version(event.type),
-        "timestamp": envelope.occurred_at.isoformat(),
-        "aggregate": {"type": event.aggregate, "id": str(event.aggregate_id)},
-        "data": event.payload(),
-    }
 
 
 def encode_document(document: Mapping[str, Any]) -> str:

@@ -14,9 +14,10 @@ delivery, which then waits like its other pending ones; one deleted in between f
 from __future__ import annotations
 
 from oms.notifications.domain.webhook_deliveries import DeliveryStatus, WebhookDelivery
-from oms.notifications.domain.webhooks import encode_document, event_document, matches
+from oms.notifications.domain.webhooks import encode_document, matches
 from oms.notifications.repository.webhook_deliveries import DELIVERIES
 from oms.notifications.repository.webhooks import ENDPOINTS
+from oms.platform.event_catalogue import envelope_body
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.events import Envelope
 from oms.shared.ids import new_id
@@ -34,7 +35,7 @@ def fan_out(envelope: Envelope, *, uow: UnitOfWork) -> int:
     ]
     if not wanted:
         return 0
-    body = encode_document(event_document(envelope))
+    body = encode_document(envelope_body(envelope))
     with uow.begin() as tx:
         deliveries = [
             WebhookDelivery(

@@ -7,7 +7,11 @@ to customers who consented.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
+
+REVIEW_DELAY = timedelta(days=3)
+"""A review request waits this long after the last unit arrived (the customer tried it on)."""
 
 
 class NotificationKind(StrEnum):
@@ -27,3 +31,8 @@ class NotificationKind(StrEnum):
     @property
     def transactional(self) -> bool:
         return self is not NotificationKind.REVIEW_REQUEST
+
+    @property
+    def delay(self) -> timedelta:
+        """How long after its event the mail is due (nothing but a review request waits)."""
+        return REVIEW_DELAY if self is NotificationKind.REVIEW_REQUEST else timedelta(0)

@@ -1,0 +1,141 @@
+"""One attempt at sending one claimed mail, in three steps, none holding a transaction open
+across another's work:
+
+1. *Check* (a read): the skip rules again, as they stand now: consent withdrawn while a review
+   request waited three days, the address refused by an earlier mail, the customer erased,
+   the kind turned off meanwhile. A mail that may no longer go is skipped, with its reason.
+2. *Write and hand over* (no transaction): ``compose_mail`` writes it in the customer's
+   language (``NotReady`` while its label or credit note is not there yet: tried again later),
+   ``build_email`` makes the Internet message, the transport takes it or says why not.
+3. *Record* (a write): sent, deferred to its next attempt, failed (and the address remembered
+   when the server refused it), or skipped; stored only while this worker's lease holds, and
+   put on the order's timeline once final.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import structlog
+
+from oms import customers
+from oms.notifications.domain.mail import ComposedMail, MailRequest, NotReady
+from oms.notifications.domain.messages import (
+    Audience,
+    DeliveryDeferred,
+    DeliveryRefused,
+    Message,
+    skip_reason,
+)
+from oms.notifications.domain.settings import MailSettings
+from oms.notifications.repository.mail import MESSAGES
+from oms.notifications.repository.mail_suppressions import SUPPRESSIONS
+from oms.notifications.services.mail.composing import compose_mail
+from oms.notifications.services.mail.mime import build_email
+from oms.notifications.services.mail.queueing import channel_settings
+from oms.notifications.services.mail.timeline import note_outcome
+from oms.notifications.services.mail.transports import MailTransport
+from oms.notifications.views import MailTemplates
+from oms.platform.unit_of_work import UnitOfWork
+
+log = structlog.get_logger("oms.notifications.mail")
+
+Composer = Callable[..., ComposedMail]
+"""``compose_mail``'s signature: ``(request, *, uow, templates) -> ComposedMail``."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sender:
+    """What sending needs: the database, the transport, the templates and the default From."""
+
+    uow: UnitOfWork
+    transport: MailTransport
+    templates: MailTemplates
+    mail_from: str
+    compose: Composer = field(default=compose_mail)
+
+    def attempt(self, message: Message, claim: UUID) -> Message:
+        """Try ``message`` once (it is leased to ``claim``); the message as recorded."""
+        settings, audience = self._check(message)
+        reason = skip_reason(
+            message.kind, audience, settings, requested=message.requested_by is not None
+        )
+        address_refused = False
+        if reason is not None:
+            message.skip(reason, at=self.uow.clock.now())
+        else:
+            address_refused = self._send(message, settings)
+        self._record(message, claim, address_refused=address_refused)
+        return message
+
+    def _check(self, message: Message) -> tuple[MailSettings, Audience]:
+        with self.uow.read() as tx:
+            settings = channel_settings(message.channel, mail_from=self.mail_from, tx=tx)
+            erased, consent = True, False
+            if message.customer_id is not None:
+                customer = customers.get_customer(message.customer_id, uow=self.uow)
+                erased, consent = customer.erased, customer.marketing_consent
+            suppressed = bool(message.recipient) and tx.repo(SUPPRESSIONS).suppressed(
+                message.recipient
+            )
+        audience = Audience(
+            recipient=message.recipient,
+            marketing_consent=consent,
+            erased=erased,
+            suppressed=suppressed,
+        )
+        return settings, audience
+
+    def _send(self, message: Message, settings: MailSettings) -> bool:
+        """Write and hand over; True when the server refused the address itself."""
+        now = self.uow.clock.now
+        request = self._request(message, settings)
+        try:
+            composed = self.compose(request, uow=self.uow, templates=self.templates)
+        except NotReady as error:
+            message.deferred(f"not ready: {error}", at=now())
+            return False
+        except Exception as error:  # a broken template or a gone order must not stop the queue
+            log.exception("mail_compose_failed", message=str(message.id), kind=message.kind)
+            message.deferred(f"cannot compose: {type(error).__name__}: {error}", at=now())
+            return False
+        mail = build_email(message, composed, settings, mail_from=self.mail_from, at=now())
+        try:
+            self.transport.send(mail)
+        except DeliveryRefused as error:
+            message.refused(error, at=now())
+            return error.recipient
+        except DeliveryDeferred as error:
+            message.deferred(error.reason, at=now())
+        else:
+            message.sent(subject=composed.subject, at=now())
+        return False
+
+    @staticmethod
+    def _request(message: Message, settings: MailSettings) -> MailRequest:
+        return MailRequest(
+            kind=message.kind,
+            order_id=message.order_id,
+            customer_id=message.customer_id,
+            reference_id=message.reference_id,
+            data=message.data,
+            locale=message.locale,
+            settings=settings,
+        )
+
+    def _record(self, message: Message, claim: UUID, *, address_refused: bool) -> None:
+        with self.uow.begin() as tx:
+            if not tx.repo(MESSAGES).record(message, claim=claim):
+                log.warning("mail_lease_lost", message=str(message.id))
+                return
+            if address_refused:
+                tx.repo(SUPPRESSIONS).suppress(
+                    message.recipient,
+                    reason=message.last_error or "",
+                    message_id=message.id,
+                    at=tx.now,
+                )
+            if message.done:
+                note_outcome(message, uow=self.uow)

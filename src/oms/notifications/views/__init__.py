@@ -3,6 +3,6 @@ folder), translated with the gettext catalogues and formatted by Babel in the ma
 and the content a template sees."""
 
 from oms.notifications.views.content import MailContent
-from oms.notifications.views.templates import MailTemplates, TemplateBroken
+from oms.notifications.views.templates import MailNotWritable, MailTemplates, TemplateBroken
 
-__all__ = ["MailContent", "MailTemplates", "TemplateBroken"]
+__all__ = ["MailContent", "MailNotWritable", "MailTemplates", "TemplateBroken"]

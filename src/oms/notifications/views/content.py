@@ -84,13 +84,18 @@ class OrderSummary:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParcelSummary:
+    """One parcel to the customer; ``carrier`` is the carrier's name as customers know it
+    (None for the merchant's own delivery or an unnamed carrier)."""
+
     number: str
-    carrier: str
+    carrier: str | None
     tracking_number: str | None
     tracking_url: str | None
     lines: tuple[MailLine, ...]
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
+    more_to_follow: bool = False
+    """Units of the order are still to be shipped in other parcels."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,15 +107,19 @@ class PickupSummary:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReturnSummary:
-    """An approved return: what goes back, where to, and how (``label`` is ``carrier_label``
-    when a carrier's label is attached, ``return_slip`` when the merchant's slip is)."""
+    """An approved return or exchange: what goes back, where to, and how.
+
+    ``label`` is ``carrier_label`` when a carrier's prepaid label is attached, ``return_slip``
+    when the merchant's slip is (the customer sends the parcel to ``send_to`` themselves), None
+    when nothing travels (``items_kept``: the customer keeps the goods)."""
 
     rma: str
+    exchange: bool
     lines: tuple[MailLine, ...]
-    send_to: Place | None
-    label: str
-    carrier: str | None = None
+    send_to: Address | None
+    label: str | None
     tracking_number: str | None = None
+    items_kept: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

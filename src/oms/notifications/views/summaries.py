@@ -75,3 +75,38 @@ def units_of(
         )
         for sku in ordered
     )
+
+
+CARRIER_NAMES = {
+    "dhl": "DHL",
+    "dhl_parcel_de": "DHL Paket",
+    "dhl_express": "DHL Express",
+    "deutschepost": "Deutsche Post",
+    "dpd": "DPD",
+    "gls": "GLS",
+    "hermes": "Hermes",
+    "ups": "UPS",
+    "fedex": "FedEx",
+    "usps": "USPS",
+    "colissimo": "Colissimo",
+    "chronopost": "Chronopost",
+    "laposte": "La Poste",
+    "correos": "Correos",
+    "seur": "SEUR",
+    "sf_express": "SF Express",
+    "canadapost": "Canada Post",
+    "royalmail": "Royal Mail",
+    "postnl": "PostNL",
+}
+"""Carrier codes (karrio's) as customers know the carriers."""
+
+UNNAMED_CARRIERS = frozenset({"generic", "own", "courier", "pickup"})
+"""Codes that name no carrier a customer would know: the mail names none."""
+
+
+def carrier_name(code: str) -> str | None:
+    """``dhl_parcel_de`` -> ``DHL Paket``; None for a carrier a customer would not know."""
+    key = code.strip().lower()
+    if not key or key in UNNAMED_CARRIERS:
+        return None
+    return CARRIER_NAMES.get(key) or key.replace("_", " ").title()

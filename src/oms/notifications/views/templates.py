@@ -46,14 +46,22 @@ _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
-class TemplateBroken(Exception):
+class MailNotWritable(Exception):
+    """The mail cannot be written, now or later: trying again changes nothing (unlike
+    ``NotReady``). ``reason`` says why, for the message's record."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TemplateBroken(MailNotWritable):
     """A mail template cannot be rendered (a merchant's override with a syntax error, a text
     template without its ``subject`` block): names the file and why."""
 
     def __init__(self, template: str, reason: str) -> None:
         super().__init__(f"mail template {template}: {reason}")
         self.template = template
-        self.reason = reason
 
 
 def template_names(kind: NotificationKind) -> tuple[str, str]:

@@ -23,6 +23,7 @@ from oms.fulfilment.services.return_parcels import (
     render_return_slip,
 )
 from oms.fulfilment.services.shipping import Carriers, karrio_carriers
+from oms.fulfilment.services.tracking import get_shipment
 from oms.platform.subscriptions import Subscription
 from oms.shared.events import Event
 
@@ -44,6 +45,7 @@ __all__ = [
     "SlipLine",
     "buy_return_label",
     "delivery_times",
+    "get_shipment",
     "karrio_carriers",
     "receiving_address",
     "render_return_slip",

@@ -20,6 +20,7 @@ from oms.invoicing.handlers import CONSUMER as _DOCUMENTS
 from oms.invoicing.handlers import ERASURE as _ERASURE
 from oms.invoicing.handlers import handle_customer_erased, handle_payment_moved
 from oms.invoicing.services import (
+    document_pdf,
     get_document,
     issue_credit_note,
     issue_invoice_for_capture,
@@ -57,6 +58,7 @@ __all__ = [
     "NothingToInvoice",
     "UnitsNotCreditable",
     "UnitsNotInvoiceable",
+    "document_pdf",
     "get_document",
     "issue_credit_note",
     "issue_invoice_for_capture",

@@ -45,6 +45,8 @@ def refusal(address: IPAddress) -> str | None:
     embedded = _embedded_ipv4(address)
     if embedded is not None and (why := refusal(embedded)) is not None:
         return f"{why} (embedded in {address})"
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        return None  # a socket connects to the IPv4 address itself, judged above
     return _own_refusal(address)
 
 

@@ -4,37 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import APIRouter, Depends
 
 from oms import channels
 from oms.platform.http import IfMatch, Tagged, UoW, send_version
-from oms.platform.problems import HTTPProblem, responses
-from oms.platform.security import Permission, Principal, Requires, _bearer
+from oms.platform.problems import responses
+from oms.platform.security import Permission, Principal, Requires
 from oms.sourcing import services
 from oms.sourcing.schemas import SourcingRulesHistoryOut, SourcingRulesIn, SourcingRulesOut
 
 router = APIRouter(prefix="/v1", tags=["sourcing"])
 
 RulesWriter = Annotated[Principal, Depends(Requires(Permission.FULFILMENT_CONFIGURE))]
-_channels_reader = Requires(Permission.CHANNELS_READ)
-
-
-async def rules_reader(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """``channels:read`` or ``fulfilment:read``: whoever reads channels or fulfilment work."""
-    try:
-        return await _channels_reader(request, credentials)
-    except HTTPProblem as problem:
-        principal: Principal | None = getattr(request.state, "principal", None)
-        if problem.status == 403 and principal and principal.can(Permission.FULFILMENT_READ):
-            return principal
-        raise
-
-
-RulesReader = Annotated[Principal, Depends(rules_reader)]
+RulesReader = Annotated[Principal, Depends(Requires(Permission.CHANNELS_READ))]
+"""Every role reads channels, warehouse staff included: the rules are reference data."""
 
 
 @router.get("/channels/{code}/sourcing", responses=responses(401, 403, 404))

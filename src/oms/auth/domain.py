@@ -171,6 +171,8 @@ class ApiKeyNotFound(NotFound):
 
 @dataclass(frozen=True, kw_only=True)
 class ApiKeyCreated(Event):
+    """An API key was created with a role (and, for a channel key, its channel)."""
+
     type = "auth.api_key_created.v1"
     aggregate = "api_key"
     role: str
@@ -179,5 +181,7 @@ class ApiKeyCreated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ApiKeyRevoked(Event):
+    """An API key was revoked; requests with it are refused from now on."""
+
     type = "auth.api_key_revoked.v1"
     aggregate = "api_key"

@@ -377,6 +377,8 @@ class HandleTaken(Conflict):
 
 @dataclass(frozen=True, kw_only=True)
 class ProductCreated(Event):
+    """A product was created with its variants (their SKUs)."""
+
     type = "catalog.product_created.v1"
     aggregate = "product"
     skus: tuple[str, ...]

@@ -133,6 +133,8 @@ class CodeTaken(Conflict):
 
 @dataclass(frozen=True, kw_only=True)
 class ChannelCreated(Event):
+    """A sales channel was created."""
+
     type = "channels.channel_created.v1"
     aggregate = "channel"
     code: str
@@ -140,6 +142,8 @@ class ChannelCreated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ChannelChanged(Event):
+    """A sales channel's settings changed; `changed` names the fields."""
+
     type = "channels.channel_changed.v1"
     aggregate = "channel"
     code: str
@@ -148,6 +152,8 @@ class ChannelChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class LocationCreated(Event):
+    """A location (warehouse or store) was created."""
+
     type = "channels.location_created.v1"
     aggregate = "location"
     code: str
@@ -155,6 +161,8 @@ class LocationCreated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class LocationChanged(Event):
+    """A location's settings changed; `changed` names the fields."""
+
     type = "channels.location_changed.v1"
     aggregate = "location"
     code: str

@@ -10,6 +10,8 @@ from oms.shared.events import Event
 
 @dataclass(frozen=True, kw_only=True)
 class CustomerCreated(Event):
+    """A customer was created, with their customer number."""
+
     type = "customers.customer_created.v1"
     aggregate = "customer"
     number: str
@@ -26,6 +28,8 @@ class CustomerChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class MarketingConsentChanged(Event):
+    """A customer granted or withdrew marketing consent."""
+
     type = "customers.marketing_consent_changed.v1"
     aggregate = "customer"
     granted: bool
@@ -33,6 +37,8 @@ class MarketingConsentChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CustomerAddressAdded(Event):
+    """An address was added to a customer's address book."""
+
     type = "customers.customer_address_added.v1"
     aggregate = "customer"
     address_id: UUID
@@ -40,6 +46,8 @@ class CustomerAddressAdded(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CustomerAddressChanged(Event):
+    """An address in a customer's address book changed; `changed` names the fields."""
+
     type = "customers.customer_address_changed.v1"
     aggregate = "customer"
     address_id: UUID
@@ -48,6 +56,8 @@ class CustomerAddressChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CustomerAddressRemoved(Event):
+    """An address was removed from a customer's address book."""
+
     type = "customers.customer_address_removed.v1"
     aggregate = "customer"
     address_id: UUID
@@ -64,6 +74,8 @@ class CustomerExported(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CustomerErased(Event):
+    """A customer's personal data was erased (GDPR); every context forgets its copies."""
+
     type = "customers.customer_erased.v1"
     aggregate = "customer"
     requested_by: UUID | None

@@ -36,6 +36,8 @@ class FulfilmentOrderEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentOrderCreated(FulfilmentOrderEvent):
+    """A location was given units of an order to ship or hand over: a new fulfilment order."""
+
     type = "fulfilment.fulfilment_order_created.v1"
     delivery: str
     pickup_location: str | None
@@ -53,17 +55,23 @@ class FulfilmentOrderUnitsAdded(FulfilmentOrderEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentOrderStarted(FulfilmentOrderEvent):
+    """A location started working a fulfilment order (picking)."""
+
     type = "fulfilment.fulfilment_order_started.v1"
     actor: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentOrderHeld(FulfilmentOrderEvent):
+    """A fulfilment order was held because its order went on hold."""
+
     type = "fulfilment.fulfilment_order_held.v1"
 
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentOrderReleased(FulfilmentOrderEvent):
+    """A held fulfilment order was released to its location again."""
+
     type = "fulfilment.fulfilment_order_released.v1"
     status: str
     """The status it went back to."""
@@ -79,6 +87,8 @@ class FulfilmentOrderReduced(FulfilmentOrderEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentOrderRejected(FulfilmentOrderEvent):
+    """A location rejected its fulfilment order's units (with a reason); they are re-sourced."""
+
     type = "fulfilment.fulfilment_order_rejected.v1"
     reason: str
     note: str | None
@@ -89,6 +99,8 @@ class FulfilmentOrderRejected(FulfilmentOrderEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentOrderCancelled(FulfilmentOrderEvent):
+    """A fulfilment order was cancelled (its order's lines cancelled or moved away)."""
+
     type = "fulfilment.fulfilment_order_cancelled.v1"
     lines: tuple[FulfilmentUnits, ...]
     """The units that were still open."""
@@ -105,6 +117,8 @@ class FulfilmentOrderShipped(FulfilmentOrderEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentOrderDelivered(FulfilmentOrderEvent):
+    """Every unit of a fulfilment order reached the customer."""
+
     type = "fulfilment.fulfilment_order_delivered.v1"
 
 

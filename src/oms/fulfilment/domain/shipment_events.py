@@ -24,6 +24,8 @@ class PackedUnits:
 
 @dataclass(frozen=True, kw_only=True)
 class ShipmentCreated(Event):
+    """A parcel left a location: carrier, service, tracking number and link, the units in it."""
+
     type = "fulfilment.shipment_created.v1"
     aggregate = "shipment"
     number: str
@@ -40,6 +42,8 @@ class ShipmentCreated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ShipmentStatusChanged(Event):
+    """A shipment's tracking status changed (in transit, out for delivery, exception...)."""
+
     type = "fulfilment.shipment_status_changed.v1"
     aggregate = "shipment"
     number: str
@@ -52,6 +56,8 @@ class ShipmentStatusChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ShipmentDelivered(Event):
+    """A shipment was delivered (by the carrier's tracking or by hand)."""
+
     type = "fulfilment.shipment_delivered.v1"
     aggregate = "shipment"
     number: str

@@ -34,11 +34,15 @@ class StockMoved(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class StockReceived(StockMoved):
+    """Units were received into a location (goods in); the levels it left there."""
+
     type = "inventory.stock_received.v1"
 
 
 @dataclass(frozen=True, kw_only=True)
 class StockAdjusted(StockMoved):
+    """Stock at a location was corrected by hand; the levels it left there."""
+
     type = "inventory.stock_adjusted.v1"
 
 
@@ -51,21 +55,29 @@ class StockWrittenOff(StockMoved):
 
 @dataclass(frozen=True, kw_only=True)
 class StockCounted(StockMoved):
+    """A stock count set a location's on-hand; the levels it left there."""
+
     type = "inventory.stock_counted.v1"
 
 
 @dataclass(frozen=True, kw_only=True)
 class StockAllocated(StockMoved):
+    """Units at a location were allocated to an order; the levels it left there."""
+
     type = "inventory.stock_allocated.v1"
 
 
 @dataclass(frozen=True, kw_only=True)
 class StockReleased(StockMoved):
+    """Allocated units went back to available (an order cancelled, edited or rerouted)."""
+
     type = "inventory.stock_released.v1"
 
 
 @dataclass(frozen=True, kw_only=True)
 class StockFulfilled(StockMoved):
+    """Allocated units left a location in a shipment; the levels it left there."""
+
     type = "inventory.stock_fulfilled.v1"
 
 

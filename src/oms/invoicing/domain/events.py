@@ -16,6 +16,8 @@ from oms.shared.money import Money
 
 @dataclass(frozen=True, kw_only=True)
 class InvoiceIssued(Event):
+    """An invoice was issued for an order (on capture or on shipment); its number and totals."""
+
     type = "invoicing.invoice_issued.v1"
     aggregate = "order"
     invoice_id: UUID
@@ -27,6 +29,8 @@ class InvoiceIssued(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class CreditNoteIssued(Event):
+    """A credit note was issued against an invoice (a refund); its number and totals."""
+
     type = "invoicing.credit_note_issued.v1"
     aggregate = "order"
     credit_note_id: UUID

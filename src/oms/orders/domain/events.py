@@ -17,6 +17,8 @@ class LineUnits:
 
 @dataclass(frozen=True, kw_only=True)
 class OrderPlaced(Event):
+    """An order was placed on a channel: its lines, total and any units backordered."""
+
     type = "orders.order_placed.v1"
     aggregate = "order"
     number: str
@@ -29,6 +31,8 @@ class OrderPlaced(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderConfirmed(Event):
+    """An order left its holds behind and is confirmed for fulfilment."""
+
     type = "orders.order_confirmed.v1"
     aggregate = "order"
     number: str
@@ -36,6 +40,8 @@ class OrderConfirmed(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderHeld(Event):
+    """An order was put on hold (payment, fraud review, address, stock, customer, manual)."""
+
     type = "orders.order_held.v1"
     aggregate = "order"
     number: str
@@ -46,6 +52,8 @@ class OrderHeld(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class HoldReleased(Event):
+    """A hold on an order was released; `still_on_hold` says whether others remain."""
+
     type = "orders.hold_released.v1"
     aggregate = "order"
     number: str
@@ -56,6 +64,8 @@ class HoldReleased(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderCancelled(Event):
+    """A whole order was cancelled; its stock was released."""
+
     type = "orders.order_cancelled.v1"
     aggregate = "order"
     number: str
@@ -65,6 +75,8 @@ class OrderCancelled(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class LinesCancelled(Event):
+    """Some units of an order were cancelled; their stock was released."""
+
     type = "orders.lines_cancelled.v1"
     aggregate = "order"
     number: str
@@ -74,6 +86,9 @@ class LinesCancelled(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderChanged(Event):
+    """An order change (edit) was confirmed: its operations, the new version and the money
+    difference."""
+
     type = "orders.order_changed.v1"
     aggregate = "order"
     number: str
@@ -84,6 +99,8 @@ class OrderChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class BackorderAllocated(Event):
+    """Backordered units of an order were allocated when stock arrived (first come first served)."""
+
     type = "orders.backorder_allocated.v1"
     aggregate = "order"
     number: str
@@ -101,6 +118,8 @@ class PlacedUnits:
 
 @dataclass(frozen=True, kw_only=True)
 class UnitsShipped(Event):
+    """Units of an order left a location."""
+
     type = "orders.units_shipped.v1"
     aggregate = "order"
     number: str
@@ -112,6 +131,8 @@ class UnitsShipped(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class UnitsDelivered(Event):
+    """Units of an order reached the customer; `all_delivered` once nothing is left on the way."""
+
     type = "orders.units_delivered.v1"
     aggregate = "order"
     number: str
@@ -124,6 +145,8 @@ class UnitsDelivered(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderRerouted(Event):
+    """An order's open units were sourced again (a location rejected them or staff rerouted)."""
+
     type = "orders.order_rerouted.v1"
     aggregate = "order"
     number: str
@@ -139,6 +162,9 @@ class OrderRerouted(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderCompleted(Event):
+    """Every unit of an order was delivered, picked up, returned or cancelled: the order is
+    complete."""
+
     type = "orders.order_completed.v1"
     aggregate = "order"
     number: str

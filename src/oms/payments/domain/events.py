@@ -30,16 +30,22 @@ class PaymentMoved(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentAuthorized(PaymentMoved):
+    """A payment was authorised by its provider (money reserved, not yet taken)."""
+
     type = "payments.payment_authorized.v1"
 
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentCaptured(PaymentMoved):
+    """Money was taken for an order (a capture, or a payment captured at once)."""
+
     type = "payments.payment_captured.v1"
 
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentVoided(PaymentMoved):
+    """An authorisation was voided; the reserved money was let go."""
+
     type = "payments.payment_voided.v1"
 
 
@@ -54,12 +60,16 @@ class PaymentFailed(PaymentMoved):
 
 @dataclass(frozen=True, kw_only=True)
 class RefundIssued(PaymentMoved):
+    """Money was refunded to the customer through the payment's provider."""
+
     type = "payments.refund_issued.v1"
     reason: str | None
 
 
 @dataclass(frozen=True, kw_only=True)
 class ChargebackOpened(PaymentMoved):
+    """The customer's bank disputed a payment (chargeback opened)."""
+
     type = "payments.chargeback_opened.v1"
 
 

@@ -48,6 +48,8 @@ class ReturnEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnRequested(ReturnEvent):
+    """A customer or customer service asked to return units of an order, with reasons."""
+
     type = "returns.return_requested.v1"
     source: str
     actor: str
@@ -58,6 +60,8 @@ class ReturnRequested(ReturnEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnApproved(ReturnEvent):
+    """A return was approved (RMA issued, receiving location chosen)."""
+
     type = "returns.return_approved.v1"
     receiving_location: str | None
     """Null for a claim (nothing comes back)."""
@@ -68,6 +72,8 @@ class ReturnApproved(ReturnEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnDeclined(ReturnEvent):
+    """A return request was declined, with the reason."""
+
     type = "returns.return_declined.v1"
     reason: str
     actor: str
@@ -75,18 +81,24 @@ class ReturnDeclined(ReturnEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnCancelled(ReturnEvent):
+    """A return was cancelled before its goods arrived."""
+
     type = "returns.return_cancelled.v1"
     actor: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnInTransit(ReturnEvent):
+    """The customer sent the return's parcel (tracking number when known)."""
+
     type = "returns.return_in_transit.v1"
     tracking_number: str | None
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnReceived(ReturnEvent):
+    """Returned units arrived at the receiving location."""
+
     type = "returns.return_received.v1"
     location: str
     lines: tuple[ReturnUnits, ...]
@@ -95,6 +107,8 @@ class ReturnReceived(ReturnEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnInspected(ReturnEvent):
+    """Returned units were inspected and given dispositions (restock, write off...)."""
+
     type = "returns.return_inspected.v1"
     location: str
     lines: tuple[InspectedUnits, ...]
@@ -105,6 +119,8 @@ class ReturnInspected(ReturnEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ReturnCompleted(ReturnEvent):
+    """A return was resolved: refund, store credit or exchange, with any restocking fee."""
+
     type = "returns.return_completed.v1"
     resolution: str
     refund: Money | None
@@ -115,6 +131,8 @@ class ReturnCompleted(ReturnEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ExchangeShipped(ReturnEvent):
+    """The replacement of an exchange was shipped."""
+
     type = "returns.exchange_shipped.v1"
     exchange_order_id: UUID
     lines: tuple[ReturnUnits, ...]
@@ -123,6 +141,8 @@ class ExchangeShipped(ReturnEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ClaimResolved(ReturnEvent):
+    """A claim (lost or damaged parcel) was resolved by a refund or a reshipment."""
+
     type = "returns.claim_resolved.v1"
     resolution: str
     refund: Money | None

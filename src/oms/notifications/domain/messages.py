@@ -105,7 +105,8 @@ def message_id_for(id_: UUID, sender: str) -> str:
     """The RFC 5322 Message-ID of a message, made when it is queued so that every retry sends
     the same one (a mail client shows a duplicate of an at-least-once send as one mail)."""
     _, address = parseaddr(sender)
-    domain = address.rpartition("@")[2] or "oms.invalid"
+    _, at, domain = address.rpartition("@")
+    domain = domain if at and domain else "oms.invalid"
     return f"<{id_.hex}@{domain}>"
 
 

@@ -45,7 +45,6 @@ def build_email(
     mail["Subject"] = one_line(composed.subject)
     mail["Date"] = format_datetime(at)
     mail["Message-ID"] = message.message_id
-    mail["Content-Language"] = message.locale.replace("_", "-")
     mail["Auto-Submitted"] = "auto-generated"
     mail[KIND_HEADER] = message.kind.value
     mail.set_content(composed.text)
@@ -58,4 +57,5 @@ def build_email(
             subtype=subtype or "octet-stream",
             filename=attachment.filename,
         )
+    mail["Content-Language"] = message.locale.replace("_", "-")  # set_content drops Content-*
     return mail

@@ -30,13 +30,16 @@ log = structlog.get_logger("oms.notifications")
 
 
 def mail_locale(tag: str | None) -> Locale:
-    """The locale a mail is formatted in: the given one when Babel knows it (``de_CH`` keeps
-    Swiss number formats), else English."""
+    """The locale a mail is written and formatted in: the given one when its language is one
+    mail is written in (``de_CH`` keeps Swiss number formats), else English (a mail in English
+    with dates in Portuguese would read oddly)."""
     if tag:
         try:
-            return Locale.parse(tag.strip().replace("-", "_"))
+            locale = Locale.parse(tag.strip().replace("-", "_"))
         except (ValueError, UnknownLocaleError):
-            pass
+            locale = None
+        if locale is not None and locale.language in LANGUAGES:
+            return locale
     return Locale.parse(SOURCE_LANGUAGE)
 
 

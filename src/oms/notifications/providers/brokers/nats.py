@@ -133,8 +133,10 @@ class NatsBroker:
                 name="oms",
                 allow_reconnect=False,
                 connect_timeout=int(self.timeout),
-                max_reconnect_attempts=1,  # one more try at connecting, then NoServersError
-                reconnect_time_wait=1,
+                # nats-py tries a server max_reconnect_attempts + 1 times (0 means for ever):
+                # two quick tries, then NoServersError; the relay's backoff does the waiting.
+                max_reconnect_attempts=1,
+                reconnect_time_wait=0,
                 error_cb=self._log_error,
             )
         except _UNREACHABLE as error:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -48,9 +48,13 @@ class Received:
 class WebhookReceiver:
     """See the module docstring. ``url`` is ``http://127.0.0.1:<port>/hooks``."""
 
-    def __init__(self, *, delay_seconds: float = 0.0) -> None:
+    def __init__(self, *, delay_seconds: float = 0.0, gate: threading.Event | None = None) -> None:
         self.secret: str | None = None
         self.delay_seconds = delay_seconds
+        self.gate = gate
+        """When given, each request waits for it to be set before it is answered."""
+        self.arrived = 0
+        """Requests that reached the handler, answered or still waiting."""
         self.received: list[Received] = []
         self._script: list[int] = []
         self._lock = threading.Lock()
@@ -89,15 +93,29 @@ class WebhookReceiver:
         self._server.server_close()
 
     def wait_for(self, count: int, seconds: float = 30) -> list[Received]:
-        """Block until ``count`` requests arrived (or the time is up); what arrived."""
+        """Block until ``count`` requests were answered (or the time is up); what was."""
+        self._wait(lambda: len(self.received) >= count, seconds)
+        with self._lock:
+            return list(self.received)
+
+    def wait_for_arrivals(self, count: int, seconds: float = 30) -> int:
+        """Block until ``count`` requests reached the handler (answered or held at the gate)."""
+        self._wait(lambda: self.arrived >= count, seconds)
+        return self.arrived
+
+    def _wait(self, done: Callable[[], bool], seconds: float) -> None:
         deadline = time.monotonic() + seconds
         with self._arrived:
-            while len(self.received) < count:
+            while not done():
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    break
+                    return
                 self._arrived.wait(left)
-            return list(self.received)
+
+    def _arrive(self) -> None:
+        with self._arrived:
+            self.arrived += 1
+            self._arrived.notify_all()
 
     def verified_types(self) -> set[str]:
         """The event types of every request whose signature verified."""
@@ -123,6 +141,9 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 headers = {k.lower(): v for k, v in self.headers.items()}
+                receiver._arrive()
+                if receiver.gate is not None:
+                    receiver.gate.wait()
                 if receiver.delay_seconds:
                     time.sleep(receiver.delay_seconds)
                 status = receiver._answer(self.path, headers, body)

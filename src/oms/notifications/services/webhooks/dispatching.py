@@ -116,7 +116,8 @@ class Dispatcher:
         except Exception:
             log.exception("webhook_outcome_not_recorded", delivery_id=str(outgoing.delivery_id))
             return
-        log.info(
+        report = log.debug if attempt.succeeded else log.info
+        report(
             "webhook_attempt",
             delivery_id=str(outgoing.delivery_id),
             endpoint_id=str(outgoing.endpoint_id),

@@ -98,7 +98,8 @@ def messages(
     with _database() as (uow, _):
         order_id = _order_id(order, uow)
         found = history.order_notifications(order_id, uow=uow, limit=200)
-    table = Table(title=f"Mail of order {order}")
+    number = found[0].order_number if found else order
+    table = Table(title=f"Mail of order {number}")
     for column in ("created", "kind", "status", "locale", "attempts", "why / last error"):
         table.add_column(column, overflow="fold")
     for message in found:

@@ -55,6 +55,7 @@ from oms.orders.domain.events import (
     UnitsShipped,
 )
 from oms.orders.pricing.domain.events import ShippingZoneChanged, TaxRateChanged
+from oms.orders.repository import OrderFilter
 from oms.orders.services import (
     CancelOrder,
     ConfirmChange,
@@ -75,6 +76,7 @@ from oms.orders.services import (
     get_order,
     handle_stock_event,
     list_changes,
+    list_orders,
     lookup_order,
     note_on_timeline,
     order_for_fulfilment,
@@ -132,6 +134,7 @@ __all__ = [
     "OrderChanged",
     "OrderCompleted",
     "OrderConfirmed",
+    "OrderFilter",
     "OrderHeld",
     "OrderLine",
     "OrderLink",
@@ -164,6 +167,7 @@ __all__ = [
     "get_order",
     "handle_stock_event",
     "list_changes",
+    "list_orders",
     "lookup_order",
     "note_on_timeline",
     "order_for_fulfilment",

@@ -42,7 +42,8 @@ from oms.shared.errors import Invalid
 
 BUILT_IN_DIRECTORY = Path(__file__).resolve().parent.parent / "templates"
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\r\n]+")
+"""Runs of spaces and line breaks; a no-break space (in amounts: ``20,00 €``) stays."""
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 

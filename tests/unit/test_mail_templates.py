@@ -223,3 +223,37 @@ def test_the_text_part_has_no_runs_of_blank_lines_or_trailing_spaces_but_the_sig
         assert "\n\n\n" not in text
         lines = [line for line in text.split("\n") if line != "-- "]
         assert not [line for line in lines if re.search(r"[ \t]$", line)]
+
+
+def test_a_return_whose_goods_the_customer_keeps_asks_for_nothing_back() -> None:
+    sample = sample_content(K.RETURN_APPROVED, "de")
+    assert sample.return_ is not None
+    kept = replace(sample.return_, label=None, send_to=None, items_kept=True)
+
+    text = TEMPLATES.render(replace(sample, return_=kept))[2]
+
+    assert "Sie müssen nichts zurückschicken: Bitte behalten Sie die Artikel." in text
+    assert "Zurückzusendende Artikel" not in text
+    assert "Anhang" not in text
+
+
+def test_an_exchange_is_called_one() -> None:
+    sample = sample_content(K.RETURN_APPROVED, "fr")
+    assert sample.return_ is not None
+    exchange = replace(sample.return_, exchange=True)
+
+    subject, _, text = TEMPLATES.render(replace(sample, return_=exchange))
+
+    assert subject == "Votre échange RMA-001001 a été accepté"
+    assert "nous nous occuperons de votre échange" in text
+
+
+def test_a_refund_to_store_credit_says_where_the_money_went() -> None:
+    sample = sample_content(K.REFUND_ISSUED, "es")
+    assert sample.refund is not None
+    to_credit = replace(sample.refund, to_store_credit=True, credit_note=None)
+
+    text = TEMPLATES.render(replace(sample, refund=to_credit))[2]
+
+    assert "como saldo en la tienda" in text
+    assert "factura rectificativa" not in text

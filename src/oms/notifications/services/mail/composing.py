@@ -41,6 +41,7 @@ from oms.notifications.views.content import (
 )
 from oms.notifications.views.summaries import carrier_name, order_summary, units_of
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.address import Address
 from oms.shared.errors import NotFound
 from oms.shared.money import Money
 
@@ -88,9 +89,10 @@ def compose_mail(
 
 
 def _brand(request: MailRequest, uow: UnitOfWork) -> Brand:
-    """The channel's brand; its name is the sender name, else the channel's own."""
+    """The channel's brand; its name is the sender name, else the channel's own (mail about
+    no order has no channel: the deployment's sender name, which the settings carry)."""
     fallback = request.settings.sender_name
-    if not fallback:
+    if not fallback and request.settings.channel:
         fallback = channels.get_channel(request.settings.channel, uow=uow).name
     return Brand.of(request.settings, fallback_name=fallback)
 
@@ -144,11 +146,12 @@ def _payment_pending(request: MailRequest, uow: UnitOfWork) -> _Gathered:
 
 def _backorder(request: MailRequest, uow: UnitOfWork) -> _Gathered:
     order = _order(request, uow)
+    names = _names(order, request, uow)
     waiting = [(line.sku, line.backordered_quantity) for line in order.lines]
-    lines = units_of(order, waiting, _names(order, request, uow))
+    lines = units_of(order, waiting, names)
     if not lines:
         raise MailNotWritable(f"no unit of order {order.number} waits for stock any more")
-    summary = order_summary(order, _names(order, request, uow))
+    summary = order_summary(order, names)
     return _Gathered(customer_name=order.buyer.name, parts={"order": summary, "backordered": lines})
 
 
@@ -210,72 +213,82 @@ def _pickup(request: MailRequest, uow: UnitOfWork) -> _Gathered:
 def _return(request: MailRequest, uow: UnitOfWork) -> _Gathered:
     order = _order(request, uow)
     found = returns.get_return(_reference(request), uow=uow)
-    reference = found.reference
     if found.status in (returns.ReturnStatus.CANCELLED, returns.ReturnStatus.DECLINED):
-        raise MailNotWritable(f"return {reference} was {found.status.value} since its approval")
-    kept = found.status is returns.ReturnStatus.COMPLETED and found.received_at is None
-    attachments: tuple[Attachment, ...] = ()
-    send_to = None
-    if not kept and found.receiving_location is not None:
-        try:
-            _, pdf = returns.return_label(found.id, uow=uow)
-        except NotFound:
-            raise NotReady(f"return {reference} has no label yet") from None
-        attachments = (
-            Attachment(filename=f"{reference}.pdf", content_type="application/pdf", data=pdf),
+        raise MailNotWritable(
+            f"return {found.reference} was {found.status.value} since its approval"
         )
-        location = channels.get_location(found.receiving_location, uow=uow)
-        send_to = fulfilment.receiving_address(location)
+    kept = found.status is returns.ReturnStatus.COMPLETED and found.received_at is None
+    goes_to = None if kept else found.receiving_location
+    label = None if goes_to is None else _label(found.id, goes_to, found.label_tracking, uow)
     names = _names(order, request, uow)
     summary = ReturnSummary(
-        rma=reference,
+        rma=found.reference,
         exchange=found.kind is returns.ReturnKind.EXCHANGE,
         lines=units_of(order, ((x.sku, x.quantity) for x in found.lines), names),
-        send_to=None if found.label_tracking else send_to,
-        label=None
-        if not attachments
-        else "carrier_label"
-        if found.label_tracking
-        else "return_slip",
+        send_to=label.send_to if label else None,
+        label=label.kind if label else None,
         tracking_number=found.label_tracking,
         items_kept=kept,
     )
     return _Gathered(
         customer_name=order.buyer.name,
         parts={"order": order_summary(order, names), "return_": summary},
-        attachments=attachments,
+        attachments=(label.attachment,) if label else (),
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Label:
+    kind: str
+    """``carrier_label`` (prepaid, addressed) or ``return_slip`` (the customer addresses it)."""
+    attachment: Attachment
+    send_to: Address | None
+
+
+def _label(return_id: UUID, goes_to: str, tracking: str | None, uow: UnitOfWork) -> _Label:
+    """The return's stored label as an attachment (a carrier's when it has a tracking number,
+    else the slip, sent to the location ``goes_to``); ``NotReady`` until returns made it."""
+    try:
+        rma, pdf = returns.return_label(return_id, uow=uow)
+    except NotFound:
+        raise NotReady(f"return {return_id} has no label yet") from None
+    attachment = Attachment(filename=f"{rma}.pdf", content_type="application/pdf", data=pdf)
+    if tracking:
+        return _Label(kind="carrier_label", attachment=attachment, send_to=None)
+    location = channels.get_location(goes_to, uow=uow)
+    send_to = fulfilment.receiving_address(location)
+    return _Label(kind="return_slip", attachment=attachment, send_to=send_to)
 
 
 def _refund(request: MailRequest, uow: UnitOfWork) -> _Gathered:
     order = _order(request, uow)
     transaction_id = _reference(request)
     payment, moved = _transaction(order.id, transaction_id, uow)
-    document = next(
-        (
-            d
-            for d in invoicing.order_documents(order.id, uow=uow)
-            if d.issue_key == f"refund:{transaction_id}"
-        ),
-        None,
-    )
+    note = _credit_note(order.id, transaction_id, uow)
     settled_at = moved.settled_at or moved.created_at
-    if document is None and uow.clock.now() - settled_at < CREDIT_NOTE_PATIENCE:
+    if note is None and uow.clock.now() - settled_at < CREDIT_NOTE_PATIENCE:
         raise NotReady(f"the credit note of refund {transaction_id} is not issued yet")
-    later: tuple[Callable[[], Attachment], ...] = ()
-    if document is not None:
-        later = (lambda: _pdf(document.id, uow),)
     refund = RefundSummary(
         amount=moved.amount,
         to_store_credit=payment.provider is payments.ProviderName.STORE_CREDIT,
-        credit_note=document.number if document else None,
+        credit_note=note.number if note else None,
     )
     summary = order_summary(order, _names(order, request, uow))
     return _Gathered(
         customer_name=order.buyer.name,
         parts={"order": summary, "refund": refund},
-        rendered_later=later,
+        rendered_later=() if note is None else (lambda: _pdf(note.id, uow),),
     )
+
+
+def _credit_note(
+    order_id: UUID, transaction_id: UUID, uow: UnitOfWork
+) -> invoicing.Document | None:
+    """The credit note invoicing issued for this refund (its issue key names the ledger
+    transaction), if it did yet."""
+    key = f"refund:{transaction_id}"
+    documents = invoicing.order_documents(order_id, uow=uow)
+    return next((d for d in documents if d.issue_key == key), None)
 
 
 def _transaction(

@@ -18,6 +18,7 @@ from oms.app.demo import (
     assortment,
     fulfilment,
     network,
+    notifications,
     payments,
     people,
     pricing,
@@ -93,6 +94,7 @@ def load(
         for channel in network.CHANNELS:
             channels.create_channel(channel, uow=uow)
         returns.apply_policies(uow)
+        notifications.apply_mail_settings(uow)
         bar.advance(task)
         skus = _load_assortment(uow)
         bar.advance(task)
@@ -105,6 +107,8 @@ def load(
         fulfilment.load_settings(uow, skus, today=uow.clock.now().date())
         placed = sales.place(uow, everyone, skus, ORDER_COUNT, seed)
         placed += fulfilment.place_waiting_orders(uow, everyone, skus)
+        notifications.place_chinese_order(uow, skus)
+        placed += 1
         bar.advance(task)
         paid = payments.load(uow)
         bar.advance(task)

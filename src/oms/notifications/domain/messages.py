@@ -253,9 +253,13 @@ class Message:
         self.last_error = None
 
     def refused(self, error: DeliveryFailed, *, at: datetime) -> None:
-        """Refused for good: not tried again."""
+        """Refused for good by the mail server: not tried again."""
+        self.give_up(error.reason, at=at)
+
+    def give_up(self, reason: str, *, at: datetime) -> None:
+        """Failed for good on this attempt (refused, or a mail that can never be written)."""
         self._attempted(at)
-        self.last_error = _scrubbed(error.reason, self.recipient)
+        self.last_error = _scrubbed(reason, self.recipient)
         self._move(MessageAction.FAIL, at)
 
     def deferred(self, reason: str, *, at: datetime, schedule: RetrySchedule = RETRIES) -> None:

@@ -5,7 +5,9 @@ across another's work:
    request waited three days, the address refused by an earlier mail, the customer erased,
    the kind turned off meanwhile. A mail that may no longer go is skipped, with its reason.
 2. *Write and hand over* (no transaction): ``compose_mail`` writes it in the customer's
-   language (``NotReady`` while its label or credit note is not there yet: tried again later),
+   language (``NotReady`` while its label or credit note is not there yet, or a merchant's
+   template is broken: tried again later; ``MailNotWritable`` when what it is about is gone,
+   such as a backorder filled before its delay was mailed: failed with that reason),
    ``build_email`` makes the Internet message, the transport takes it or says why not.
 3. *Record* (a write): sent, deferred to its next attempt, failed (and the address remembered
    when the server refused it), or skipped; stored only while this worker's lease holds, and
@@ -37,7 +39,7 @@ from oms.notifications.services.mail.mime import build_email
 from oms.notifications.services.mail.queueing import channel_settings
 from oms.notifications.services.mail.timeline import note_outcome
 from oms.notifications.services.mail.transports import MailTransport
-from oms.notifications.views import MailTemplates
+from oms.notifications.views import MailNotWritable, MailTemplates, TemplateBroken
 from oms.platform.unit_of_work import UnitOfWork
 
 log = structlog.get_logger("oms.notifications.mail")
@@ -97,7 +99,15 @@ class Sender:
         except NotReady as error:
             message.deferred(f"not ready: {error}", at=now())
             return False
-        except Exception as error:  # a broken template or a gone order must not stop the queue
+        except TemplateBroken as error:  # the merchant can mend the template folder meanwhile
+            log.warning("mail_template_broken", message=str(message.id), reason=error.reason)
+            message.deferred(error.reason, at=now())
+            return False
+        except MailNotWritable as error:  # what it was about is gone: trying again is in vain
+            log.warning("mail_not_writable", message=str(message.id), reason=error.reason)
+            message.give_up(error.reason, at=now())
+            return False
+        except Exception as error:  # a bug must not stop the queue: tried again, logged
             log.exception("mail_compose_failed", message=str(message.id), kind=message.kind)
             message.deferred(f"cannot compose: {type(error).__name__}: {error}", at=now())
             return False

@@ -129,7 +129,7 @@ def delete_webhook(webhook_id: UUID, _: Manager, uow: UoW) -> Response:
 
 
 @router.post("/webhooks/{webhook_id}/secret", responses=responses(401, 403, 404, 412))
-def rotate_webhook_secret(
+def issue_webhook_secret(
     webhook_id: UUID, _: Manager, uow: UoW, response: Tagged, if_match: IfMatch
 ) -> WebhookWithSecretOut:
     """Issue a new signing secret, shown in this response only. For a day, deliveries carry a

@@ -25,17 +25,19 @@ from sqlalchemy import Engine, event, select
 
 from oms.app import event_registry, tasks
 from oms.inventory.domain.events import StockReceived
-from oms.notifications.handlers.broker import CONSUMER, broker_subscription
+from oms.notifications.handlers.broker import CONSUMER, broker_message, broker_subscription
+from oms.notifications.providers.brokers.nats import NatsBroker
 from oms.platform.event_catalogue import example_event
 from oms.platform.outbox import event_deliveries, message, outbox_table
 from oms.platform.relay import Relay
 from oms.platform.settings import Settings
-from oms.platform.subscriptions import Subscription
+from oms.platform.subscriptions import SubscriberUnavailable, Subscription
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import FixedClock, SystemClock
 from oms.shared.events import Envelope, Event
 from oms.shared.ids import new_id
 from tests.brokers import (
+    STREAM,
     Arrived,
     NatsConsumer,
     RabbitMqConsumer,
@@ -292,3 +294,21 @@ def wait_for(arrived: Any, patience: float = 30.0) -> list[Arrived]:
             return list(found)
         time.sleep(0.05)
     return []
+
+
+def test_a_stream_that_cannot_take_the_subjects_makes_nats_unavailable() -> None:
+    """Another stream already takes ``oms.>``: no event can be published until the setting names
+    it, so every event waits (the relay backs off) instead of failing one by one."""
+    url = require_broker("nats")
+    taken = NatsBroker(url=url, stream=STREAM)
+    elsewhere = NatsBroker(url=url, stream=f"OMS_ELSEWHERE_{uuid4().hex[:8].upper()}")
+    envelope = Envelope(
+        event_id=new_id(), position=1, occurred_at=START, event=received(SKU_A, "A1")
+    )
+    try:
+        taken.publish(broker_message(envelope))  # OMS takes oms.> (created if it was missing)
+        with pytest.raises(SubscriberUnavailable, match="overlap"):
+            elsewhere.publish(broker_message(envelope))
+    finally:
+        taken.close()
+        elsewhere.close()

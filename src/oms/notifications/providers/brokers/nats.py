@@ -51,6 +51,11 @@ _UNREACHABLE = (
 """Errors that say nothing about the message and everything about the connection."""
 
 
+def _described(error: BaseException) -> str:
+    """The error's class and text (a JetStream error's text carries the server's reason)."""
+    return f"{type(error).__name__}: {error}"
+
+
 def subject(message: BrokerMessage) -> str:
     """``oms.orders.order_placed`` for ``orders.order_placed.v1``."""
     return f"{SUBJECT_PREFIX}.{message.topic}"
@@ -118,7 +123,7 @@ class NatsBroker:
             )
         except _UNREACHABLE as error:
             await self._disconnect()
-            raise SubscriberUnavailable(f"NATS at {self.where}: {error!r}") from error
+            raise SubscriberUnavailable(f"NATS at {self.where}: {_described(error)}") from error
 
     async def _connected(self) -> JetStreamContext:
         """The open connection's JetStream context; connects (and creates the stream) first
@@ -140,13 +145,17 @@ class NatsBroker:
                 error_cb=self._log_error,
             )
         except _UNREACHABLE as error:
-            raise SubscriberUnavailable(f"NATS at {self.where}: {error!r}") from error
+            raise SubscriberUnavailable(f"NATS at {self.where}: {_described(error)}") from error
         self._client, self._jetstream = client, client.jetstream(timeout=self.timeout)
         try:
             await self._ensure_stream(self._jetstream)
-        except _UNREACHABLE as error:
+        except (*_UNREACHABLE, nats.js.errors.APIError) as error:
+            # No stream, no publishing: a refused stream (its subjects overlap another's) is
+            # the whole destination's failure, not this event's.
             await self._disconnect()
-            raise SubscriberUnavailable(f"NATS at {self.where}: {error!r}") from error
+            raise SubscriberUnavailable(
+                f"NATS at {self.where}, stream {self.stream}: {_described(error)}"
+            ) from error
         return self._jetstream
 
     async def _ensure_stream(self, jetstream: JetStreamContext) -> None:

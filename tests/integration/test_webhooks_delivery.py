@@ -38,7 +38,7 @@ from tests.webhook_receiver import WebhookReceiver
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(datetime.now(UTC).replace(microsecond=0))
+    return FixedClock(datetime.now(UTC))
 
 
 @pytest.fixture

@@ -80,19 +80,26 @@ class Dispatcher:
         return total
 
     def run_until(self, stop: threading.Event, interval: float) -> None:
-        """Keep every sender busy while deliveries are due; look again every ``interval``."""
+        """Keep every sender busy while deliveries are due; look again every ``interval``.
+        Once stopped, the sends in flight finish (within their timeouts) and connections close."""
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook-send") as pool:
-            while not stop.is_set():
-                free = self.concurrency - self._in_flight
-                claimed = self._claim(free)
-                for outgoing in claimed:
-                    with self._freed:
-                        self._in_flight += 1
-                    pool.submit(self._deliver_and_free, outgoing)
-                if len(claimed) < free:
-                    stop.wait(interval)  # nothing more is due now
-                else:
-                    self._wait_for_a_sender(stop, interval)
+            self._keep_sending(pool, stop, interval)
+        self.http.close()
+
+    def _keep_sending(
+        self, pool: ThreadPoolExecutor, stop: threading.Event, interval: float
+    ) -> None:
+        while not stop.is_set():
+            free = self.concurrency - self._in_flight
+            claimed = self._claim(free)
+            for outgoing in claimed:
+                with self._freed:
+                    self._in_flight += 1
+                pool.submit(self._deliver_and_free, outgoing)
+            if len(claimed) < free:
+                stop.wait(interval)  # nothing more is due now
+            else:
+                self._wait_for_a_sender(stop, interval)
 
     def deliver(self, outgoing: Outgoing) -> None:
         """Send one claimed delivery and record how it went. A failure to record leaves the

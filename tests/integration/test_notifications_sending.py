@@ -1,7 +1,8 @@
 """Sending shared by workers, on SQLite and PostgreSQL: two senders running at once each send
 their own share and no mail twice; a worker that died holding a lease leaves its mail for the
 next worker once the lease ran out, and cannot record an outcome over that worker's; the
-worker's loop writes ``.eml`` files when no SMTP server is set."""
+worker's loop writes ``.eml`` files when no SMTP server is set; a broken merchant template
+holds mail until it is mended, and an unexpected error defers mail like a temporary failure."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import email
 import email.policy
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from oms.app import tasks
+from oms.notifications.domain.mail import ComposedMail
 from oms.notifications.providers.mail_folder import MailFolder
 from oms.notifications.repository.mail import MESSAGES
 from oms.notifications.services.mail.attempts import Sender
@@ -122,3 +125,57 @@ def test_the_workers_mail_loop_writes_eml_files_without_an_smtp_server(
     mail = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
     assert mail["Message-ID"] == rows(engine)[0].message_id
     assert "Bestellung" in mail["Subject"]
+
+
+def test_a_broken_merchant_template_holds_the_mail_until_it_is_mended(
+    engine: Engine, shop: UnitOfWork, tmp_path: Path
+) -> None:
+    overrides = tmp_path / "templates" / "mail"
+    overrides.mkdir(parents=True)
+    broken = overrides / "order_confirmation.txt"
+    broken.write_text("{% block subject %}Order {{ order.number }{% endblock %}\n")
+    place(shop)
+    tasks.relay(engine).drain()
+    sender = Sender(
+        uow=UnitOfWork(engine),
+        transport=MailFolder(tmp_path / "mail"),
+        templates=MailTemplates.load(str(tmp_path / "templates")),
+        mail_from=MAIL_FROM,
+    )
+
+    (held,) = send_all_due(sender)
+    broken.unlink()
+    later = FixedClock(shop.clock.now() + timedelta(minutes=2))
+    (sent,) = send_all_due(replace(sender, uow=UnitOfWork(engine, later)))
+
+    assert (held.status.value, held.attempts) == ("queued", 1)
+    assert "order_confirmation.txt" in (held.last_error or "")
+    assert (sent.status.value, sent.attempts) == ("sent", 2)
+    assert len(message_ids(tmp_path / "mail")) == 1
+
+
+def test_an_unexpected_error_defers_the_mail_and_a_day_of_them_fails_it(
+    engine: Engine, shop: UnitOfWork, tmp_path: Path
+) -> None:
+    """A fault injected where the mail is written (a bug in a new template helper, say)."""
+
+    def failing(request: object, **_: object) -> ComposedMail:
+        raise RuntimeError("a bug")
+
+    order = place(shop)
+    tasks.relay(engine).drain()
+    sender = replace(folder_sender(engine, tmp_path / "mail"), compose=failing)
+
+    (first,) = send_all_due(sender)
+    while rows(engine)[0].status == "queued":
+        due = FixedClock(rows(engine)[0].next_attempt_at + timedelta(seconds=1))
+        send_all_due(replace(sender, uow=UnitOfWork(engine, due)))
+
+    assert (first.status.value, first.last_error) == (
+        "queued",
+        "cannot compose: RuntimeError: a bug",
+    )
+    (failed,) = rows(engine)
+    assert (failed.status, failed.attempts) == ("failed", 12)
+    assert list((tmp_path / "mail").glob("*.eml")) == []
+    assert failed.order_number == order.number

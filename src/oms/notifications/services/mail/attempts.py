@@ -17,7 +17,7 @@ across another's work:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from uuid import UUID
 
 import structlog
@@ -59,7 +59,23 @@ class Sender:
     compose: Composer = field(default=compose_mail)
 
     def attempt(self, message: Message, claim: UUID) -> Message:
-        """Try ``message`` once (it is leased to ``claim``); the message as recorded."""
+        """Try ``message`` once (it is leased to ``claim``); the message as recorded.
+
+        An unexpected error (a bug, the database gone for a moment) defers the message like a
+        temporary failure, so that one that always fails ends as failed after a day instead
+        of being retried for ever; if even that cannot be recorded, the error propagates and
+        the message waits for its lease to run out."""
+        before = replace(message)
+        try:
+            self._attempt(message, claim)
+        except Exception as error:
+            log.exception("mail_attempt_failed", message=str(message.id))
+            before.deferred(f"{type(error).__name__}: {error}", at=self.uow.clock.now())
+            self._record(before, claim, address_refused=False)
+            return before
+        return message
+
+    def _attempt(self, message: Message, claim: UUID) -> None:
         settings, audience = self._check(message)
         reason = skip_reason(
             message.kind, audience, settings, requested=message.requested_by is not None
@@ -70,7 +86,6 @@ class Sender:
         else:
             address_refused = self._send(message, settings)
         self._record(message, claim, address_refused=address_refused)
-        return message
 
     def _check(self, message: Message) -> tuple[MailSettings, Audience]:
         with self.uow.read() as tx:

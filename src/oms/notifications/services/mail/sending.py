@@ -49,21 +49,24 @@ def send_due(
     sender: Sender, *, limit: int = BATCH, lease: timedelta | None = None
 ) -> list[Message]:
     """Claim up to ``limit`` due messages and try each once; the claimed messages, each as
-    its attempt left it (one that raised is as claimed: it waits for its lease to run out)."""
+    its attempt left it (one whose outcome could not be recorded is as claimed: it waits for
+    its lease to run out)."""
     claim = new_id()
     with sender.uow.begin() as tx:
         claimed = tx.repo(MESSAGES).claim_due(
             now=tx.now, lease=lease or lease_for(limit, 10), limit=limit, claim=claim
         )
+    tried = []
     try:
         for message in claimed:
             try:
-                sender.attempt(message, claim)
-            except Exception:  # it stays leased and is tried again when the lease runs out
-                log.exception("mail_attempt_failed", message=str(message.id))
+                tried.append(sender.attempt(message, claim))
+            except Exception:  # nothing recorded: tried again when the lease runs out
+                log.exception("mail_outcome_unrecorded", message=str(message.id))
+                tried.append(message)
     finally:
         sender.transport.close()
-    return claimed
+    return tried
 
 
 def send_all_due(sender: Sender, *, lease: timedelta | None = None) -> list[Message]:

@@ -88,13 +88,15 @@ def test_a_secret_is_whsec_and_base64_of_32_random_bytes() -> None:
     assert issue_secret() != secret
 
 
-def test_a_new_endpoint_is_version_1_and_wants_what_its_patterns_match() -> None:
-    created = endpoint()
+def test_a_new_endpoint_is_version_1_and_enabled_unless_asked_otherwise() -> None:
+    created, paused = endpoint(), endpoint(enabled=False)
 
-    assert created.version == 1
-    assert created.wants("orders.order_placed.v1")
-    assert not created.wants("fulfilment.shipment_created.v1")
-    assert not endpoint(enabled=False).wants("orders.order_placed.v1")
+    assert (created.version, created.enabled, created.disabled_reason) == (1, True, None)
+    assert (paused.enabled, paused.disabled_reason, paused.disabled_at) == (
+        False,
+        "created disabled",
+        AT,
+    )
 
 
 def test_after_a_rotation_the_previous_secret_signs_too_for_a_day() -> None:

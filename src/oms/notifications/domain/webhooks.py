@@ -153,10 +153,6 @@ class WebhookEndpoint:
             disabled_reason=None if enabled else "created disabled",
         )
 
-    def wants(self, event_type: str) -> bool:
-        """Whether a new event of ``event_type`` is delivered here (enabled and matching)."""
-        return self.enabled and any(matches(p, event_type) for p in self.event_types)
-
     def signing_secrets(self, at: datetime) -> tuple[str, ...]:
         """The secrets a delivery at ``at`` is signed with: the current one, and the previous
         one during its day of grace after a rotation."""

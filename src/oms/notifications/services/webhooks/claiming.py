@@ -44,6 +44,9 @@ def claim_due(*, uow: UnitOfWork, slots: int, lease_for: timedelta) -> list[Outg
     """Lease up to ``slots`` due deliveries for ``lease_for``; what to send."""
     if slots <= 0:
         return []
+    with uow.read() as tx:  # idle most of the time: no write lock (SQLite) just to find nothing
+        if not tx.repo(DELIVERIES).due_endpoints(tx.now):
+            return []
     with uow.begin() as tx:
         deliveries = tx.repo(DELIVERIES)
         deliveries.serialise_claims()

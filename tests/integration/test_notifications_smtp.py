@@ -15,6 +15,7 @@ import email
 import email.policy
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -73,29 +74,39 @@ class Mailbox:
         return [m for m in self.received if m["To"] == address]
 
 
-class _BoundController(Controller):
-    """aiosmtpd on a port the kernel chose (bound before the server starts: no race)."""
+class BoundController(Controller):
+    """aiosmtpd on a port the kernel chose (bound before the server starts: no race);
+    ``smtp`` are aiosmtpd's server options (TLS, authentication)."""
 
-    def __init__(self, handler: Mailbox) -> None:
+    def __init__(self, handler: Mailbox, **smtp: Any) -> None:
         self._socket = socket.create_server(("127.0.0.1", 0))
         handler.port = self._socket.getsockname()[1]
-        super().__init__(handler, hostname="127.0.0.1", port=handler.port)
+        super().__init__(handler, hostname="127.0.0.1", port=handler.port, **smtp)
 
     def _create_server(self) -> Any:
         assert isinstance(self.loop, asyncio.AbstractEventLoop)
-        return self.loop.create_server(self._factory_invoker, sock=self._socket)
+        return self.loop.create_server(
+            self._factory_invoker, sock=self._socket, ssl=self.ssl_context
+        )
 
 
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    """An SMTP server in this process for the test."""
+@contextmanager
+def smtp_server(**smtp: Any) -> Iterator[Mailbox]:
+    """An SMTP server in this process, for as long as the block runs."""
     box = Mailbox()
-    server = _BoundController(box)
+    server = BoundController(box, **smtp)
     server.start()
     try:
         yield box
     finally:
         server.stop()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A plain SMTP server in this process for the test."""
+    with smtp_server() as box:
+        yield box
 
 
 def smtp_settings(port: int, **more: Any) -> Settings:

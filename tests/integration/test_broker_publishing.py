@@ -27,6 +27,7 @@ from oms.app import event_registry, tasks
 from oms.inventory.domain.events import StockReceived
 from oms.notifications.handlers.broker import CONSUMER, broker_message, broker_subscription
 from oms.notifications.providers.brokers.nats import NatsBroker
+from oms.notifications.providers.brokers.rabbitmq import RabbitMqBroker
 from oms.platform.event_catalogue import example_event
 from oms.platform.outbox import event_deliveries, message, outbox_table
 from oms.platform.relay import Relay
@@ -37,6 +38,7 @@ from oms.shared.clock import FixedClock, SystemClock
 from oms.shared.events import Envelope, Event
 from oms.shared.ids import new_id
 from tests.brokers import (
+    BROKER_URLS,
     STREAM,
     Arrived,
     NatsConsumer,
@@ -312,3 +314,28 @@ def test_a_stream_that_cannot_take_the_subjects_makes_nats_unavailable() -> None
     finally:
         taken.close()
         elsewhere.close()
+
+
+def test_rabbitmq_replaces_a_connection_that_died_while_idle_without_failing_an_event() -> None:
+    """pika does its I/O only when called, so the broker may have dropped an idle connection
+    (heartbeats unanswered, a restart, a proxy): the next event finds out before publishing and
+    goes out on a new connection, not as a failed attempt."""
+    consumer = RabbitMqConsumer(require_broker("rabbitmq"))
+    proxy = TcpProxy(BROKER_URLS["rabbitmq"])
+    proxy.up()
+    publisher = RabbitMqBroker(url=proxy.url, exchange=consumer.exchange)
+    before, after = (
+        Envelope(event_id=new_id(), position=n, occurred_at=START, event=received(SKU_A, ref))
+        for n, ref in enumerate(("before", "after"), start=1)
+    )
+    try:
+        publisher.publish(broker_message(before))
+        proxy.down()
+        proxy.up()
+        publisher.publish(broker_message(after))
+    finally:
+        publisher.close()
+        proxy.down()
+        arrived = consumer.arrived()
+        consumer.close()
+    assert [a.body["data"]["reference"] for a in arrived] == ["before", "after"]

@@ -329,6 +329,9 @@ def test_the_deployment_relay_wires_every_consumer(engine: Engine) -> None:
         "fulfilment.completion",
         "returns.refunds",
         "returns.exchanges",
+        "notifications.mail",
+        "notifications.mail_erasure",
+        "notifications.webhooks",
     ]
     assert [type(p) for p in box.publishers] == [LogPublisher]
     assert box.run_once() == 0
@@ -373,3 +376,52 @@ def test_a_second_relay_stays_out_while_one_is_delivering(engine: Engine) -> Non
     box.drain()
 
     assert progress_of_the_other == [0, 0]
+
+
+def test_a_subscriber_gets_delivery_rows_only_for_the_types_it_wants_at_fan_out(
+    engine: Engine,
+) -> None:
+    """The webhook fan-out's shape: a subscriber of every type that wants nothing costs no row."""
+    clock = FixedClock(START)
+    interest: set[str] = set()
+    asked: list[int] = []
+
+    def wanted(*, uow: UnitOfWork) -> frozenset[str]:
+        del uow
+        asked.append(1)
+        return frozenset(interest)
+
+    picky = Recorder()
+    box = relay(
+        engine,
+        clock,
+        Subscription(consumer="tests.picky", events=inventory.EVENTS, handler=picky, wanted=wanted),
+        subscribe("tests.everything", Recorder()),
+    )
+    record(engine, clock, "A1", "B1")
+    box.drain()
+    assert deliveries(engine, "tests.picky") == []
+    assert len(deliveries(engine, "tests.everything")) == 2
+    assert len(asked) == 1, "asked once per fan-out batch, not per event"
+
+    interest.add(StockReceived.type)
+    record(engine, clock, "A2")
+    box.drain()
+    assert picky.references() == ["A2"]
+
+
+def test_a_subscriber_whose_interest_cannot_be_read_gets_every_event(engine: Engine) -> None:
+    clock = FixedClock(START)
+
+    def broken(*, uow: UnitOfWork) -> frozenset[str]:
+        raise RuntimeError("endpoints unreadable")
+
+    picky = Recorder()
+    box = relay(
+        engine,
+        clock,
+        Subscription(consumer="tests.picky", events=inventory.EVENTS, handler=picky, wanted=broken),
+    )
+    record(engine, clock, "A1")
+    box.drain()
+    assert picky.references() == ["A1"]

@@ -166,6 +166,7 @@ class Relay:
             return 0
         deliveries: list[dict[str, Any]] = []
         now = self.clock.now()
+        wanting = self._interest()
         for row in rows:
             published = message(row)
             for publisher in self.publishers:
@@ -185,6 +186,7 @@ class Relay:
                     "next_attempt_at": now,
                 }
                 for name in self._subscribers_of.get(published.event_type, ())
+                if name not in wanting or published.event_type in wanting[name]
             )
         positions = [row.position for row in rows]
         with self.engine.begin() as c:
@@ -198,6 +200,22 @@ class Relay:
                 .values(published_at=now)
             )
         return len(rows)
+
+    def _interest(self) -> dict[str, frozenset[str]]:
+        """What each subscriber with a ``wanted`` reader wants now (one read per fan-out batch).
+        A reader that fails wants everything: a needless delivery row is harmless, a lost one
+        is not."""
+        interest: dict[str, frozenset[str]] = {}
+        for subscription in self.subscriptions:
+            if subscription.wanted is None:
+                continue
+            try:
+                interest[subscription.consumer] = frozenset(
+                    subscription.wanted(uow=self.unit_of_work())
+                )
+            except Exception:
+                log.exception("subscriber_interest_unknown", subscriber=subscription.consumer)
+        return interest
 
     def deliver(self, subscription: Subscription) -> Pass:
         """Hand ``subscription`` its due events (one batch) and record the outcome. The caller

@@ -16,6 +16,7 @@ unreachable destination holds back no other subscriber. Such a handler raises
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from uuid import UUID
@@ -36,6 +37,12 @@ class Handler(Protocol):
     def __call__(self, envelope: Envelope, /, *, uow: UnitOfWork) -> None: ...
 
 
+class Wanted(Protocol):
+    """Reads, in its own unit of work, which of its event types a subscriber wants now."""
+
+    def __call__(self, *, uow: UnitOfWork) -> Collection[str]: ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class Subscription:
     """A named consumer and the event classes it handles.
@@ -50,6 +57,11 @@ class Subscription:
     dedicated: bool = False
     """Delivered by a loop of its own (``Relay.dedicated_loops``), not by the relay's pass: for
     subscribers whose handler waits on the network, so their waits and outages are theirs."""
+    wanted: Wanted | None = None
+    """The event types the subscriber wants at the moment, asked once per fan-out batch; None
+    means every type it subscribes to. A subscriber of every type whose interest depends on data
+    (the webhook fan-out: what the enabled endpoints ask for) then gets delivery rows only for
+    what it wants, so while nobody wants anything it costs the relay nothing."""
 
     def __post_init__(self) -> None:
         if not CONSUMER_PATTERN.match(self.consumer):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from oms.notifications.services.webhooks.fan_out import fan_out
+from oms.notifications.services.webhooks.fan_out import fan_out, wanted_types
 from oms.platform.subscriptions import Subscription
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.events import Envelope, Event
@@ -26,7 +26,18 @@ def handle_event(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
 
 
 def webhook_subscription(events: Sequence[type[Event]]) -> tuple[Subscription, ...]:
-    """The webhook fan-out as a subscriber of every event type (none when there are none)."""
+    """The webhook fan-out as a subscriber of every event type (none when there are none).
+
+    The relay asks it once per fan-out batch which types the enabled endpoints want, and makes
+    delivery rows for those only: with no endpoint, webhooks cost the relay nothing per event.
+    """
     if not events:
         return ()
-    return (Subscription(consumer=CONSUMER, events=tuple(events), handler=handle_event),)
+    types = tuple(e.type for e in events)
+
+    def wanted(*, uow: UnitOfWork) -> frozenset[str]:
+        return wanted_types(types, uow=uow)
+
+    return (
+        Subscription(consumer=CONSUMER, events=tuple(events), handler=handle_event, wanted=wanted),
+    )

@@ -13,6 +13,8 @@ delivery, which then waits like its other pending ones; one deleted in between f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from oms.notifications.domain.webhook_deliveries import DeliveryStatus, WebhookDelivery
 from oms.notifications.domain.webhooks import encode_document, matches
 from oms.notifications.repository.webhook_deliveries import DELIVERIES
@@ -21,6 +23,14 @@ from oms.platform.event_catalogue import envelope_body
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.events import Envelope
 from oms.shared.ids import new_id
+
+
+def wanted_types(event_types: Iterable[str], *, uow: UnitOfWork) -> frozenset[str]:
+    """Which of ``event_types`` some enabled endpoint wants (the relay asks once per batch)."""
+    with uow.read() as tx:
+        subscribed = tx.repo(ENDPOINTS).subscribed()
+    patterns = {pattern for _, endpoint_patterns in subscribed for pattern in endpoint_patterns}
+    return frozenset(t for t in event_types if any(matches(p, t) for p in patterns))
 
 
 def fan_out(envelope: Envelope, *, uow: UnitOfWork) -> int:

@@ -86,10 +86,16 @@ def real_paths(client: TestClient, admin: Headers) -> dict[str, str]:
         files={"file": ("payout.csv", (header + "source_id\n").encode(), "text/csv")},
         data={"provider": "stripe"},
     ).json()
+    webhook = client.post(  # an IP literal: no DNS asked, and a public address
+        "/v1/webhooks",
+        headers=admin,
+        json={"url": "https://93.184.216.34/hooks", "event_types": ["*"]},
+    ).json()
     return {
         "order_id": placed["id"],
         "customer_id": placed["customer"]["id"],
         "reconciliation_id": run["id"],
+        "webhook_id": webhook["id"],
         "sku": "TS-1",
         "code": "web",
     }

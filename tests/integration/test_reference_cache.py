@@ -85,6 +85,12 @@ LIVE_TABLES = {
     "reconciliation_payouts",
     "reconciliation_exceptions",
     "settled_transactions",
+    "channel_mail_settings",  # read by the mail loop per message, off the hot path: not cached
+    "notification_messages",
+    "mail_suppressions",
+    "webhook_endpoints",  # read once per relay fan-out batch, not cached
+    "webhook_deliveries",
+    "webhook_attempts",
 }
 """Tables that are NOT reference data: what orders change, and the platform's own. A new table
 must be put here or in REFERENCE_TABLES (with its triggers): the first test insists."""

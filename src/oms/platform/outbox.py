@@ -2,7 +2,7 @@
 
 A business transaction writes one ``outbox`` row per event and nothing else (placement is a hot
 path). The relay (``oms.platform.relay``) later fans each row out: it hands it to the publishers
-(the log, later a broker), writes one ``event_deliveries`` row per subscriber of its type and
+(the log), writes one ``event_deliveries`` row per subscriber of its type and
 stamps ``published_at``. Each subscriber then receives its events through its own rows, so one
 that fails is retried with backoff while the others go on. Consumers record what they handled in
 ``handled_events`` (``oms.platform.subscriptions``), which makes at-least-once delivery safe.

@@ -158,7 +158,7 @@ def test_a_resend_of_what_was_never_queued_or_does_not_exist_is_refused(
 
 
 def test_a_pickup_mail_whose_code_is_gone_cannot_be_resent(
-    engine: Engine, shop: UnitOfWork, client: TestClient, key_for: KeyMaker
+    engine: Engine, shop: UnitOfWork, client: TestClient, key_for: KeyMaker, mailbox: Mailbox
 ) -> None:
     order = place(shop)
     turn_off(shop, NotificationKind.READY_FOR_PICKUP)
@@ -177,6 +177,7 @@ def test_a_pickup_mail_whose_code_is_gone_cannot_be_resent(
         Envelope(event_id=uuid4(), position=1, occurred_at=shop.clock.now(), event=ready),
         uow=shop,
     )
+    send(engine, smtp_settings(mailbox.port))
 
     answer = resend(client, key_for("csr"), order.id, "ready_for_pickup")
 

@@ -73,7 +73,7 @@ def test_the_demos_mail_lands_as_eml_files_in_each_customers_language(
     assert {d.details["message"] for d in noted} >= {
         str(m.id) for m in messages if m.status != "queued"
     }
-    assert {m.id for m in tried} == {m.id for m in messages if m.status in ("sent", "failed")}
+    assert {m.id for m in tried} == {m.id for m in messages}
 
     walk = summary.delivered[0]
     german = [m for m in mails if m["To"] == walk.email]

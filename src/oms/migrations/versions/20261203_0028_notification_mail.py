@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Uuid(), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("recipient", sa.String(320), nullable=False),
-        sa.Column("locale", sa.String(35), nullable=False),
+        sa.Column("locale", sa.String(35), nullable=True),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("skip_reason", sa.String(40), nullable=True),
         sa.Column("message_id", sa.String(255), nullable=False),
@@ -90,6 +90,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_notification_messages_customer_id", "notification_messages", ["customer_id"]
     )
+    op.create_index(
+        "ix_notification_messages_reference_id", "notification_messages", ["reference_id"]
+    )
     op.create_table(
         "mail_suppressions",
         sa.Column("address_key", sa.String(64), nullable=False),
@@ -102,6 +105,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("mail_suppressions")
+    op.drop_index("ix_notification_messages_reference_id", table_name="notification_messages")
     op.drop_index("ix_notification_messages_customer_id", table_name="notification_messages")
     op.drop_index("ix_notification_messages_order_id", table_name="notification_messages")
     op.drop_index("ix_notification_messages_due", table_name="notification_messages")

@@ -1,8 +1,10 @@
 """A customer mail's life: queued, then sent, failed or skipped, each outcome with its reason.
 
 A message is queued when an event calls for it (or a csr asks for it again) and is then tried
-by the worker until it is sent, refused for good, or out of time. Its lifecycle is a transition
-table; ``Message`` is the only way through it::
+by the worker until it is sent, refused for good, or out of time. An event's message is queued
+unaddressed (the outbox consumer only records what the event calls for, cheaply); the worker
+addresses it on its first attempt (``address``: the order's buyer, their locale, the channel).
+Its lifecycle is a transition table; ``Message`` is the only way through it::
 
     queued --send--> sent
     queued --retry-> queued      (a temporary failure: tried again later)
@@ -213,8 +215,10 @@ class Message:
     reference_id: UUID | None
     event_id: UUID | None
     data: Mapping[str, Any] = field(default_factory=dict)
-    recipient: str
-    locale: str
+    recipient: str = ""
+    """'' until addressed, and once the customer is erased."""
+    locale: str | None = None
+    """None until addressed."""
     status: MessageStatus = MessageStatus.QUEUED
     skip_reason: SkipReason | None = None
     message_id: str
@@ -238,6 +242,34 @@ class Message:
     @property
     def done(self) -> bool:
         return self.status is not MessageStatus.QUEUED
+
+    @property
+    def addressed(self) -> bool:
+        return self.locale is not None
+
+    @property
+    def language(self) -> str:
+        """The locale of an addressed message (it is written only once addressed)."""
+        if self.locale is None:
+            raise ValueError(f"message {self.id} is not addressed yet")
+        return self.locale
+
+    def address(
+        self,
+        *,
+        recipient: str,
+        locale: str,
+        channel: str | None,
+        customer_id: UUID,
+        order_number: str | None,
+    ) -> None:
+        """Who it goes to and how it is written, read when it is first tried (or queued by a
+        csr); ``recipient`` is '' for an erased customer."""
+        self.recipient = recipient
+        self.locale = locale
+        self.channel = channel
+        self.customer_id = customer_id
+        self.order_number = order_number
 
     def skip(self, reason: SkipReason, *, at: datetime) -> None:
         """Not sent, for ``reason`` (when queued, or found at sending time)."""
@@ -300,7 +332,9 @@ def timeline_note(message: Message) -> tuple[str, dict[str, Any]]:
     """How the order's timeline tells a send, a skip or a failure: a summary and details that
     name the message, never the address (``order_shipped email sent (de)``)."""
     status = message.status.value
-    summary = f"{message.kind.value} email {status} ({message.locale})"
+    summary = f"{message.kind.value} email {status}"
+    if message.locale is not None:
+        summary += f" ({message.locale})"
     details: dict[str, Any] = {
         "kind": message.kind.value,
         "status": status,

@@ -11,6 +11,8 @@ to them (``services.mail.erasure``).
 
 from __future__ import annotations
 
+from functools import cache
+
 from oms import customers
 from oms.notifications.services.mail.deciding import RULES, intents_for
 from oms.notifications.services.mail.erasure import erase_customer_mail
@@ -24,6 +26,13 @@ MAIL = "notifications.mail"
 ERASURE = "notifications.mail_erasure"
 
 
+@cache
+def deployment_mail_from() -> str:
+    """``OMS_MAIL_FROM``, whose domain names the Message-IDs: read once per process (reading
+    the settings costs more than queueing a mail, and this runs in the relay per event)."""
+    return Settings().mail_from
+
+
 def handle_mail_event(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
     """Queue (or record as skipped) the mails the event calls for."""
     intents = intents_for(envelope.event)
@@ -33,7 +42,7 @@ def handle_mail_event(envelope: Envelope, /, *, uow: UnitOfWork) -> None:
         intents,
         event_id=envelope.event_id,
         occurred_at=envelope.occurred_at,
-        mail_from=Settings().mail_from,
+        mail_from=deployment_mail_from(),
         uow=uow,
     )
 

@@ -22,7 +22,10 @@ from oms.notifications.domain.messages import Message, MessageStatus, SkipReason
 from oms.notifications.tables.mail import notification_messages as t
 from oms.platform.unit_of_work import Port
 
+_ADDRESS = ("recipient", "locale", "channel_code", "customer_id", "order_number")
+"""The columns addressing a message fills (when it is first tried)."""
 _OUTCOME = (
+    *_ADDRESS,
     "status",
     "skip_reason",
     "attempts",
@@ -33,7 +36,6 @@ _OUTCOME = (
     "sent_at",
     "finished_at",
     "data",
-    "recipient",
 )
 """The columns a message's life changes (the rest is fixed when it is queued)."""
 
@@ -72,6 +74,10 @@ class Messages(Protocol):
     ) -> list[Message]:
         """Up to ``limit`` queued messages due by ``now`` and not leased, oldest due first,
         leased to ``claim`` until ``now + lease``."""
+        ...
+
+    def address(self, message: Message, *, claim: UUID) -> bool:
+        """Store who the message goes to (first tried), while ``claim`` holds its lease."""
         ...
 
     def record(self, message: Message, *, claim: UUID | None) -> bool:
@@ -162,6 +168,14 @@ class SqlMessages:
         )
         rows = self.c.execute(select(t).where(t.c.id.in_(ids)).order_by(t.c.next_attempt_at))
         return [_message(row) for row in rows]
+
+    def address(self, message: Message, *, claim: UUID) -> bool:
+        row = _row(message)
+        query = update(t).where(
+            t.c.id == message.id, t.c.claim == claim, t.c.status == MessageStatus.QUEUED.value
+        )
+        values = {name: row[name] for name in _ADDRESS}
+        return self.c.execute(query.values(values)).rowcount == 1
 
     def record(self, message: Message, *, claim: UUID | None) -> bool:
         row = _row(message)

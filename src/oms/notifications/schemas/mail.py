@@ -32,9 +32,10 @@ class NotificationOut(Output):
         " a return, a refund's ledger transaction, a store-credit entry."
     )
     recipient: str | None = Field(
-        description="Only for roles that see contact details; blank once the customer is erased."
+        description="Only for roles that see contact details; null until the mail is first "
+        "tried (then it is addressed), blank once the customer is erased."
     )
-    locale: str
+    locale: str | None = Field(description="The mail's language; null until first tried.")
     subject: str | None = Field(description="Once sent; only for roles that see contacts.")
     message_id: str = Field(description="The RFC 5322 Message-ID, the same on every attempt.")
     attempts: int
@@ -58,7 +59,7 @@ class NotificationOut(Output):
             channel=message.channel,
             order_id=message.order_id,
             reference_id=message.reference_id,
-            recipient=message.recipient if contacts else None,
+            recipient=message.recipient if contacts and message.addressed else None,
             locale=message.locale,
             subject=message.subject if contacts else None,
             message_id=message.message_id,

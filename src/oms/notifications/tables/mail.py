@@ -58,7 +58,7 @@ notification_messages = Table(
     Column("event_id", Uuid, nullable=True),
     Column("data", JSON, nullable=False),
     Column("recipient", String(320), nullable=False),
-    Column("locale", String(35), nullable=False),
+    Column("locale", String(35), nullable=True),
     Column("status", String(10), nullable=False),
     Column("skip_reason", String(40), nullable=True),
     Column("message_id", String(255), nullable=False, unique=True),
@@ -83,9 +83,12 @@ notification_messages = Table(
     Index("ix_notification_messages_due", "status", "next_attempt_at"),
     Index("ix_notification_messages_order_id", "order_id", "created_at"),
     Index("ix_notification_messages_customer_id", "customer_id"),
+    Index("ix_notification_messages_reference_id", "reference_id"),
 )
 """``event_id`` is null for a resend (``requested_by`` names who asked, ``resend_of`` the
-message sent before); ``recipient`` is blanked when the customer is erased."""
+message sent before). An event's message is queued unaddressed (``locale`` null,
+``recipient`` '', the order's ``channel_code``, ``customer_id`` and ``order_number`` not yet
+read) and addressed when first tried; ``recipient`` is blanked when the customer is erased."""
 
 mail_suppressions = Table(
     "mail_suppressions",

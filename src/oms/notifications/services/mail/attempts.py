@@ -1,9 +1,11 @@
 """One attempt at sending one claimed mail, in three steps, none holding a transaction open
 across another's work:
 
-1. *Check* (a read): the skip rules again, as they stand now: consent withdrawn while a review
-   request waited three days, the address refused by an earlier mail, the customer erased,
-   the kind turned off meanwhile. A mail that may no longer go is skipped, with its reason.
+1. *Address and check*: a mail tried for the first time is addressed (``queueing.address``:
+   the order's buyer and their locale) and the address stored in a short write; then the skip
+   rules, as they stand now: the kind turned off, no marketing consent (or withdrawn while a
+   review request waited three days), the address refused by an earlier mail, the customer
+   erased. A mail that may not go is skipped, with its reason.
 2. *Write and hand over* (no transaction): ``compose_mail`` writes it in the customer's
    language (``NotReady`` while its label or credit note is not there yet, or a merchant's
    template is broken: tried again later; ``MailNotWritable`` when what it is about is gone,
@@ -36,11 +38,11 @@ from oms.notifications.repository.mail import MESSAGES
 from oms.notifications.repository.mail_suppressions import SUPPRESSIONS
 from oms.notifications.services.mail.composing import compose_mail
 from oms.notifications.services.mail.mime import build_email
-from oms.notifications.services.mail.queueing import channel_settings
+from oms.notifications.services.mail.queueing import address, audience_of, channel_settings
 from oms.notifications.services.mail.timeline import note_outcome
 from oms.notifications.services.mail.transports import MailTransport
 from oms.notifications.views import MailNotWritable, MailTemplates, TemplateBroken
-from oms.platform.unit_of_work import UnitOfWork
+from oms.platform.unit_of_work import Transaction, UnitOfWork
 
 log = structlog.get_logger("oms.notifications.mail")
 
@@ -76,7 +78,11 @@ class Sender:
         return message
 
     def _attempt(self, message: Message, claim: UUID) -> None:
-        settings, audience = self._check(message)
+        prepared = self._prepare(message, claim)
+        if prepared is None:
+            log.warning("mail_lease_lost", message=str(message.id))
+            return
+        settings, audience = prepared
         reason = skip_reason(
             message.kind, audience, settings, requested=message.requested_by is not None
         )
@@ -87,22 +93,28 @@ class Sender:
             address_refused = self._send(message, settings)
         self._record(message, claim, address_refused=address_refused)
 
-    def _check(self, message: Message) -> tuple[MailSettings, Audience]:
-        with self.uow.read() as tx:
-            settings = channel_settings(message.channel, mail_from=self.mail_from, tx=tx)
-            erased, consent = True, False
-            if message.customer_id is not None:
-                customer = customers.get_customer(message.customer_id, uow=self.uow)
-                erased, consent = customer.erased, customer.marketing_consent
-            suppressed = bool(message.recipient) and tx.repo(SUPPRESSIONS).suppressed(
-                message.recipient
-            )
-        audience = Audience(
-            recipient=message.recipient,
-            marketing_consent=consent,
-            erased=erased,
-            suppressed=suppressed,
-        )
+    def _prepare(self, message: Message, claim: UUID) -> tuple[MailSettings, Audience] | None:
+        """What the skip rules need now. A message tried for the first time is addressed and
+        its address stored at once, so that an erasure from then on finds it; None when the
+        lease was lost meanwhile."""
+        if message.addressed:
+            with self.uow.read() as tx:
+                erased, consent = True, False
+                if message.customer_id is not None:
+                    customer = customers.get_customer(message.customer_id, uow=self.uow)
+                    erased, consent = customer.erased, customer.marketing_consent
+                return self._rules(message, consent=consent, erased=erased, tx=tx)
+        with self.uow.begin() as tx:
+            who = address(message, uow=self.uow)
+            if not tx.repo(MESSAGES).address(message, claim=claim):
+                return None
+            return self._rules(message, consent=who.marketing_consent, erased=who.erased, tx=tx)
+
+    def _rules(
+        self, message: Message, *, consent: bool, erased: bool, tx: Transaction
+    ) -> tuple[MailSettings, Audience]:
+        settings = channel_settings(message.channel, mail_from=self.mail_from, tx=tx)
+        audience = audience_of(message.recipient, consent=consent, erased=erased, tx=tx)
         return settings, audience
 
     def _send(self, message: Message, settings: MailSettings) -> bool:
@@ -146,7 +158,7 @@ class Sender:
             customer_id=message.customer_id,
             reference_id=message.reference_id,
             data=message.data,
-            locale=message.locale,
+            locale=message.language,
             settings=settings,
         )
 

@@ -57,5 +57,5 @@ def build_email(
             subtype=subtype or "octet-stream",
             filename=attachment.filename,
         )
-    mail["Content-Language"] = message.locale.replace("_", "-")  # set_content drops Content-*
+    mail["Content-Language"] = message.language.replace("_", "-")  # set_content drops Content-*
     return mail

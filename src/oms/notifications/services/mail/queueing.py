@@ -1,22 +1,33 @@
-"""Queueing customer mail: who it goes to, in which language, and whether it may go at all.
+"""Queueing customer mail, and addressing it: who it goes to, in which language, and whether it
+may go at all.
 
-The consumer (``handlers.mail``) queues what an event calls for (``deciding``), a csr's resend
-queues a mail again. Either way, in one transaction: the recipient and locale are the order's
-buyer's (the customer's own for mail about no order), the channel's settings are read, and the
-skip rules decide (kind off, no marketing consent, a refused address, an erased customer). A
-skipped mail is still a row, with its reason, and is on the order's timeline at once; a queued
-one gets there when it is sent or fails. The insert is idempotent on ``(event_id, kind)``, so
-an event delivered twice queues once and notes once.
+The consumer (``handlers.mail``) only records what an event calls for (``deciding``): one
+``INSERT ... ON CONFLICT (event_id, kind) DO NOTHING`` per mail, unaddressed, with no read of
+the order or the customer. It runs in the relay for every order, so it stays cheap; a relay
+redelivering the event queues nothing more. The worker addresses a message when it first
+tries it (``address``), and a csr's resend is addressed at once (``queue_requested``).
+
+Addressing reads the order's buyer (email and locale as the order took them: the channel's
+locale when the buyer gave none), or the customer's own address for mail about no order, and
+the customer's profile (consent, erasure). The skip rules then decide (kind off, no marketing
+consent, a refused address, an erased customer): a skipped mail is still a row, with its
+reason, and on the order's timeline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from oms import customers, orders
-from oms.notifications.domain.messages import Audience, Message, message_id_for, skip_reason
+from oms.notifications.domain.messages import (
+    Audience,
+    Message,
+    message_id_for,
+    skip_reason,
+)
 from oms.notifications.domain.settings import MailSettings
 from oms.notifications.repository.mail import MESSAGES, Messages
 from oms.notifications.repository.mail_settings import MAIL_SETTINGS
@@ -32,7 +43,7 @@ DEFAULT_LOCALE = "en"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Addressee:
-    """Who a mail goes to and how it is written, as read when it is queued."""
+    """Who a mail goes to and how it is written, and what the skip rules need of them."""
 
     recipient: str
     """'' once the customer is erased."""
@@ -45,8 +56,7 @@ class Addressee:
 
 
 def addressee_of(order_id: UUID | None, customer_id: UUID | None, *, uow: UnitOfWork) -> Addressee:
-    """The order's buyer (email and locale as the order took them: the channel's locale when
-    the buyer gave none), or the customer's own for mail about no order."""
+    """The order's buyer, or the customer's own address for mail about no order."""
     if order_id is not None:
         order = orders.get_order(order_id, uow=uow)
         customer = customers.get_customer(order.buyer.customer_id, uow=uow)
@@ -69,6 +79,19 @@ def addressee_of(order_id: UUID | None, customer_id: UUID | None, *, uow: UnitOf
     )
 
 
+def address(message: Message, *, uow: UnitOfWork) -> Addressee:
+    """Address ``message`` to its order's buyer (or its customer) as they are now."""
+    who = addressee_of(message.order_id, message.customer_id, uow=uow)
+    message.address(
+        recipient=who.recipient,
+        locale=who.locale,
+        channel=who.channel,
+        customer_id=who.customer_id,
+        order_number=who.order_number,
+    )
+    return who
+
+
 def channel_settings(channel: str | None, *, mail_from: str, tx: Transaction) -> MailSettings:
     """The channel's mail settings; mail about no order has the deployment's sender."""
     if channel is not None:
@@ -77,27 +100,30 @@ def channel_settings(channel: str | None, *, mail_from: str, tx: Transaction) ->
     return MailSettings(channel="", sender_name=name)
 
 
-def audience_of(who: Addressee, *, tx: Transaction) -> Audience:
-    """The skip rules' view of ``who``: consent, erasure and a refused address."""
-    suppressed = bool(who.recipient) and tx.repo(SUPPRESSIONS).suppressed(who.recipient)
+def audience_of(recipient: str, *, consent: bool, erased: bool, tx: Transaction) -> Audience:
+    """The skip rules' view of a recipient: consent, erasure and a refused address."""
+    suppressed = bool(recipient) and tx.repo(SUPPRESSIONS).suppressed(recipient)
     return Audience(
-        recipient=who.recipient,
-        marketing_consent=who.marketing_consent,
-        erased=who.erased,
-        suppressed=suppressed,
+        recipient=recipient, marketing_consent=consent, erased=erased, suppressed=suppressed
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Queueing:
-    """Where a mail comes from: an event (``event_id``) or a csr (``requested_by``), and when
-    it is due (a review request waits after its event; anything else is due at once)."""
-
-    due_at: datetime
-    mail_from: str
-    event_id: UUID | None = None
-    requested_by: str | None = None
-    resend_of: UUID | None = None
+def _new(intent: Intent, *, mail_from: str, at: datetime, due_at: datetime) -> Message:
+    id_ = new_id()
+    return Message(
+        id=id_,
+        kind=intent.kind,
+        channel=None,
+        order_id=intent.order_id,
+        order_number=None,
+        customer_id=intent.customer_id,
+        reference_id=intent.reference_id,
+        event_id=None,
+        data=dict(intent.data),
+        message_id=message_id_for(id_, mail_from),
+        next_attempt_at=max(due_at, at),
+        created_at=at,
+    )
 
 
 def _follows(intent: Intent, messages: Messages) -> bool:
@@ -107,57 +133,56 @@ def _follows(intent: Intent, messages: Messages) -> bool:
     return messages.for_reference(intent.after, intent.reference_id) is not None
 
 
-def queue_mail(intent: Intent, how: Queueing, *, uow: UnitOfWork) -> Message | None:
-    """Queue (or record as skipped) the mail ``intent`` calls for; None when nothing was
-    added: the event queued it before, or it waits on a mail that was never queued."""
+def queue_for_event(
+    intents: Sequence[Intent],
+    *,
+    event_id: UUID,
+    occurred_at: datetime,
+    mail_from: str,
+    uow: UnitOfWork,
+) -> list[Message]:
+    """Queue, unaddressed, the mails an event calls for, in one transaction; due at once, or
+    a while after the event (a review request). The Message-ID is made now, at the
+    deployment's domain (``OMS_MAIL_FROM``), so every attempt sends the same one."""
+    queued = []
     with uow.begin() as tx:
-        who = addressee_of(intent.order_id, intent.customer_id, uow=uow)
         messages = tx.repo(MESSAGES)
-        if not _follows(intent, messages):
-            return None
+        for intent in intents:
+            if not _follows(intent, messages):
+                continue
+            due = occurred_at + intent.kind.delay
+            message = _new(intent, mail_from=mail_from, at=tx.now, due_at=due)
+            message.event_id = event_id
+            if messages.add(message):
+                queued.append(message)
+    return queued
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requested:
+    """A mail a person asked for: who, and the message it sends again."""
+
+    requested_by: str
+    resend_of: UUID
+    mail_from: str
+
+
+def queue_requested(intent: Intent, how: Requested, *, uow: UnitOfWork) -> Message:
+    """Queue a mail a csr asked for, addressed and checked at once (the answer shows where it
+    goes, or why it will not): it goes even when the channel turned the kind off."""
+    with uow.begin() as tx:
+        message = _new(intent, mail_from=how.mail_from, at=tx.now, due_at=tx.now)
+        message.requested_by = how.requested_by
+        message.resend_of = how.resend_of
+        who = address(message, uow=uow)
         settings = channel_settings(who.channel, mail_from=how.mail_from, tx=tx)
-        id_ = new_id()
-        sender = settings.sender_address or how.mail_from
-        message = Message(
-            id=id_,
-            kind=intent.kind,
-            channel=who.channel,
-            order_id=intent.order_id,
-            order_number=who.order_number,
-            customer_id=who.customer_id,
-            reference_id=intent.reference_id,
-            event_id=how.event_id,
-            data=dict(intent.data),
-            recipient=who.recipient,
-            locale=who.locale,
-            message_id=message_id_for(id_, sender),
-            next_attempt_at=max(how.due_at, tx.now),
-            created_at=tx.now,
-            requested_by=how.requested_by,
-            resend_of=how.resend_of,
+        audience = audience_of(
+            who.recipient, consent=who.marketing_consent, erased=who.erased, tx=tx
         )
-        requested = how.requested_by is not None
-        reason = skip_reason(intent.kind, audience_of(who, tx=tx), settings, requested=requested)
+        reason = skip_reason(intent.kind, audience, settings, requested=True)
         if reason is not None:
             message.skip(reason, at=tx.now)
-        if not messages.add(message):
-            return None
+        tx.repo(MESSAGES).add(message)
         if message.done:
             note_outcome(message, uow=uow)
     return message
-
-
-def queue_for_event(
-    intents: list[Intent], *, event_id: UUID, occurred_at: datetime, mail_from: str, uow: UnitOfWork
-) -> list[Message]:
-    """The mails an event calls for, in one transaction (queued once per event and kind)."""
-    queued = []
-    with uow.begin():
-        for intent in intents:
-            how = Queueing(
-                due_at=occurred_at + intent.kind.delay, mail_from=mail_from, event_id=event_id
-            )
-            message = queue_mail(intent, how, uow=uow)
-            if message is not None:
-                queued.append(message)
-    return queued

@@ -21,7 +21,7 @@ from oms.notifications.domain.kinds import NotificationKind
 from oms.notifications.domain.messages import Message, NeverQueued, PickupCodeNotKept
 from oms.notifications.repository.mail import MESSAGES
 from oms.notifications.services.mail.deciding import Intent
-from oms.notifications.services.mail.queueing import Queueing, queue_mail
+from oms.notifications.services.mail.queueing import Requested, queue_requested
 from oms.platform.unit_of_work import UnitOfWork
 
 
@@ -51,12 +51,5 @@ def resend_notification(command: ResendNotification, *, uow: UnitOfWork) -> Mess
             reference_id=last.reference_id,
             data=last.data,
         )
-        how = Queueing(
-            due_at=tx.now,
-            mail_from=command.mail_from,
-            requested_by=command.actor,
-            resend_of=last.id,
-        )
-        queued = queue_mail(intent, how, uow=uow)
-    assert queued is not None  # a resend has no event id: its insert never conflicts
-    return queued
+        how = Requested(requested_by=command.actor, resend_of=last.id, mail_from=command.mail_from)
+        return queue_requested(intent, how, uow=uow)

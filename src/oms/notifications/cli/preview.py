@@ -174,7 +174,7 @@ def _request(
         customer_id=last.customer_id if last is not None else order.buyer.customer_id,
         reference_id=last.reference_id if last is not None else None,
         data=data,
-        locale=locale or (last.locale if last is not None else order.buyer.locale),
+        locale=locale or (last.locale if last is not None and last.locale else order.buyer.locale),
         settings=settings,
     )
     return request, (last.recipient if last is not None else order.buyer.email) or "-"

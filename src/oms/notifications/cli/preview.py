@@ -177,7 +177,8 @@ def _request(
         locale=locale or (last.locale if last is not None and last.locale else order.buyer.locale),
         settings=settings,
     )
-    return request, (last.recipient if last is not None else order.buyer.email) or "-"
+    shown = last.recipient if last is not None and last.addressed else order.buyer.email
+    return request, shown or "-"
 
 
 def _order(reference: str, uow: UnitOfWork) -> orders.Order:

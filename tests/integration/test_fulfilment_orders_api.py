@@ -240,3 +240,24 @@ def test_location_settings_are_versioned_and_checked_field_by_field(
         client.put("/v1/locations/wh-a/fulfilment", json=wanted, headers=warehouse).status_code
         == 403
     )
+
+
+def test_an_orders_fulfilment_orders_are_listed_by_its_id_and_a_bound_key_sees_its_own(
+    client: TestClient, admin: dict[str, str], engine: Engine, uow: UnitOfWork
+) -> None:
+    order = split_order(uow, engine)
+    listed = client.get(f"/v1/orders/{order.id}/fulfilment-orders", headers=admin)
+    assert listed.status_code == 200, listed.text
+    assert sorted(fo["location"] for fo in listed.json()) == ["wh-a", "wh-b"]
+    assert {fo["order_id"] for fo in listed.json()} == {str(order.id)}
+    mine = client.get(
+        f"/v1/orders/{order.id}/fulfilment-orders", headers=warehouse_key(engine, "wh-a")
+    )
+    assert [fo["location"] for fo in mine.json()] == ["wh-a"]
+    missing = client.get(f"/v1/orders/{orders.Order.__name__}/fulfilment-orders", headers=admin)
+    assert missing.status_code == 422
+    unknown = client.get(
+        "/v1/orders/00000000-0000-7000-8000-000000000000/fulfilment-orders", headers=admin
+    )
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"

@@ -316,3 +316,27 @@ def test_the_pick_list_walks_the_bins_and_the_papers_carry_the_order_number_and_
     assert "Ada Lovelace" in pdf_text(slip.content)
     assert "HAMBURG" in pdf_text(slip.content).upper()
     assert wrong.status_code == 422
+
+
+def test_an_orders_shipments_are_listed_by_its_id(
+    engine: Engine, uow: UnitOfWork, client: TestClient, admin: dict[str, str]
+) -> None:
+    open_shop(uow)
+    order = place(uow, ("TS-1", 2))
+    fo = released(engine, uow, order)
+    assert client.get(f"/v1/orders/{order.id}/shipments", headers=admin).json() == []
+    ts = line_of(order, "TS-1")
+    made = ship(
+        client, admin, fo.id, "ship-l", packages=[package(500, (ts, 1)), package(500, (ts, 1))]
+    )
+    assert made.status_code == 201, made.text
+
+    listed = client.get(f"/v1/orders/{order.id}/shipments", headers=admin)
+
+    assert listed.status_code == 200, listed.text
+    assert sorted(s["number"] for s in listed.json()) == [f"{fo.number}-1", f"{fo.number}-2"]
+    assert {s["tracking_number"] for s in listed.json()} == {
+        s["tracking_number"] for s in made.json()["shipments"]
+    }
+    unknown = client.get("/v1/orders/00000000-0000-7000-8000-000000000000/shipments", headers=admin)
+    assert unknown.status_code == 404

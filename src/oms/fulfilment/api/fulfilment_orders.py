@@ -161,6 +161,22 @@ def reroute_order(
     return [FulfilmentOrderOut.of(fo, now) for fo in fos]
 
 
+@router.get("/orders/{order_id}/fulfilment-orders", responses=responses(401, 403, 404))
+def list_order_fulfilment_orders(
+    order_id: UUID, principal: Reader, uow: UoW
+) -> list[FulfilmentOrderOut]:
+    """The order's fulfilment orders, first created first: where each of its units is worked
+    (a key bound to a location sees that location's only)."""
+    fos = queues.order_fulfilment_orders(
+        order_id,
+        uow=uow,
+        visible_to=principal.channel_scope,
+        visible_to_location=queues.visible_location(principal),
+    )
+    now = uow.clock.now()
+    return [FulfilmentOrderOut.of(fo, now) for fo in fos]
+
+
 @router.get("/orders/{order_id}/sourcing", responses=responses(401, 403, 404))
 def get_sourcing_decisions(
     order_id: UUID, principal: Reader, uow: UoW

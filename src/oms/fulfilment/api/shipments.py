@@ -134,6 +134,18 @@ def ship_fulfilment_order(
     return response
 
 
+@router.get("/orders/{order_id}/shipments", responses=responses(403, 404))
+def list_order_shipments(order_id: UUID, principal: Reader, uow: UoW) -> list[ShipmentOut]:
+    """The order's shipments: carriers, tracking numbers and statuses, their lines."""
+    found = tracking.order_shipments(
+        order_id,
+        uow=uow,
+        visible_to=principal.channel_scope,
+        location_scope=principal.location_scope,
+    )
+    return [ShipmentOut.of(s) for s in found]
+
+
 @router.get("/shipments/{shipment_id}", responses=responses(403, 404))
 def get_shipment(shipment_id: UUID, principal: Reader, uow: UoW) -> ShipmentOut:
     """One shipment: carrier, tracking number and status, its lines."""

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
+from oms import orders
 from oms.fulfilment.domain.fulfilment_orders import FulfilmentOrder
 from oms.fulfilment.domain.lifecycle import ACTIVE, FulfilmentOrderStatus
 from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS, QueueKey
@@ -32,6 +33,21 @@ def get_fulfilment_order(
     """One FO with its lines; ``FulfilmentOrderNotFound`` when unknown or another location's."""
     with uow.read() as tx:
         return tx.repo(FULFILMENT_ORDERS).get(fo_id, visible_to_location=visible_to_location)
+
+
+def order_fulfilment_orders(
+    order_id: UUID,
+    *,
+    uow: UnitOfWork,
+    visible_to: str | None = None,
+    visible_to_location: str | None = None,
+) -> list[FulfilmentOrder]:
+    """The order's FOs, first created first (a location-bound key sees its location's only);
+    another channel's order does not exist for a channel key."""
+    orders.get_order(order_id, uow=uow, visible_to=visible_to)
+    with uow.read() as tx:
+        found = tx.repo(FULFILMENT_ORDERS).for_order(order_id)
+    return [fo for fo in found if visible_to_location in (None, fo.location)]
 
 
 def list_fulfilment_orders(

@@ -181,6 +181,21 @@ def get_shipment(
         return tx.repo(SHIPMENTS).get(shipment_id, location=location_scope)
 
 
+def order_shipments(
+    order_id: UUID,
+    *,
+    uow: UnitOfWork,
+    visible_to: str | None = None,
+    location_scope: str | None = None,
+) -> list[Shipment]:
+    """The order's shipments (a location-bound key sees its location's only); another
+    channel's order does not exist for a channel key."""
+    orders.get_order(order_id, uow=uow, visible_to=visible_to)
+    with uow.read() as tx:
+        found = tx.repo(SHIPMENTS).for_order(order_id)
+    return [s for s in found if location_scope in (None, s.location_code)]
+
+
 def shipment_label(
     shipment_id: UUID, *, uow: UnitOfWork, location_scope: str | None = None
 ) -> tuple[Shipment, bytes | None]:

@@ -245,7 +245,7 @@ def test_a_loopback_target_is_refused_at_delivery_when_the_setting_is_off(
     assert refused["status"] == "pending"
     assert refused["last_status_code"] is None
     assert refused["last_error"] == (
-        "refused: 127.0.0.1 is (loopback); webhooks are only sent to public addresses"
+        "refused: 127.0.0.1 is refused (loopback); webhooks are only sent to public addresses"
     )
 
 

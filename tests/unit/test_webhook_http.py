@@ -102,7 +102,7 @@ def test_loopback_is_refused_at_connect_time_by_default(receiver: WebhookReceive
 
     assert attempt.status_code is None
     assert attempt.error == (
-        "refused: 127.0.0.1 is (loopback); webhooks are only sent to public addresses"
+        "refused: 127.0.0.1 is refused (loopback); webhooks are only sent to public addresses"
     )
     assert receiver.received == []
 

@@ -83,7 +83,7 @@ def test_allowing_private_targets_accepts_loopback() -> None:
 
 
 def test_an_address_written_as_the_host_is_named_plainly() -> None:
-    with pytest.raises(WebhookTargetRefused, match=r"^127\.0\.0\.1 is \(loopback\)"):
+    with pytest.raises(WebhookTargetRefused, match=r"^127\.0\.0\.1 is refused \(loopback\)"):
         vet("127.0.0.1", [ip_address("127.0.0.1")], allow_private=False)
 
 

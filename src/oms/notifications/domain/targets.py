@@ -182,6 +182,6 @@ def vet(host: str, addresses: Iterable[IPAddress], *, allow_private: bool) -> tu
     for address in found:
         why = refusal(address)
         if why is not None:
-            shown = f"resolves to {address}" if str(address) != host else "is"
+            shown = f"resolves to {address}" if str(address) != host else "is refused"
             raise WebhookTargetRefused(host, f"{shown} ({why})", address=str(address))
     return found

@@ -21,7 +21,7 @@ from oms.notifications.domain.mail import ComposedMail
 from oms.notifications.providers.mail_folder import MailFolder
 from oms.notifications.repository.mail import MESSAGES
 from oms.notifications.services.mail.attempts import Sender
-from oms.notifications.services.mail.sending import mail_loops, send_all_due
+from oms.notifications.services.mail.sending import mail_loops, relay_behind, send_all_due
 from oms.notifications.views import MailTemplates
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
@@ -179,3 +179,17 @@ def test_an_unexpected_error_defers_the_mail_and_a_day_of_them_fails_it(
     assert (failed.status, failed.attempts) == ("failed", 12)
     assert list((tmp_path / "mail").glob("*.eml")) == []
     assert failed.order_number == order.number
+
+
+def test_mail_gives_way_while_the_relay_is_behind(engine: Engine, shop: UnitOfWork) -> None:
+    place(shop)
+    tasks.relay(engine).drain()
+    lag = timedelta(seconds=2)
+    much_later = UnitOfWork(engine, FixedClock(shop.clock.now() + timedelta(seconds=10)))
+    caught_up = relay_behind(much_later, lag=lag)
+
+    place(shop)
+
+    assert caught_up is False
+    assert relay_behind(UnitOfWork(engine), lag=lag) is False  # it just happened
+    assert relay_behind(much_later, lag=lag) is True

@@ -8,7 +8,9 @@ skips rows another worker is claiming (``FOR UPDATE SKIP LOCKED``), on SQLite cl
 when the lease runs out, so a mail is sent at least once (the same Message-ID every time).
 
 The loop never runs inside the outbox relay: a slow or unreachable mail server delays mail
-only. It sends batch after batch while there is work, then waits ``OMS_MAIL_INTERVAL_SECONDS``.
+only. It sends batch after batch while there is work, then waits ``OMS_MAIL_INTERVAL_SECONDS``;
+while the relay is behind it sends one batch per interval and leaves the process to the relay
+(``MailLoop``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import Engine
 
 from oms.notifications.domain.messages import Message
 from oms.notifications.repository.mail import MESSAGES
+from oms.notifications.repository.mail_backlog import RELAY_BACKLOG
 from oms.notifications.services.mail.attempts import Sender
 from oms.notifications.services.mail.transports import build_transport
 from oms.notifications.views import MailTemplates
@@ -37,6 +40,8 @@ BATCH = 10
 MARGIN = timedelta(seconds=30)
 """A lease's allowance per message beyond the mail server's timeouts (composing, writing)."""
 THREAD = "mail-sender"
+RELAY_LAG = timedelta(seconds=2)
+"""How far behind the relay may be (its oldest event not fanned out) before mail gives way."""
 
 
 def lease_for(batch: int, smtp_timeout: float) -> timedelta:
@@ -79,8 +84,18 @@ def send_all_due(sender: Sender, *, lease: timedelta | None = None) -> list[Mess
             return tried
 
 
+def relay_behind(uow: UnitOfWork, *, lag: timedelta) -> bool:
+    """Whether the outbox relay has events older than ``lag`` still to fan out."""
+    with uow.read() as tx:
+        oldest = tx.repo(RELAY_BACKLOG).oldest_unpublished_at()
+        return oldest is not None and tx.now - oldest > lag
+
+
 class MailLoop:
-    """The worker's mail loop (``mail_loops``); templates are loaded on its first pass."""
+    """The worker's mail loop (``mail_loops``); templates are loaded on its first pass.
+
+    It sends batch after batch while there is work, except while the relay is behind by more
+    than ``lag`` (``repository.mail_backlog`` says why): then one batch per interval."""
 
     def __init__(self, engine: Engine, settings: Settings, clock: Clock) -> None:
         self.engine = engine
@@ -100,9 +115,14 @@ class MailLoop:
 
     def run_until(self, stop: threading.Event, interval: float) -> None:
         lease = lease_for(BATCH, self.settings.smtp_timeout_seconds)
+        lag = max(RELAY_LAG, 4 * timedelta(seconds=self.settings.relay_interval_seconds))
         while not stop.is_set():
             try:
-                tried = len(send_all_due(self.sender(), lease=lease))
+                sender = self.sender()
+                if relay_behind(sender.uow, lag=lag):
+                    tried = len(send_due(sender, lease=lease))
+                else:
+                    tried = len(send_all_due(sender, lease=lease))
             except Exception:
                 log.exception("mail_pass_failed")
                 tried = 0

@@ -95,6 +95,7 @@ def test_an_event_delivered_twice_queues_its_mail_once(engine: Engine, shop: Uni
         order.id,
     )
     assert (row.recipient, row.locale, row.channel_code, row.customer_id) == ("", None, None, None)
+    assert row.order_number == order.number  # the event names it
     assert row.message_id.endswith("@localhost>")
 
 

@@ -39,6 +39,7 @@ def test_the_consumer_takes_exactly_the_events_with_a_rule_and_the_erasure() -> 
 def test_a_confirmed_order_calls_for_its_confirmation() -> None:
     event = example_event(orders.OrderConfirmed)
     assert kinds(event) == [(K.ORDER_CONFIRMATION, event.aggregate_id, None)]
+    assert only(event).order_number == event.number
 
 
 def test_only_a_payment_hold_tells_the_customer_the_order_waits_for_payment() -> None:

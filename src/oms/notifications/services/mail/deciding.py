@@ -50,29 +50,47 @@ class Intent:
     data: Mapping[str, Any] = field(default_factory=dict)
     after: NotificationKind | None = None
     """Queue only if a message of this kind about the same reference exists."""
+    order_number: str | None = None
+    """The order's number when the event names it (the rest learn it when addressed)."""
 
 
 def _confirmed(event: orders.OrderConfirmed) -> list[Intent]:
-    return [Intent(kind=K.ORDER_CONFIRMATION, order_id=event.aggregate_id)]
+    return [
+        Intent(kind=K.ORDER_CONFIRMATION, order_id=event.aggregate_id, order_number=event.number)
+    ]
 
 
 def _held(event: orders.OrderHeld) -> list[Intent]:
     if event.reason != orders.HoldReason.PAYMENT.value:
         return []
-    return [Intent(kind=K.PAYMENT_PENDING, order_id=event.aggregate_id, reference_id=event.hold_id)]
+    return [
+        Intent(
+            kind=K.PAYMENT_PENDING,
+            order_id=event.aggregate_id,
+            reference_id=event.hold_id,
+            order_number=event.number,
+        )
+    ]
 
 
 def _backordered(event: orders.OrderPlaced | orders.OrderRerouted) -> list[Intent]:
     if not event.backordered:
         return []
     waiting = [{"sku": units.sku, "quantity": units.quantity} for units in event.backordered]
-    return [Intent(kind=K.BACKORDER_DELAYED, order_id=event.aggregate_id, data={"lines": waiting})]
+    return [
+        Intent(
+            kind=K.BACKORDER_DELAYED,
+            order_id=event.aggregate_id,
+            data={"lines": waiting},
+            order_number=event.number,
+        )
+    ]
 
 
 def _all_delivered(event: orders.UnitsDelivered) -> list[Intent]:
     if not event.all_delivered:
         return []
-    return [Intent(kind=K.REVIEW_REQUEST, order_id=event.aggregate_id)]
+    return [Intent(kind=K.REVIEW_REQUEST, order_id=event.aggregate_id, order_number=event.number)]
 
 
 def _shipped(event: fulfilment.ShipmentCreated) -> list[Intent]:
@@ -121,6 +139,7 @@ def _ready(event: fulfilment.ReadyForPickup | fulfilment.PickupCodeReissued) -> 
             order_id=event.order_id,
             reference_id=event.aggregate_id,
             data=data,
+            order_number=event.order_number,
         )
     ]
 
@@ -134,6 +153,7 @@ def _return_approved(event: returns.ReturnApproved) -> list[Intent]:
             order_id=event.order_id,
             reference_id=event.aggregate_id,
             data={"rma": event.number, "return_kind": event.kind},
+            order_number=event.order_number,
         )
     ]
 

@@ -115,7 +115,7 @@ def _new(intent: Intent, *, mail_from: str, at: datetime, due_at: datetime) -> M
         kind=intent.kind,
         channel=None,
         order_id=intent.order_id,
-        order_number=None,
+        order_number=intent.order_number,
         customer_id=intent.customer_id,
         reference_id=intent.reference_id,
         event_id=None,

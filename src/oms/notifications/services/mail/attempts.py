@@ -18,8 +18,8 @@ across another's work:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 from uuid import UUID
 
 import structlog
@@ -46,8 +46,13 @@ from oms.platform.unit_of_work import Transaction, UnitOfWork
 
 log = structlog.get_logger("oms.notifications.mail")
 
-Composer = Callable[..., ComposedMail]
-"""``compose_mail``'s signature: ``(request, *, uow, templates) -> ComposedMail``."""
+
+class Composer(Protocol):
+    """Writes a mail (``compose_mail``)."""
+
+    def __call__(
+        self, request: MailRequest, /, *, uow: UnitOfWork, templates: MailTemplates
+    ) -> ComposedMail: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

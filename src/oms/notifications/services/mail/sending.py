@@ -55,11 +55,14 @@ def send_due(
 ) -> list[Message]:
     """Claim up to ``limit`` due messages and try each once; the claimed messages, each as
     its attempt left it (one whose outcome could not be recorded is as claimed: it waits for
-    its lease to run out)."""
+    its lease to run out). ``lease`` defaults to the one the deployment's SMTP timeout gives."""
     claim = new_id()
     with sender.uow.begin() as tx:
         claimed = tx.repo(MESSAGES).claim_due(
-            now=tx.now, lease=lease or lease_for(limit, 10), limit=limit, claim=claim
+            now=tx.now,
+            lease=lease or lease_for(limit, Settings().smtp_timeout_seconds),
+            limit=limit,
+            claim=claim,
         )
     tried = []
     try:

@@ -86,6 +86,16 @@ def _postgres_engine() -> Engine:
     return engine
 
 
+@pytest.fixture(scope="session", autouse=True)
+def mail_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Customer mail that a test sends without naming a folder lands in a temporary one, never
+    in ``./mail`` of the checkout (the default of ``OMS_MAIL_DIRECTORY``)."""
+    folder = tmp_path_factory.mktemp("mail")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMS_MAIL_DIRECTORY", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

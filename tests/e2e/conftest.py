@@ -42,6 +42,7 @@ def cli(tmp_path: Path) -> Cli:
     """The `oms` command on a fresh embedded database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_")}
     env["OMS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'oms.db'}"
+    env["OMS_MAIL_DIRECTORY"] = str(tmp_path / "mail")
     return Cli(env)
 
 

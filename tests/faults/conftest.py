@@ -33,7 +33,7 @@ def fresh_postgres_url() -> Iterator[str]:
 
 
 def _deployment(database_url: str, workdir: Path) -> Iterator[Deployment]:
-    deployment = Deployment(database_url, environment(database_url), workdir)
+    deployment = Deployment(database_url, environment(database_url, workdir), workdir)
     try:
         deployment.prepare()
         yield deployment

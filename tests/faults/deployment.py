@@ -137,11 +137,13 @@ class Deployment:
         )
 
 
-def environment(database_url: str) -> dict[str, str]:
-    """The processes' environment: this one without OMS_ settings, plus the test's own."""
+def environment(database_url: str, workdir: Path) -> dict[str, str]:
+    """The processes' environment: this one without OMS_ settings, plus the test's own (the
+    customers' mail goes to the test's folder as .eml files)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_")}
     env |= {
         "OMS_DATABASE_URL": database_url,
+        "OMS_MAIL_DIRECTORY": str(workdir / "mail"),
         "OMS_IDEMPOTENCY_LEASE_SECONDS": str(LEASE_SECONDS),
         "OMS_RELAY_INTERVAL_SECONDS": "0.2",
         "OMS_LOG_LEVEL": "warning",

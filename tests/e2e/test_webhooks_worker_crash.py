@@ -47,7 +47,7 @@ def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
 
 
 def worker_env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    return environment(database_url) | {
+    return environment(database_url, tmp_path) | {
         "OMS_WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
         "OMS_WEBHOOK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
         "OMS_WEBHOOK_INTERVAL_SECONDS": "0.1",

@@ -22,6 +22,7 @@ def test_the_demo_loads_once_and_prints_a_working_admin_key(cli: Cli) -> None:
     assert first_key.startswith("oms_")
     assert second_key.startswith("oms_")
     assert "already loaded" in second.stderr
+    assert f"Mail:      .eml files in {cli.env['OMS_MAIL_DIRECTORY']}" in first.stdout
 
 
 def test_apikey_create_prints_the_key_alone_on_the_last_line(cli: Cli) -> None:

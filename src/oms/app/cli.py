@@ -124,6 +124,10 @@ def demo_load(
     )
     console.print(f"API docs:  http://{settings.host}:{settings.port}/docs")
     console.print(f"Health:    http://{settings.host}:{settings.port}/health")
+    if settings.smtp_host:
+        typer.echo(f"Mail:      sent through {settings.smtp_host} once `oms serve` runs")
+    else:
+        typer.echo(f"Mail:      .eml files in {settings.mail_directory} once `oms serve` runs")
     console.print("Admin API key (shown once):")
     typer.echo(issued.secret)
 

@@ -86,7 +86,9 @@ def test_a_loopback_target_is_refused_by_default(client: TestClient, admin: dict
     assert problem["errors"] == [
         {
             "field": "url",
-            "message": "127.0.0.1 is refused (loopback); webhooks are only sent to public addresses",
+            "message": (
+                "127.0.0.1 is refused (loopback); webhooks are only sent to public addresses"
+            ),
         }
     ]
 

@@ -130,3 +130,22 @@ def test_errors_logged_by_oms_or_by_the_server_stay_one_bounded_json_line() -> N
         assert len(record["error"]) == 500
         assert "exception" not in record
     assert records[1]["logger"] == "uvicorn.error"
+
+
+BROKER_CLIENT_CHATTER = """
+import logging
+from oms.platform.observability import configure_logging
+
+configure_logging("info", "json")
+logging.getLogger("pika.adapters.blocking_connection").info("Created channel=1")
+logging.getLogger("nats.aio.client").info("connected")
+logging.getLogger("pika.connection").warning("Socket closed")
+"""
+
+
+def test_broker_clients_log_warnings_only_at_the_info_level() -> None:
+    process = _python(BROKER_CLIENT_CHATTER)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err.decode()
+    records = _records(err.decode())
+    assert [(r["logger"], r["event"]) for r in records] == [("pika.connection", "Socket closed")]

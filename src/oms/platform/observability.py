@@ -38,6 +38,9 @@ error_log = structlog.get_logger("oms.http")
 MAX_FRAMES = 25
 MAX_ERROR_TEXT = 500
 STDLIB_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "py.warnings")
+QUIETED_LOGGERS = ("pika", "nats")
+"""Broker clients that log every connection step at INFO: warnings and errors only (the broker
+publisher logs its own connects and failures)."""
 
 
 class LineWriter:
@@ -104,6 +107,8 @@ def configure_logging(level: str = "info", fmt: str = "json", *, fd: int = 2) ->
         named = logging.getLogger(name)
         named.handlers = []
         named.propagate = True
+    for name in QUIETED_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 class _DescriptorStream:

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     webhook_interval_seconds: float = Field(
         default=1, gt=0, description="How often the worker looks for webhook deliveries due."
     )
+    webhook_retention_days: int = Field(
+        default=30,
+        ge=4,
+        description="How long finished webhook deliveries stay listed and replayable (pending "
+        "ones stay until sent; at least the three days of retries and one more).",
+    )
 
     # Events to a message broker (optional).
     broker: Literal["none", "nats", "rabbitmq"] = Field(

@@ -106,12 +106,20 @@ class Deliveries(Protocol):
         first."""
         ...
 
+    def prune(self, created_before: datetime, *, limit: int) -> int:
+        """Delete up to ``limit`` finished deliveries (succeeded or failed) created before
+        ``created_before``, with their attempts; how many went."""
+        ...
+
 
 class SqlDeliveries:
     """``Deliveries`` on one connection (one transaction)."""
 
     def __init__(self, connection: Connection) -> None:
         self.c = connection
+
+    def prune(self, created_before: datetime, *, limit: int) -> int:
+        return _prune(self.c, created_before, limit=limit)
 
     def add_new(self, deliveries: Sequence[WebhookDelivery]) -> int:
         if not deliveries:
@@ -273,3 +281,26 @@ def _delivery(row: Row[Any]) -> WebhookDelivery:
 
 
 DELIVERIES: Port[Deliveries] = Port("notifications.webhook_deliveries", SqlDeliveries)
+
+
+FINISHED = (DeliveryStatus.SUCCEEDED.value, DeliveryStatus.FAILED.value)
+
+
+def _prune(connection: Connection, created_before: datetime, *, limit: int) -> int:
+    """``SqlDeliveries.prune``: the oldest finished deliveries first, their attempts before them
+    (not left to the foreign key's cascade)."""
+    d = webhook_deliveries
+    doomed = [
+        row.id
+        for row in connection.execute(
+            select(d.c.id)
+            .where(d.c.status.in_(FINISHED), d.c.created_at < created_before)
+            .order_by(d.c.created_at)
+            .limit(limit)
+        )
+    ]
+    if not doomed:
+        return 0
+    connection.execute(webhook_attempts.delete().where(webhook_attempts.c.delivery_id.in_(doomed)))
+    connection.execute(d.delete().where(d.c.id.in_(doomed)))
+    return len(doomed)

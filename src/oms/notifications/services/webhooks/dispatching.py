@@ -26,8 +26,9 @@ from sqlalchemy import Engine
 
 from oms.notifications.domain.webhook_deliveries import RetrySchedule
 from oms.notifications.providers.webhook_http import WebhookHttp
+from oms.notifications.services.webhooks import retention
 from oms.notifications.services.webhooks.claiming import Outgoing, claim_due, record_attempt
-from oms.platform.background import Loop
+from oms.platform.background import Loop, Periodic
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock
@@ -175,6 +176,18 @@ def webhook_loops(
     engine: Engine, settings: Settings, clock: Clock
 ) -> list[tuple[str, Loop, float]]:
     """The background loops that deliver webhooks: (thread name, loop, interval)."""
+    keep_for = timedelta(days=settings.webhook_retention_days)
+    pruning = Periodic(
+        "webhook-retention",
+        lambda: retention.prune_deliveries(
+            uow=lambda: UnitOfWork(engine, clock), keep_for=keep_for
+        ),
+    )
     return [
-        ("webhooks", webhook_dispatcher(engine, settings, clock), settings.webhook_interval_seconds)
+        (
+            "webhooks",
+            webhook_dispatcher(engine, settings, clock),
+            settings.webhook_interval_seconds,
+        ),
+        ("webhook-retention", pruning, retention.INTERVAL_SECONDS),
     ]

@@ -1,4 +1,4 @@
-"""The `oms` command: database, demo data, API keys, server and worker."""
+"""The `oms` command: database, demo data, API keys, staff users, server and worker."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import oms
 from oms import auth
 from oms.app import migrations, tasks
 from oms.app.events_cli import events_app
+from oms.auth.cli import users_app
 from oms.fulfilment.cli import shipments_app
 from oms.invoicing.cli import invoices_app
 from oms.notifications.cli import notifications_app, webhooks_app
@@ -38,6 +39,7 @@ preorders_app = typer.Typer(help="Pre-order SKUs.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(key_app, name="apikey")
+app.add_typer(users_app, name="user")
 app.add_typer(payments_app, name="payments")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(shipments_app, name="shipments")

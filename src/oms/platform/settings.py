@@ -105,6 +105,20 @@ class Settings(BaseSettings):
         "ones stay until sent; at least the three days of retries and one more).",
     )
 
+    # Staff console logins and sessions (oms.auth).
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A console session ends after this long unused."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, description="A console session ends this long after login, used or not."
+    )
+    login_lockout_failures: int = Field(
+        default=5, ge=1, description="Failed logins in a row that lock a staff user."
+    )
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="How long a locked staff user cannot log in."
+    )
+
     # Events to a message broker (optional).
     broker: Literal["none", "nats", "rabbitmq"] = Field(
         default="none",

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from oms.auth.domain import ApiKey, Role
+from oms.auth.domain.keys import ApiKey, Role
 from oms.auth.tables import api_keys
 from oms.platform.unit_of_work import Port
 

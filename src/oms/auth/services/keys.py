@@ -10,7 +10,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from oms import channels
-from oms.auth.domain import (
+from oms.auth.domain.keys import (
     ROLE_PERMISSIONS,
     ApiKey,
     ApiKeyCreated,
@@ -22,7 +22,7 @@ from oms.auth.domain import (
     generate_secret,
     hash_secret,
 )
-from oms.auth.repository import API_KEYS
+from oms.auth.repository.keys import API_KEYS
 from oms.platform.security import Principal
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
@@ -56,7 +56,7 @@ def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
             channels.get_channel(cmd.channel_code, uow=uow).id if cmd.channel_code else None
         )
         if cmd.location_code is not None:
-            _check_location(cmd.location_code, uow=uow)
+            check_location_exists(cmd.location_code, uow=uow)
         key = ApiKey(
             id=new_id(),
             name=cmd.name,
@@ -76,7 +76,8 @@ def create_api_key(cmd: CreateApiKey, *, uow: UnitOfWork) -> IssuedKey:
     return IssuedKey(key, secret)
 
 
-def _check_location(code: str, *, uow: UnitOfWork) -> None:
+def check_location_exists(code: str, *, uow: UnitOfWork) -> None:
+    """Refuse (422 on ``location``) a location code that names no location."""
     try:
         channels.get_location(code, uow=uow)
     except channels.LocationNotFound:

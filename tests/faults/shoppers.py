@@ -51,6 +51,9 @@ class Plan:
     seconds: float = 120.0
     """The longest the window stays open; ``close()`` usually ends it sooner."""
     max_orders: int = 5000
+    pause_seconds: float = 0.04
+    """Between a client's orders: at most 25 a second per client, so a fast deployment does not
+    spend the ``max_orders`` tickets before the schedule of kills is over."""
     settle_seconds: float = 20.0
     """After the load window, how long a client keeps retrying the key it holds."""
 
@@ -83,6 +86,8 @@ class Shoppers:
     plan: Plan = field(default_factory=Plan)
     acknowledged: list[Acknowledgement] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    refused_at: list[float] = field(default_factory=list)
+    """When each refusal came (monotonic): a refusal for want of stock is the service answering."""
     abandoned: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
@@ -119,6 +124,7 @@ class Shoppers:
             while time.monotonic() < self._closes_at and self._take_a_ticket():
                 key = f"crash-{uuid.uuid4()}"
                 self._place_until_answered(client, key, order_body(key, rng, self.skus))
+                time.sleep(self.plan.pause_seconds)
 
     def _take_a_ticket(self) -> bool:
         with self._lock:
@@ -155,6 +161,7 @@ class Shoppers:
                 return True
             if response.status_code == 409 and code == "insufficient-stock":
                 self.refused.append(key)
+                self.refused_at.append(time.monotonic())
                 return True
             if response.status_code < 500 and code != "idempotency-key-in-flight":
                 self.unexpected.append(f"{key}: {response.status_code} {response.text[:300]}")

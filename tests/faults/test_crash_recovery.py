@@ -86,8 +86,14 @@ def test_acknowledged_orders_survive_kill_9_of_the_server_and_the_worker(
         shoppers.join()
     story = f"seed {SEED}; " + "; ".join(happened) + f"; retried: {dict(shoppers.failures)}"
     assert len(happened) == KILLS * len(deployment.daemons), story
-    after = sum(ack.at > resumed_at for ack in shoppers.acknowledged)
-    assert after > 0, f"no order acknowledged after the last restart; {story}"
+    # Served again: an order acknowledged, or refused for want of stock (the load sells the
+    # in-stock SKUs out sooner or later, depending on how fast the deployment takes orders)
+    acknowledged = sum(ack.at > resumed_at for ack in shoppers.acknowledged)
+    refused = sum(at > resumed_at for at in shoppers.refused_at)
+    assert acknowledged + refused > 0, (
+        f"no order answered after the last restart (acknowledged {len(shoppers.acknowledged)}, "
+        f"refused {len(shoppers.refused)} in all); {story}"
+    )
     assert_recovered(deployment, shoppers, story)
 
 

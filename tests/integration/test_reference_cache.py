@@ -91,6 +91,8 @@ LIVE_TABLES = {
     "webhook_endpoints",  # read once per relay fan-out batch, not cached
     "webhook_deliveries",
     "webhook_attempts",
+    "staff_users",  # read per login and session, by key: not cached
+    "staff_sessions",
 }
 """Tables that are NOT reference data: what orders change, and the platform's own. A new table
 must be put here or in REFERENCE_TABLES (with its triggers): the first test insists."""

@@ -8,7 +8,7 @@ These functions find what was forgotten; each takes the package to look at as an
 the tests can show them a fake package too (the test of the test).
 
 Kinds of top-level package: the backbone (``shared``, ``platform``) and the composition roots
-(``app``, ``migrations``) are named below; every other package is a context. A package inside a
+(``app``, ``console``, ``migrations``) are named below; every other package is a context. A package inside a
 context that is not one of its layers is a sub-context (``orders.pricing``) and needs its own
 place in the layer contract. Wildcards in the contracts (``oms.**.domain``) cover every context
 by construction; lists that name contexts one by one must name all of them.
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 BACKBONE = frozenset({"shared", "platform"})
-ROOTS = frozenset({"app", "migrations"})
+ROOTS = frozenset({"app", "console", "migrations"})
 NOT_LISTS_OF_CONTEXTS = frozenset({"layers", "exhaustive_ignores", "ignore_imports"})
 
 
@@ -179,7 +179,7 @@ module_name, attribute = metadata.split(":")
 meta = getattr(importlib.import_module(module_name), attribute)
 registered = set(meta.tables)
 unregistered = {}
-roots = tuple(f"{root}.{name}" for name in ("app", "migrations"))
+roots = tuple(f"{root}.{name}" for name in ("app", "console", "migrations"))
 for info in pkgutil.walk_packages(importlib.import_module(root).__path__, root + "."):
     if info.name.startswith(roots):
         continue

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, text
 
 import oms
-from oms import auth
+from oms import auth, console
 from oms.app import events_api, openapi, schema, tasks, warmup
 from oms.app.event_registry import registry as event_registry
 from oms.auth import api as auth_api
@@ -142,6 +142,7 @@ def create_app(
         app.include_router(router)
     _add_health(app, engine)
     _add_docs(app)
+    console.install(app)
     app.openapi = lambda: openapi.build(app)  # type: ignore[method-assign]
     _ = schema.metadata
     return app

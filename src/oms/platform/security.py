@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import Depends, Request
@@ -35,12 +35,15 @@ class Principal:
     channel_id: UUID | None = None
     channel_code: str | None = None
     location_code: str | None = None
-    """The one location a bound warehouse key works for (its code), else None."""
+    """The one location a bound warehouse key (or staff user) works for (its code), else None."""
+    kind: Literal["api-key", "staff"] = "api-key"
+    """An API key (``key_id`` is the key's) or a staff user in the console (the user's id)."""
 
     @property
     def actor(self) -> str:
-        """How ledgers and timelines name this caller: the key's id, never its secret."""
-        return f"api-key:{self.key_id}"
+        """How ledgers and timelines name this caller: ``api-key:<id>`` (never its secret) or
+        ``staff:<user id>``."""
+        return f"{self.kind}:{self.key_id}"
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions

@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     session_absolute_hours: int = Field(
         default=12, ge=1, description="A console session ends this long after login, used or not."
     )
+    console_secure_cookie: bool = Field(
+        default=True,
+        description="The console's session cookie is sent over HTTPS only (browsers treat "
+        "http://localhost as secure); turn off only behind a proxy that ends TLS on plain HTTP.",
+    )
     login_lockout_failures: int = Field(
         default=5, ge=1, description="Failed logins in a row that lock a staff user."
     )

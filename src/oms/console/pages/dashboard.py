@@ -1,0 +1,5 @@
+"""Console pages: dashboard (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/console", include_in_schema=False)

@@ -1,0 +1,5 @@
+"""Customer pages: /track (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)

@@ -4,6 +4,7 @@ Public interface for other contexts; everything else in this package is private.
 """
 
 from oms.channels.domain import (
+    Brand,
     CaptureMode,
     Channel,
     ChannelChanged,
@@ -20,6 +21,7 @@ from oms.channels.domain import (
 from oms.channels.services import (
     CreateChannel,
     CreateLocation,
+    SetBrand,
     UpdateChannel,
     UpdateLocation,
     create_channel,
@@ -31,6 +33,7 @@ from oms.channels.services import (
     locations_by_codes,
     locations_by_ids,
     serving_location_ids,
+    set_brand,
     update_channel,
     update_location,
 )
@@ -38,6 +41,7 @@ from oms.shared.events import Event
 
 __all__ = [
     "EVENTS",
+    "Brand",
     "CaptureMode",
     "Channel",
     "ChannelChanged",
@@ -49,6 +53,7 @@ __all__ = [
     "Location",
     "LocationKind",
     "LocationNotFound",
+    "SetBrand",
     "UpdateChannel",
     "UpdateLocation",
     "create_channel",
@@ -60,6 +65,7 @@ __all__ = [
     "locations_by_codes",
     "locations_by_ids",
     "serving_location_ids",
+    "set_brand",
     "update_channel",
     "update_location",
 ]

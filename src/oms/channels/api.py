@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from oms.channels import services
+from oms.channels.domain import Brand
 from oms.channels.schemas import (
     ChannelIn,
     ChannelOut,
@@ -82,6 +83,7 @@ def create_channel(
         payment_before_confirmation=body.payment_before_confirmation,
         capture=body.capture,
         invoice_on=body.invoice_on,
+        brand=body.brand.brand() if body.brand is not None else Brand(),
     )
     return run_idempotent(
         uow, idempotency, lambda: services.create_channel(command, uow=uow), ChannelOut.of
@@ -97,7 +99,7 @@ def update_channel(
     response: Tagged,
     if_match: IfMatch,
 ) -> ChannelOut:
-    """Change a channel's settings, payment settings or serving locations.
+    """Change a channel's settings, payment settings, tracking-page brand or serving locations.
 
     Changing the currency makes the channel's old prices unusable until they are set anew.
     With `If-Match` (optional), a channel changed since that ETag is refused with 412.
@@ -115,6 +117,7 @@ def update_channel(
         payment_before_confirmation=body.payment_before_confirmation,
         capture=body.capture,
         invoice_on=body.invoice_on,
+        brand=body.brand.brand() if body.brand is not None else None,
         expected=if_match,
     )
     channel = services.update_channel(command, uow=uow)

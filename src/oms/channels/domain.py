@@ -7,9 +7,11 @@ list of serving locations decides which stock it may promise and, for now, where
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from oms.shared.address import Address
@@ -65,6 +67,68 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Brand:
+    """How the customer's tracking page looks for a channel: the merchant's display name, its
+    logo (an ``https`` URL: the page's CSP loads images over HTTPS only) and two colours
+    written ``#rrggbb``. Anything left ``None`` falls back to the page's defaults."""
+
+    name: str | None = None
+    logo_url: str | None = None
+    primary_colour: str | None = None
+    accent_colour: str | None = None
+
+
+BRAND_NAME_LENGTH = 200
+LOGO_URL_LENGTH = 500
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_URL_FORBIDDEN = re.compile(r"[\s\"'<>\\`]")
+
+
+def _check_logo_url(url: str) -> str | None:
+    """Why a logo URL is refused, or None when it is fine."""
+    if len(url) > LOGO_URL_LENGTH:
+        return f"must be at most {LOGO_URL_LENGTH} characters"
+    if _URL_FORBIDDEN.search(url):
+        return "must not contain spaces, quotes, angle brackets or backslashes"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        return "must be an https:// URL with a host"
+    if parts.username is not None or parts.password is not None:
+        return "must not carry a user name or password"
+    return None
+
+
+def checked_brand(brand: Brand, *, at: str = "brand") -> Brand:
+    """The brand with blanks as None and colours in lower case; ``Invalid`` naming each field
+    (``brand.logo_url``...) that is wrong."""
+    name = (brand.name or "").strip() or None
+    logo_url = (brand.logo_url or "").strip() or None
+    primary = (brand.primary_colour or "").strip() or None
+    accent = (brand.accent_colour or "").strip() or None
+    problems = []
+    if name is not None and len(name) > BRAND_NAME_LENGTH:
+        problems.append(
+            FieldProblem(f"{at}.name", f"must be at most {BRAND_NAME_LENGTH} characters")
+        )
+    if logo_url is not None and (why := _check_logo_url(logo_url)):
+        problems.append(FieldProblem(f"{at}.logo_url", why))
+    for key, colour in (("primary_colour", primary), ("accent_colour", accent)):
+        if colour is not None and not _COLOUR.fullmatch(colour):
+            problems.append(FieldProblem(f"{at}.{key}", "must be a colour written #rrggbb"))
+    if problems:
+        raise Invalid("the tracking page's brand is not valid", problems=problems)
+    return Brand(
+        name=name,
+        logo_url=logo_url,
+        primary_colour=primary.lower() if primary else None,
+        accent_colour=accent.lower() if accent else None,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Channel:
     id: UUID
     code: str
@@ -80,6 +144,8 @@ class Channel:
     """Orders wait under a ``payment`` hold until authorisations cover their total."""
     capture: CaptureMode = CaptureMode.AT_PLACEMENT
     invoice_on: InvoiceOn = InvoiceOn.CAPTURE
+    brand: Brand = Brand()
+    """The customer's tracking page's name, logo and colours for this channel."""
     version: int = 1
     """Raised by one with every change (the ETag; ``If-Match`` compares with it)."""
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from oms.channels.domain import (
+    Brand,
     CaptureMode,
     Channel,
     ChannelKind,
@@ -221,6 +222,12 @@ class SqlChannels:
                 payment_before_confirmation=row.payment_before_confirmation,
                 capture=CaptureMode(row.capture),
                 invoice_on=InvoiceOn(row.invoice_on),
+                brand=Brand(
+                    name=row.brand_name,
+                    logo_url=row.brand_logo_url,
+                    primary_colour=row.brand_primary_colour,
+                    accent_colour=row.brand_accent_colour,
+                ),
                 version=row.version,
             )
             for row in rows
@@ -314,6 +321,10 @@ def _channel_values(channel: Channel) -> dict[str, Any]:
         "payment_before_confirmation": channel.payment_before_confirmation,
         "capture": channel.capture.value,
         "invoice_on": channel.invoice_on.value,
+        "brand_name": channel.brand.name,
+        "brand_logo_url": channel.brand.logo_url,
+        "brand_primary_colour": channel.brand.primary_colour,
+        "brand_accent_colour": channel.brand.accent_colour,
     }
 
 

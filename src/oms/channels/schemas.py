@@ -8,6 +8,9 @@ from uuid import UUID
 from pydantic import Field
 
 from oms.channels.domain import (
+    BRAND_NAME_LENGTH,
+    LOGO_URL_LENGTH,
+    Brand,
     CaptureMode,
     Channel,
     ChannelKind,
@@ -28,6 +31,47 @@ CAPTURE = (
     "what ships is captured when it ships."
 )
 INVOICE_ON = "Whether an order's invoice is issued when its payment is captured or when it ships."
+BRAND = (
+    "The customer tracking page's display name, logo (https URL) and colours (`#rrggbb`); set "
+    "whole: a field left out returns to the page's default."
+)
+COLOUR = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$", examples=["#0a7d5a"])
+
+
+class BrandIn(Input):
+    name: str | None = Field(default=None, min_length=1, max_length=BRAND_NAME_LENGTH)
+    logo_url: str | None = Field(
+        default=None,
+        max_length=LOGO_URL_LENGTH,
+        pattern=r"^https://",
+        examples=["https://shop.example/logo.svg"],
+    )
+    primary_colour: str | None = COLOUR
+    accent_colour: str | None = COLOUR
+
+    def brand(self) -> Brand:
+        return Brand(
+            name=self.name,
+            logo_url=self.logo_url,
+            primary_colour=self.primary_colour,
+            accent_colour=self.accent_colour,
+        )
+
+
+class BrandOut(Output):
+    name: str | None
+    logo_url: str | None
+    primary_colour: str | None
+    accent_colour: str | None
+
+    @classmethod
+    def of(cls, brand: Brand) -> BrandOut:
+        return cls(
+            name=brand.name,
+            logo_url=brand.logo_url,
+            primary_colour=brand.primary_colour,
+            accent_colour=brand.accent_colour,
+        )
 
 
 class LocationIn(Input):
@@ -105,6 +149,7 @@ class ChannelIn(Input):
     )
     capture: CaptureMode = Field(default=CaptureMode.AT_PLACEMENT, description=CAPTURE)
     invoice_on: InvoiceOn = Field(default=InvoiceOn.CAPTURE, description=INVOICE_ON)
+    brand: BrandIn | None = Field(default=None, description=BRAND)
 
 
 class ChannelPatch(Input):
@@ -121,6 +166,7 @@ class ChannelPatch(Input):
     )
     capture: CaptureMode | None = Field(default=None, description=CAPTURE)
     invoice_on: InvoiceOn | None = Field(default=None, description=INVOICE_ON)
+    brand: BrandIn | None = Field(default=None, description=BRAND)
 
 
 class ChannelOut(Output):
@@ -137,6 +183,7 @@ class ChannelOut(Output):
     payment_before_confirmation: bool = Field(description=PAYMENT_BEFORE_CONFIRMATION)
     capture: CaptureMode = Field(description=CAPTURE)
     invoice_on: InvoiceOn = Field(description=INVOICE_ON)
+    brand: BrandOut = Field(description=BRAND)
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelOut:
@@ -154,4 +201,5 @@ class ChannelOut(Output):
             payment_before_confirmation=channel.payment_before_confirmation,
             capture=channel.capture,
             invoice_on=channel.invoice_on,
+            brand=BrandOut.of(channel.brand),
         )

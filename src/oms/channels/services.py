@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from oms.channels.domain import (
+    Brand,
     CaptureMode,
     Channel,
     ChannelChanged,
@@ -25,6 +26,7 @@ from oms.channels.domain import (
     LocationNotFound,
     check_coordinates,
     check_serving,
+    checked_brand,
 )
 from oms.channels.repository import CHANNELS, LOCATIONS
 from oms.platform.unit_of_work import Transaction, UnitOfWork
@@ -81,6 +83,7 @@ class CreateChannel:
     payment_before_confirmation: bool = False
     capture: CaptureMode = CaptureMode.AT_PLACEMENT
     invoice_on: InvoiceOn = InvoiceOn.CAPTURE
+    brand: Brand = field(default_factory=Brand)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +104,21 @@ class UpdateChannel:
     payment_before_confirmation: bool | None = None
     capture: CaptureMode | None = None
     invoice_on: InvoiceOn | None = None
+    brand: Brand | None = None
+    """The whole tracking-page brand (a field left None in it clears that field)."""
+    expected: ExpectedVersion | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetBrand:
+    """The tracking page's brand of channel ``code``, replaced whole: a field left None (or
+    blank) returns to the page's default. ``expected`` is the caller's ``If-Match``."""
+
+    code: str
+    name: str | None = None
+    logo_url: str | None = None
+    primary_colour: str | None = None
+    accent_colour: str | None = None
     expected: ExpectedVersion | None = None
 
 
@@ -185,8 +203,13 @@ def _checked_channel(channel: Channel) -> Channel:
     except Invalid as error:
         problems.extend(error.problems)
         locale = channel.default_locale
+    try:
+        brand = checked_brand(channel.brand)
+    except Invalid as error:
+        problems.extend(error.problems)
+        brand = channel.brand
     collect(problems)
-    return dataclasses.replace(channel, default_locale=locale)
+    return dataclasses.replace(channel, default_locale=locale, brand=brand)
 
 
 def create_channel(cmd: CreateChannel, *, uow: UnitOfWork) -> Channel:
@@ -222,6 +245,17 @@ def update_channel(cmd: UpdateChannel, *, uow: UnitOfWork) -> Channel:
             )
         )
     return channel
+
+
+def set_brand(cmd: SetBrand, *, uow: UnitOfWork) -> Channel:
+    """Set the name, logo and colours a channel's customers see on their tracking page."""
+    brand = Brand(
+        name=cmd.name,
+        logo_url=cmd.logo_url,
+        primary_colour=cmd.primary_colour,
+        accent_colour=cmd.accent_colour,
+    )
+    return update_channel(UpdateChannel(code=cmd.code, brand=brand, expected=cmd.expected), uow=uow)
 
 
 def get_channel(code: str, *, uow: UnitOfWork, visible_to: str | None = None) -> Channel:

@@ -80,12 +80,17 @@ channels = Table(
         default="capture",
         server_default=text("'capture'"),
     ),
+    Column("brand_name", String(200), nullable=True),
+    Column("brand_logo_url", String(500), nullable=True),
+    Column("brand_primary_colour", String(7), nullable=True),
+    Column("brand_accent_colour", String(7), nullable=True),
     Column("version", Integer, nullable=False, default=1, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 """``payment_before_confirmation``, ``capture`` and ``invoice_on`` are the channel's payment
-settings (issue 9); existing channels start with the defaults."""
+settings (issue 9); existing channels start with the defaults. The ``brand_*`` columns are the
+customer tracking page's name, logo and colours (issue 13; NULL: the page's defaults)."""
 
 channel_locations = Table(
     "channel_locations",

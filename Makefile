@@ -41,7 +41,7 @@ upgrade-lock: $(STAMP) ## Move every pin in requirements/*.lock to the newest al
 demo: $(STAMP) translations pdf-fonts ## Migrate an embedded SQLite database, load the demo merchant and serve on :8000
 	$(BIN)/oms db upgrade
 	$(BIN)/oms demo load
-	$(BIN)/oms serve
+	OMS_CONSOLE_SECURE_COOKIE=$${OMS_CONSOLE_SECURE_COOKIE:-false} $(BIN)/oms serve
 
 .PHONY: serve
 serve: $(STAMP) translations ## Serve the API on the configured database (OMS_DATABASE_URL)
@@ -60,8 +60,18 @@ pdf-fonts: ## Install the system fonts invoices need (Debian packages), if missi
 		|| { $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends $(PDF_PACKAGES) >/dev/null; }; \
 	fi
 
+# The console's browser tests drive Debian's Chromium through Playwright (no browser download).
+.PHONY: chromium
+chromium: ## Install Debian's Chromium for the console's browser tests, if missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing chromium (the console's browser tests)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y --no-install-recommends chromium >/dev/null \
+		|| { $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; }; \
+	fi
+
 .PHONY: test
-test: $(STAMP) translations pdf-fonts ## All tests on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432
+test: $(STAMP) translations pdf-fonts chromium ## All tests on SQLite, and on PostgreSQL when a server answers at 127.0.0.1:5432
 	$(BIN)/python tools/postgres_for_tests.py -- $(MAKE) --no-print-directory suite
 
 .PHONY: suite
@@ -96,19 +106,48 @@ messages: $(STAMP) ## Extract the mail templates' texts to messages.pot and merg
 	$(BIN)/pybabel -q update -i $(MAIL_LOCALES)/messages.pot -d $(MAIL_LOCALES) \
 		--ignore-obsolete --ignore-pot-creation-date
 
+# The console and the customer pages have their own catalogue (domain "console"), made the same way.
+CONSOLE_LOCALES := src/oms/console/locales
+CONSOLE_LANGUAGES := de fr es zh
+CONSOLE_CATALOGUES := $(wildcard $(CONSOLE_LOCALES)/*/LC_MESSAGES/console.po)
+
+.PHONY: console-messages
+console-messages: $(STAMP) ## Extract the console's and customer pages' texts to console.pot and merge them into every .po
+	$(BIN)/pybabel -q extract -F babel.cfg --add-location=file --sort-output \
+		--add-comments=Translators: --project=oms --copyright-holder="oms contributors" \
+		-o $(CONSOLE_LOCALES)/console.pot src/oms/console
+	@for language in $(CONSOLE_LANGUAGES); do \
+		po=$(CONSOLE_LOCALES)/$$language/LC_MESSAGES/console.po; \
+		if [ -f $$po ]; then \
+			$(BIN)/pybabel -q update -D console -i $(CONSOLE_LOCALES)/console.pot -d $(CONSOLE_LOCALES) -l $$language \
+				--ignore-obsolete --ignore-pot-creation-date; \
+		else \
+			$(BIN)/pybabel -q init -D console -i $(CONSOLE_LOCALES)/console.pot -d $(CONSOLE_LOCALES) -l $$language; \
+		fi; \
+	done
+
 .PHONY: translations
-translations: $(MAIL_CATALOGUES:.po=.mo) ## Compile the mail catalogues (.po to .mo)
+translations: $(MAIL_CATALOGUES:.po=.mo) $(CONSOLE_CATALOGUES:.po=.mo) ## Compile the mail and console catalogues (.po to .mo)
 
 $(MAIL_LOCALES)/%/LC_MESSAGES/messages.mo: $(MAIL_LOCALES)/%/LC_MESSAGES/messages.po | $(STAMP)
 	$(BIN)/pybabel -q compile -l $* -i $< -o $@
 
+$(CONSOLE_LOCALES)/%/LC_MESSAGES/console.mo: $(CONSOLE_LOCALES)/%/LC_MESSAGES/console.po | $(STAMP)
+	$(BIN)/pybabel -q compile -D console -l $* -i $< -o $@
+
 .PHONY: bench
-bench: $(STAMP) ## Benchmark order placement (raw SQL vs service vs HTTP) on PostgreSQL and SQLite
+bench: $(STAMP) translations ## Benchmark order placement (raw SQL vs service vs HTTP) and the console's pages, on PostgreSQL and SQLite
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.console
 
 .PHONY: bench-quick
-bench-quick: $(STAMP) ## A short benchmark run (under 2 minutes) for development
+bench-quick: $(STAMP) translations ## A short benchmark run (a few minutes) for development
 	$(BIN)/python -m bench --quick
+	$(BIN)/python -m bench.console --quick
+
+.PHONY: bench-console
+bench-console: $(STAMP) translations ## Only the console's page timings (demo data, then 100,000 orders more)
+	$(BIN)/python -m bench.console
 
 .PHONY: format
 format: $(STAMP) ## Format and auto-fix the code

@@ -119,11 +119,22 @@ def demo_load(
 
     settings = Settings()
     engine = create_database_engine(settings.database_url)
+    from oms.app.demo import staff
+
     summary = demo.load(UnitOfWork(engine), seed=seed, progress=console)
     console.print(summary.describe())
+    logins = staff.create(UnitOfWork(engine)) if summary.loaded else []
     issued = auth.create_api_key(
         auth.CreateApiKey(name="demo admin", role=auth.Role.ADMIN), uow=UnitOfWork(engine)
     )
+    console.print(f"Console:   http://{settings.host}:{settings.port}/console")
+    if logins:
+        console.print("Staff logins (shown once; `oms user create` adds more):")
+        for login in logins:
+            where = f" at {login.location}" if login.location else ""
+            typer.echo(f"  {login.role.value:<10} {login.email:<28} {login.password}{where}")
+    else:
+        console.print("Staff logins were printed when the demo was first loaded.")
     console.print(f"API docs:  http://{settings.host}:{settings.port}/docs")
     console.print(f"Health:    http://{settings.host}:{settings.port}/health")
     if settings.smtp_host:

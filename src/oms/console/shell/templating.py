@@ -162,6 +162,7 @@ class Pages:
             lstrip_blocks=True,
             auto_reload=False,
         )
+        environment.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
         environment.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
         environment.filters.update(filters(Locale.parse(language)))
         environment.globals.update(

@@ -1,5 +1,0 @@
-"""Console pages: settings (being built)."""
-
-from fastapi import APIRouter
-
-router = APIRouter(prefix="/console", include_in_schema=False)

@@ -124,6 +124,17 @@ class Settings(BaseSettings):
         default=15, ge=1, description="How long a locked staff user cannot log in."
     )
 
+    # The customer's tracking pages (/track).
+    track_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the links a customer follows to their order after looking "
+        "it up (HMAC-SHA256). Unset: a random key per process, so links end with a restart and "
+        "work only on the process that made them; set it when running several processes.",
+    )
+    track_link_hours: int = Field(
+        default=24, ge=1, description="How long a customer's link to their order page works."
+    )
+
     # Events to a message broker (optional).
     broker: Literal["none", "nats", "rabbitmq"] = Field(
         default="none",

@@ -214,3 +214,14 @@ def _facts(
             delivered_at=handover.delivered_at if handover else None,
         )
     return facts
+
+
+def line_facts(
+    order: orders.Order, policy: ReturnPolicy, *, uow: UnitOfWork
+) -> dict[UUID, LineFacts]:
+    """What decides whether each line of the order may come back, as a request is checked
+    against it (for showing a customer beforehand what they may ask back)."""
+    products = _products(
+        [line.sku for line in order.lines], with_handles=bool(policy.products), uow=uow
+    )
+    return _facts(order, products, fulfilment.delivery_times(order.id, uow=uow))

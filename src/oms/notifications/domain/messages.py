@@ -29,7 +29,7 @@ from uuid import UUID
 
 from oms.notifications.domain.kinds import NotificationKind
 from oms.notifications.domain.settings import MailSettings
-from oms.shared.errors import Conflict
+from oms.shared.errors import Conflict, NotFound
 from oms.shared.state_machine import StateMachine
 
 
@@ -142,6 +142,20 @@ class PickupCodeNotKept(Conflict):
             f"the pickup code of order {order} was not kept once mailed; issue a new one "
             "(POST /v1/fulfilment/orders/{fo_id}/pickup-code), which mails it",
             order=order,
+        )
+
+
+class MessageNotFound(NotFound):
+    """No such mail about the order (or about any order the caller can see)."""
+
+    code = "notification-not-found"
+    title = "Notification not found"
+
+    def __init__(self, order: str, message_id: UUID) -> None:
+        super().__init__(
+            f"order {order} has no notification {message_id}",
+            order=order,
+            message_id=str(message_id),
         )
 
 

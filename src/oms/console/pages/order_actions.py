@@ -1,5 +1,0 @@
-"""Console pages: order_actions (being built)."""
-
-from fastapi import APIRouter
-
-router = APIRouter(prefix="/console", include_in_schema=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from decimal import Decimal
+from uuid import UUID
 
 from babel.numbers import format_currency
 from sqlalchemy import Engine
@@ -20,7 +20,7 @@ from oms.payments.services import goodwill
 from oms.platform.unit_of_work import UnitOfWork
 from oms.returns.services import requests
 from oms.shared.money import Money
-from tests.console.conftest import ConsoleClient, StaffFor
+from tests.console.conftest import StaffFor
 
 
 def shown(money: Money) -> str:
@@ -199,3 +199,159 @@ def test_a_goodwill_refund_shows_the_money_refuses_a_csr_above_the_limit_and_ref
     assert len(goodwill.list_refunds(order.id, uow=uow)) == 2
     assert staff_for("marketing").get(url).status_code == 403
     assert staff_for("warehouse").post(url, {"amount": "1"}).status_code == 403
+
+
+# -- returns, exchanges and claims ------------------------------------------------------------
+
+
+def return_id(location: str) -> UUID:
+    """The return a redirect to the returns desk names."""
+    found = re.fullmatch(r"/console/returns/([0-9a-f-]{36})\?done=created", location)
+    assert found, location
+    return UUID(found.group(1))
+
+
+def test_a_return_an_exchange_and_a_claim_are_filed_from_the_order_each_refusal_by_its_line(
+    uow: UnitOfWork, demo_merchant: demo.Summary, staff_for: StaffFor
+) -> None:
+    recent, old = demo_merchant.delivered
+    order = order_by_reference(recent.number, uow=uow)
+    line = {line.sku: line for line in order.lines}
+    tee, hoodie, cap = line["NW-TSH-BLA-M"], line["NW-HOD-NAV-M"], line["NW-CAP-BLA"]
+    url = f"/console/orders/{recent.number}/return"
+    csr = staff_for("csr")
+
+    form = csr.get(url)
+    assert form.status_code == 200
+    assert re.search(r'data-returnable="NW-TSH-BLA-M">2<', form.text)
+    assert "Return window: 30 days from delivery." in form.text
+
+    empty = csr.post(url, {"kind": "return"})
+    assert empty.status_code == 422
+    assert "name the units of at least one line" in empty.text
+
+    too_many = csr.post(
+        url, {"kind": "return", f"qty.{tee.id}": "3", f"reason.{tee.id}": "changed_mind"}
+    )
+    assert too_many.status_code == 422
+    assert "2 can still be" in message_of(too_many.text, f"qty.{tee.id}")
+    assert value_of(too_many.text, f"qty.{tee.id}") == "3"
+    assert 'value="changed_mind" selected' in too_many.text
+
+    unexplained = csr.post(url, {"kind": "exchange", f"qty.{tee.id}": "1"})
+    assert unexplained.status_code == 422
+    assert message_of(unexplained.text, f"reason.{tee.id}") == "choose why it comes back"
+    assert "name the replacement" in message_of(unexplained.text, f"replacement_sku.{tee.id}")
+
+    unsold = csr.post(
+        url,
+        {
+            "kind": "exchange",
+            f"qty.{tee.id}": "1",
+            f"reason.{tee.id}": "wrong_size",
+            f"replacement_sku.{tee.id}": "NW-NOT-SOLD",
+        },
+    )
+    assert unsold.status_code == 422
+    assert "is not sold" in message_of(unsold.text, f"replacement_sku.{tee.id}")
+    assert value_of(unsold.text, f"replacement_sku.{tee.id}") == "NW-NOT-SOLD"
+
+    returned = csr.post(
+        url,
+        {
+            "kind": "return",
+            f"qty.{hoodie.id}": "1",
+            f"reason.{hoodie.id}": "changed_mind",
+            "refund_to": "store_credit",
+            "note": "called in",
+        },
+    )
+    assert returned.status_code == 303, returned.text
+    made = requests.get_return(return_id(returned.headers["location"]), uow=uow)
+    assert (made.kind.value, made.status.value) == ("return", "approved")
+    assert [(x.sku, x.quantity, x.reason.value) for x in made.lines] == [
+        ("NW-HOD-NAV-M", 1, "changed_mind")
+    ]
+    assert made.note == "The customer asks for store credit. called in"
+    assert made.created_by == f"staff:{csr.user.id}"
+
+    exchanged = csr.post(
+        url,
+        {
+            "kind": "exchange",
+            f"qty.{tee.id}": "1",
+            f"reason.{tee.id}": "wrong_size",
+            f"replacement_sku.{tee.id}": "NW-TSH-BLA-L",
+        },
+    )
+    assert exchanged.status_code == 303, exchanged.text
+    swap = requests.get_return(return_id(exchanged.headers["location"]), uow=uow)
+    assert swap.kind.value == "exchange"
+
+    claimed = csr.post(
+        url,
+        {
+            "kind": "claim",
+            f"qty.{cap.id}": "1",
+            "claim_kind": "arrived_damaged",
+            "claim_resolution": "refund",
+            "refund_to": "original",
+            "evidence": "photo of the torn cap",
+        },
+    )
+    assert claimed.status_code == 303, claimed.text
+    claim = requests.get_return(return_id(claimed.headers["location"]), uow=uow)
+    assert (claim.kind.value, claim.status.value) == ("claim", "completed")
+    assert claim.evidence == ("photo of the torn cap",)
+    assert claim.refund is not None
+    assert claim.refund.amount > 0
+
+    late_order = order_by_reference(old.number, uow=uow)
+    late_line = late_order.lines[0]
+    late = csr.post(
+        f"/console/orders/{old.number}/return",
+        {"kind": "return", f"qty.{late_line.id}": "1", f"reason.{late_line.id}": "other"},
+    )
+    assert late.status_code == 422
+    assert "the return window closed on" in message_of(late.text, f"qty.{late_line.id}")
+    assert "see each line" in late.text
+
+    unshipped = csr.get("/console/orders/SO-10053/return")
+    assert "Nothing of this order has shipped yet" in unshipped.text
+    assert staff_for("warehouse").get(url).status_code == 403
+    assert staff_for("finance").post(url, {"kind": "return"}).status_code == 403
+
+
+# -- notifications ----------------------------------------------------------------------------
+
+
+def test_a_notification_is_resent_from_the_order_and_back_to_the_order_with_a_flash(
+    uow: UnitOfWork, engine: Engine, demo_merchant: demo.Summary, staff_for: StaffFor
+) -> None:
+    tasks.relay(engine).drain()
+    order = order_by_reference(demo_merchant.delivered[0].number, uow=uow)
+    sent = history.order_notifications(order.id, uow=uow)
+    confirmation = next(m for m in sent if m.kind.value == "order_confirmation")
+    url = f"/console/orders/{order.number}/notifications/{confirmation.id}/resend"
+    csr = staff_for("csr")
+
+    assert csr.post(url, csrf=False).status_code == 403
+    answer = csr.post(url)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == (
+        f"/console/orders/{order.number}?done=resent&kind=order_confirmation#notifications"
+    )
+    newest = history.order_notifications(order.id, uow=uow)[0]
+    assert newest.kind.value == "order_confirmation"
+    assert newest.requested_by == f"staff:{csr.user.id}"
+    assert newest.resend_of is not None
+    assert len(history.order_notifications(order.id, uow=uow)) == len(sent) + 1
+
+    other = order_by_reference("SO-10053", uow=uow)
+    elsewhere = f"/console/orders/{other.number}/notifications/{confirmation.id}/resend"
+    assert csr.post(elsewhere).status_code == 404, "a mail about another order is not this one's"
+    missing = f"/console/orders/{order.number}/notifications/{UUID(int=1)}/resend"
+    assert csr.post(missing).status_code == 404
+    assert csr.post(f"/console/orders/{order.number}/notifications/x/resend").status_code == 422
+    for role in ("marketing", "warehouse", "finance"):
+        assert staff_for(role).post(url).status_code == 403, role

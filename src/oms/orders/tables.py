@@ -144,6 +144,12 @@ order_lines = Table(
     ),
     CheckConstraint(RETURNED_RULE, name="returned_within_delivered"),
     Index("ix_order_lines_backordered", "variant_id", "backordered_quantity"),
+    Index(
+        "ix_order_lines_waiting",
+        "order_id",
+        postgresql_where=text("backordered_quantity > 0"),
+        sqlite_where=text("backordered_quantity > 0"),
+    ),
 )
 """``tax_rate`` is a decimal string (SQLite has no exact NUMERIC). ``fulfilled_quantity`` counts
 the units shipped; of those, ``delivered_quantity`` arrived (delivered or picked up); of

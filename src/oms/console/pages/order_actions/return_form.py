@@ -122,10 +122,11 @@ def reasons(ask: ReturnAsk, values: dict[str, str]) -> list[AskedLine]:
 def replacements(
     ask: ReturnAsk, asked: Sequence[AskedLine], values: dict[str, str]
 ) -> list[tuple[AskedLine, str, int]]:
-    """Each exchanged line with the SKU and units going out in its place."""
-    found = []
-    for line in asked:
-        sku_name, units_name = f"replacement_sku.{line.line_id}", f"replacement_qty.{line.line_id}"
+    """Each exchanged line with the SKU and units going out in its place (every asked line
+    is checked, also one whose reason is missing, so the form names all problems at once)."""
+    chosen: dict[UUID, tuple[str, int]] = {}
+    for line, units in ask.lines:
+        sku_name, units_name = f"replacement_sku.{line.id}", f"replacement_qty.{line.id}"
         sku, raw = values.get(sku_name, ""), values.get(units_name, "")
         if not sku or len(sku) > SKU_LENGTH:
             ask.problems.append(
@@ -133,15 +134,15 @@ def replacements(
             )
             continue
         try:
-            units = int(raw) if raw else line.quantity
+            out = int(raw) if raw else units
         except ValueError:
             ask.problems.append(FieldProblem(units_name, "must be a whole number"))
             continue
-        if not 1 <= units <= MAX_CLAIMED:
+        if not 1 <= out <= MAX_CLAIMED:
             ask.problems.append(FieldProblem(units_name, f"must be between 1 and {MAX_CLAIMED}"))
             continue
-        found.append((line, sku, units))
-    return found
+        chosen[line.id] = (sku, out)
+    return [(line, *chosen[line.line_id]) for line in asked if line.line_id in chosen]
 
 
 @dataclass(frozen=True)

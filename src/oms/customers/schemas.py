@@ -15,7 +15,13 @@ from uuid import UUID
 from pydantic import ConfigDict, Field
 
 from oms.customers import services
-from oms.customers.domain import ConsentRecord, Customer, CustomerAddress, PersonalData
+from oms.customers.domain import (
+    ConsentRecord,
+    Customer,
+    CustomerAddress,
+    CustomerNote,
+    PersonalData,
+)
 from oms.platform.inputs import Email
 from oms.platform.schemas import AddressIn, Input, Output
 from oms.platform.security import Principal
@@ -245,12 +251,27 @@ class ConsentRecordOut(Output):
         return cls(granted=record.granted, recorded_at=record.recorded_at)
 
 
+class CustomerNoteOut(Output):
+    """A note staff wrote about the customer, with who wrote it and when."""
+
+    body: str
+    author: str = Field(examples=["staff:0a8c2e0e-8a59-4a0e-9d3e-4b1c6f1f2a10"])
+    created_at: datetime
+
+    @classmethod
+    def of(cls, note: CustomerNote) -> CustomerNoteOut:
+        return cls(body=note.body, author=note.author, created_at=note.created_at)
+
+
 class CustomerExportOut(Output):
     """Everything oms's customer records hold about one person (GDPR Art. 15 and 20)."""
 
     exported_at: datetime
     customer: CustomerOut
     marketing_consent_history: list[ConsentRecordOut]
+    staff_notes: list[CustomerNoteOut] = Field(
+        default_factory=list, description="What staff wrote about the person, newest first."
+    )
 
     @classmethod
     def of(cls, data: PersonalData) -> CustomerExportOut:
@@ -258,4 +279,5 @@ class CustomerExportOut(Output):
             exported_at=data.exported_at,
             customer=CustomerOut.of(data.customer),
             marketing_consent_history=[ConsentRecordOut.of(r) for r in data.consent_history],
+            staff_notes=[CustomerNoteOut.of(note) for note in data.notes],
         )

@@ -107,3 +107,16 @@ customer_consents = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
 )
 """Every change of marketing consent (yes/no and when): the evidence behind the flag."""
+
+customer_notes = Table(
+    "customer_notes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("customer_id", Uuid, ForeignKey("customers.id", ondelete="CASCADE"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_customer_notes_customer", "customer_id", "created_at", "id"),
+)
+"""What staff wrote about a customer (a call, a complaint, a promise), newest first; erased
+with the customer."""

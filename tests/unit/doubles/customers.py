@@ -14,12 +14,13 @@ from oms.customers.domain import (
     ConsentRecord,
     Customer,
     CustomerAddress,
+    CustomerNote,
     EmailTaken,
     SearchTerms,
     customer_number,
     search_text,
 )
-from oms.customers.repository import CUSTOMERS, Customers
+from oms.customers.repository import CUSTOMERS, NOTES, Customers, Notes
 from oms.shared.versions import StaleVersion
 
 
@@ -142,12 +143,34 @@ def _matches(customer: Customer, terms: SearchTerms, *, sees_contacts: bool) -> 
     )
 
 
+class InMemoryNotes:
+    """``Notes`` over a list per customer, newest last."""
+
+    def __init__(self) -> None:
+        self.stored: dict[UUID, list[CustomerNote]] = {}
+
+    def add(self, customer_id: UUID, note: CustomerNote) -> None:
+        self.stored.setdefault(customer_id, []).append(note)
+
+    def page(
+        self, customer_id: UUID, *, before: tuple[datetime, UUID] | None, limit: int
+    ) -> list[CustomerNote]:
+        newest = sorted(
+            self.stored.get(customer_id, []), key=lambda n: (n.created_at, n.id), reverse=True
+        )
+        return [n for n in newest if before is None or (n.created_at, n.id) < before][:limit]
+
+    def erase(self, customer_id: UUID) -> int:
+        return len(self.stored.pop(customer_id, []))
+
+
 def customer_doubles(*customers: Customer) -> dict[str, Any]:
-    """A double of the customers port holding ``customers``."""
-    return {CUSTOMERS.name: InMemoryCustomers(*customers)}
+    """Doubles of the customers ports holding ``customers`` (and no notes)."""
+    return {CUSTOMERS.name: InMemoryCustomers(*customers), NOTES.name: InMemoryNotes()}
 
 
 def _typed() -> None:
     """mypy proves the double implements its port's protocol (never called)."""
     check: Customers = InMemoryCustomers()
-    del check
+    notes: Notes = InMemoryNotes()
+    del check, notes

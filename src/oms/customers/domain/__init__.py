@@ -23,6 +23,7 @@ from oms.customers.domain.events import (
     CustomerCreated,
     CustomerErased,
     CustomerExported,
+    CustomerNoteAdded,
     MarketingConsentChanged,
 )
 from oms.customers.domain.model import (
@@ -41,6 +42,7 @@ from oms.customers.domain.model import (
     erased_email,
     with_consent,
 )
+from oms.customers.domain.notes import NOTE_MAX_LENGTH, CustomerNote, checked_note_body
 from oms.customers.domain.profile import (
     Problems,
     SearchTerms,
@@ -57,6 +59,7 @@ from oms.customers.domain.profile import (
 __all__ = [
     "ERASED_NAME",
     "FIRST_NUMBER",
+    "NOTE_MAX_LENGTH",
     "ConsentRecord",
     "Customer",
     "CustomerAddress",
@@ -70,6 +73,8 @@ __all__ = [
     "CustomerExported",
     "CustomerIsErased",
     "CustomerNotFound",
+    "CustomerNote",
+    "CustomerNoteAdded",
     "EmailTaken",
     "MarketingConsentChanged",
     "PersonalData",
@@ -78,6 +83,7 @@ __all__ = [
     "arrange_defaults",
     "check_editable",
     "checked_address",
+    "checked_note_body",
     "checked_profile",
     "customer_number",
     "editable",

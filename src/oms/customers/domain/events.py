@@ -79,3 +79,13 @@ class CustomerErased(Event):
     type = "customers.customer_erased.v1"
     aggregate = "customer"
     requested_by: UUID | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerNoteAdded(Event):
+    """Staff wrote a note about the customer (the note's id and author; never its text)."""
+
+    type = "customers.customer_note_added.v1"
+    aggregate = "customer"
+    note_id: UUID
+    author: str

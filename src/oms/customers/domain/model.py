@@ -13,6 +13,7 @@ from oms.customers.domain.errors import (
     CustomerIsErased,
     CustomerNotFound,
 )
+from oms.customers.domain.notes import CustomerNote
 from oms.shared.address import Address
 
 NUMBER_PREFIX = "C-"
@@ -92,6 +93,8 @@ class PersonalData:
     customer: Customer
     consent_history: tuple[ConsentRecord, ...]
     exported_at: datetime
+    notes: tuple[CustomerNote, ...] = ()
+    """What staff wrote about the person, newest first."""
 
 
 def customer_number(sequence: int) -> str:

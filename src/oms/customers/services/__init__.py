@@ -8,6 +8,8 @@ from oms.customers.services.addresses import (
     remove_address,
     update_address,
 )
+from oms.customers.services.consents import consent_history
+from oms.customers.services.notes import AddCustomerNote, add_customer_note, list_customer_notes
 from oms.customers.services.privacy import (
     EraseCustomer,
     ExportCustomer,
@@ -30,6 +32,7 @@ from oms.customers.services.profiles import (
 
 __all__ = [
     "AddAddress",
+    "AddCustomerNote",
     "AttachedBuyer",
     "CreateCustomer",
     "EraseCustomer",
@@ -40,12 +43,15 @@ __all__ = [
     "UpdateAddress",
     "UpdateCustomer",
     "add_address",
+    "add_customer_note",
     "attach_buyer",
+    "consent_history",
     "create_customer",
     "erase_customer",
     "export_customer",
     "find_or_create_customer",
     "get_customer",
+    "list_customer_notes",
     "list_customers",
     "remove_address",
     "update_address",

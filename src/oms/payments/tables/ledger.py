@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     event,
+    text,
 )
 
 from oms.platform.database import UTCDateTime, metadata
@@ -46,6 +47,13 @@ payments = Table(
     UniqueConstraint("provider", "provider_reference", name="uq_payments_provider_reference"),
     CheckConstraint("amount_minor > 0", name="payment_amount_positive"),
     Index("ix_payments_order", "order_id", "created_at"),
+    Index(
+        "ix_payments_failed",
+        "created_at",
+        "order_id",
+        postgresql_where=text("status = 'failed'"),
+        sqlite_where=text("status = 'failed'"),
+    ),
 )
 """One tender of an order. ``status`` is derived from the transactions and written with them
 (for lists and reports); the unique reference stops one PaymentIntent becoming two tenders."""

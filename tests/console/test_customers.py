@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, text
 from oms import customers, payments
 from oms.app import demo
 from oms.console.pages import customers as customer_pages
+from oms.orders.domain.insight import CurrencyFigures, CustomerFigures
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
 from oms.shared.money import Money
@@ -295,3 +297,30 @@ def test_unknown_customers_are_404_pages(staff_for: StaffFor) -> None:
     missing = csr.get("/console/customers/not-an-id")
     assert missing.status_code == 404
     assert "<h1>404" in missing.text
+
+
+def test_buying_figures_keep_currencies_apart_and_round_the_average_half_up() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    figures = CustomerFigures(
+        orders=4,
+        cancelled=1,
+        first_order_at=start,
+        last_order_at=start + timedelta(days=30),
+        units_delivered=8,
+        units_returned=2,
+        by_currency=(
+            CurrencyFigures(currency="EUR", orders=2, total_minor=1001, refunded_minor=1),
+            CurrencyFigures(currency="USD", orders=1, total_minor=500, refunded_minor=0),
+        ),
+    )
+
+    assert figures.days_between_orders == 10
+    assert figures.return_rate == 0.25
+    assert [f.average_order_minor for f in figures.by_currency] == [501, 500]
+    assert [f.lifetime_value_minor for f in figures.by_currency] == [1000, 500]
+    single = CustomerFigures(
+        orders=1, cancelled=0, first_order_at=start, last_order_at=start,
+        units_delivered=0, units_returned=0, by_currency=(),
+    )  # fmt: skip
+    assert single.days_between_orders is None
+    assert single.return_rate is None

@@ -14,7 +14,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine
 
-from oms import fulfilment, inventory, orders
+from oms import fulfilment, inventory, orders, sourcing
 from oms.app import tasks
 from oms.channels import LocationKind
 from oms.fulfilment.domain.fulfilment_orders import FulfilmentOrder
@@ -508,3 +508,52 @@ def test_the_demo_merchants_waiting_fulfilment_orders_are_in_their_queues(
     page = packer.get(f"/console/fulfilment/orders/{waiting[0].id}")
     assert page.status_code == 200
     assert waiting[0].lines[0].sku in page.text
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_pickup_sent_from_a_warehouse_is_found_at_the_store_counter_by_its_number(
+    uow: UnitOfWork, engine: Engine, staff_for: StaffFor
+) -> None:
+    sourcing.put_rules(
+        sourcing.PutRules(
+            channel="web", document={"pickup": {"transfer_from": ["wh-a"]}}, actor="t"
+        ),
+        uow=uow,
+    )
+    order, fo = place(uow, engine, ("TS-1", 1), pickup=True)
+    assert (fo.location, fo.pickup_location) == ("wh-a", "store-c")
+    clerk = staff_for("warehouse", location="store-c")
+    counter = f"/console/fulfilment/store-c?q={order.number.lower()}"
+    assert fo.number in clerk.get(counter).text, "the store sees the pickup coming to it"
+    assert fo.number not in clerk.get("/console/fulfilment/store-c?q=SO-99999").text
+    early = clerk.get(f"/console/fulfilment/orders/{fo.id}").text
+    assert "Pack and ship" not in early, "the warehouse ships it, not the store"
+    assert "Packed: ready for pickup" not in early, "not arrived yet"
+    refused = clerk.post(
+        f"/console/fulfilment/orders/{fo.id}/ship",
+        {"packages.0.weight_grams": "100", f"packages.0.line.{line_of(fo, 'TS-1')}": "1"},
+    )
+    assert refused.status_code == 404, "the store cannot ship the warehouse's units"
+    assert (
+        fo.number
+        not in staff_for("warehouse", location="wh-b")
+        .get(f"/console/fulfilment/wh-b?q={order.number}")
+        .text
+    )
+
+    packer = staff_for("warehouse", location="wh-a")
+    sent = packer.post(
+        f"/console/fulfilment/orders/{fo.id}/ship",
+        {"packages.0.weight_grams": "500", f"packages.0.line.{line_of(fo, 'TS-1')}": "1"},
+    )
+    assert sent.status_code == 303, sent.text
+    (shipment,) = tracking.order_shipments(order.id, uow=uow)
+    assert shipment.kind.value == "transfer"
+    arrived = clerk.get(f"/console/fulfilment/orders/{fo.id}").text
+    assert "transfer to the pickup store" in arrived
+    packed = clerk.post(f"/console/fulfilment/orders/{fo.id}/pack")
+    code = re.search(r'<p class="code"><strong>(\d{6})</strong>', packed.text)
+    assert code
+    handed = clerk.post(f"/console/fulfilment/orders/{fo.id}/handover", {"code": code.group(1)})
+    assert handed.status_code == 303
+    assert fo_of(uow, fo.id).status.value == "picked_up"

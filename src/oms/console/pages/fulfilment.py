@@ -23,10 +23,11 @@ from oms.console.shell import ConsoleRequires, Staff, render
 from oms.console.shell.guard import uow_of
 from oms.fulfilment.domain.lifecycle import ACTIVE, FulfilmentOrderStatus
 from oms.fulfilment.services import queues, workbench
+from oms.orders.services.references import order_by_reference
 from oms.platform.pagination import BY_TIME, encode_cursor, read_cursor
 from oms.platform.security import Permission
 from oms.platform.unit_of_work import UnitOfWork
-from oms.shared.errors import Invalid
+from oms.shared.errors import Invalid, NotFound
 
 router = fulfilment_orders.router
 """One router for the desk: the FO pages' and these."""
@@ -95,14 +96,20 @@ def location_queue(
     status: str | None = None,
     late: bool = False,
     after: str | None = None,
+    q: str | None = None,
 ) -> Response:
     """A location's FOs, oldest promise first (the order to work them in), late ones marked:
-    the active ones, one status (``?status=``), or the late ones (``?late=true``)."""
+    the active ones, one status (``?status=``), or the late ones (``?late=true``); or, by the
+    order number a customer gives at the counter (``?q=``), that order's FOs here (a pickup
+    sent from a warehouse to this store included)."""
     uow = uow_of(request)
     place = _location(location, staff, uow)
     chosen = _status(status)
     cursor = read_cursor(after, BY_TIME)
-    if late:
+    reference = (q or "").strip()[:60]
+    if reference:
+        found = _at_counter(reference, place.code, staff, uow)
+    elif late:
         found = queues.late_fulfilment_orders(
             uow=uow,
             location=place.code,
@@ -122,6 +129,7 @@ def location_queue(
     query = {k: v for k, v in {"status": status or "", "late": "true" if late else ""}.items() if v}
     context = {
         "location": place,
+        "q": reference,
         "status": chosen.value if chosen else "",
         "late": late,
         "statuses": [s.value for s in S],
@@ -131,6 +139,16 @@ def location_queue(
     htmx = request.headers.get("HX-Request") == "true"
     template = "_queue_rows.html" if htmx else "queue.html"
     return render(request, "console/fulfilment/" + template, context)
+
+
+def _at_counter(reference: str, location: str, staff: Staff, uow: UnitOfWork) -> list[Any]:
+    try:
+        order = order_by_reference(reference, uow=uow, visible_to=staff.principal.channel_scope)
+    except NotFound:
+        return []
+    return workbench.fulfilment_orders_at(
+        order.id, location, uow=uow, location_scope=scope_of(staff)
+    )
 
 
 @router.get("/fulfilment/{location}/pick-list")

@@ -201,3 +201,21 @@ def location_pick_list(
         fulfilment_orders=len(taken),
         more=len(found) > limit,
     )
+
+
+def fulfilment_orders_at(
+    order_id: UUID, location: str, *, uow: UnitOfWork, location_scope: str | None = None
+) -> list[FulfilmentOrder]:
+    """The order's FOs worked at ``location`` or collected there (a pickup sent from a
+    warehouse to this store): what a counter finds by the number the customer gives."""
+    with uow.read() as tx:
+        found = tx.repo(FULFILMENT_ORDERS).for_order(order_id)
+    return [
+        fo
+        for fo in found
+        if may_see(fo, location_scope)
+        and (
+            fo.location == location
+            or (fo.delivery is Delivery.PICKUP and fo.pickup_location == location)
+        )
+    ]

@@ -7,10 +7,11 @@ The port ``RECONCILIATIONS`` is declared here; services ask ``tx.repo(RECONCILIA
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, and_, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from oms.payments.settlements.domain import (
@@ -49,6 +50,12 @@ class Reconciliations(Protocol):
         ...
 
     def get(self, run_id: UUID) -> ReconciliationRun | None: ...
+
+    def recent(
+        self, *, before: tuple[datetime, UUID] | None, limit: int
+    ) -> list[ReconciliationRun]:
+        """Runs newest first, older than ``before`` (keyset), without their payouts."""
+        ...
 
     def exceptions(
         self, run_id: UUID, *, after: int | None, limit: int
@@ -111,6 +118,18 @@ class SqlReconciliations:
             .order_by(reconciliation_payouts.c.position)
         ).all()
         return _run(row, tuple(_payout(p) for p in payouts))
+
+    def recent(
+        self, *, before: tuple[datetime, UUID] | None, limit: int
+    ) -> list[ReconciliationRun]:
+        runs = reconciliation_runs.c
+        query = select(reconciliation_runs).order_by(runs.created_at.desc(), runs.id.desc())
+        if before is not None:
+            at, run_id = before
+            query = query.where(
+                or_(runs.created_at < at, and_(runs.created_at == at, runs.id < run_id))
+            )
+        return [_run(row, ()) for row in self.c.execute(query.limit(limit))]
 
     def exceptions(
         self, run_id: UUID, *, after: int | None, limit: int

@@ -61,6 +61,11 @@ def check_search_as_you_type(uow: UnitOfWork, staff_for: StaffFor) -> None:
     assert sku in found
     assert all(s.upper().startswith(prefix.upper()) for s in found)
 
+    dash = rows_of(csr.htmx(f"/console/inventory?q={sku[:3].lower()}").text)
+    assert len(dash) == 50, "a prefix ending in a dash is still a prefix"
+    assert all(s.upper().startswith(sku[:3].upper()) for s in dash)
+    assert rows_of(csr.htmx("/console/inventory?q=%25").text) == [], "a % is a character"
+
     detail = csr.get(f"/console/inventory/{sku}").text
     name = re.search(r'<small class="muted">([^<]+)</small></h1>', detail)
     assert name

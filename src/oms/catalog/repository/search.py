@@ -1,9 +1,11 @@
 """Finding variants as staff type: by SKU prefix or by a piece of the product's name.
 
-Two bounded statements, merged: the SKU prefix probes the unique ``sku_key`` index as a range
-(``sku_key >= Q AND sku_key < Q + U+FFFF``, which both databases answer from the b-tree whatever
-their collation); the name match reads products (a catalogue is thousands of rows, not
-millions) joined to their variants. Both page by ``sku_key``, so the merge keeps keyset paging.
+Two bounded statements, merged: the SKU prefix walks the unique ``sku_key`` index from the
+typed key (``sku_key >= Q``, true of every key that starts with Q in any collation) and keeps
+the keys that start with it (``LIKE 'Q%'``, escaped); no upper bound is computed, because a
+linguistic collation may sort a bound like ``Q`` + U+FFFF anywhere. The name match reads
+products (a catalogue is thousands of rows, not millions) joined to their variants. Both page
+by ``sku_key``, so the merge keeps keyset paging.
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ from sqlalchemy import Connection, Row, select
 from oms.catalog.domain import sku_key
 from oms.catalog.tables import product_variants, products
 from oms.platform.unit_of_work import Port
-
-PREFIX_END = "\uffff"
-"""Sorts after any character a SKU holds: the upper bound of a prefix range."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,7 +75,9 @@ class SqlVariantSearch:
         if not q:
             return [_hit(row) for row in self.c.execute(self._query(after, limit))]
         key = sku_key(q)
-        by_sku = self._query(after, limit).where(v.sku_key >= key, v.sku_key < key + PREFIX_END)
+        by_sku = self._query(after, limit).where(
+            v.sku_key >= key, v.sku_key.startswith(key, autoescape=True)
+        )
         by_name = self._query(after, limit).where(p.name.icontains(q, autoescape=True))
         found = {row.id: _hit(row) for row in self.c.execute(by_sku)}
         found.update({row.id: _hit(row) for row in self.c.execute(by_name)})

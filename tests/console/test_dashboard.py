@@ -167,6 +167,12 @@ def test_the_dashboard_shows_the_weeks_sales_and_what_needs_attention_as_links(
         "WHERE s.on_hand - s.allocated - s.unavailable <= i.low_stock_threshold",
     )[0][0]
     assert figure(page, "stock") == ("/console/inventory?low=true", str(low))
+    opened = rows(
+        engine,
+        "SELECT COUNT(*) FROM returns WHERE status IN "
+        "('requested', 'approved', 'in_transit', 'received', 'inspected')",
+    )[0][0]
+    assert figure(page, "returns") == ("/console/returns", str(opened))
     for status in ("requested", "approved", "in_transit", "received", "inspected"):
         assert f'href="/console/returns?status={status}"' in tile(page, "returns")
 

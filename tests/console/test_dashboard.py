@@ -19,9 +19,14 @@ from babel.numbers import format_currency
 from fastapi import FastAPI
 from sqlalchemy import Engine, insert, text
 
+from oms import orders
 from oms.app import demo
 from oms.console.pages.dashboard import week_start
 from oms.payments.tables.ledger import payments
+from oms.platform.unit_of_work import UnitOfWork
+from oms.returns.domain.eligibility import AskedLine
+from oms.returns.domain.values import ReturnReason
+from oms.returns.services.requests import RequestReturn, request_return
 from oms.shared.ids import new_id
 from oms.shared.money import Money
 from tests.console.conftest import StaffFor
@@ -96,9 +101,24 @@ def add_failed_payment(engine: Engine, now: datetime) -> None:
 
 
 def test_the_dashboard_shows_the_weeks_sales_and_what_needs_attention_as_links(
-    app: FastAPI, engine: Engine, staff_for: StaffFor, demo_merchant: demo.Summary
+    app: FastAPI,
+    engine: Engine,
+    uow: UnitOfWork,
+    staff_for: StaffFor,
+    demo_merchant: demo.Summary,
 ) -> None:
     add_failed_payment(engine, app.state.clock.now())
+    recent = demo_merchant.delivered[0]
+    bought = orders.lookup_order(recent.number, recent.email, uow=uow)
+    line = bought.lines[0]
+    request_return(
+        RequestReturn(
+            order_id=bought.id,
+            lines=(AskedLine(line_id=line.id, quantity=1, reason=ReturnReason.WRONG_SIZE),),
+            actor="staff:test",
+        ),
+        uow=uow,
+    )
     admin = staff_for("admin")
 
     answer = admin.get("/console")
@@ -172,6 +192,7 @@ def test_the_dashboard_shows_the_weeks_sales_and_what_needs_attention_as_links(
         "SELECT COUNT(*) FROM returns WHERE status IN "
         "('requested', 'approved', 'in_transit', 'received', 'inspected')",
     )[0][0]
+    assert opened >= 1
     assert figure(page, "returns") == ("/console/returns", str(opened))
     for status in ("requested", "approved", "in_transit", "received", "inspected"):
         assert f'href="/console/returns?status={status}"' in tile(page, "returns")

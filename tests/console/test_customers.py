@@ -177,7 +177,7 @@ def test_the_customer_360_shows_orders_in_every_channel_figures_and_store_credit
 
 
 def test_a_note_is_saved_with_its_author_and_announced_and_bad_input_keeps_what_was_typed(
-    uow: UnitOfWork, engine: Engine, staff_for: StaffFor
+    uow: UnitOfWork, engine: Engine, staff_for: StaffFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     customer = register(uow, 1)
     csr = staff_for("csr")
@@ -218,6 +218,19 @@ def test_a_note_is_saved_with_its_author_and_announced_and_bad_input_keeps_what_
         "/console/customers/00000000-0000-0000-0000-000000000001/notes", {"body": "x"}
     )
     assert unknown.status_code == 404
+
+    monkeypatch.setattr(customer_pages, "NOTES_PAGE", 1)
+    assert csr.post(f"{path}/notes", {"body": "Second call: parcel found."}).status_code == 303
+    newest = csr.get(path).text
+    assert "Second call: parcel found." in section(newest, "note-list")
+    assert "Called about the late parcel." not in newest
+    older = re.search(
+        r'<a href="([^"]+)" rel="next" role="button" class="secondary" id="notes', newest
+    )
+    assert older
+    page_two = csr.get(html.unescape(older.group(1))).text
+    assert "Called about the late parcel." in section(page_two, "note-list")
+    assert 'id="notes-next"' not in page_two
 
 
 def test_the_gdpr_export_is_the_apis_and_needs_the_export_permission(

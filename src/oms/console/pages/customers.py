@@ -103,8 +103,26 @@ def _orders_section(request: Request, customer: Customer, after: str | None) -> 
     }
 
 
+def _notes_section(request: Request, customer: Customer, after: str | None) -> dict[str, Any]:
+    found = customers.list_customer_notes(
+        customer.id, uow=uow_of(request), before=read_cursor(after, BY_TIME), limit=NOTES_PAGE + 1
+    )
+    shown = found[:NOTES_PAGE]
+    more = encode_cursor((shown[-1].created_at, shown[-1].id)) if len(found) > NOTES_PAGE else None
+    path = f"/console/customers/{customer.id}"
+    return {
+        "notes": shown,
+        "notes_next": f"{path}?{urlencode({'notes_after': more})}#notes" if more else None,
+    }
+
+
 def _profile_context(
-    request: Request, staff: Staff, customer: Customer, *, after: str | None = None
+    request: Request,
+    staff: Staff,
+    customer: Customer,
+    *,
+    after: str | None = None,
+    notes_after: str | None = None,
 ) -> dict[str, Any]:
     """Everything the 360 page shows that this role may read."""
     uow = uow_of(request)
@@ -119,6 +137,7 @@ def _profile_context(
         "orders_next": None,
         "credit": None,
         "notes": None,
+        "notes_next": None,
         "errors": None,
         "values": {},
         "done": done if (done := request.query_params.get("done")) in DONE else None,
@@ -128,18 +147,23 @@ def _profile_context(
     if staff.can(Permission.PAYMENTS_READ):
         context["credit"] = store_credit_statement(customer.id, uow=uow, limit=CREDIT_ENTRIES)
     if contacts:
-        context["notes"] = customers.list_customer_notes(customer.id, uow=uow, limit=NOTES_PAGE)
+        context.update(_notes_section(request, customer, notes_after))
     return context
 
 
 @router.get("/customers/{customer_id}")
 def customer_page(
-    request: Request, staff: Reader, customer_id: str, after: After = None
+    request: Request,
+    staff: Reader,
+    customer_id: str,
+    after: After = None,
+    notes_after: After = None,
 ) -> Response:
     """The customer 360: profile, addresses, consent, orders in every channel with the buying
-    figures, store credit and notes. ``after`` pages the orders (an htmx request gets the rows)."""
+    figures, store credit and notes. ``after`` pages the orders (an htmx request gets the
+    rows), ``notes_after`` the notes (keyset paging, newest first, both)."""
     customer = found_customer(customer_id, request)
-    context = _profile_context(request, staff, customer, after=after)
+    context = _profile_context(request, staff, customer, after=after, notes_after=notes_after)
     if request.headers.get("HX-Request") == "true":
         return render(request, "console/customers/_orders.html", context)
     return render(request, "console/customers/show.html", context)

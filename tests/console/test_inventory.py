@@ -122,8 +122,11 @@ def check_sku_page(uow: UnitOfWork, staff_for: StaffFor) -> None:
         assert cell.group(1).replace(",", "") == str(channel.available_to_promise)
         for part in channel.breakdown:
             assert f"{part.location}: {part.available} available" in html.replace(",", "")
-    history = inventory.list_movements(sku, uow=uow, before=None, limit=5)
+    history = inventory.list_movements(sku, uow=uow, before=None, limit=25)
     assert history.movements
+    allocated = [m for m in history.movements if m.kind.value == "allocation"]
+    for movement in allocated:
+        assert f'<a href="/console/orders/{movement.reference}">' in html
     assert "receipt" in html
     assert "Move stock" not in html, "finance reads stock but does not move it"
     assert staff_for("csr").get("/console/inventory/NO-SUCH-SKU").status_code == 404

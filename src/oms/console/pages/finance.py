@@ -175,7 +175,12 @@ def _refused(request: Request, errors: FormErrors, values: dict[str, str]) -> Re
     }
     if not fields:
         fields["file"] = errors.message
-    shown = FormErrors(errors.message, fields, errors.code)
+    summary = (
+        "the file was not reconciled: " + errors.message
+        if cells or "file" in fields
+        else errors.message
+    )
+    shown = FormErrors(summary, fields, errors.code)
     context = _runs_context(request, None)
     context |= {"errors": shown, "problems": cells, "values": values}
     return render(request, "console/finance/reconciliation.html", context, status=422)

@@ -43,6 +43,7 @@ LIVE_TABLES = {
     "customer_addresses",
     "customer_tags",
     "customer_consents",
+    "customer_notes",
     "stock_levels",
     "stock_movements",
     "orders",

@@ -59,6 +59,12 @@ class InMemoryReconciliations:
     def get(self, run_id: UUID) -> ReconciliationRun | None:
         return self.runs.get(run_id)
 
+    def recent(
+        self, *, before: tuple[datetime, UUID] | None, limit: int
+    ) -> list[ReconciliationRun]:
+        newest = sorted(self.runs.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+        return [r for r in newest if before is None or (r.created_at, r.id) < before][:limit]
+
     def exceptions(
         self, run_id: UUID, *, after: int | None, limit: int
     ) -> list[tuple[int, Discrepancy]]:
@@ -185,3 +191,16 @@ def test_an_unknown_run_is_not_found() -> None:
         get_reconciliation(uuid4(), uow=uow)
     with pytest.raises(ReconciliationNotFound):
         list_exceptions(uuid4(), uow=uow, after=None, limit=5)
+
+
+def test_runs_are_listed_newest_first_a_page_at_a_time() -> None:
+    from oms.payments.settlements.services.runs import list_reconciliations
+
+    uow, _, _ = fake(capture("pi_1", "10.00", days_ago=1))
+    text = f"{HEADER}\npo_1,txn_1,eur,10.00,0.30,9.70,charge,ch_1,pi_1\n"
+    first = reconcile_file(command(text), uow=uow).run
+    uow.clock = FixedClock(NOW + timedelta(minutes=1))
+    second = reconcile_file(command(text), uow=uow).run
+    assert [r.id for r in list_reconciliations(uow=uow)] == [second.id, first.id]
+    page = list_reconciliations(uow=uow, before=(second.created_at, second.id), limit=1)
+    assert [r.id for r in page] == [first.id]

@@ -31,6 +31,7 @@ USE_CASES = {
     "rerouting",
     "returns",
     "linking",
+    "numbers",
 }
 STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from oms import channels, orders
 from oms.app import tasks
 from oms.platform.unit_of_work import UnitOfWork
 from oms.returns.services import customer
+from oms.shared.clock import FixedClock
 from tests.integration.test_fulfilment_shipping import open_shop, place
 from tests.integration.test_fulfilment_tracking import event, shipped_order
 
@@ -267,3 +269,57 @@ def test_the_channels_brand_names_and_colours_the_page(
     assert "--pico-primary: #0a7d5a" in html
     assert "--brand-accent: #ffcc00" in html
     assert "· Nordlicht</title>" in html
+
+
+def test_a_return_the_policy_approves_at_once_shows_its_rma_and_label(
+    engine: Engine, uow: UnitOfWork, client: TestClient, admin: dict[str, str], shopper: TestClient
+) -> None:
+    order = delivered_order(engine, uow, client, admin)
+    policy = {"auto_approve": True, "return_shipping_paid_by": "merchant"}
+    assert client.put("/v1/channels/web/return-policy", json=policy, headers=admin).is_success
+    link, _ = open_order(shopper, order)
+    number, token = LINK.match(link).groups()  # type: ignore[union-attr]
+    line = order.lines[0]
+
+    asked = shopper.post(
+        f"/track/{number}/return?t={token}",
+        data={f"quantity.{line.id}": "2", f"reason.{line.id}": "damaged", "resolution": "refund"},
+    )
+
+    assert asked.status_code == 303, asked.text
+    (made,) = customer.order_returns(order, uow=uow)
+    assert made.status.value == "approved"
+    assert made.number
+    html = shopper.get(asked.headers["location"]).text
+    assert f"Return {made.number}" in html
+    assert "Approved: please send the items back" in html
+    assert "Return shipping is paid by us." in html
+    label = re.search(r'href="(/track/[^"]+/returns/[^"]+/label\?[^"]+)"', html)
+    assert label, "the page links the return's label"
+    pdf = shopper.get(label.group(1).replace("&amp;", "&"))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert "Nothing from this order can be returned" not in html
+    assert f"/track/{number}/return?" not in html  # both units are asked back now
+
+
+def test_a_link_ends_after_its_hours(
+    app: FastAPI,
+    engine: Engine,
+    uow: UnitOfWork,
+    client: TestClient,
+    admin: dict[str, str],
+    shopper: TestClient,
+) -> None:
+    order = delivered_order(engine, uow, client, admin)
+    link, _ = open_order(shopper, order)
+    real = app.state.clock
+    app.state.clock = FixedClock(real.now() + timedelta(hours=23))
+    assert shopper.get(link).status_code == 200
+    app.state.clock = FixedClock(real.now() + timedelta(hours=25))
+    expired = shopper.get(link)
+    app.state.clock = real
+
+    assert expired.status_code == 404
+    assert "This link has expired" in expired.text
+    assert "Look up an order" in expired.text

@@ -4,6 +4,7 @@ messages next to the fields and what was typed; roles without the permission are
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 
@@ -37,10 +38,11 @@ def setup_locations(uow: UnitOfWork) -> None:
     builders.location(uow, "store-fr", country="FR")
 
 
-def field_error(html: str, name: str) -> str:
-    found = re.search(rf'<small id="e-{re.escape(name)}" class="error">([^<]*)</small>', html)
+def field_error(page: str, name: str) -> str:
+    """The message shown next to the input ``name``."""
+    found = re.search(rf'<small id="e-{re.escape(name)}" class="error">([^<]*)</small>', page)
     assert found, f"no message next to {name}"
-    return found.group(1)
+    return html.unescape(found.group(1))
 
 
 def test_an_admin_opens_a_channel_and_finds_it_listed_with_its_settings(

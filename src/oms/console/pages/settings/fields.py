@@ -21,11 +21,15 @@ from starlette.datastructures import FormData
 
 from oms.console.shell import FormErrors
 from oms.platform.problems import status_for
-from oms.shared.errors import DomainError, FieldProblem, Invalid, NotFound, collect
+from oms.shared.errors import DomainError, FieldProblem, Invalid, NotFound
 from oms.shared.versions import ExpectedVersion
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
+
+
+class FormInvalid(Invalid):
+    """The form's own problems, already named by the form's inputs (never renamed)."""
 
 
 class FormReader:
@@ -133,7 +137,8 @@ class FormReader:
 
     def done(self, detail: str = "the form has invalid fields") -> None:
         """Raise every problem found so far as one ``Invalid``."""
-        collect(self.problems, detail)
+        if self.problems:
+            raise FormInvalid(detail, problems=list(self.problems))
 
 
 def attempt_form(
@@ -159,6 +164,8 @@ def errors_of(
     fields: Mapping[str, str] | None = None,
 ) -> FormErrors:
     problems: list[FieldProblem] = getattr(error, "problems", [])
+    if isinstance(error, FormInvalid):
+        rename = None
     found: dict[str, str] = {}
     for problem in problems:
         name = rename(problem.field) if rename else problem.field

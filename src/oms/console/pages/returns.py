@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from oms import fulfilment, orders
+from oms import fulfilment, orders, payments
 from oms.console.shell import ConsoleRequires, Staff, attempt, form_data, render
 from oms.console.shell.forms import FormErrors, text
 from oms.console.shell.guard import uow_of
@@ -26,9 +26,10 @@ from oms.orders.services import order_timeline
 from oms.payments.services.goodwill import list_refunds
 from oms.platform.pagination import BY_TIME, encode_cursor, read_cursor
 from oms.platform.security import Permission
+from oms.platform.unit_of_work import UnitOfWork
 from oms.returns import ReturnKind, ReturnStatus
 from oms.returns.domain.returns import Disposition, ReturnRequest
-from oms.returns.services import decisions, desk, labels
+from oms.returns.services import claims, decisions, desk, labels
 from oms.shared.errors import Forbidden, Invalid
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -51,6 +52,8 @@ TABS: tuple[ReturnStatus, ...] = (
 )
 """The desk's tabs: requests to decide first, then parcels to inspect, then the rest."""
 DECLINE_REASON_MAX = 500
+CANCELLABLE = frozenset({ReturnStatus.REQUESTED, ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT})
+"""Before the goods arrived (the lifecycle's cancel)."""
 TIMELINE_LIMIT = 500
 """The order's timeline entries read for a return's history (an order has a few dozen)."""
 RECEIVABLE = frozenset(
@@ -172,6 +175,47 @@ def receive_return(request: Request, return_id: UUID, staff: Receiver, form: For
     return _done(return_id, "inspected" if dispositions else "received")
 
 
+@router.post("/returns/{return_id}/resolve")
+def resolve_return(request: Request, return_id: UUID, staff: Decider, form: Form) -> Response:
+    context = _page(request, staff, return_id)
+    values = {"destination": text(form, "destination"), "resolution": text(form, "resolution")}
+    errors = None
+    try:
+        destination = payments.RefundDestination(values["destination"] or "original")
+    except ValueError:
+        errors = _field_error("destination", "choose where the refund goes")
+    try:
+        resolution = claims.ClaimResolution(values["resolution"] or "refund")
+    except ValueError:
+        errors = _field_error("resolution", "choose refund or reship")
+    if errors is None:
+        providers = _payment_providers(request)
+        _, errors = attempt(
+            lambda: claims.resolve(
+                return_id,
+                resolution=resolution,
+                destination=destination,
+                actor=staff.principal.actor,
+                uow=uow_of(request),
+                providers=providers,
+                visible_to=staff.principal.channel_scope,
+            )
+        )
+    if errors is not None:
+        return _refused(request, context, errors, "resolve", values)
+    return _done(return_id, "resolved")
+
+
+@router.post("/returns/{return_id}/cancel")
+def cancel_return(request: Request, return_id: UUID, staff: Decider) -> Response:
+    context = _page(request, staff, return_id)
+    command = _decision(staff, return_id)
+    _, errors = attempt(lambda: decisions.cancel_return(command, uow=uow_of(request)))
+    if errors is not None:
+        return _refused(request, context, errors, "cancel")
+    return _done(return_id, "cancelled")
+
+
 def _receipt(
     values: dict[str, str], line_ids: list[UUID]
 ) -> tuple[dict[UUID, int], dict[UUID, Disposition], dict[str, str]]:
@@ -216,6 +260,15 @@ def _carriers(request: Request) -> fulfilment.Carriers:
     """The app's carriers when it was given some, else karrio's (as the API's routes)."""
     given: fulfilment.Carriers | None = getattr(request.app.state, "carriers", None)
     return given if given is not None else fulfilment.karrio_carriers
+
+
+def _payment_providers(request: Request) -> payments.Providers:
+    """As the API's resolve route builds them: the app's when given, else this deployment's."""
+    given: payments.Providers | None = getattr(request.app.state, "payment_providers", None)
+    if given is not None:
+        return given
+    state = request.app.state
+    return payments.build_providers(state.settings, UnitOfWork(state.engine, state.clock))
 
 
 def _refused(
@@ -266,6 +319,7 @@ def _page(request: Request, staff: Staff, return_id: UUID) -> dict[str, Any]:
     if found.exchange_order_id is not None:
         linked = orders.get_order(found.exchange_order_id, uow=uow)
     entries = order_timeline(found.order_id, uow=uow, after=None, limit=TIMELINE_LIMIT)
+    deciding = staff.can(Permission.RETURNS_DECIDE) and principal.location_scope is None
     statuses: dict[UUID, str] = {}
     if view.refunds and staff.can(Permission.PAYMENTS_READ):
         statuses = {refund.id: refund.status for refund in list_refunds(order.id, uow=uow)}
@@ -277,10 +331,10 @@ def _page(request: Request, staff: Staff, return_id: UUID) -> dict[str, Any]:
         "linked": linked,
         "history": _history(found, [entry for _, entry in entries]),
         "refund_statuses": statuses,
-        "can_decide": found.status is ReturnStatus.REQUESTED
-        and staff.can(Permission.RETURNS_DECIDE)
-        and principal.location_scope is None,
+        "can_decide": found.status is ReturnStatus.REQUESTED and deciding,
         "can_receive": _receivable(found) and staff.can(Permission.RETURNS_RECEIVE),
+        "can_resolve": _resolvable(found) and deciding,
+        "can_cancel": found.status in CANCELLABLE and deciding,
         "receipt_defaults": _receipt_defaults(found),
         "dispositions": [d.value for d in Disposition],
         "errors": None,
@@ -296,6 +350,13 @@ def _receivable(found: ReturnRequest) -> bool:
         and found.status in RECEIVABLE
         and bool(found.outstanding_units or any(x.received > x.inspected for x in found.lines))
     )
+
+
+def _resolvable(found: ReturnRequest) -> bool:
+    """Inspected (a return or an exchange), or an approved claim: ready to be resolved."""
+    if found.kind is ReturnKind.CLAIM:
+        return found.status is ReturnStatus.APPROVED
+    return found.status is ReturnStatus.INSPECTED
 
 
 def _receipt_defaults(found: ReturnRequest) -> dict[str, str]:

@@ -323,3 +323,19 @@ def test_a_link_ends_after_its_hours(
     assert expired.status_code == 404
     assert "This link has expired" in expired.text
     assert "Look up an order" in expired.text
+
+
+def test_a_link_ends_when_the_buyer_is_erased(
+    engine: Engine, uow: UnitOfWork, client: TestClient, admin: dict[str, str], shopper: TestClient
+) -> None:
+    order = delivered_order(engine, uow, client, admin)
+    link, _ = open_order(shopper, order)
+    erased = client.post(f"/v1/customers/{order.buyer.customer_id}/erase", headers=admin)
+    assert erased.status_code == 200, erased.text
+    tasks.relay(engine).drain()
+
+    gone = shopper.get(link)
+
+    assert gone.status_code == 404
+    assert order.lines[0].name not in gone.text
+    assert look_up(shopper, order.number).status_code == 404

@@ -20,7 +20,7 @@ from oms.payments.services import goodwill
 from oms.platform.unit_of_work import UnitOfWork
 from oms.returns.services import requests
 from oms.shared.money import Money
-from tests.console.conftest import StaffFor
+from tests.console.conftest import ConsoleClient, StaffFor
 
 
 def shown(money: Money) -> str:
@@ -117,6 +117,8 @@ def test_an_edit_is_previewed_with_its_money_then_confirmed_and_a_stale_preview_
     again = csr.post(confirm_url, hidden_fields(express.text, confirm_url))
     assert again.status_code == 409
     assert "confirmed already" in again.text
+
+    reshipping(uow, csr)
 
     completed = csr.get(f"/console/orders/{demo_merchant.delivered[0].number}/edit")
     assert completed.status_code == 409
@@ -355,3 +357,42 @@ def test_a_notification_is_resent_from_the_order_and_back_to_the_order_with_a_fl
     assert csr.post(f"/console/orders/{order.number}/notifications/x/resend").status_code == 422
     for role in ("marketing", "warehouse", "finance"):
         assert staff_for(role).post(url).status_code == 403, role
+
+
+ADDRESS = ("name", "company", "line1", "line2", "city", "postal_code", "region", "country")
+
+
+def reshipping(uow: UnitOfWork, csr: ConsoleClient) -> None:
+    """Lines removed, the shipping method and address changed: each bad field answered next to
+    it, then the change previewed and confirmed."""
+    order = order_by_reference("SO-10045", uow=uow)
+    first = order.lines[0]
+    url = "/console/orders/SO-10045/edit"
+    page = csr.get(url).text
+    shown_form = {f"address.{name}": value_of(page, f"address.{name}") or "" for name in ADDRESS}
+    assert shown_form["address.line1"] == order.shipping_address.line1
+
+    no_store = csr.post(url, {**shown_form, "shipping_method": "pickup", "pickup_location": ""})
+    assert no_store.status_code == 422
+    assert message_of(no_store.text, "pickup_location") == "is required for pickup"
+    assert 'value="pickup" selected' in no_store.text
+
+    nowhere = csr.post(url, {**shown_form, "address.country": "ZZ", "address.city": "Nowhere"})
+    assert nowhere.status_code == 422
+    assert message_of(nowhere.text, "address.country")
+    assert value_of(nowhere.text, "address.country") == "ZZ"
+    assert value_of(nowhere.text, "address.city") == "Nowhere"
+
+    typed = {**shown_form, f"remove.{first.id}": "1", "shipping_method": "express"}
+    preview = csr.post(url, typed)
+    assert preview.status_code == 200, preview.text
+    [change] = orders.list_changes(order.id, uow=uow, after=None, limit=5)
+    assert change.preview.shipping_method == "express"
+    assert change.preview.difference == change.preview.new_totals.total - order.totals.total
+    assert shown(change.preview.new_totals.total) in preview.text
+    confirm_url = "/console/orders/SO-10045/edit/confirm"
+    assert csr.post(confirm_url, hidden_fields(preview.text, confirm_url)).status_code == 303
+    changed = orders.get_order(order.id, uow=uow)
+    assert changed.shipping_method == "express"
+    assert changed.lines[0].billed_quantity == 0
+    assert changed.totals == change.preview.new_totals

@@ -1,11 +1,12 @@
 """The returns desk: returns by status and search (requests to approve or decline, parcels to
 receive and inspect), one return with everything it decided, and its actions.
 
-Each act is the API's: approving and declining need ``returns:decide`` and are refused to a
-location-bound user (``decisions`` says why); receiving and inspecting need ``returns:receive``,
-and a location-bound warehouse user sees and works only the returns coming back to their
-location (another's is 404, as for API keys). The receipt form takes a parcel in and inspects
-it in one step (``returns.services.desk.receive_at_desk``).
+Each act is the API's: approving, declining, resolving (refund, store credit, an exchange's
+completion, a claim's refund or reship) and cancelling need ``returns:decide`` and are refused
+to a location-bound user (``decisions`` says why); receiving and inspecting need
+``returns:receive``, and a location-bound warehouse user sees and works only the returns coming
+back to their location (another's is 404, as for API keys). The receipt form takes a parcel in
+and inspects it in one step (``returns.services.desk.receive_at_desk``).
 """
 
 from __future__ import annotations

@@ -263,3 +263,34 @@ def test_a_csr_reads_a_channel_but_changes_nothing(uow: UnitOfWork, staff_for: S
     assert channels.get_channel("web", uow=uow).name == "Channel web"
     warehouse = staff_for("warehouse")
     assert "Customer mail" not in warehouse.get("/console/settings/channels/web").text
+
+
+def test_the_tracking_page_brand_is_saved_and_a_bad_logo_is_named(
+    uow: UnitOfWork, staff_for: StaffFor
+) -> None:
+    builders.channel(uow, "web")
+    admin = staff_for("admin")
+    brand = {
+        "version": "1",
+        "brand.name": "Nordlicht",
+        "brand.logo_url": "https://shop.example/logo.svg",
+        "brand.primary_colour": "#0A7D5A",
+        "brand.accent_colour": "",
+    }
+    answer = admin.post("/console/settings/channels/web/brand", brand)
+    assert answer.status_code == 303, answer.text
+    saved = channels.get_channel("web", uow=uow).brand
+    assert (saved.name, saved.primary_colour, saved.accent_colour) == ("Nordlicht", "#0a7d5a", None)
+    page = admin.get("/console/settings/channels/web?done=brand")
+    assert "Tracking page brand saved." in page.text
+    assert 'value="Nordlicht"' in page.text
+    bad = {**brand, "version": "2", "brand.logo_url": "http://shop.example/logo.svg"}
+    refused = admin.post(
+        "/console/settings/channels/web/brand", {**bad, "brand.accent_colour": "red"}
+    )
+    assert refused.status_code == 422
+    assert "https://" in field_error(refused.text, "brand.logo_url")
+    assert "#rrggbb" in field_error(refused.text, "brand.accent_colour")
+    assert 'value="http://shop.example/logo.svg"' in refused.text
+    assert staff_for("csr").post("/console/settings/channels/web/brand", brand).status_code == 403
+    assert channels.get_channel("web", uow=uow).brand.logo_url == "https://shop.example/logo.svg"

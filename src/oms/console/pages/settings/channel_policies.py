@@ -1,7 +1,9 @@
 """The channel page's sections that other contexts own: the channel's customer mail
 (notifications, as ``PUT /v1/channels/{code}/notification-settings``) and its return policy
-(returns, as ``PUT /v1/channels/{code}/return-policy``). Each is replaced whole from the version
-the form was read at, so two admins editing at once cannot overwrite each other unseen."""
+(returns, as ``PUT /v1/channels/{code}/return-policy``), and the brand of its customers'
+tracking page (channels, as ``PATCH /v1/channels/{code}`` with ``brand``). Each is replaced
+whole from the version the form was read at, so two admins editing at once cannot overwrite
+each other unseen."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from oms.returns.services import policies
 router = APIRouter(prefix="/console/settings", include_in_schema=False)
 
 MailConfigurer = Annotated[Staff, Depends(ConsoleRequires(Permission.NOTIFICATIONS_CONFIGURE))]
+BrandWriter = Annotated[Staff, Depends(ConsoleRequires(Permission.CHANNELS_WRITE))]
 PolicyConfigurer = Annotated[Staff, Depends(ConsoleRequires(Permission.RETURNS_CONFIGURE))]
 Form = Annotated[FormData, Depends(form_data)]
 
@@ -88,3 +91,29 @@ def update_return_policy(
         typed = sections.Typed("return_policy", return_policy.typed_values(read), errors)
         return sections.render_channel(request, staff, channel.code, typed=typed, status=status)
     return redirect(f"/console/settings/channels/{channel.code}", "return_policy")
+
+
+@router.post("/channels/{code}/brand")
+def update_brand(request: Request, staff: BrandWriter, code: str, form: Form) -> Response:
+    """The name, logo and colours the channel's customers see on their tracking page (a blank
+    field returns to the page's default)."""
+    channel = channels.get_channel(code, uow=uow_of(request))
+    read = FormReader(form)
+    command = channels.SetBrand(
+        code=channel.code,
+        name=read.optional("brand.name"),
+        logo_url=read.optional("brand.logo_url"),
+        primary_colour=read.optional("brand.primary_colour"),
+        accent_colour=read.optional("brand.accent_colour"),
+        expected=read.version(),
+    )
+
+    def save() -> channels.Channel:
+        read.done("the tracking page's brand is not valid")
+        return channels.set_brand(command, uow=uow_of(request))
+
+    _, errors, status = attempt_form(save)
+    if errors is not None:
+        typed = sections.Typed("brand", read.values, errors)
+        return sections.render_channel(request, staff, channel.code, typed=typed, status=status)
+    return redirect(f"/console/settings/channels/{channel.code}", "brand")

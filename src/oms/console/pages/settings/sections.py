@@ -7,6 +7,7 @@ fields; the other sections show what is stored.
 - customer mail: notifications' ``channel_settings``; read notifications:read (the section is
   left out for roles without it), change notifications:configure.
 - return policy: returns' ``policies``; read channels:read, change returns:configure.
+- tracking-page brand: ``channels.set_brand``; read channels:read, change channels:write.
 """
 
 from __future__ import annotations
@@ -74,6 +75,17 @@ def payment_values(channel: Channel) -> dict[str, Any]:
     }
 
 
+def brand_values(channel: Channel) -> dict[str, Any]:
+    brand = channel.brand
+    return {
+        "brand.name": brand.name or "",
+        "brand.logo_url": brand.logo_url or "",
+        "brand.primary_colour": brand.primary_colour or "",
+        "brand.accent_colour": brand.accent_colour or "",
+        "version": channel.version,
+    }
+
+
 def notification_values(settings: MailSettings) -> dict[str, Any]:
     return {
         "enabled": [kind.value for kind in NotificationKind if kind in settings.enabled],
@@ -101,6 +113,7 @@ def render_channel(
     stored: dict[str, tuple[dict[str, Any], Permission]] = {
         "general": (general_values(channel), Permission.CHANNELS_WRITE),
         "payment": (payment_values(channel), Permission.CHANNELS_WRITE),
+        "brand": (brand_values(channel), Permission.CHANNELS_WRITE),
         "return_policy": (
             return_policy.values_of(policies.get_return_policy(channel.code, uow=uow)),
             Permission.RETURNS_CONFIGURE,

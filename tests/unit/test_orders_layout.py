@@ -32,6 +32,7 @@ USE_CASES = {
     "returns",
     "linking",
     "numbers",
+    "desk",
 }
 STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
 

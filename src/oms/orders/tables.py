@@ -74,6 +74,8 @@ orders = Table(
     Index("ix_orders_email_placed", "customer_email", "placed_at", "id"),
     Index("ix_orders_status_placed", "status", "placed_at", "id"),
     Index("ix_orders_customer", "customer_id", "placed_at"),
+    Index("ix_orders_hold_placed", "on_hold", "placed_at", "id"),
+    Index("ix_orders_payment_placed", "payment_status", "placed_at", "id"),
     Index(
         "ix_orders_external_id",
         "external_id",
@@ -93,6 +95,9 @@ zeros): placement's INSERT does not name them.
 ``ix_orders_external_id`` serves the search's ``q``, which matches an external id in any
 channel (the unique index leads with the channel); partial, so orders without one (most, and
 every order placed through the web channel) cost it nothing.
+
+``ix_orders_hold_placed`` and ``ix_orders_payment_placed`` serve the console's lists of orders
+on hold (by reason) and by payment status, newest first, without reading the rest.
 
 ``return_status`` is derived from the lines (``Order.return_status``) and kept here by the
 repository, like ``payment_status``, so lists can filter on it. ``parent_order_id``,

@@ -24,11 +24,21 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    exists,
     or_,
     select,
 )
 
-from oms.orders.domain import Allocation, Hold, Order, OrderLine, OrderStatus, TimelineEntry
+from oms.orders.domain import (
+    Allocation,
+    Hold,
+    HoldReason,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentStatus,
+    TimelineEntry,
+)
 from oms.orders.repository.rows import hold_from_row, line_from_row, order_from_row
 from oms.orders.tables import (
     order_allocations,
@@ -48,6 +58,16 @@ class OrderFilter:
     placed_to: datetime | None = None
     on_hold: bool | None = None
     q: str | None = None
+    customer_ids: tuple[UUID, ...] = ()
+    """With ``q``: orders of these customers match too (the console's search by name, email
+    or phone, resolved to profiles by ``oms.customers`` first, a bounded number of them)."""
+    payment_status: PaymentStatus | None = None
+    hold_reason: HoldReason | None = None
+    """Orders with an open hold of this reason."""
+    backordered: bool | None = None
+    """True: orders with a line waiting for stock (``ix_order_lines_waiting`` holds them)."""
+    order_ids: tuple[UUID, ...] | None = None
+    """Only these orders (a list another context found, such as failed payments)."""
 
 
 def search_orders(
@@ -79,8 +99,24 @@ def _values(f: OrderFilter, after: tuple[datetime, UUID] | None) -> dict[str, An
         values["on_hold"] = f.on_hold
     if f.q:
         values["number"], values["external_id"] = f.q.strip().upper(), f.q.strip()
+        if f.customer_ids:
+            values["customer_ids"] = list(f.customer_ids)
     if after is not None:
         values["after_placed"], values["after_id"] = after
+    return values | _desk_values(f)
+
+
+def _desk_values(f: OrderFilter) -> dict[str, Any]:
+    """The values of the console's filters (payment status, hold reason, backorders, ids)."""
+    values: dict[str, Any] = {}
+    if f.payment_status is not None:
+        values["payment_status"] = f.payment_status.value
+    if f.hold_reason is not None:
+        values["hold_reason"] = f.hold_reason.value
+    if f.backordered is not None:
+        values["backordered" if f.backordered else "not_backordered"] = True
+    if f.order_ids is not None:
+        values["order_ids"] = list(f.order_ids)
     return values
 
 
@@ -97,7 +133,20 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
         "number": or_(
             o.number == bindparam("number", type_=o.number.type),
             o.external_id == bindparam("external_id", type_=o.external_id.type),
+            *([_of_customers(o.customer_id)] if "customer_ids" in given else []),
         ),
+        "payment_status": o.payment_status
+        == bindparam("payment_status", type_=o.payment_status.type),
+        "hold_reason": exists().where(
+            order_holds.c.order_id == o.id,
+            order_holds.c.reason == bindparam("hold_reason", type_=order_holds.c.reason.type),
+            order_holds.c.released_at.is_(None),
+        ),
+        "backordered": and_(_waiting(o.id), bindparam("backordered", type_=o.on_hold.type)),
+        "not_backordered": and_(
+            ~_waiting(o.id), bindparam("not_backordered", type_=o.on_hold.type)
+        ),
+        "order_ids": o.id.in_(bindparam("order_ids", expanding=True, type_=o.id.type)),
         "after_placed": or_(
             o.placed_at < bindparam("after_placed", type_=o.placed_at.type),
             and_(
@@ -107,6 +156,17 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
         ),
     }
     return [condition for name, condition in conditions.items() if name in given]
+
+
+def _of_customers(customer_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    return customer_id.in_(bindparam("customer_ids", expanding=True, type_=customer_id.type))
+
+
+def _waiting(order_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Whether a line of the order waits for stock (a probe of ``ix_order_lines_waiting``)."""
+    return order_id.in_(
+        select(order_lines.c.order_id).where(order_lines.c.backordered_quantity > 0)
+    )
 
 
 _STATEMENTS: dict[tuple[str, ...], Select[Any]] = {}

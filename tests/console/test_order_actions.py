@@ -201,6 +201,9 @@ def test_a_goodwill_refund_shows_the_money_refuses_a_csr_above_the_limit_and_ref
     assert len(goodwill.list_refunds(order.id, uow=uow)) == 2
     assert staff_for("marketing").get(url).status_code == 403
     assert staff_for("warehouse").post(url, {"amount": "1"}).status_code == 403
+    german = staff_for("csr", locale="de")
+    for page in ("refund", "edit", "return"):
+        assert german.get(f"/console/orders/{number}/{page}").status_code in (200, 409)
 
 
 # -- returns, exchanges and claims ------------------------------------------------------------

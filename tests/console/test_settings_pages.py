@@ -29,6 +29,7 @@ def test_every_settings_page_renders_the_demo_merchant_accessibly(
         "/console/settings/channels",
         "/console/settings/sourcing",
         "/console/settings/hold-rules",
+        "/console/settings/refunds",
         "/console/settings/taxes",
         "/console/settings/shipping-zones",
         "/console/settings/api-keys",

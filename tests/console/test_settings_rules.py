@@ -7,6 +7,7 @@ from __future__ import annotations
 from oms import sourcing
 from oms.orders import services as orders
 from oms.orders.domain import HoldRule
+from oms.payments.services import goodwill
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.money import Money
 from tests import builders
@@ -162,3 +163,50 @@ def test_a_csr_reads_hold_rules_but_cannot_change_them(staff_for: StaffFor) -> N
     assert "Save this rule" not in page.text
     assert csr.post("/console/settings/hold-rules/total_above", {}).status_code == 403
     assert staff_for("warehouse").get("/console/settings/hold-rules").status_code == 403
+
+
+def test_refund_reasons_and_limits_are_replaced_and_bad_rows_named(
+    uow: UnitOfWork, staff_for: StaffFor
+) -> None:
+    admin = staff_for("admin")
+    assert admin.get("/console/settings/refunds").status_code == 200
+    reasons = {
+        "reason_rows": "3",
+        "reasons.0.code": "late_delivery",
+        "reasons.0.description": "The parcel came late",
+        "reasons.2.code": "goodwill",
+        "reasons.2.description": "A gesture",
+    }
+    answer = admin.post("/console/settings/refunds/reasons", reasons)
+    assert answer.status_code == 303, answer.text
+    policy = goodwill.refund_policy(uow=uow)
+    assert [r.code for r in policy.reasons] == ["late_delivery", "goodwill"]
+    limits = {
+        "limit_rows": "2",
+        "limits.0.role": "csr",
+        "limits.0.currency": "eur",
+        "limits.0.amount": "50",
+    }
+    answer = admin.post("/console/settings/refunds/limits", limits)
+    assert answer.status_code == 303, answer.text
+    assert goodwill.refund_policy(uow=uow).limit_for("csr", "EUR") == Money.of("50", "EUR")
+    page = admin.get("/console/settings/refunds?done=limits")
+    assert "Refund limits saved." in page.text
+    assert 'value="The parcel came late"' in page.text
+
+    bad = {**reasons, "reasons.2.code": "Good Will", "reasons.2.description": ""}
+    refused = admin.post("/console/settings/refunds/reasons", bad)
+    assert refused.status_code == 422
+    assert "snake_case" in field_error(refused.text, "reasons.2.code")
+    assert "must not be empty" in field_error(refused.text, "reasons.2.description")
+    assert 'value="Good Will"' in refused.text
+    wrong = admin.post(
+        "/console/settings/refunds/limits",
+        {**limits, "limits.1.role": "csr", "limits.1.currency": "EUR", "limits.1.amount": "1.001"},
+    )
+    assert wrong.status_code == 422
+    assert "decimal places" in field_error(wrong.text, "limits.1.amount")
+    csr = staff_for("csr")
+    assert csr.get("/console/settings/refunds").status_code == 200
+    assert csr.post("/console/settings/refunds/limits", limits).status_code == 403
+    assert staff_for("warehouse").get("/console/settings/refunds").status_code == 403

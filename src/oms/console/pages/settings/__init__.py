@@ -1,5 +1,5 @@
 """Settings pages (``/console/settings``): channels and their policies, sourcing rules, hold
-rules, tax rates, shipping zones, API keys, webhooks and staff users.
+rules, the refund policy, tax rates, shipping zones, API keys, webhooks and staff users.
 
 One module per area; each page is guarded by the permission the API uses for the same setting
 (reading a setting by its read permission, changing it by its write permission), so a role that
@@ -14,6 +14,7 @@ from oms.console.pages.settings import (
     channels,
     hold_rules,
     index,
+    refunds,
     shipping_zones,
     sourcing,
     staff_users,
@@ -28,6 +29,7 @@ for _area in (
     channel_policies,
     sourcing,
     hold_rules,
+    refunds,
     taxes,
     shipping_zones,
     api_keys,

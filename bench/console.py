@@ -26,7 +26,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bench import bulk, history
 from bench.bulk import Row
@@ -40,7 +40,7 @@ from oms.app.http import create_app
 from oms.catalog.tables import product_variants, products, variant_prices
 from oms.customers.tables import customers
 from oms.fulfilment.tables.orders import fulfilment_orders
-from oms.orders.tables import orders
+from oms.orders.tables import order_counters, orders
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.returns.tables.returns import returns
@@ -110,6 +110,13 @@ def add_history(db: Database, count: int) -> None:
     columns = ("id", "number", "email", "email_key", "name", "name_search", "locale")
     bulk.load(db, customers, (*columns, "marketing_consent", "notes", "created_at", "updated_at"),
               buyers())  # fmt: skip
+    if db.is_postgres:
+        # The service numbers orders from the order_numbers sequence on PostgreSQL (the counter
+        # row is SQLite's): history continues after the sequence's last number.
+        with db.engine.begin() as c:
+            last = c.execute(text("SELECT last_value FROM order_numbers")).scalar_one()
+            if c.execute(select(order_counters.c.value)).scalar() is None:
+                c.execute(order_counters.insert().values(name="SO", value=last))
     history.store_orders(db, skus, HISTORY_BUYERS, count, seed=7)
     bulk.analyze(db)
 

@@ -33,6 +33,8 @@ USE_CASES = {
     "linking",
     "numbers",
     "desk",
+    "insight",
+    "references",
 }
 STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
 

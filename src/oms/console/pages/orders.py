@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 
 from oms import invoicing, orders
 from oms.console.pages.orders_sections import order_sections, parse_list_query
-from oms.console.shell import ConsoleRequires, FormErrors, Staff, attempt, form_data, render
+from oms.console.shell import N_, ConsoleRequires, FormErrors, Staff, attempt, form_data, render
 from oms.console.shell.forms import integer, optional, text
 from oms.console.shell.guard import uow_of
 from oms.invoicing.views import pdf_filename
@@ -44,10 +44,12 @@ Form = Annotated[FormData, Depends(form_data)]
 PAGE = 50
 TEXT_LENGTH = 500
 DONE = {
-    "held": "The order is on hold.",
-    "released": "The hold is released.",
-    "cancelled": "The units are cancelled.",
-    "noted": "Your note is on the timeline.",
+    "held": N_("The order is on hold."),
+    "released": N_("The hold is released."),
+    "cancelled": N_("The units are cancelled."),
+    "noted": N_("Your note is on the timeline."),
+    "edited": N_("The change is confirmed."),
+    "resent": N_("The notification is queued again for the customer."),
 }
 
 

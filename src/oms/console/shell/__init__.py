@@ -1,6 +1,6 @@
 """What every console page stands on: templates, the staff guard, forms, errors."""
 
-from oms.console.shell.forms import FormErrors, attempt, form_data
+from oms.console.shell.forms import N_, FormErrors, attempt, form_data
 from oms.console.shell.guard import (
     COOKIE,
     ConsoleRequires,
@@ -13,6 +13,7 @@ from oms.console.shell.templating import Pages, pages, render
 
 __all__ = [
     "COOKIE",
+    "N_",
     "ConsoleRequires",
     "FormErrors",
     "LoginNeeded",

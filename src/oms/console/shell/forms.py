@@ -36,6 +36,12 @@ class FormErrors:
         return self.fields.get(name)
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for a marker)
+    """Mark an English text written in Python for extraction (``make console-messages``); the
+    template translates it when it shows it (``_(done)``)."""
+    return message
+
+
 def attempt(action: Callable[[], T]) -> tuple[T | None, FormErrors | None]:
     """Run a service call; a domain error comes back as form errors instead of a page."""
     try:

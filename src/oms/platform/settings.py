@@ -114,8 +114,8 @@ class Settings(BaseSettings):
     )
     console_secure_cookie: bool = Field(
         default=True,
-        description="The console's session cookie is sent over HTTPS only (browsers treat "
-        "http://localhost as secure); turn off only behind a proxy that ends TLS on plain HTTP.",
+        description="The console's session cookie is sent over HTTPS only; turn off only to "
+        "use the console over plain HTTP (`make demo` does, on 127.0.0.1).",
     )
     login_lockout_failures: int = Field(
         default=5, ge=1, description="Failed logins in a row that lock a staff user."

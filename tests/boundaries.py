@@ -8,10 +8,10 @@ These functions find what was forgotten; each takes the package to look at as an
 the tests can show them a fake package too (the test of the test).
 
 Kinds of top-level package: the backbone (``shared``, ``platform``) and the composition roots
-(``app``, ``console``, ``migrations``) are named below; every other package is a context. A package inside a
-context that is not one of its layers is a sub-context (``orders.pricing``) and needs its own
-place in the layer contract. Wildcards in the contracts (``oms.**.domain``) cover every context
-by construction; lists that name contexts one by one must name all of them.
+(``app``, ``console``, ``migrations``) are named below; every other package is a context. A
+package inside a context that is not one of its layers is a sub-context (``orders.pricing``) and
+needs its own place in the layer contract. Wildcards in the contracts (``oms.**.domain``) cover
+every context by construction; lists that name contexts one by one must name all of them.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from oms.inventory.services.low_stock import count_low_stock
 from oms.orders import HoldReason
 from oms.orders.domain.insight import OrderDashboard
 from oms.orders.services.insight import order_dashboard
-from oms.payments.services.failures import count_payment_failures
+from oms.payments.services.failures import RECENT, count_payment_failures
 from oms.platform.security import Permission
 from oms.returns.domain.lifecycle import ReturnStatus
 from oms.returns.services.desk import count_returns
@@ -35,7 +35,6 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 Signed = Annotated[Staff, Depends(ConsoleRequires(None))]
 
 DAYS = 7
-FAILURE_WINDOW = timedelta(days=7)
 OPEN_RETURNS = (
     ReturnStatus.REQUESTED,
     ReturnStatus.APPROVED,
@@ -167,7 +166,7 @@ def _other_tiles(request: Request, staff: Staff, now: datetime) -> dict[str, Any
     uow, principal = uow_of(request), staff.principal
     tiles: dict[str, Any] = {}
     if staff.can(Permission.PAYMENTS_READ):
-        tiles["payment_failures"] = count_payment_failures(uow=uow, since=now - FAILURE_WINDOW)
+        tiles["payment_failures"] = count_payment_failures(uow=uow, since=now - RECENT)
     if staff.can(Permission.FULFILMENT_READ):
         tiles["late"] = count_late_fulfilment_orders(
             uow=uow, visible_to_location=principal.location_scope

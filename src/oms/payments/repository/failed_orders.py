@@ -4,6 +4,7 @@ read through ``ix_payments_failed``, which holds exactly the failed tenders."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -15,8 +16,9 @@ from oms.platform.unit_of_work import Port
 
 
 class FailedOrders(Protocol):
-    def latest(self, *, limit: int, channel: str | None) -> list[UUID]:
-        """The unpaid orders of the ``limit`` newest failed tenders, each once, newest first."""
+    def latest(self, *, limit: int, channel: str | None, since: datetime) -> list[UUID]:
+        """The unpaid orders of the ``limit`` newest tenders failed since ``since``, each
+        once, newest first."""
         ...
 
 
@@ -24,7 +26,7 @@ class SqlFailedOrders:
     def __init__(self, connection: Connection) -> None:
         self.c = connection
 
-    def latest(self, *, limit: int, channel: str | None) -> list[UUID]:
+    def latest(self, *, limit: int, channel: str | None, since: datetime) -> list[UUID]:
         p = payments.c
         sibling = payments.alias("sibling")
         alive = exists().where(
@@ -33,7 +35,7 @@ class SqlFailedOrders:
         )
         query = (
             select(p.order_id)
-            .where(p.status == FAILED, ~alive)
+            .where(p.status == FAILED, p.created_at >= since, ~alive)
             .order_by(p.created_at.desc())
             .limit(limit)
         )

@@ -18,7 +18,7 @@ def test_a_staff_user_logs_in_sees_their_desks_and_logs_out(
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("alert")).to_be_visible()
-    expect(page.get_by_label("Email")).to_have_value(live.emails["csr"])
+    expect(page.get_by_label("Email", exact=True)).to_have_value(live.emails["csr"])
     shots("login refused")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

@@ -117,6 +117,9 @@ class Settings(BaseSettings):
         description="The console's session cookie is sent over HTTPS only; turn off only to "
         "use the console over plain HTTP (`make demo` does, on 127.0.0.1).",
     )
+    login_attempts_per_minute: int = Field(
+        default=10, ge=1, description="Console logins tried per minute from one client address."
+    )
     login_lockout_failures: int = Field(
         default=5, ge=1, description="Failed logins in a row that lock a staff user."
     )

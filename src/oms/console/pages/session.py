@@ -25,8 +25,13 @@ from oms.platform.throttling import Budget, client_address, spend
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-LOGINS_PER_CLIENT = Budget("console.login.client", burst=10, period=60.0)
-"""10 login attempts a minute from one address: typing mistakes, never guessing."""
+
+def logins_per_client(request: Request) -> Budget:
+    """``OMS_LOGIN_ATTEMPTS_PER_MINUTE`` (10) logins a minute from one address: typing
+    mistakes, never guessing."""
+    per_minute = request.app.state.settings.login_attempts_per_minute
+    return Budget("console.login.client", burst=per_minute, period=60.0)
+
 
 Form = Annotated[FormData, Depends(form_data)]
 Anyone = Annotated[Visitor, Depends(Public())]
@@ -72,7 +77,7 @@ def login_form(request: Request, _visitor: Anyone, next: str = "/console") -> Re
 @router.post("/login")
 def log_in(request: Request, _visitor: Anyone, form: Form) -> Response:
     same_origin(request)
-    spend(request, LOGINS_PER_CLIENT, client_address(request))
+    spend(request, logins_per_client(request), client_address(request))
     email, password = text(form, "email"), form.get("password")
     target = safe_next(text(form, "next"))
     uow = uow_of(request)

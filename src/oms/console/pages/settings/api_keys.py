@@ -16,11 +16,10 @@ from starlette.datastructures import FormData
 
 from oms import auth, channels
 from oms.auth import Role
-from oms.console.pages.settings.fields import FormReader, attempt_form, redirect
+from oms.console.pages.settings.fields import FormReader, attempt_form, id_cursor, redirect
 from oms.console.shell import ConsoleRequires, FormErrors, Staff, form_data, render
 from oms.console.shell.guard import uow_of
 from oms.platform.security import Permission
-from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/console/settings", include_in_schema=False)
 
@@ -30,15 +29,6 @@ Form = Annotated[FormData, Depends(form_data)]
 PAGE = 50
 NAME_LENGTH = 200
 CHOICES_SHOWN = 200
-
-
-def _after(raw: str | None) -> UUID | None:
-    if not raw:
-        return None
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise Invalid("after must be a key's id", field="after") from None
 
 
 def _page(
@@ -52,7 +42,7 @@ def _page(
     done: str | None = None,
 ) -> Response:
     uow = uow_of(request)
-    found = auth.list_api_keys(uow=uow, after=_after(after), limit=PAGE + 1)
+    found = auth.list_api_keys(uow=uow, after=id_cursor(after, "an API key's id"), limit=PAGE + 1)
     shown = found[:PAGE]
     more = len(found) > PAGE
     context = {

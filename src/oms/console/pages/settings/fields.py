@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import urlencode
+from uuid import UUID
 
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
@@ -199,3 +200,13 @@ def prefix_of(levels: int) -> Callable[[str], str]:
         return ".".join(field.split(".")[:levels])
 
     return rename
+
+
+def id_cursor(raw: str | None, what: str) -> UUID | None:
+    """A list's ``after`` cursor: the id of the last row shown (``what`` names it in the error)."""
+    if not raw:
+        return None
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise Invalid(f"after must be {what}", field="after") from None

@@ -9,18 +9,16 @@ auth context's other admin-only act (issuing machine credentials), which only ad
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.datastructures import FormData
 
 from oms import auth, channels
 from oms.auth import STAFF_LOCALES, Role
-from oms.console.pages.settings.fields import FormReader, attempt_form, redirect, refuse
+from oms.console.pages.settings.fields import FormReader, attempt_form, id_cursor, redirect, refuse
 from oms.console.shell import ConsoleRequires, FormErrors, Staff, form_data, render
 from oms.console.shell.guard import uow_of
 from oms.platform.security import Permission
-from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/console/settings", include_in_schema=False)
 
@@ -30,15 +28,6 @@ Form = Annotated[FormData, Depends(form_data)]
 PAGE = 100
 LOCATIONS_SHOWN = 200
 STAFF_ROLES = [role.value for role in Role if role is not Role.CHANNEL]
-
-
-def _after(raw: str | None) -> UUID | None:
-    if not raw:
-        return None
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise Invalid("after must be a staff user's id", field="after") from None
 
 
 def _page(
@@ -52,7 +41,9 @@ def _page(
     done: str | None = None,
 ) -> Response:
     uow = uow_of(request)
-    found = auth.list_staff_users(uow=uow, after=_after(after), limit=PAGE + 1)
+    found = auth.list_staff_users(
+        uow=uow, after=id_cursor(after, "a staff user's id"), limit=PAGE + 1
+    )
     shown = found[:PAGE]
     more = len(found) > PAGE
     context = {

@@ -14,13 +14,18 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.datastructures import FormData
 
-from oms.console.pages.settings.fields import FormReader, attempt_form, prefix_of, redirect
+from oms.console.pages.settings.fields import (
+    FormReader,
+    attempt_form,
+    id_cursor,
+    prefix_of,
+    redirect,
+)
 from oms.console.shell import ConsoleRequires, FormErrors, Staff, form_data, render
 from oms.console.shell.guard import uow_of
 from oms.notifications.domain.webhooks import MAX_DESCRIPTION, WebhookEndpoint
 from oms.notifications.services.webhooks import endpoints, recent
 from oms.platform.security import Permission
-from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/console/settings", include_in_schema=False)
 
@@ -42,15 +47,6 @@ def rules_of(request: Request) -> endpoints.WebhookRules:
     )
 
 
-def _after(raw: str | None) -> UUID | None:
-    if not raw:
-        return None
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise Invalid("after must be a webhook's id", field="after") from None
-
-
 def _page(
     request: Request,
     staff: Staff,
@@ -61,7 +57,9 @@ def _page(
     status: int = 200,
     done: str | None = None,
 ) -> Response:
-    found = endpoints.list_webhooks(uow=uow_of(request), after=_after(after), limit=PAGE + 1)
+    found = endpoints.list_webhooks(
+        uow=uow_of(request), after=id_cursor(after, "a webhook's id"), limit=PAGE + 1
+    )
     shown = found[:PAGE]
     more = len(found) > PAGE
     context = {

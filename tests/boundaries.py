@@ -26,7 +26,11 @@ from typing import Any
 
 BACKBONE = frozenset({"shared", "platform"})
 ROOTS = frozenset({"app", "console", "migrations"})
-NOT_LISTS_OF_CONTEXTS = frozenset({"layers", "exhaustive_ignores", "ignore_imports"})
+NOT_LISTS_OF_CONTEXTS = frozenset(
+    {"layers", "exhaustive_ignores", "ignore_imports", "allowed_importers"}
+)
+"""``allowed_importers`` names a chosen few on purpose (the composition roots and the contexts
+that read or write the whole schema set-wise, ADR 0014), never every context."""
 
 
 def children(source: Path, package: str) -> list[str]:

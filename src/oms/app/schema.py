@@ -13,6 +13,7 @@ from oms.orders.pricing import tables as _pricing_tables
 from oms.payments import tables as _payments_tables
 from oms.payments.settlements import tables as _settlements_tables
 from oms.platform import idempotency as _idempotency
+from oms.platform import jobs as _jobs
 from oms.platform import outbox as _outbox
 from oms.platform import reference as _reference
 from oms.platform.database import metadata
@@ -37,6 +38,7 @@ _ = (
     _returns_tables,
     _sourcing_tables,
     _idempotency,
+    _jobs,
     _outbox,
     _reference,
 )

@@ -67,6 +67,12 @@ class Permission(StrEnum):
     WEBHOOKS_MANAGE = "webhooks:manage"
     """Create, change, delete and re-enable webhook endpoints; replay deliveries."""
     API_KEYS_MANAGE = "api_keys:manage"
+    REPORTS_READ = "reports:read"
+    """Sales, returns, fulfilment, inventory, payments and customer reports; the Parquet export."""
+    HISTORY_IMPORT = "history:import"
+    """Import order history from a file (an import job) and read its jobs and rejects."""
+    PREDICTIONS_RUN = "predictions:run"
+    """Recompute demand forecasts and customer scores now; set lead times and service levels."""
 
 
 def channel_visible(channel_code: str, *, to: str | None) -> bool:

@@ -90,11 +90,13 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[Permission]] = MappingProxyTy
             Permission.FULFILMENT_READ,
             Permission.RETURNS_READ,
             Permission.NOTIFICATIONS_READ,
+            Permission.REPORTS_READ,
         },
         Role.MARKETING: _READ_REFERENCE
         | {
             Permission.CATALOG_WRITE,
             Permission.CUSTOMERS_READ,
+            Permission.REPORTS_READ,
             Permission.NOTIFICATIONS_READ,
             Permission.NOTIFICATIONS_CONFIGURE,
         },

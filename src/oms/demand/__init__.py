@@ -1,0 +1,2 @@
+"""Demand: weekly forecasts per SKU (and per SKU × location), their backtests, reorder points and
+suggested purchase quantities."""

@@ -47,6 +47,8 @@ inventory_items = Table(
     Column("backordered", BigInteger, nullable=False, default=0, server_default=text("0")),
     Column("preorder_release_on", Date, nullable=True),
     Column("preorder_cap", Integer, nullable=True),
+    Column("unit_cost_minor", BigInteger, nullable=True),
+    Column("cost_currency", String(3), nullable=True),
     CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
     CheckConstraint("preorder_cap IS NULL OR preorder_cap >= 0", name="preorder_cap_not_negative"),
     CheckConstraint("preorder_cap IS NULL OR backordered <= preorder_cap", name=PREORDER_CAP),

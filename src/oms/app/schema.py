@@ -4,7 +4,9 @@ from oms.auth import tables as _auth_tables
 from oms.catalog import tables as _catalog_tables
 from oms.channels import tables as _channels_tables
 from oms.customers import tables as _customers_tables
+from oms.demand import tables as _demand_tables
 from oms.fulfilment import tables as _fulfilment_tables
+from oms.history import tables as _history_tables
 from oms.inventory import tables as _inventory_tables
 from oms.invoicing import tables as _invoicing_tables
 from oms.notifications import tables as _notifications_tables
@@ -27,7 +29,9 @@ _ = (
     _catalog_tables,
     _channels_tables,
     _customers_tables,
+    _demand_tables,
     _fulfilment_tables,
+    _history_tables,
     _inventory_tables,
     _invoicing_tables,
     _notifications_tables,

@@ -1,0 +1,101 @@
+"""The forecasting models oms chooses from, built on statsforecast, and one call that fits them
+all at a forecast origin.
+
+Smooth series get exponential smoothing (AutoETS) and the Theta method (OptimizedTheta);
+intermittent ones (many zero weeks) Croston's method with the Syntetos–Boylan correction, TSB
+and the temporal aggregations ADIDA and IMAPA. Every candidate is fitted on every series and the
+backtest picks per series (see ``backtest``), so a smooth-looking series that behaves
+intermittently is not forced into the wrong family.
+
+Intervals: ETS and Theta give their own (model-based). The Croston family, ADIDA and IMAPA give
+only a point forecast in statsforecast, so theirs are split-conformal
+(``ConformalIntervals``): the model is refitted on the series cut at the last ``n_windows``
+horizons and the quantiles of its absolute errors there, per step ahead, give the bands. They
+are honest in the sense that they come from the model's own out-of-sample errors on that series,
+never from the evaluated weeks. Bands of demand are cut at zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import statsforecast
+from statsforecast import StatsForecast
+from statsforecast.models import (
+    IMAPA,
+    TSB,
+    AutoETS,
+    CrostonSBA,
+    Naive,
+    OptimizedTheta,
+    SeasonalNaive,
+    ADIDA,
+)
+from statsforecast.utils import ConformalIntervals
+
+SELECTION_VERSION = "1"
+"""Bumped whenever the candidates, their settings or the selection rule change."""
+
+MODEL_VERSION = f"statsforecast-{statsforecast.__version__}/selection-{SELECTION_VERSION}"
+
+LEVELS = (80, 95)
+HORIZON = 12
+CONFORMAL_WINDOWS = 2
+
+SEASON_LENGTH = 4
+"""The seasonal naive baseline's period, in weeks; see docs/insight.md for why 4."""
+
+CANDIDATES = ("AutoETS", "OptimizedTheta", "CrostonSBA", "TSB", "ADIDA", "IMAPA")
+BASELINES = ("Naive", "SeasonalNaive")
+
+
+@dataclass(frozen=True, slots=True)
+class Forecasts:
+    """Forecasts of every model at one origin: ``frame`` has ``unique_id``, ``ds`` and, per
+    model, the point (``Model``) and its bounds (``Model-lo-95`` ... ``Model-hi-95``)."""
+
+    frame: pd.DataFrame
+    models: tuple[str, ...]
+
+
+def _models(horizon: int, conformal: bool) -> list[Any]:
+    intervals = ConformalIntervals(h=horizon, n_windows=CONFORMAL_WINDOWS) if conformal else None
+    return [
+        AutoETS(season_length=1),
+        OptimizedTheta(season_length=1),
+        CrostonSBA(prediction_intervals=intervals),
+        TSB(alpha_d=0.1, alpha_p=0.1, prediction_intervals=intervals),
+        ADIDA(prediction_intervals=intervals),
+        IMAPA(prediction_intervals=intervals),
+        Naive(),
+        SeasonalNaive(season_length=SEASON_LENGTH),
+    ]
+
+
+def forecast_all(history: pd.DataFrame, *, horizon: int = HORIZON) -> Forecasts:
+    """Fit every candidate and baseline on ``history`` (``unique_id``, ``ds`` weekly Mondays,
+    ``y``; equal lengths) and forecast ``horizon`` weeks with 80% and 95% intervals.
+
+    Conformal bands need ``CONFORMAL_WINDOWS * horizon`` weeks of their own; on a shorter
+    history the intermittent models' bands are their point (zero width), said so by
+    ``conformal=False`` in the frame's attributes.
+    """
+    length = int(history.groupby("unique_id").size().min())
+    conformal = length > CONFORMAL_WINDOWS * horizon + 1
+    models = _models(horizon, conformal)
+    engine = StatsForecast(models=models, freq="W-MON", n_jobs=1)
+    frame = engine.forecast(df=history, h=horizon, level=list(LEVELS))
+    names = tuple(repr(model) for model in models)
+    for name in names:
+        for level in LEVELS:
+            for side in ("lo", "hi"):
+                column = f"{name}-{side}-{level}"
+                if column not in frame:
+                    frame[column] = frame[name]
+    numeric = frame.columns.difference(["unique_id", "ds"])
+    frame[numeric] = np.maximum(frame[numeric].to_numpy(dtype=np.float64), 0.0)
+    frame.attrs["conformal"] = conformal
+    return Forecasts(frame=frame, models=names)

@@ -162,6 +162,32 @@ those, ``returned_quantity`` came back and ``return_requested_quantity`` are ask
 return requests. What a row alone can check is checked here; that its allocations add up too
 is the aggregate's ``check_invariants``."""
 
+CHARGE_KINDS = ("shipping", "fee", "discount", "adjustment", "manual", "other")
+
+order_charges = Table(
+    "order_charges",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("description", String(300), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    UniqueConstraint("order_id", "position"),
+    CheckConstraint(
+        "kind IN ('shipping', 'fee', 'discount', 'adjustment', 'manual', 'other')",
+        name="kind_known",
+    ),
+    CheckConstraint("kind <> 'discount' OR amount_minor <= 0", name="discount_not_positive"),
+)
+"""Amounts on an order that are not goods (postage, fees, discounts, manual adjustments), signed
+in the order's currency and added to its total: ``orders.total_minor`` = the lines' totals + the
+charges' amounts. ``shipping`` charges also make up ``orders.shipping_minor`` and ``discount``
+charges (negative) ``orders.discount_minor`` (positive); the other kinds appear only in the
+total. Written by the history import (``oms.history``, docs/import.md)."""
+
 order_allocations = Table(
     "order_allocations",
     metadata,

@@ -16,6 +16,7 @@ from oms import auth
 from oms.app import migrations, tasks
 from oms.app.events_cli import events_app
 from oms.auth.cli import users_app
+from oms.demand.cli import forecast_app
 from oms.fulfilment.cli import shipments_app
 from oms.invoicing.cli import invoices_app
 from oms.notifications.cli import notifications_app, webhooks_app
@@ -42,6 +43,7 @@ app.add_typer(key_app, name="apikey")
 app.add_typer(users_app, name="user")
 app.add_typer(payments_app, name="payments")
 app.add_typer(invoices_app, name="invoices")
+app.add_typer(forecast_app, name="forecast")
 app.add_typer(shipments_app, name="shipments")
 app.add_typer(returns_app, name="returns")
 app.add_typer(notifications_app, name="notifications")

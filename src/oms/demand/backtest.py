@@ -83,7 +83,7 @@ def score_window(
                 abs_sum[model] += np.abs(actual - point)
                 pin_sum[model] += _pinball_sum(actual, at, model, point)
             count += 1
-    scale = pd.Series([naive_scale(row[:start]) for row in values], index=keys)
+    scale = pd.Series([_scale(row[:start]) for row in values], index=keys)
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = scale.replace(0.0, np.nan).to_numpy()
         mae = pd.DataFrame({m: abs_sum[m] / count for m in models}, index=keys)
@@ -94,6 +94,20 @@ def score_window(
     if progress:
         progress(len(origins), len(origins), "scored")
     return WindowScores(mae=mae, mase=mase, pinball=pin, scale=scale, origins=len(origins))
+
+
+MIN_WEEKS_SCORED = 13
+"""A series is scored only with a quarter of sales history (from its first sale) before the
+window: a product launched in the last weeks has no past to forecast from or scale by."""
+
+
+def _scale(training: np.ndarray) -> float:
+    """The naive scale over the weeks since the first sale (weeks before a product existed are
+    not demand of zero); 0 (not scored) with less than ``MIN_WEEKS_SCORED`` of them."""
+    sold = np.flatnonzero(training > 0)
+    if len(sold) == 0 or len(training) - sold[0] < MIN_WEEKS_SCORED:
+        return 0.0
+    return naive_scale(training[sold[0] :])
 
 
 def _pinball_sum(actual: np.ndarray, at: pd.DataFrame, model: str, point: np.ndarray) -> np.ndarray:

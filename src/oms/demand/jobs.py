@@ -1,0 +1,66 @@
+"""Forecast runs as background jobs (``oms.platform.jobs``): the kind, its handler, and the
+schedule that queues one when the latest run is older than the configured interval."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from oms.demand import repository, services
+from oms.platform import jobs
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.clock import Clock
+
+FORECAST_RUN = "demand.forecast_run"
+
+
+def forecast_run_handler(engine: Engine, clock: Clock) -> jobs.Handler:
+    """The handler that recomputes every forecast, reporting each origin it fits."""
+
+    def handle(job: jobs.Job, progress: jobs.Progress) -> Mapping[str, Any]:
+        progress(0, None, "reading orders")
+        summary = services.run_forecasts(
+            UnitOfWork(engine, clock),
+            job_id=job.id,
+            progress=lambda done, total, message: progress(done, total, message),
+        )
+        return {
+            "run_id": str(summary.run_id),
+            "series": summary.series,
+            "first_week": summary.first_week.isoformat() if summary.first_week else None,
+            "last_week": summary.last_week.isoformat() if summary.last_week else None,
+            "models": dict(summary.models),
+        }
+
+    return handle
+
+
+def request_run(engine: Engine, *, created_by: str, now: datetime) -> jobs.Job:
+    """Queue a forecast run and return its job."""
+    with engine.begin() as conn:
+        job_id = jobs.enqueue(conn, kind=FORECAST_RUN, params={}, created_by=created_by, now=now)
+        job = jobs.get(conn, job_id)
+    assert job is not None
+    return job
+
+
+def schedule_due(engine: Engine, clock: Clock, every: timedelta) -> bool:
+    """Queue a run if none is queued or running and the latest finished ``every`` ago or more."""
+    now = clock.now()
+    with engine.begin() as conn:
+        pending = conn.execute(
+            select(jobs.jobs.c.id).where(
+                jobs.jobs.c.kind == FORECAST_RUN,
+                jobs.jobs.c.status.in_([jobs.JobStatus.QUEUED, jobs.JobStatus.RUNNING]),
+            )
+        ).first()
+        if pending is not None:
+            return False
+        latest = repository.latest_run(conn)
+        if latest is not None and latest.finished_at > now - every:
+            return False
+        jobs.enqueue(conn, kind=FORECAST_RUN, params={"scheduled": True}, created_by="schedule", now=now)
+    return True

@@ -1,0 +1,1 @@
+"""The history import's pure part: parsing the formats, planning what each line becomes."""

@@ -1,0 +1,152 @@
+"""Reading a history file: plain, xz- or gzip-compressed CSV, parsed line by line into
+``SourceLine``s and ``Reject``s, with the file's own figures."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import gzip
+import io
+import lzma
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+from oms.history.domain import generic, online_retail
+from oms.history.domain.errors import MissingColumns, NotACsv, UnknownFormat
+from oms.history.domain.figures import FileFigures
+from oms.history.domain.source import BadLine, Reject, SourceLine
+
+
+class ImportFormat(enum.StrEnum):
+    ONLINE_RETAIL = "online-retail"
+    GENERIC = "generic"
+
+    @classmethod
+    def parse(cls, given: str) -> ImportFormat:
+        try:
+            return cls(given)
+        except ValueError:
+            raise UnknownFormat(given) from None
+
+
+Parser = Callable[[int, Mapping[str, str]], SourceLine]
+Tick = Callable[[int], None]
+"""Told the number of lines read so far, every ``TICK_EVERY`` lines."""
+TICK_EVERY = 25_000
+
+_FIGURE_COLUMNS = {
+    ImportFormat.ONLINE_RETAIL: (
+        "InvoiceNo",
+        "StockCode",
+        "CustomerID",
+        "Country",
+        "Quantity",
+        "UnitPrice",
+    ),
+    ImportFormat.GENERIC: ("order_id", "sku", "customer_id", "country", "quantity", "unit_price"),
+}
+
+
+@dataclass(slots=True)
+class ReadFile:
+    lines: list[SourceLine] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    figures: FileFigures = field(default_factory=FileFigures)
+
+
+def _required(format_: ImportFormat) -> tuple[str, ...]:
+    if format_ is ImportFormat.ONLINE_RETAIL:
+        return online_retail.COLUMNS
+    return generic.REQUIRED
+
+
+def _parser(format_: ImportFormat) -> Parser:
+    if format_ is ImportFormat.ONLINE_RETAIL:
+        return online_retail.parse_line
+    return generic.parse_line
+
+
+def decompressed(content: bytes) -> bytes:
+    """The CSV's bytes, decompressed when xz or gzip (recognised by their magic bytes)."""
+    try:
+        if content[:6] == b"\xfd7zXZ\x00":
+            return lzma.decompress(content)
+        if content[:2] == b"\x1f\x8b":
+            return gzip.decompress(content)
+    except (lzma.LZMAError, OSError, EOFError) as error:
+        raise NotACsv(f"cannot decompress it ({error})") from None
+    return content
+
+
+def _text(content: bytes) -> IO[str]:
+    if b"\x00" in content[:4096]:
+        raise NotACsv("it holds binary data")
+    try:
+        return io.StringIO(content.decode("utf-8-sig"), newline="")
+    except UnicodeDecodeError as error:
+        raise NotACsv(f"not UTF-8 ({error.reason} at byte {error.start})") from None
+
+
+def read(content: bytes, format_: ImportFormat, tick: Tick | None = None) -> ReadFile:
+    """Every line of ``content`` as a source line or a reject; ``MissingColumns`` or
+    ``NotACsv`` when the file as a whole cannot be read."""
+    reader = csv.reader(_text(decompressed(content)))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise NotACsv("it is empty") from None
+    except csv.Error as error:
+        raise NotACsv(str(error)) from None
+    missing = [name for name in _required(format_) if name not in header]
+    if missing:
+        raise MissingColumns(missing)
+    result = ReadFile()
+    parse = _parser(format_)
+    positions = [header.index(name) if name in header else -1 for name in _FIGURE_COLUMNS[format_]]
+    try:
+        for number, values in _numbered(reader, header, tick):
+            result.figures.add(*(values[i] if i >= 0 else "" for i in positions))
+            mapping = dict(zip(header, values, strict=False))
+            try:
+                result.lines.append(parse(number, mapping))
+            except BadLine as bad:
+                document, quantity, price = (
+                    values[positions[i]] if positions[i] >= 0 else "" for i in (0, 4, 5)
+                )
+                result.rejects.append(_reject(number, bad, document, quantity, price))
+    except csv.Error as error:
+        raise NotACsv(f"line {reader.line_num}: {error}") from None
+    return result
+
+
+def _numbered(
+    reader: Iterator[list[str]], header: list[str], tick: Tick | None
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, values padded to the header) per data line; blank lines skipped."""
+    width = len(header)
+    for number, given in enumerate(reader, start=2):
+        if not given:
+            continue
+        if tick is not None and number % TICK_EVERY == 0:
+            tick(number - 1)
+        yield number, given + [""] * (width - len(given)) if len(given) < width else given
+
+
+def _reject(row: int, bad: BadLine, document: str, quantity: str, price: str) -> Reject:
+    """The reject, with its quantity and amount when they can be read (for the summary's
+    reconciliation of the file's sums)."""
+    try:
+        units = int(quantity)
+        amount = Decimal(price) * units
+    except (ValueError, InvalidOperation):
+        units, amount = 0, Decimal(0)
+    return Reject(
+        row=row,
+        field=bad.field,
+        reason=bad.reason,
+        document=document,
+        quantity=units,
+        exact_amount=amount,
+    )

@@ -16,6 +16,7 @@ from oms import auth
 from oms.app import migrations, tasks
 from oms.app.events_cli import events_app
 from oms.auth.cli import users_app
+from oms.customer_value.cli import clv_app
 from oms.demand.cli import forecast_app
 from oms.fulfilment.cli import shipments_app
 from oms.invoicing.cli import invoices_app
@@ -50,6 +51,7 @@ app.add_typer(notifications_app, name="notifications")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(events_app, name="events")
 app.add_typer(preorders_app, name="preorders")
+app.add_typer(clv_app, name="clv")
 
 console = Console(stderr=True)
 startup_log = structlog.get_logger("oms.startup")

@@ -23,6 +23,7 @@ from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
 from oms.customers import api as customers_api
+from oms.demand import api as demand_api
 from oms.fulfilment import api as fulfilment_api
 from oms.inventory import api as inventory_api
 from oms.invoicing import api as invoicing_api
@@ -66,6 +67,7 @@ ROUTERS = (
     returns_api.router,
     notifications_api.router,
     events_api.router,
+    demand_api.router,
 )
 
 DESCRIPTION = """

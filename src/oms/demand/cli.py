@@ -120,7 +120,7 @@ def run() -> None:
     clock = SystemClock()
     engine = create_database_engine(Settings().database_url)
     try:
-        job = request_run(engine, created_by="cli", now=clock.now())
+        job = request_run(UnitOfWork(engine, clock), created_by="cli")
         runner = jobs.Runner(engine, {FORECAST_RUN: forecast_run_handler(engine, clock)}, clock)
         ended = runner.run_now(job.id)
     finally:

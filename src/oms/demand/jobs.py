@@ -4,12 +4,14 @@ schedule that queues one when the latest run is older than the configured interv
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Engine, select
 
 from oms.demand import repository, services
+from oms.demand.domain.errors import RunNotFound
 from oms.platform import jobs
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock
@@ -38,12 +40,23 @@ def forecast_run_handler(engine: Engine, clock: Clock) -> jobs.Handler:
     return handle
 
 
-def request_run(engine: Engine, *, created_by: str, now: datetime) -> jobs.Job:
-    """Queue a forecast run and return its job."""
-    with engine.begin() as conn:
-        job_id = jobs.enqueue(conn, kind=FORECAST_RUN, params={}, created_by=created_by, now=now)
-        job = jobs.get(conn, job_id)
+def request_run(uow: UnitOfWork, *, created_by: str) -> jobs.Job:
+    """Queue a forecast run (in the caller's transaction when there is one) and return its job."""
+    with uow.begin() as tx:
+        job_id = jobs.enqueue(
+            tx.connection, kind=FORECAST_RUN, params={}, created_by=created_by, now=tx.now
+        )
+        job = jobs.get(tx.connection, job_id)
     assert job is not None
+    return job
+
+
+def run_job(uow: UnitOfWork, job_id: UUID) -> jobs.Job:
+    """A forecast run's job, for polling."""
+    with uow.read() as tx:
+        job = jobs.get(tx.connection, job_id, kind=FORECAST_RUN)
+    if job is None:
+        raise RunNotFound(job_id)
     return job
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from oms.shared.errors import Invalid, NotFound
 
 
@@ -32,3 +34,11 @@ class InvalidReorderSetting(Invalid):
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field} {reason}", field=field)
+
+
+class RunNotFound(NotFound):
+    code = "forecast-run-not-found"
+    title = "No such forecast run"
+
+    def __init__(self, job_id: UUID) -> None:
+        super().__init__(f"no forecast run {job_id}", job_id=str(job_id))

@@ -149,6 +149,16 @@ bench-quick: $(STAMP) translations ## A short benchmark run (a few minutes) for 
 bench-console: $(STAMP) translations ## Only the console's page timings (demo data, then 100,000 orders more)
 	$(BIN)/python -m bench.console
 
+DATASET := ../shared/data/online_retail.csv.xz
+INSIGHT_DIR := build/insight
+
+.PHONY: insight
+insight: $(STAMP) ## Full-dataset checks on the real data: the demand backtest (all SKUs); times in docs/insight.md
+	@mkdir -p $(INSIGHT_DIR)
+	@test -f $(DATASET) || { echo "$(DATASET) is missing"; exit 1; }
+	/usr/bin/time -f "DEMAND_BACKTEST_S %e" $(BIN)/oms forecast backtest --file $(DATASET) \
+		--json $(INSIGHT_DIR)/demand_backtest.json --scores $(INSIGHT_DIR)/demand_backtest_skus.csv
+
 .PHONY: format
 format: $(STAMP) ## Format and auto-fix the code
 	$(BIN)/ruff format src tests tools bench

@@ -59,3 +59,15 @@ def test_reorder_settings_are_kept_and_bad_ones_refused(
         "/v1/forecasts/reorder-settings/default/ABC", json={}, headers=admin
     )
     assert wrong_key.status_code == 422
+
+
+def test_the_schedule_queues_one_run_when_none_is_recent(engine: Engine) -> None:
+    from datetime import timedelta
+
+    from oms.demand.jobs import schedule_due
+
+    clock = SystemClock()
+    assert schedule_due(engine, clock, timedelta(days=7)) is True
+    assert schedule_due(engine, clock, timedelta(days=7)) is False, "one is queued already"
+    jobs.Runner(engine, {FORECAST_RUN: forecast_run_handler(engine, clock)}, clock)()
+    assert schedule_due(engine, clock, timedelta(days=7)) is False, "the latest is recent"

@@ -11,8 +11,9 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from oms import notifications, orders, payments
+from oms.demand import jobs as demand_jobs
 from oms.app import event_registry
-from oms.platform import background, outbox
+from oms.platform import background, jobs, outbox
 from oms.platform.housekeeping import Housekeeper
 from oms.platform.relay import Relay
 from oms.platform.settings import Settings
@@ -20,6 +21,9 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock, SystemClock
 
 HOLD_TIMER_SECONDS = 30.0
+JOBS_POLL_SECONDS = 5.0
+FORECAST_SCHEDULE_SECONDS = 600.0
+"""How often the worker checks whether a scheduled forecast run is due."""
 PREORDER_TIMER_SECONDS = 300.0
 """How often pre-orders are checked for their release day (a day's granularity needs no more)."""
 
@@ -53,6 +57,19 @@ def payments_sweeper(engine: Engine, settings: Settings, clock: Clock) -> backgr
     return background.Periodic("payments-sweeper", sweep)
 
 
+def job_handlers(engine: Engine, clock: Clock) -> dict[str, jobs.Handler]:
+    """Every kind of background job this deployment runs, by kind."""
+    return {demand_jobs.FORECAST_RUN: demand_jobs.forecast_run_handler(engine, clock)}
+
+
+def forecast_schedule(engine: Engine, settings: Settings, clock: Clock) -> background.Periodic:
+    """Queue a forecast run when the latest is older than ``forecast_interval_hours``."""
+    every = timedelta(hours=settings.forecast_interval_hours)
+    return background.Periodic(
+        "forecast-schedule", lambda: demand_jobs.schedule_due(engine, clock, every)
+    )
+
+
 def start(
     engine: Engine, settings: Settings, clock: Clock | None = None, *, with_relay: bool = True
 ) -> list[Callable[[], None]]:
@@ -79,6 +96,14 @@ def start(
         ),
         background.start_in_thread(holds, HOLD_TIMER_SECONDS, "hold-timer"),
         background.start_in_thread(preorders, PREORDER_TIMER_SECONDS, "preorder-release"),
+        background.start_in_thread(
+            background.Periodic("jobs", jobs.Runner(engine, job_handlers(engine, clock), clock)),
+            JOBS_POLL_SECONDS,
+            "jobs",
+        ),
+        background.start_in_thread(
+            forecast_schedule(engine, settings, clock), FORECAST_SCHEDULE_SECONDS, "forecast-schedule"
+        ),
         background.start_in_thread(
             payments_sweeper(engine, settings, clock),
             payments.SWEEP_INTERVAL_SECONDS,

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         default=24, gt=0, description="How long replayable responses are kept."
     )
     housekeeping_interval_seconds: float = Field(default=600, gt=0)
+    forecast_interval_hours: float = Field(
+        default=168,
+        gt=0,
+        description="How often the worker recomputes demand forecasts (a run is queued when the "
+        "latest is older); `POST /v1/forecasts/runs` or `oms forecast run` on demand.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
     max_body_bytes: int = Field(default=1_048_576, description="Larger request bodies get 413.")

@@ -284,6 +284,36 @@ def test_a_typed_tracking_number_ships_without_a_label_and_prints_a_packing_labe
 
 
 @pytest.mark.usefixtures("shop")
+def test_a_partial_shipment_sent_twice_ships_once(
+    uow: UnitOfWork, engine: Engine, staff_for: StaffFor
+) -> None:
+    order, fo = place(uow, engine, ("TS-1", 3))
+    packer = staff_for("warehouse", location="wh-a")
+    page = packer.get(f"/console/fulfilment/orders/{fo.id}").text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the ship form carries the version it was shown at"
+    form = {
+        "carrier": "generic",
+        "version": version.group(1),
+        "packages.0.weight_grams": "500",
+        f"packages.0.line.{line_of(fo, 'TS-1')}": "1",
+        "packages.0.tracking_number": "PARCEL-1",
+    }
+    first = packer.post(f"/console/fulfilment/orders/{fo.id}/ship", form)
+    assert first.status_code == 303, first.text
+    again = packer.post(f"/console/fulfilment/orders/{fo.id}/ship", form)
+    assert again.status_code == 409, "the same form a second time (a double click)"
+    assert "changed meanwhile" in again.text
+    (shipment,) = tracking.order_shipments(order.id, uow=uow)
+    assert shipment.tracking_number == "PARCEL-1"
+    line = next(x for x in fo_of(uow, fo.id).lines if x.sku == "TS-1")
+    assert line.open == 2, "one unit shipped, two still open"
+    fresh = re.search(r'name="version" value="(\d+)"', again.text)
+    assert fresh
+    assert fresh.group(1) != version.group(1), "the page offers the current version"
+
+
+@pytest.mark.usefixtures("shop")
 def test_a_wrong_ship_form_is_answered_next_to_its_fields_and_keeps_what_was_typed(
     uow: UnitOfWork, engine: Engine, staff_for: StaffFor
 ) -> None:

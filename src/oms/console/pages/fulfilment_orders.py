@@ -53,6 +53,11 @@ def _try(action: Callable[[], T]) -> tuple[T | None, FormErrors | None, int]:
         return None, FormErrors.of(error), status_for(error)
 
 
+def _version(raw: str) -> int | None:
+    """The version the ship form was shown at: sent twice, it ships once (409 the second time)."""
+    return int(raw) if raw.isdigit() else None
+
+
 def _sheet(fo_id: UUID, staff: Staff, uow: UnitOfWork) -> workbench.FulfilmentOrderSheet:
     return workbench.fulfilment_order_sheet(fo_id, uow=uow, location_scope=scope_of(staff))
 
@@ -302,6 +307,7 @@ def ship(
             service=packed.service,
             actor=staff.principal.actor,
             location_scope=scope_of(staff),
+            expected_version=_version(text(form, "version")),
         )
         return shipping.ship_packages(command, uow=uow, carriers=carriers)
 

@@ -26,6 +26,7 @@ from datetime import datetime
 from uuid import UUID
 
 from oms import channels, invoicing, orders, payments
+from oms.fulfilment.domain.errors import FulfilmentOrderChanged
 from oms.fulfilment.domain.fulfilment_orders import FulfilmentOrder
 from oms.fulfilment.domain.lifecycle import Delivery
 from oms.fulfilment.domain.shipment_events import PackedUnits, ShipmentCreated
@@ -79,6 +80,9 @@ class ShipPackages:
     service: str | None = None
     actor: str
     location_scope: str | None = None
+    expected_version: int | None = None
+    """The fulfilment order's version the packer saw (the console's form carries it): a form
+    sent twice, or after someone else shipped, is refused instead of shipping more units."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +132,8 @@ def _prepare(cmd: ShipPackages, *, uow: UnitOfWork) -> _Prepared:
         fo = tx.repo(FULFILMENT_ORDERS).get(
             cmd.fulfilment_order_id, visible_to_location=cmd.location_scope
         )
+        if cmd.expected_version is not None and fo.version != cmd.expected_version:
+            raise FulfilmentOrderChanged(str(fo.id))
         check_packages(cmd.packages, {line.line_id: line.open for line in fo.lines})
         _check_units(cmd.packages, fo)
         order = orders.get_order(fo.order_id, uow=uow)
@@ -232,6 +238,8 @@ def _store(
         orders.order_for_fulfilment(prepared.fo.order_id, uow=uow)
         repo = tx.repo(FULFILMENT_ORDERS)
         fo = repo.get(cmd.fulfilment_order_id, lock=True, visible_to_location=cmd.location_scope)
+        if cmd.expected_version is not None and fo.version != cmd.expected_version:
+            raise FulfilmentOrderChanged(str(fo.id))
         fo.ship_units(units_of(cmd.packages), at=tx.now)
         shipments_repo = tx.repo(SHIPMENTS)
         first = shipments_repo.count_for(fo.id) + 1

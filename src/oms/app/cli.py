@@ -19,6 +19,7 @@ from oms.auth.cli import users_app
 from oms.customer_value.cli import clv_app
 from oms.demand.cli import forecast_app
 from oms.fulfilment.cli import shipments_app
+from oms.history.cli import import_app
 from oms.invoicing.cli import invoices_app
 from oms.notifications.cli import notifications_app, webhooks_app
 from oms.payments.settlements.cli import payments_app
@@ -52,6 +53,7 @@ app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(events_app, name="events")
 app.add_typer(preorders_app, name="preorders")
 app.add_typer(clv_app, name="clv")
+app.add_typer(import_app, name="import")
 
 console = Console(stderr=True)
 startup_log = structlog.get_logger("oms.startup")

@@ -25,6 +25,7 @@ from oms.channels import api as channels_api
 from oms.customers import api as customers_api
 from oms.demand import api as demand_api
 from oms.fulfilment import api as fulfilment_api
+from oms.history import api as history_api
 from oms.inventory import api as inventory_api
 from oms.invoicing import api as invoicing_api
 from oms.notifications import api as notifications_api
@@ -68,6 +69,7 @@ ROUTERS = (
     notifications_api.router,
     events_api.router,
     demand_api.router,
+    history_api.router,
 )
 
 DESCRIPTION = """

@@ -11,8 +11,9 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from oms import notifications, orders, payments
-from oms.demand import jobs as demand_jobs
 from oms.app import event_registry
+from oms import demand as demand_jobs
+from oms.history import jobs as history_jobs
 from oms.platform import background, jobs, outbox
 from oms.platform.housekeeping import Housekeeper
 from oms.platform.relay import Relay
@@ -59,7 +60,10 @@ def payments_sweeper(engine: Engine, settings: Settings, clock: Clock) -> backgr
 
 def job_handlers(engine: Engine, clock: Clock) -> dict[str, jobs.Handler]:
     """Every kind of background job this deployment runs, by kind."""
-    return {demand_jobs.FORECAST_RUN: demand_jobs.forecast_run_handler(engine, clock)}
+    return {
+        demand_jobs.FORECAST_RUN: demand_jobs.forecast_run_handler(engine, clock),
+        history_jobs.IMPORT: history_jobs.import_handler(engine, clock),
+    }
 
 
 def forecast_schedule(engine: Engine, settings: Settings, clock: Clock) -> background.Periodic:
@@ -102,7 +106,9 @@ def start(
             "jobs",
         ),
         background.start_in_thread(
-            forecast_schedule(engine, settings, clock), FORECAST_SCHEDULE_SECONDS, "forecast-schedule"
+            forecast_schedule(engine, settings, clock),
+            FORECAST_SCHEDULE_SECONDS,
+            "forecast-schedule",
         ),
         background.start_in_thread(
             payments_sweeper(engine, settings, clock),

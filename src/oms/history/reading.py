@@ -8,6 +8,7 @@ import enum
 import gzip
 import io
 import lzma
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -150,3 +151,37 @@ def _reject(row: int, bad: BadLine, document: str, quantity: str, price: str) ->
         quantity=units,
         exact_amount=amount,
     )
+
+
+HEAD_BYTES = 65_536
+
+
+def _head(content: bytes) -> bytes:
+    """The first bytes of the CSV, decompressing only as much as needed."""
+    try:
+        if content[:6] == b"\xfd7zXZ\x00":
+            return lzma.LZMADecompressor().decompress(content, max_length=HEAD_BYTES)
+        if content[:2] == b"\x1f\x8b":
+            return zlib.decompressobj(wbits=31).decompress(content, HEAD_BYTES)
+    except (lzma.LZMAError, zlib.error) as error:
+        raise NotACsv(f"cannot decompress it ({error})") from None
+    return content[:HEAD_BYTES]
+
+
+def check_header(content: bytes, format_: ImportFormat) -> None:
+    """Refuse at once a file that is no CSV of ``format_`` (``NotACsv``, ``MissingColumns``),
+    before it is queued: only its first bytes are read."""
+    head = _head(content)
+    if not head.strip():
+        raise NotACsv("it is empty")
+    if b"\x00" in head[:4096]:
+        raise NotACsv("it holds binary data")
+    first_line = head.split(b"\n", 1)[0]
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotACsv(f"not UTF-8 ({error.reason})") from None
+    header = [name.strip() for name in next(csv.reader([text]), [])]
+    missing = [name for name in _required(format_) if name not in header]
+    if missing:
+        raise MissingColumns(missing)

@@ -11,7 +11,9 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import count
 from random import getrandbits
+from time import time_ns
 
 from oms.shared.money import exponent
 
@@ -75,15 +77,25 @@ class SourceLine:
 
 Id = str
 """Ids of planned rows: a UUID as 32 hexadecimal digits, the form both databases take in bulk
-(SQLite stores it so; PostgreSQL reads it in COPY)."""
+(SQLite stores it so; PostgreSQL's uuid input reads it)."""
 
-_V4_CLEAR = ~(0xF000 << 64 | 0xC000 << 48) & (1 << 128) - 1
-_V4_SET = 0x4000 << 64 | 0x8000 << 48
+_sequence = count(getrandbits(61))
 
 
 def new_id() -> Id:
-    """A random (version 4) UUID as 32 hex digits, without building a ``uuid.UUID``."""
-    return f"{getrandbits(128) & _V4_CLEAR | _V4_SET:032x}"
+    """A time-ordered UUID (version 7: milliseconds since 1970, then a counter that starts at
+    random) as 32 hex digits. Ids made one after the other sort one after the other, so a bulk
+    insert appends to the primary key's B-tree instead of touching pages at random (measured:
+    the difference between minutes and seconds for half a million order lines on SQLite)."""
+    tick = next(_sequence)
+    value = (
+        (time_ns() // 1_000_000) << 80
+        | 0x7 << 76
+        | (tick >> 62 & 0xFFF) << 64
+        | 0b10 << 62
+        | tick & 0x3FFF_FFFF_FFFF_FFFF
+    )
+    return f"{value:032x}"
 
 
 def to_minor(amount: Decimal, currency: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,30 @@ def write_import_record(conn: Connection, **values: Any) -> None:
     conn.execute(history_imports.insert().values(**values))
 
 
+BACKORDER_TRIGGER = "order_lines_backordered_insert"
+
+
+@contextmanager
+def _backorder_trigger_lifted(conn: Connection) -> Iterator[None]:
+    """On SQLite, insert order lines without the trigger that adds a new line's backordered
+    units to ``inventory_items`` (migration 0025): history's lines have none, so it would do
+    nothing, yet it made the insert five times slower (measured, 97,484 lines: 7.5 s against
+    1.5 s). It is dropped and created again inside the import's transaction, so no other
+    connection ever sees the schema without it."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    found = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (BACKORDER_TRIGGER,)
+    ).scalar_one_or_none()
+    if found is None:
+        yield
+        return
+    conn.exec_driver_sql(f'DROP TRIGGER "{BACKORDER_TRIGGER}"')
+    yield
+    conn.exec_driver_sql(found)
+
+
 def write_plan(
     conn: Connection, plan: Plan, *, channel: str, locale: str, import_id: str, note: str
 ) -> None:
@@ -38,7 +63,8 @@ def write_plan(
         zip((o.id for o in plan.orders), order_numbers(conn, len(plan.orders)), strict=True)
     )
     append(conn, orders, ORDER_COLUMNS, _orders(plan, numbers, channel, locale, note))
-    append(conn, order_lines, LINE_COLUMNS, _lines(plan))
+    with _backorder_trigger_lifted(conn):
+        append(conn, order_lines, LINE_COLUMNS, _lines(plan))
     append(conn, order_charges, CHARGE_COLUMNS, _charges(plan))
     append(conn, returns, RETURN_COLUMNS, _returns(plan, numbers, channel))
     append(conn, return_lines, RETURN_LINE_COLUMNS, _return_lines(plan))

@@ -158,6 +158,7 @@ insight: $(STAMP) ## Full-dataset checks on the real data: the demand backtest (
 	@test -f $(DATASET) || { echo "$(DATASET) is missing"; exit 1; }
 	/usr/bin/time -f "DEMAND_BACKTEST_S %e" $(BIN)/oms forecast backtest --file $(DATASET) \
 		--json $(INSIGHT_DIR)/demand_backtest.json --scores $(INSIGHT_DIR)/demand_backtest_skus.csv
+	/usr/bin/time -f "CLV_CHECK_S %e" $(BIN)/oms clv check --file $(DATASET) | tee $(INSIGHT_DIR)/clv_check.txt
 
 .PHONY: format
 format: $(STAMP) ## Format and auto-fix the code

@@ -27,6 +27,7 @@ from oms.platform.database import create_database_engine, normalise_url
 from oms.platform.observability import configure_logging
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
+from oms.reports.cli import export_app, report_command
 from oms.returns.cli import returns_app
 from oms.shared.errors import DomainError, Invalid
 
@@ -53,7 +54,9 @@ app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(events_app, name="events")
 app.add_typer(preorders_app, name="preorders")
 app.add_typer(clv_app, name="clv")
+app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
+app.command("report")(report_command)
 
 console = Console(stderr=True)
 startup_log = structlog.get_logger("oms.startup")

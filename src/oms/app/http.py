@@ -40,6 +40,7 @@ from oms.platform.http_semantics import AllowedMethodsMiddleware, ConditionalGet
 from oms.platform.observability import RequestContextMiddleware, configure_logging
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
+from oms.reports import api as reports_api
 from oms.returns import api as returns_api
 from oms.shared.clock import Clock, SystemClock
 from oms.sourcing import api as sourcing_api
@@ -69,6 +70,7 @@ ROUTERS = (
     notifications_api.router,
     events_api.router,
     demand_api.router,
+    reports_api.router,
     history_api.router,
 )
 

@@ -17,8 +17,6 @@ from datetime import date, timedelta
 
 from oms.shared.errors import FieldProblem, Invalid, NotFound, collect
 
-MAX_DAYS = 3 * 366
-"""The longest range one request may ask for (three years), so no request scans without end."""
 DEFAULT_DAYS = 365
 
 
@@ -112,8 +110,6 @@ def parse_filters(
     start_on = _date(start, "from", problems) or end_on - timedelta(days=DEFAULT_DAYS - 1)
     if start_on > end_on:
         problems.append(FieldProblem("from", "must not be after 'to'"))
-    elif (end_on - start_on).days >= MAX_DAYS:
-        problems.append(FieldProblem("to", f"the range may span at most {MAX_DAYS} days"))
     step = Granularity.MONTH
     if granularity:
         try:

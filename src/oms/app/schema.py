@@ -3,6 +3,7 @@
 from oms.auth import tables as _auth_tables
 from oms.catalog import tables as _catalog_tables
 from oms.channels import tables as _channels_tables
+from oms.customer_value import tables as _customer_value_tables
 from oms.customers import tables as _customers_tables
 from oms.demand import tables as _demand_tables
 from oms.fulfilment import tables as _fulfilment_tables
@@ -28,6 +29,7 @@ _ = (
     _auth_tables,
     _catalog_tables,
     _channels_tables,
+    _customer_value_tables,
     _customers_tables,
     _demand_tables,
     _fulfilment_tables,

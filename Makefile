@@ -139,6 +139,7 @@ $(CONSOLE_LOCALES)/%/LC_MESSAGES/console.mo: $(CONSOLE_LOCALES)/%/LC_MESSAGES/co
 bench: $(STAMP) translations ## Benchmark order placement (raw SQL vs service vs HTTP) and the console's pages, on PostgreSQL and SQLite
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.console
+	$(BIN)/python -m bench.reports
 
 .PHONY: bench-quick
 bench-quick: $(STAMP) translations ## A short benchmark run (a few minutes) for development
@@ -148,6 +149,10 @@ bench-quick: $(STAMP) translations ## A short benchmark run (a few minutes) for 
 .PHONY: bench-console
 bench-console: $(STAMP) translations ## Only the console's page timings (demo data, then 100,000 orders more)
 	$(BIN)/python -m bench.console
+
+.PHONY: bench-reports
+bench-reports: $(STAMP) ## Only the reports' timings (dataset-sized history, then 1,000,000 orders; PostgreSQL and SQLite)
+	$(BIN)/python -m bench.reports
 
 DATASET := ../shared/data/online_retail.csv.xz
 INSIGHT_DIR := build/insight
@@ -159,6 +164,12 @@ insight: $(STAMP) ## Full-dataset checks on the real data: the demand backtest (
 	/usr/bin/time -f "DEMAND_BACKTEST_S %e" $(BIN)/oms forecast backtest --file $(DATASET) \
 		--json $(INSIGHT_DIR)/demand_backtest.json --scores $(INSIGHT_DIR)/demand_backtest_skus.csv
 	/usr/bin/time -f "CLV_CHECK_S %e" $(BIN)/oms clv check --file $(DATASET) | tee $(INSIGHT_DIR)/clv_check.txt
+	$(MAKE) --no-print-directory reports-check
+
+.PHONY: reports-check
+reports-check: $(STAMP) ## Every report equal to DuckDB over the Parquet export, the whole real dataset, PostgreSQL and SQLite
+	@test -f $(DATASET) || { echo "$(DATASET) is missing"; exit 1; }
+	/usr/bin/time -f "REPORTS_CHECK_S %e" $(BIN)/python -m bench.reports_check --dataset $(DATASET)
 
 .PHONY: format
 format: $(STAMP) ## Format and auto-fix the code

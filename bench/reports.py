@@ -63,7 +63,9 @@ def main() -> None:
     scales = ((2_000, 500),) if args.quick else SCALES
     for orders, buyers in scales:
         if args.only in (None, "postgresql"):
-            with postgres(postgres_url().replace("oms_bench", "oms_bench_reports"), pool_size=2) as db:
+            with postgres(
+                postgres_url().replace("oms_bench", "oms_bench_reports"), pool_size=2
+            ) as db:
                 load(db, orders, buyers)
                 measure(db, orders)
         if args.only in (None, "sqlite"):

@@ -15,6 +15,8 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
+from rich.console import Console
+
 from bench import bulk, history
 from bench.config import postgres_url
 from bench.databases import Database, postgres, sqlite
@@ -23,6 +25,7 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.reports.domain import Filters, ReportName
 from oms.reports.services import run_report
 
+out = Console(highlight=False, soft_wrap=True)
 REPEAT = 3
 SCALES = ((25_900, 4_372), (1_000_000, 100_000))
 """(orders, buyers): the real dataset's size, then a million orders."""
@@ -42,7 +45,7 @@ def measure(db: Database, orders: int) -> dict[ReportName, float]:
             run_report(name, filters, uow=uow)
             samples.append(time.perf_counter() - started)
         found[name] = statistics.median(samples)
-        print(f"REPORT_S {name}_{db.kind}_{orders} {found[name]:.3f}", flush=True)
+        out.print(f"REPORT_S {name}_{db.kind}_{orders} {found[name]:.3f}")
     return found
 
 
@@ -52,7 +55,7 @@ def load(db: Database, orders: int, buyers: int) -> None:
     started = time.perf_counter()
     history.store_orders(db, merchant.skus, buyers, orders, seed=14)
     bulk.analyze(db)
-    print(f"# {db.kind}: {orders:,} orders loaded in {time.perf_counter() - started:.0f} s")
+    out.print(f"# {db.kind}: {orders:,} orders loaded in {time.perf_counter() - started:.0f} s")
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from rich.console import Console
+
 from bench.config import postgres_url
 from bench.databases import Database, postgres, sqlite
 from oms.platform.unit_of_work import UnitOfWork
@@ -25,6 +27,7 @@ from oms.reports import export, parquet_sql
 from oms.reports.domain import Filters, Granularity, ReportName, Value
 from oms.reports.services import run_report
 
+out = Console(highlight=False, soft_wrap=True)
 DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "online_retail.csv.xz"
 RANGE = Filters(start=date(2010, 12, 1), end=date(2011, 12, 9))
 
@@ -41,7 +44,7 @@ def check(db: Database, dataset: Path) -> bool:
         check=True,
         env={**os.environ, "OMS_DATABASE_URL": db.url},
     )  # fmt: skip
-    print(f"# {db.kind}: imported in {time.perf_counter() - started:.0f} s", flush=True)
+    out.print(f"# {db.kind}: imported in {time.perf_counter() - started:.0f} s")
     with tempfile.TemporaryDirectory(prefix="oms-parquet-") as folder:
         export.write_parquet(db.engine, Path(folder))
         duck = parquet_sql.connect(Path(folder))
@@ -55,13 +58,12 @@ def check(db: Database, dataset: Path) -> bool:
                 theirs = canonical(parquet_sql.run(duck, name, filters))
                 if ours != theirs:
                     diff = [(a, b) for a, b in zip(ours, theirs, strict=False) if a != b][:3]
-                    print(f"REPORTS_CHECK {name}_{db.kind} DIFFERENT {filters} {diff}")
+                    out.print(f"REPORTS_CHECK {name}_{db.kind} DIFFERENT {filters} {diff}")
                     return False
                 count += len(ours)
-            print(
+            out.print(
                 f"REPORTS_CHECK {name}_{db.kind} equal rows={count} "
                 f"seconds={time.perf_counter() - started:.2f}",
-                flush=True,
             )
     return True
 

@@ -135,7 +135,8 @@ def test_the_dashboard_shows_the_weeks_sales_and_what_needs_attention_as_links(
             rf">{channel}</a></th>\s*<td>{currency}</td>(.*?)</tr>", table.group(1), re.S
         )
         assert row, f"no row for {channel} in {currency}"
-        assert f"<strong>{count} orders</strong><br><small>{money(revenue, currency)}</small>" in (
+        counted = f"{count} order" if count == 1 else f"{count} orders"
+        assert f"<strong>{counted}</strong><br><small>{money(revenue, currency)}</small>" in (
             row.group(1)
         )
     currencies = {currency for _, currency in sales}

@@ -76,7 +76,7 @@ test: $(STAMP) translations pdf-fonts chromium ## All tests on SQLite, and on Po
 
 .PHONY: suite
 suite: $(STAMP) translations ## All tests, on PostgreSQL only if OMS_TEST_POSTGRES_URL names a database
-	$(BIN)/pytest -q -n 2 --dist loadfile -m "not exclusive" tests
+	$(BIN)/pytest -q -n 2 --dist loadfile --durations=30 -m "not exclusive" tests
 	$(BIN)/pytest -q -m exclusive tests
 
 .PHONY: unit

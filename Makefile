@@ -140,6 +140,7 @@ bench: $(STAMP) translations ## Benchmark order placement (raw SQL vs service vs
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.console
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.imports
 
 .PHONY: bench-quick
 bench-quick: $(STAMP) translations ## A short benchmark run (a few minutes) for development
@@ -149,6 +150,10 @@ bench-quick: $(STAMP) translations ## A short benchmark run (a few minutes) for 
 .PHONY: bench-console
 bench-console: $(STAMP) translations ## Only the console's page timings (demo data, then 100,000 orders more)
 	$(BIN)/python -m bench.console
+
+.PHONY: bench-import
+bench-import: $(STAMP) ## Import the whole Online Retail file into SQLite and PostgreSQL, timed, checked against its known figures, rerun
+	$(BIN)/python -m bench.imports
 
 .PHONY: bench-reports
 bench-reports: $(STAMP) ## Only the reports' timings (dataset-sized history, then 1,000,000 orders; PostgreSQL and SQLite)

@@ -23,8 +23,8 @@ from rich.console import Console
 from bench.config import postgres_url
 from bench.databases import Database, postgres, sqlite
 from oms.platform.unit_of_work import UnitOfWork
-from oms.reports import export, parquet_sql
 from oms.reports.domain import Filters, Granularity, ReportName, Value
+from oms.reports.repository import export, parquet_sql
 from oms.reports.services import run_report
 
 out = Console(highlight=False, soft_wrap=True)

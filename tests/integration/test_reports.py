@@ -28,8 +28,8 @@ from oms.payments.settlements.domain import StatementFormat
 from oms.payments.tables.ledger import payment_transactions
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
-from oms.reports import export, parquet_sql
 from oms.reports.domain import Filters, Granularity, Report, ReportName, Value
+from oms.reports.repository import export, parquet_sql
 from oms.reports.services import run_report
 from oms.shared.errors import Invalid
 from tests.conftest import empty

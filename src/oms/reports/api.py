@@ -11,9 +11,9 @@ from oms.platform.http import UoW
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 from oms.reports import services
-from oms.reports.csv_file import csv_filename, report_csv
 from oms.reports.domain import parse_filters, report_name
 from oms.reports.schemas import ReportOut
+from oms.reports.views import csv_filename, report_csv
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 

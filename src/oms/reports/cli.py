@@ -24,9 +24,10 @@ from rich.table import Table
 from oms.platform.database import create_database_engine
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
-from oms.reports import export, services
-from oms.reports.csv_file import report_csv
+from oms.reports import services
 from oms.reports.domain import Kind, Report, parse_filters, report_name
+from oms.reports.repository import export
+from oms.reports.views import report_csv
 from oms.shared.errors import DomainError, Invalid, NotFound
 
 export_app = typer.Typer(help="Export data for other engines.", no_args_is_help=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from oms.platform.unit_of_work import UnitOfWork
 from oms.reports.domain import Filters, Report, ReportName, scoped
-from oms.reports.queries import REPORTS
+from oms.reports.repository import REPORTS
 from oms.shared.errors import Invalid
 
 UNSCOPED = frozenset({ReportName.SETTLEMENTS})

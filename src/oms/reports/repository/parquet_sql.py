@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from oms.reports.domain import Filters, Granularity, ReportName, Value, rfm_segment_sql
-from oms.reports.export import TABLES
+from oms.reports.repository.export import TABLES
 
 FORMATS = {Granularity.DAY: "%Y-%m-%d", Granularity.WEEK: "%Y-%m-%d", Granularity.MONTH: "%Y-%m"}
 
@@ -285,7 +285,7 @@ def _plain(value: object) -> Value:
         return int(value)
     if isinstance(value, int):
         return value
-    whole = int(value)  # type: ignore[call-overload]
+    whole: int = int(value)  # type: ignore[call-overload]
     if whole != value:
         raise ValueError(f"a report figure is not whole: {value!r}")
     return whole

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from oms.platform.unit_of_work import Port
 from oms.reports.domain import Filters, Report, ReportName
-from oms.reports.queries import customers, money, operations, sales
+from oms.reports.repository import customers, money, operations, sales
 
 Runner = Callable[[Connection, Filters], Report]
 

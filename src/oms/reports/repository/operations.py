@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from oms.reports.domain import Filters, Kind, Report, ReportName, Value, basis_points, columns
-from oms.reports.queries.base import dialect_of, fetch, params, where
-from oms.reports.sql import order_filters, scope_filters
+from oms.reports.repository.base import dialect_of, fetch, params, where
+from oms.reports.repository.sql import order_filters, scope_filters
 
 FULFILMENT = columns(
     {

@@ -16,8 +16,8 @@ from oms.reports.domain import (
     columns,
     quotient,
 )
-from oms.reports.queries.base import dialect_of, fetch, params, where
-from oms.reports.sql import order_filters
+from oms.reports.repository.base import dialect_of, fetch, params, where
+from oms.reports.repository.sql import order_filters
 
 TOP = 50
 """How many products the products report lists."""

@@ -19,8 +19,8 @@ from oms.reports.domain import (
     columns,
     rfm_segment_sql,
 )
-from oms.reports.queries.base import dialect_of, fetch, params, where
-from oms.reports.sql import Dialect, order_filters, scope_filters
+from oms.reports.repository.base import dialect_of, fetch, params, where
+from oms.reports.repository.sql import Dialect, order_filters, scope_filters
 
 NOT_CANCELLED = "o.status <> 'cancelled'"
 

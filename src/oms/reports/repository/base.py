@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, text
 
 from oms.platform.database import UTCDateTime
 from oms.reports.domain import Filters, Value
-from oms.reports.sql import Dialect
+from oms.reports.repository.sql import Dialect
 
 INSTANTS = ("start", "end", "demand_start")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import lzma
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from sqlalchemy import Engine, func, select
 
 from oms import orders
 from oms.app import tasks
-from oms.history.reading import ImportFormat
+from oms.history.domain.reading import ImportFormat
 from oms.history.services import ImportHistory, import_history
 from oms.history.tables import history_credits, history_documents
 from oms.inventory.tables import stock_movements
@@ -110,7 +109,8 @@ def test_a_real_sample_imports_with_the_figures_of_the_sample(
     assert imported["charges"] == expected["charges"] == _count(engine, order_charges)
     assert imported["rejects"] == expected["rejects"]
     assert imported["customers_created"] == expected["customers"] + 1  # and the guest
-    assert imported["returns"] > 0 and imported["returns"] == _count(engine, returns)
+    assert imported["returns"] > 0
+    assert imported["returns"] == _count(engine, returns)
     assert imported["credits"] == _count(engine, history_credits)
     # every unit and every penny of the file is somewhere: sold, charged, returned, credited
     # or rejected (the rounding of fractions of a penny said apart)
@@ -186,7 +186,10 @@ def test_imported_orders_add_up_and_read_through_the_orders_context(
 
 
 def _generic(*rows: str) -> bytes:
-    header = "order_id,kind,placed_at,customer_id,email,name,country,currency,sku,product_name,quantity,unit_price,line_kind,original_order_id"
+    header = (
+        "order_id,kind,placed_at,customer_id,email,name,country,currency,sku,product_name,"
+        "quantity,unit_price,line_kind,original_order_id"
+    )
     return "\n".join([header, *rows]).encode()
 
 
@@ -286,6 +289,3 @@ def test_imports_need_the_import_permission(client: TestClient, key_for: Any) ->
         data={"format": "generic"},
     )
     assert response.status_code == 403
-
-
-_ = Iterator

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from oms import demand as demand_jobs
 from oms import notifications, orders, payments
 from oms.app import event_registry
-from oms import demand as demand_jobs
-from oms.history import jobs as history_jobs
+from oms.history import handlers as history_jobs
+from oms.history import services as history_services
 from oms.platform import background, jobs, outbox
 from oms.platform.housekeeping import Housekeeper
 from oms.platform.relay import Relay
@@ -62,7 +63,7 @@ def job_handlers(engine: Engine, clock: Clock) -> dict[str, jobs.Handler]:
     """Every kind of background job this deployment runs, by kind."""
     return {
         demand_jobs.FORECAST_RUN: demand_jobs.forecast_run_handler(engine, clock),
-        history_jobs.IMPORT: history_jobs.import_handler(engine, clock),
+        history_services.IMPORT: history_jobs.import_handler(engine, clock),
     }
 
 

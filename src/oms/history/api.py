@@ -15,9 +15,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from oms.history import services
-from oms.history.jobs import get_import_job, request_import
-from oms.history.reading import ImportFormat, check_header
+from oms.history.domain.reading import ImportFormat, check_header
 from oms.history.schemas import ImportJobOut
+from oms.history.services import get_import_job, request_import
 from oms.platform.http import UoW
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires

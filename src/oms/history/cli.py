@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from oms.history.reading import ImportFormat
+from oms.history.domain.reading import ImportFormat
 from oms.history.services import ImportHistory, import_history
 from oms.platform.database import create_database_engine
 from oms.platform.settings import Settings

@@ -25,13 +25,17 @@ from oms import channels
 from oms.history.domain.errors import ImportNotFound
 from oms.history.domain.importing import plan_import
 from oms.history.domain.plan import Catalogue, Known
+from oms.history.domain.reading import ImportFormat, read
 from oms.history.domain.source import Reject, SourceLine
-from oms.history.reading import ImportFormat, read
 from oms.history.repository.known import channel_locale, load_known
 from oms.history.repository.writes import write_import_record, write_plan
 from oms.history.tables import history_imports
+from oms.platform import jobs
 from oms.platform.unit_of_work import UnitOfWork
-from oms.shared.errors import Invalid
+from oms.shared.errors import Invalid, NotFound
+
+IMPORT = "history.import"
+"""The job kind of an import asked for over the API."""
 
 DEFAULT_CHANNEL = "online-retail"
 """The channel the online-retail format imports into unless told otherwise; created (GBP, web,
@@ -192,3 +196,42 @@ def get_import(import_id: uuid.UUID, *, uow: UnitOfWork) -> ImportRecord:
         finished_at=row.finished_at,
         summary=row.summary,
     )
+
+
+class ImportJobNotFound(NotFound):
+    code = "history-import-not-found"
+
+    def __init__(self, job_id: uuid.UUID) -> None:
+        super().__init__(f"no import {job_id}", import_id=str(job_id))
+
+
+def request_import(
+    uow: UnitOfWork,
+    *,
+    content: bytes,
+    file_name: str,
+    format_: ImportFormat,
+    channel: str | None,
+    created_by: str,
+) -> jobs.Job:
+    """Queue an import of ``content`` and return its job."""
+    with uow.begin() as tx:
+        job_id = jobs.enqueue(
+            tx.connection,
+            kind=IMPORT,
+            params={"format": format_.value, "channel": channel},
+            created_by=created_by,
+            now=tx.now,
+            file=(file_name, content),
+        )
+        job = jobs.get(tx.connection, job_id)
+    assert job is not None
+    return job
+
+
+def get_import_job(uow: UnitOfWork, job_id: uuid.UUID) -> jobs.Job:
+    with uow.read() as tx:
+        job = jobs.get(tx.connection, job_id, kind=IMPORT)
+    if job is None:
+        raise ImportJobNotFound(job_id)
+    return job

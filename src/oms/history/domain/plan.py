@@ -146,7 +146,7 @@ class Catalogue:
             return f"customer-{ref}@{domain}", line.name or f"Customer {ref}", ref
         return f"guest@{domain}", "Guest", None
 
-    def customer(self, line: SourceLine) -> tuple[Id, str, str, str | None]:
+    def customer(self, line: SourceLine) -> tuple[Id, str, str, str]:
         """(id, key, email, name) of the buyer of ``line``, created if new."""
         email, name, ref = self.customer_identity(line)
         key = email.lower()

@@ -64,7 +64,7 @@ def append(conn: Connection, table: Table, columns: Sequence[str], rows: Iterabl
     sqlite = conn.dialect.name == "sqlite"
     values = _converted(rows, _converters(table, columns, sqlite))
     names = ", ".join(f'"{name}"' for name in columns)
-    driver = conn.connection.dbapi_connection
+    driver: Any = conn.connection.dbapi_connection
     assert driver is not None
     if sqlite:
         marks = ", ".join("?" for _ in columns)

@@ -312,7 +312,11 @@ def test_holding_releasing_cancelling_and_noting_through_the_page(
         "Promised a call back on Monday",
         actor,
     )
-    assert "Promised a call back on Monday" in csr.get(f"/console/orders/{order.number}").text
+    page = csr.get(f"/console/orders/{order.number}").text
+    assert "Promised a call back on Monday" in page
+    name = csr.user.name or csr.user.email
+    assert f"note · {name}</small>" in page, "the timeline names the staff user"
+    assert actor not in page
 
     acts(csr, order, "cancel", {"whole": "yes", "cancel_reason": "customer changed their mind"})
     assert orders.get_order(order.id, uow=uow).status.value == "cancelled"

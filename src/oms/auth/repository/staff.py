@@ -8,6 +8,7 @@ edits of the user: they move neither ``version`` nor ``updated_at``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -39,6 +40,10 @@ class StaffUsers(Protocol):
     def password_hash(self, user_id: UUID) -> str | None: ...
 
     def page(self, *, after: UUID | None, limit: int) -> list[StaffUser]: ...
+
+    def names(self, user_ids: Collection[UUID]) -> dict[UUID, str]:
+        """Each known user's name (their email when they gave none)."""
+        ...
 
     def disable(self, user_id: UUID, at: datetime) -> bool:
         """Disable an active user; False when unknown or disabled already."""
@@ -152,6 +157,14 @@ class SqlStaffUsers:
         if after is not None:
             query = query.where(staff_users.c.id > after)
         return [_user(row) for row in self.c.execute(query)]
+
+    def names(self, user_ids: Collection[UUID]) -> dict[UUID, str]:
+        if not user_ids:
+            return {}
+        query = select(staff_users.c.id, staff_users.c.name, staff_users.c.email).where(
+            staff_users.c.id.in_(list(user_ids))
+        )
+        return {row.id: row.name or row.email for row in self.c.execute(query)}
 
     def disable(self, user_id: UUID, at: datetime) -> bool:
         disabled = self.c.execute(

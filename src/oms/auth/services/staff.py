@@ -8,6 +8,7 @@ so concurrent logins never lose a failure and a lock that started meanwhile stil
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -109,6 +110,27 @@ def list_staff_users(
     """Staff users by id; password hashes are never listed."""
     with uow.read() as tx:
         return tx.repo(STAFF_USERS).page(after=after, limit=limit)
+
+
+STAFF_ACTOR = "staff:"
+"""How timelines and notes name a staff user: ``staff:<user id>`` (``Principal.actor``)."""
+
+
+def actor_names(actors: Iterable[str], *, uow: UnitOfWork) -> dict[str, str]:
+    """The staff users' names behind ``staff:<id>`` actors, for pages that show who did what;
+    other actors (API keys, the system) and unknown ids are left out (shown as they are)."""
+    ids = {}
+    for actor in actors:
+        if actor.startswith(STAFF_ACTOR):
+            try:
+                ids[actor] = UUID(actor.removeprefix(STAFF_ACTOR))
+            except ValueError:
+                continue
+    if not ids:
+        return {}
+    with uow.read() as tx:
+        names = tx.repo(STAFF_USERS).names(set(ids.values()))
+    return {actor: names[user_id] for actor, user_id in ids.items() if user_id in names}
 
 
 def get_staff_user(email: str, *, uow: UnitOfWork) -> StaffUser:

@@ -4,6 +4,7 @@ part of one order for its page (each part only for roles with the API's permissi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from uuid import UUID
 from fastapi import Request
 from starlette.datastructures import QueryParams
 
-from oms import channels, invoicing, orders, payments
+from oms import auth, channels, invoicing, orders, payments
 from oms.console.shell import FormErrors, Staff
 from oms.fulfilment.services import queues, tracking
 from oms.notifications.services.mail import history
@@ -157,7 +158,7 @@ def order_sections(
         limit=TIMELINE_ENTRIES + 1,
         visible_to=scope,
     )
-    return {
+    sections = {
         "order": order,
         "timeline": timeline[:TIMELINE_ENTRIES],
         "timeline_more": timeline[TIMELINE_ENTRIES - 1][0]
@@ -213,3 +214,19 @@ def order_sections(
         "contacts": staff.principal.sees_contacts,
         "Permission": Permission,
     }
+    sections["actors"] = auth.actor_names(_actors(sections), uow=uow)
+    return sections
+
+
+def _actors(sections: dict[str, Any]) -> Iterator[str]:
+    """Who the page names as having done something (shown by name when a staff user)."""
+    order = sections["order"]
+    for hold in order.holds:
+        yield hold.placed_by
+        if hold.released_by:
+            yield hold.released_by
+    yield from (entry.actor for _, entry in sections["timeline"])
+    for tender in sections["payments"] or ():
+        yield from (t.actor for t in tender.transactions)
+    yield from (d.actor for d in sections["sourcing"] or ())
+    yield from (m.requested_by for m in sections["notifications"] or () if m.requested_by)

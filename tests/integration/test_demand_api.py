@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from oms.demand.jobs import FORECAST_RUN, forecast_run_handler
+from oms.demand.services.jobs import FORECAST_RUN, forecast_run_handler
 from oms.platform import jobs
 from oms.shared.clock import SystemClock
 
@@ -23,7 +23,8 @@ def test_a_requested_run_is_a_job_the_worker_runs_and_the_client_polls(
     assert ran == 1
     polled = client.get(f"/v1/forecasts/runs/{job_id}", headers=admin).json()
     assert polled["status"] == "succeeded"
-    assert polled["result"]["series"] >= 0 and "run_id" in polled["result"]
+    assert polled["result"]["series"] >= 0
+    assert "run_id" in polled["result"]
 
 
 def test_a_run_needs_the_predictions_permission(client: TestClient, key_for) -> None:  # type: ignore[no-untyped-def]
@@ -55,16 +56,14 @@ def test_reorder_settings_are_kept_and_bad_ones_refused(
         headers=admin,
     )
     assert bad.status_code == 422
-    wrong_key = client.put(
-        "/v1/forecasts/reorder-settings/default/ABC", json={}, headers=admin
-    )
+    wrong_key = client.put("/v1/forecasts/reorder-settings/default/ABC", json={}, headers=admin)
     assert wrong_key.status_code == 422
 
 
 def test_the_schedule_queues_one_run_when_none_is_recent(engine: Engine) -> None:
     from datetime import timedelta
 
-    from oms.demand.jobs import schedule_due
+    from oms.demand.services.jobs import schedule_due
 
     clock = SystemClock()
     assert schedule_due(engine, clock, timedelta(days=7)) is True

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from oms.demand import services
-from oms.demand.backtest import SELECTED, run_backtest
-from oms.demand.candidates import BASELINES, CANDIDATES
-from oms.demand.forecasting import forecast_series
+from oms.demand.services.backtest import SELECTED, run_backtest
+from oms.demand.services.candidates import BASELINES, CANDIDATES
+from oms.demand.services.forecasting import forecast_series
 
 DATASET = Path(__file__).resolve().parents[3] / "shared" / "data" / "online_retail.csv.xz"
 
@@ -60,18 +60,21 @@ def test_naive_mase_equals_a_hand_computation(sample: pd.DataFrame, backtest) ->
     test_start = 40
     first_sale = int(np.flatnonzero(y[:test_start] > 0)[0])
     scale = np.mean(np.abs(np.diff(y[first_sale:test_start])))
-    errors = []
+    errors: list[float] = []
     for origin in (40, 44, 48):  # naive repeats the last week before each origin
         errors.extend(abs(y[week] - y[origin - 1]) for week in range(origin, 52))
     assert backtest.test.mase.at[key, "Naive"] == pytest.approx(np.mean(errors) / scale)
 
 
 def test_no_validation_forecast_is_scored_on_a_test_week(backtest) -> None:  # type: ignore[no-untyped-def]
-    assert backtest.validation.origins == 3 and backtest.test.origins == 3
+    assert backtest.validation.origins == 3
+    assert backtest.test.origins == 3
     assert backtest.weeks == 52
 
 
-def test_production_forecasts_have_ordered_bands_and_record_their_model(sample: pd.DataFrame) -> None:
+def test_production_forecasts_have_ordered_bands_and_record_their_model(
+    sample: pd.DataFrame,
+) -> None:
     forecasts = list(forecast_series(sample.iloc[:4], horizon=12, step=4))
     assert len(forecasts) == 4
     for forecast in forecasts:
@@ -79,4 +82,5 @@ def test_production_forecasts_have_ordered_bands_and_record_their_model(sample: 
         assert "statsforecast-" in forecast.model_version
         assert len(forecast.weeks) == 12
         for _, point, lo80, hi80, lo95, hi95 in forecast.weeks:
-            assert 0 <= lo95 <= lo80 <= point + 1e-9 and point <= hi80 + 1e-9 <= hi95 + 1e-9
+            assert 0 <= lo95 <= lo80 <= point + 1e-9
+            assert point <= hi80 + 1e-9 <= hi95 + 1e-9

@@ -59,8 +59,12 @@ def test_a_perfect_forecast_has_no_pinball_loss_and_a_wrong_median_does() -> Non
 def _weeks(units: float, spread: float, start: date = date(2026, 3, 2)) -> list[WeekForecast]:
     return [
         WeekForecast(
-            week_on=start + timedelta(days=7 * i), units=units, lo_80=max(units - spread, 0),
-            hi_80=units + spread, lo_95=0, hi_95=units + 2 * spread,
+            week_on=start + timedelta(days=7 * i),
+            units=units,
+            lo_80=max(units - spread, 0),
+            hi_80=units + spread,
+            lo_95=0,
+            hi_95=units + 2 * spread,
         )
         for i in range(12)
     ]
@@ -84,11 +88,16 @@ def test_below_the_reorder_point_the_suggestion_fills_up_to_the_order_up_to_leve
     assert (advice.reorder_point, advice.order_up_to) == (140, 210)
     assert advice.suggested_quantity == 110
     plenty = advise(_weeks(70, 0), today=date(2026, 3, 2), available=500, policy=policy)
-    assert plenty.suggested_quantity == 0 and not plenty.reorder_now
+    assert plenty.suggested_quantity == 0
+    assert not plenty.reorder_now
 
 
 def test_a_higher_service_level_keeps_more_safety_stock() -> None:
     weeks = _weeks(70, 20)
-    low = advise(weeks, today=date(2026, 3, 2), available=0, policy=ReorderPolicy(service_level_pct=80))
-    high = advise(weeks, today=date(2026, 3, 2), available=0, policy=ReorderPolicy(service_level_pct=99))
+    low = advise(
+        weeks, today=date(2026, 3, 2), available=0, policy=ReorderPolicy(service_level_pct=80)
+    )
+    high = advise(
+        weeks, today=date(2026, 3, 2), available=0, policy=ReorderPolicy(service_level_pct=99)
+    )
     assert high.reorder_point > low.reorder_point > 140

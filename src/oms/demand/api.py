@@ -10,13 +10,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response
 
 from oms.demand import services
-from oms.demand.jobs import request_run, run_job
 from oms.demand.schemas import (
     ForecastRunOut,
     ReorderSettingIn,
     ReorderSettingOut,
     SkuForecastOut,
 )
+from oms.demand.services.jobs import request_run, run_job
 from oms.platform.http import UoW
 from oms.platform.idempotency import OptionalIdempotencyKey, run_idempotent
 from oms.platform.problems import responses
@@ -30,7 +30,7 @@ Runner = Annotated[Principal, Depends(Requires(Permission.PREDICTIONS_RUN))]
 
 
 @router.get("/inventory/{sku}/forecast", responses=responses(401, 403, 404))
-def get_sku_forecast(sku: str, principal: Reader, uow: UoW) -> SkuForecastOut:
+def get_sku_forecast(sku: str, _: Reader, uow: UoW) -> SkuForecastOut:
     """The SKU's weekly forecast for 12 weeks with 80% and 95% intervals, per location that
     has its own fulfilment history and for the rest of the network (``location_code`` ""):
     the model chosen by backtest, its version and score, the reorder point, the suggested
@@ -59,13 +59,13 @@ def request_forecast_run(
 
 
 @router.get("/forecasts/runs/{run_id}", responses=responses(401, 403, 404))
-def get_forecast_run(run_id: UUID, principal: Runner, uow: UoW) -> ForecastRunOut:
+def get_forecast_run(run_id: UUID, _: Runner, uow: UoW) -> ForecastRunOut:
     """A forecast run's status and progress (``succeeded`` with its result, or ``failed``)."""
     return ForecastRunOut.of(run_job(uow, run_id))
 
 
 @router.get("/forecasts/reorder-settings", responses=responses(401, 403))
-def list_reorder_settings(principal: Reader, uow: UoW) -> list[ReorderSettingOut]:
+def list_reorder_settings(_: Reader, uow: UoW) -> list[ReorderSettingOut]:
     """Every reorder settings row (defaults when none: lead time 14 days, service level 95%,
     review every 7 days)."""
     return [
@@ -79,7 +79,7 @@ def put_reorder_setting(
     scope: Literal["default", "supplier", "sku"],
     key: str,
     body: ReorderSettingIn,
-    principal: Writer,
+    _: Writer,
     uow: UoW,
 ) -> Response:
     """Set the reorder settings of a SKU, a supplier or the default (key `*`); a field left

@@ -13,9 +13,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from oms.demand import services
-from oms.demand.backtest import SELECTED, Backtest
-from oms.demand.candidates import BASELINES, HORIZON, MODEL_VERSION, SEASON_LENGTH
-from oms.demand.jobs import FORECAST_RUN, forecast_run_handler, request_run
+from oms.demand.services.backtest import SELECTED, Backtest
+from oms.demand.services.candidates import BASELINES, HORIZON, MODEL_VERSION, SEASON_LENGTH
+from oms.demand.services.jobs import FORECAST_RUN, forecast_run_handler, request_run
 from oms.platform import jobs
 from oms.platform.database import create_database_engine
 from oms.platform.settings import Settings
@@ -37,13 +37,24 @@ def _fail(message: str) -> typer.Exit:
 def backtest(
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="Read the UCI Online Retail CSV (.csv or .csv.xz) instead of the database."),
+        typer.Option(
+            "--file",
+            help="Read the UCI Online Retail CSV (.csv or .csv.xz) instead of the database.",
+        ),
     ] = None,
-    sample: Annotated[int | None, typer.Option("--sample", min=1, help="Backtest N SKUs drawn at random.")] = None,
-    horizon: Annotated[int, typer.Option("--horizon", min=1, max=26, help="Weeks ahead.")] = HORIZON,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=1, help="Backtest N SKUs drawn at random.")
+    ] = None,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, max=26, help="Weeks ahead.")
+    ] = HORIZON,
     step: Annotated[int, typer.Option("--step", min=1, help="Weeks between origins.")] = 4,
-    scores: Annotated[Path | None, typer.Option("--scores", help="Write per-SKU scores (CSV) here.")] = None,
-    summary_json: Annotated[Path | None, typer.Option("--json", help="Write the summary (JSON) here.")] = None,
+    scores: Annotated[
+        Path | None, typer.Option("--scores", help="Write per-SKU scores (CSV) here.")
+    ] = None,
+    summary_json: Annotated[
+        Path | None, typer.Option("--json", help="Write the summary (JSON) here.")
+    ] = None,
 ) -> None:
     """Backtest every model and the baselines over the last HORIZON complete weeks (rolling
     origin), choosing per SKU on the HORIZON weeks before them."""
@@ -63,8 +74,13 @@ def backtest(
         task = bar.add_task("backtest", total=None)
         try:
             result = services.backtest(
-                demand, sample=sample, horizon=horizon, step=step,
-                progress=lambda done, total, message: bar.update(task, completed=done, total=total, description=message),
+                demand,
+                sample=sample,
+                horizon=horizon,
+                step=step,
+                progress=lambda done, total, message: bar.update(
+                    task, completed=done, total=total, description=message
+                ),
             )
         except ValueError as error:
             raise _fail(str(error)) from None
@@ -79,8 +95,8 @@ def _summary(result: Backtest) -> dict[str, object]:
     table = result.summary()
     return {
         "model_version": MODEL_VERSION,
-        "series": int(len(result.chosen)),
-        "scored": int(len(result.scored())),
+        "series": len(result.chosen),
+        "scored": len(result.scored()),
         "weeks": result.weeks,
         "horizon": result.horizon,
         "step": result.step,
@@ -88,7 +104,11 @@ def _summary(result: Backtest) -> dict[str, object]:
         "seconds": round(result.seconds, 1),
         "improvement_over_seasonal_naive": round(result.improvement_over_seasonal_naive(), 4),
         "models": {
-            name: {"mase": round(row.mase, 4), "pinball": round(row.pinball, 4), "chosen": int(row.chosen)}
+            name: {
+                "mase": round(row.mase, 4),
+                "pinball": round(row.pinball, 4),
+                "chosen": int(row.chosen),
+            }
             for name, row in table.iterrows()
         },
     }
@@ -97,14 +117,21 @@ def _summary(result: Backtest) -> dict[str, object]:
 def _print(result: Backtest, first: str, last: str) -> None:
     table = Table(
         title=(
-            f"Backtest: {len(result.scored())} of {len(result.chosen)} SKUs scored, weeks {first} to {last}, "
-            f"horizon {result.horizon}, origin every {result.step} weeks ({result.seconds:.0f} s)"
+            f"Backtest: {len(result.scored())} of {len(result.chosen)} SKUs scored, "
+            f"weeks {first} to {last}, horizon {result.horizon}, "
+            f"origin every {result.step} weeks ({result.seconds:.0f} s)"
         )
     )
     for column in ("model", "mean MASE", "mean scaled pinball", "chosen for"):
         table.add_column(column, justify="left" if column == "model" else "right")
     for name, row in result.summary().iterrows():
-        label = "per-SKU choice" if name == SELECTED else f"{name} (baseline)" if name in BASELINES else str(name)
+        label = (
+            "per-SKU choice"
+            if name == SELECTED
+            else f"{name} (baseline)"
+            if name in BASELINES
+            else str(name)
+        )
         chosen = "" if name in BASELINES else f"{row.chosen:,}"
         table.add_row(label, f"{row.mase:.3f}", f"{row.pinball:.3f}", chosen)
     console.print(table)
@@ -143,13 +170,26 @@ def reorder(limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50
     finally:
         engine.dispose()
     table = Table(title=f"To reorder ({len(lines)})")
-    for column in ("SKU", "location", "available", "reorder point", "suggested", "stock-out", "model"):
+    for column in (
+        "SKU",
+        "location",
+        "available",
+        "reorder point",
+        "suggested",
+        "stock-out",
+        "model",
+    ):
         table.add_column(column)
     for line in lines:
         advice = line.advice
         table.add_row(
-            line.sku, line.location_code or "all", str(advice.available), str(advice.reorder_point),
-            str(advice.suggested_quantity), str(advice.stock_out_on or "-"), line.model,
+            line.sku,
+            line.location_code or "all",
+            str(advice.available),
+            str(advice.reorder_point),
+            str(advice.suggested_quantity),
+            str(advice.stock_out_on or "-"),
+            line.model,
         )
     console.print(table)
 
@@ -159,7 +199,9 @@ def settings(
     scope: Annotated[str, typer.Argument(help="default, supplier or sku.")],
     key: Annotated[str, typer.Argument(help="The SKU, the supplier, or * for the default.")],
     lead_time_days: Annotated[int | None, typer.Option("--lead-time-days")] = None,
-    service_level: Annotated[float | None, typer.Option("--service-level", help="Percent, e.g. 95.")] = None,
+    service_level: Annotated[
+        float | None, typer.Option("--service-level", help="Percent, e.g. 95.")
+    ] = None,
     review_days: Annotated[int | None, typer.Option("--review-days")] = None,
     supplier: Annotated[str | None, typer.Option("--supplier", help="A SKU's supplier.")] = None,
 ) -> None:
@@ -167,8 +209,13 @@ def settings(
     engine = create_database_engine(Settings().database_url)
     try:
         services.set_reorder_setting(
-            scope=scope, key=key, lead_time_days=lead_time_days, service_level_pct=service_level,
-            review_days=review_days, supplier=supplier, uow=UnitOfWork(engine),
+            scope=scope,
+            key=key,
+            lead_time_days=lead_time_days,
+            service_level_pct=service_level,
+            review_days=review_days,
+            supplier=supplier,
+            uow=UnitOfWork(engine),
         )
     except DomainError as error:
         raise _fail(error.detail) from None

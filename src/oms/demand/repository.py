@@ -36,7 +36,9 @@ class DemandHistory:
 def read_demand(conn: Connection, *, by_location: bool) -> DemandHistory:
     """Every non-cancelled order's lines (per SKU), or its fulfilment order lines with the
     location that fulfils them (per SKU and location)."""
-    first, last = conn.execute(select(func.min(orders.c.placed_at), func.max(orders.c.placed_at))).one()
+    first, last = conn.execute(
+        select(func.min(orders.c.placed_at), func.max(orders.c.placed_at))
+    ).one()
     if by_location:
         query = (
             select(
@@ -45,7 +47,10 @@ def read_demand(conn: Connection, *, by_location: bool) -> DemandHistory:
                 orders.c.placed_at,
                 fulfilment_order_lines.c.quantity,
             )
-            .join(fulfilment_orders, fulfilment_orders.c.id == fulfilment_order_lines.c.fulfilment_order_id)
+            .join(
+                fulfilment_orders,
+                fulfilment_orders.c.id == fulfilment_order_lines.c.fulfilment_order_id,
+            )
             .join(orders, orders.c.id == fulfilment_orders.c.order_id)
             .where(fulfilment_orders.c.status != CANCELLED, orders.c.status != CANCELLED)
         )
@@ -70,16 +75,29 @@ def read_demand(conn: Connection, *, by_location: bool) -> DemandHistory:
     return DemandHistory(frame[list(LINE_COLUMNS)], first, observed_to)
 
 
-def start_run(conn: Connection, *, run_id: UUID, job_id: UUID | None, version: str, now: datetime) -> None:
+def start_run(
+    conn: Connection, *, run_id: UUID, job_id: UUID | None, version: str, now: datetime
+) -> None:
     conn.execute(
         insert(forecast_runs).values(
-            id=run_id, job_id=job_id, status="running", model_version=version, series=0, started_at=now
+            id=run_id,
+            job_id=job_id,
+            status="running",
+            model_version=version,
+            series=0,
+            started_at=now,
         )
     )
 
 
 def finish_run(
-    conn: Connection, run_id: UUID, *, status: str, series: int, weeks: tuple[date, date] | None, now: datetime
+    conn: Connection,
+    run_id: UUID,
+    *,
+    status: str,
+    series: int,
+    weeks: tuple[date, date] | None,
+    now: datetime,
 ) -> None:
     conn.execute(
         update(forecast_runs)
@@ -119,17 +137,26 @@ def forecasts_of(conn: Connection, run_id: UUID, skus: Iterable[str] | None = No
     query = select(demand_forecasts).where(demand_forecasts.c.run_id == run_id)
     if skus is not None:
         query = query.where(demand_forecasts.c.sku.in_(list(skus)))
-    query = query.order_by(demand_forecasts.c.sku, demand_forecasts.c.location_code, demand_forecasts.c.week_on)
+    query = query.order_by(
+        demand_forecasts.c.sku, demand_forecasts.c.location_code, demand_forecasts.c.week_on
+    )
     return list(conn.execute(query))
 
 
 def week_forecast(row: Any) -> WeekForecast:
     return WeekForecast(
-        week_on=row.week_on, units=row.units, lo_80=row.lo_80, hi_80=row.hi_80, lo_95=row.lo_95, hi_95=row.hi_95
+        week_on=row.week_on,
+        units=row.units,
+        lo_80=row.lo_80,
+        hi_80=row.hi_80,
+        lo_95=row.lo_95,
+        hi_95=row.hi_95,
     )
 
 
-def available_stock(conn: Connection, skus: Iterable[str] | None = None) -> dict[tuple[str, str], int]:
+def available_stock(
+    conn: Connection, skus: Iterable[str] | None = None
+) -> dict[tuple[str, str], int]:
     """On hand minus allocated per (SKU, location code)."""
     query = (
         select(
@@ -149,20 +176,33 @@ def sku_exists(conn: Connection, sku: str) -> bool:
     found = conn.execute(select(inventory_items.c.sku).where(inventory_items.c.sku == sku)).first()
     if found is not None:
         return True
-    return conn.execute(select(order_lines.c.sku).where(order_lines.c.sku == sku).limit(1)).first() is not None
+    return (
+        conn.execute(select(order_lines.c.sku).where(order_lines.c.sku == sku).limit(1)).first()
+        is not None
+    )
 
 
 def reorder_setting_rows(conn: Connection) -> list[Any]:
-    return list(conn.execute(select(reorder_settings).order_by(reorder_settings.c.scope, reorder_settings.c.key)))
+    return list(
+        conn.execute(
+            select(reorder_settings).order_by(reorder_settings.c.scope, reorder_settings.c.key)
+        )
+    )
 
 
-def put_reorder_setting(conn: Connection, *, scope: str, key: str, values: Mapping[str, Any], now: datetime) -> None:
+def put_reorder_setting(
+    conn: Connection, *, scope: str, key: str, values: Mapping[str, Any], now: datetime
+) -> None:
     """Insert or replace one settings row."""
-    conn.execute(delete(reorder_settings).where(reorder_settings.c.scope == scope, reorder_settings.c.key == key))
+    conn.execute(
+        delete(reorder_settings).where(
+            reorder_settings.c.scope == scope, reorder_settings.c.key == key
+        )
+    )
     conn.execute(insert(reorder_settings).values(scope=scope, key=key, updated_at=now, **values))
 
 
-def policies(rows: Sequence[Any]) -> "PolicyBook":
+def policies(rows: Sequence[Any]) -> PolicyBook:
     return PolicyBook(rows)
 
 
@@ -176,12 +216,20 @@ class PolicyBook:
     def for_sku(self, sku: str) -> ReorderPolicy:
         own = self._rows.get(("sku", sku))
         supplier = own.supplier if own is not None else None
-        chain = [own, self._rows.get(("supplier", supplier or "")), self._rows.get(("default", "*"))]
+        chain = [
+            own,
+            self._rows.get(("supplier", supplier or "")),
+            self._rows.get(("default", "*")),
+        ]
         base = ReorderPolicy()
         values: dict[str, Any] = {}
         for field in ("lead_time_days", "service_level_pct", "review_days"):
             values[field] = next(
-                (getattr(row, field) for row in chain if row is not None and getattr(row, field) is not None),
+                (
+                    getattr(row, field)
+                    for row in chain
+                    if row is not None and getattr(row, field) is not None
+                ),
                 getattr(base, field),
             )
         return ReorderPolicy(supplier=supplier, **values)

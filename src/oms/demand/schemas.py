@@ -49,8 +49,12 @@ class LocationForecastOut(BaseModel):
             stock_out_on=advice.stock_out_on,
             weeks=[
                 WeekOut(
-                    week_on=w.week_on, units=w.units, lo_80=w.lo_80, hi_80=w.hi_80,
-                    lo_95=w.lo_95, hi_95=w.hi_95,
+                    week_on=w.week_on,
+                    units=w.units,
+                    lo_80=w.lo_80,
+                    hi_80=w.hi_80,
+                    lo_95=w.lo_95,
+                    hi_95=w.hi_95,
                 )
                 for w in item.weeks
             ],

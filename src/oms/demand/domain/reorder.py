@@ -107,9 +107,7 @@ def advise(
     one location (or the whole network) from its weekly forecast."""
     z = NormalDist().inv_cdf(policy.service_level_pct / 100)
     lead_mean, lead_sigma = demand_over(weeks, today, policy.lead_time_days)
-    cover_mean, cover_sigma = demand_over(
-        weeks, today, policy.lead_time_days + policy.review_days
-    )
+    cover_mean, cover_sigma = demand_over(weeks, today, policy.lead_time_days + policy.review_days)
     reorder_point = math.ceil(lead_mean + z * lead_sigma)
     order_up_to = max(math.ceil(cover_mean + z * cover_sigma), reorder_point)
     suggested = order_up_to - available if available <= reorder_point else 0

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
-
 LINE_COLUMNS = ("sku", "location", "placed_at", "quantity", "cancelled_quantity")
 """The line records both sources give: the database's order lines and the retail dataset's rows
 (``placed_at`` timezone-aware UTC; ``location`` the one that shipped, or ``""`` when unknown)."""

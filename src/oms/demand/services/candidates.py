@@ -25,6 +25,7 @@ import pandas as pd
 import statsforecast
 from statsforecast import StatsForecast
 from statsforecast.models import (
+    ADIDA,
     IMAPA,
     TSB,
     AutoETS,
@@ -32,7 +33,6 @@ from statsforecast.models import (
     Naive,
     OptimizedTheta,
     SeasonalNaive,
-    ADIDA,
 )
 from statsforecast.utils import ConformalIntervals
 

@@ -15,8 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from oms.demand.backtest import ProgressFn, score_window, select_models
-from oms.demand.candidates import CANDIDATES, HORIZON, MODEL_VERSION, forecast_all
+from oms.demand.services.backtest import ProgressFn, score_window, select_models
+from oms.demand.services.candidates import CANDIDATES, HORIZON, MODEL_VERSION, forecast_all
 
 MIN_WEEKS_TO_SELECT = 2 * HORIZON
 """Below this, the validation window would leave too little to fit on: AutoETS is used."""
@@ -43,7 +43,9 @@ def forecast_series(
     """Choose a model per series on its last ``horizon`` weeks, then forecast with it."""
     weeks = units.shape[1]
     if weeks >= MIN_WEEKS_TO_SELECT:
-        scores = score_window(units, start=weeks - horizon, end=weeks, horizon=horizon, step=step, progress=progress)
+        scores = score_window(
+            units, start=weeks - horizon, end=weeks, horizon=horizon, step=step, progress=progress
+        )
         chosen = select_models(scores)
         mase = scores.mase
         pinball = scores.pinball
@@ -67,11 +69,11 @@ def forecast_series(
             weeks=[
                 (
                     row.ds.date(),
-                    float(getattr(row, "point")),
-                    float(getattr(row, "lo80")),
-                    float(getattr(row, "hi80")),
-                    float(getattr(row, "lo95")),
-                    float(getattr(row, "hi95")),
+                    float(row.point),
+                    float(row.lo80),
+                    float(row.hi80),
+                    float(row.lo95),
+                    float(row.hi95),
                 )
                 for row in rows.rename(
                     columns={

@@ -13,13 +13,13 @@ from typing import Any
 import pandas as pd
 
 from oms.demand import repository
-from oms.demand.backtest import Backtest, ProgressFn, run_backtest
-from oms.demand.candidates import HORIZON, MODEL_VERSION
 from oms.demand.domain.errors import InvalidReorderSetting, NoForecast, UnknownSku
 from oms.demand.domain.reorder import ReorderAdvice, ReorderPolicy, WeekForecast, advise
 from oms.demand.domain.series import WeeklyDemand, weekly_demand
-from oms.demand.forecasting import forecast_series
-from oms.demand.sources import read_online_retail
+from oms.demand.services.backtest import Backtest, ProgressFn, run_backtest
+from oms.demand.services.candidates import HORIZON, MODEL_VERSION
+from oms.demand.services.forecasting import forecast_series
+from oms.demand.services.sources import read_online_retail
 from oms.platform.unit_of_work import UnitOfWork
 
 NETWORK = ""
@@ -65,7 +65,9 @@ def backtest(
     progress: ProgressFn | None = None,
 ) -> Backtest:
     """Backtest the per-series selection against every candidate and the baselines."""
-    return run_backtest(sample_series(demand, sample), horizon=horizon, step=step, progress=progress)
+    return run_backtest(
+        sample_series(demand, sample), horizon=horizon, step=step, progress=progress
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,7 +90,9 @@ def run_forecasts(
         existing = repository.run_of_job(tx.connection, job_id) if job_id else None
         run_id = existing.id if existing is not None else uuid.uuid4()
         if existing is None:
-            repository.start_run(tx.connection, run_id=run_id, job_id=job_id, version=MODEL_VERSION, now=tx.now)
+            repository.start_run(
+                tx.connection, run_id=run_id, job_id=job_id, version=MODEL_VERSION, now=tx.now
+            )
     rows: list[dict[str, Any]] = []
     models: dict[str, int] = {}
     span: tuple[date, date] | None = None
@@ -98,7 +102,9 @@ def run_forecasts(
             continue
         span = span or (demand.first_week, demand.last_week)
         for forecast in forecast_series(demand.units, progress=progress):
-            sku, _, location = forecast.key.partition("@") if by_location else (forecast.key, "", NETWORK)
+            sku, _, location = (
+                forecast.key.partition("@") if by_location else (forecast.key, "", NETWORK)
+            )
             models[forecast.model] = models.get(forecast.model, 0) + 1
             rows.extend(
                 {
@@ -121,10 +127,15 @@ def run_forecasts(
     series = len({(row["sku"], row["location_code"]) for row in rows})
     with uow.begin() as tx:
         repository.replace_forecasts(tx.connection, run_id, rows)
-        repository.finish_run(tx.connection, run_id, status="succeeded", series=series, weeks=span, now=tx.now)
+        repository.finish_run(
+            tx.connection, run_id, status="succeeded", series=series, weeks=span, now=tx.now
+        )
     return RunSummary(
-        run_id=run_id, series=series, first_week=span[0] if span else None,
-        last_week=span[1] if span else None, models=models,
+        run_id=run_id,
+        series=series,
+        first_week=span[0] if span else None,
+        last_week=span[1] if span else None,
+        models=models,
     )
 
 
@@ -150,7 +161,11 @@ class SkuForecast:
 
 
 def _advice_for(
-    sku: str, rows: list[Any], stock: Mapping[tuple[str, str], int], policy: ReorderPolicy, today: date
+    sku: str,
+    rows: list[Any],
+    stock: Mapping[tuple[str, str], int],
+    policy: ReorderPolicy,
+    today: date,
 ) -> list[LocationAdvice]:
     by_location: dict[str, list[Any]] = {}
     for row in rows:
@@ -159,7 +174,11 @@ def _advice_for(
     result = []
     for code, location_rows in sorted(by_location.items()):
         if code == NETWORK:
-            held = sum(units for (item, place), units in stock.items() if item == sku and place not in own_locations)
+            held = sum(
+                units
+                for (item, place), units in stock.items()
+                if item == sku and place not in own_locations
+            )
         else:
             held = stock.get((sku, code), 0)
         weeks = [repository.week_forecast(row) for row in location_rows]
@@ -193,8 +212,12 @@ def sku_forecast(sku: str, *, uow: UnitOfWork) -> SkuForecast:
         policy = repository.policies(repository.reorder_setting_rows(tx.connection)).for_sku(sku)
         today = tx.now.date()
     return SkuForecast(
-        sku=sku, run_id=run.id, model_version=run.model_version, computed_at=run.finished_at,
-        policy=policy, locations=_advice_for(sku, rows, stock, policy, today),
+        sku=sku,
+        run_id=run.id,
+        model_version=run.model_version,
+        computed_at=run.finished_at,
+        policy=policy,
+        locations=_advice_for(sku, rows, stock, policy, today),
     )
 
 
@@ -225,8 +248,18 @@ def reorder_list(*, uow: UnitOfWork, limit: int = 200) -> list[ReorderLine]:
         for item in _advice_for(sku, sku_rows, stock, book.for_sku(sku), today):
             if item.advice.reorder_now:
                 weekly = sum(week.units for week in item.weeks) / max(len(item.weeks), 1)
-                lines.append(ReorderLine(sku=sku, location_code=item.location_code, advice=item.advice, model=item.model, weekly_units=weekly))
-    lines.sort(key=lambda line: (line.advice.stock_out_on or date.max, line.sku, line.location_code))
+                lines.append(
+                    ReorderLine(
+                        sku=sku,
+                        location_code=item.location_code,
+                        advice=item.advice,
+                        model=item.model,
+                        weekly_units=weekly,
+                    )
+                )
+    lines.sort(
+        key=lambda line: (line.advice.stock_out_on or date.max, line.sku, line.location_code)
+    )
     return lines[:limit]
 
 
@@ -265,7 +298,9 @@ def set_reorder_setting(
         "supplier": supplier,
     }
     with uow.begin() as tx:
-        repository.put_reorder_setting(tx.connection, scope=scope, key=key, values=values, now=tx.now)
+        repository.put_reorder_setting(
+            tx.connection, scope=scope, key=key, values=values, now=tx.now
+        )
 
 
 def reorder_settings(*, uow: UnitOfWork) -> list[Any]:

@@ -27,7 +27,7 @@ def forecast_run_handler(engine: Engine, clock: Clock) -> jobs.Handler:
         summary = services.run_forecasts(
             UnitOfWork(engine, clock),
             job_id=job.id,
-            progress=lambda done, total, message: progress(done, total, message),
+            progress=progress,
         )
         return {
             "run_id": str(summary.run_id),
@@ -75,5 +75,7 @@ def schedule_due(engine: Engine, clock: Clock, every: timedelta) -> bool:
         latest = repository.latest_run(conn)
         if latest is not None and latest.finished_at > now - every:
             return False
-        jobs.enqueue(conn, kind=FORECAST_RUN, params={"scheduled": True}, created_by="schedule", now=now)
+        jobs.enqueue(
+            conn, kind=FORECAST_RUN, params={"scheduled": True}, created_by="schedule", now=now
+        )
     return True

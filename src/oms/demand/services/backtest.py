@@ -22,8 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from oms.demand.candidates import BASELINES, CANDIDATES, HORIZON, SEASON_LENGTH, forecast_all
 from oms.demand.domain.scores import QUANTILES, naive_scale
+from oms.demand.services.candidates import (
+    BASELINES,
+    CANDIDATES,
+    HORIZON,
+    SEASON_LENGTH,
+    forecast_all,
+)
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -186,7 +192,9 @@ class Backtest:
     def improvement_over_seasonal_naive(self) -> float:
         """How much lower the selection's mean MASE is than seasonal naive's (0.2 = 20%)."""
         summary = self.summary()
-        return 1.0 - summary.loc[SELECTED, "mase"] / summary.loc["SeasonalNaive", "mase"]
+        return 1.0 - float(summary.loc[SELECTED, "mase"]) / float(
+            summary.loc["SeasonalNaive", "mase"]
+        )
 
 
 def _pick(scores: pd.DataFrame, chosen: pd.Series) -> pd.Series:
@@ -217,12 +225,20 @@ def run_backtest(
         return lambda done, total, message: progress(offset + done, 2 * total, message)
 
     validation = score_window(
-        units, start=validation_start, end=test_start, horizon=horizon, step=step,
+        units,
+        start=validation_start,
+        end=test_start,
+        horizon=horizon,
+        step=step,
         progress=stage(0),
     )
     chosen = select_models(validation)
     test = score_window(
-        units, start=test_start, end=weeks, horizon=horizon, step=step,
+        units,
+        start=test_start,
+        end=weeks,
+        horizon=horizon,
+        step=step,
         progress=stage(validation.origins),
     )
     return Backtest(

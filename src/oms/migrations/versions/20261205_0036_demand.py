@@ -34,9 +34,7 @@ def upgrade() -> None:
         sa.Column("started_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", UTCDateTime(timezone=True), nullable=True),
     )
-    op.create_index(
-        "ix_forecast_runs_status_finished", "forecast_runs", ["status", "finished_at"]
-    )
+    op.create_index("ix_forecast_runs_status_finished", "forecast_runs", ["status", "finished_at"])
     op.create_table(
         "demand_forecasts",
         sa.Column("run_id", sa.Uuid(), primary_key=True),

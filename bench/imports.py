@@ -21,7 +21,7 @@ from typing import Any
 
 from bench import databases
 from bench.config import postgres_url
-from oms.history.reading import ImportFormat
+from oms.history.domain.reading import ImportFormat
 from oms.history.services import ImportHistory, import_history
 from oms.platform.unit_of_work import UnitOfWork
 
@@ -36,8 +36,10 @@ KNOWN = {
 }
 
 
-def _import(db: databases.Database, content: bytes) -> tuple[float, dict[str, Any]]:
-    started = time.perf_counter()
+def _import(db: databases.Database, content: bytes) -> tuple[float, float, dict[str, Any]]:
+    """Wall-clock and this process's CPU seconds (the machine is shared: CPU time says what
+    the import itself cost when other work slows the wall clock), and the summary."""
+    started, cpu = time.perf_counter(), time.process_time()
     outcome = import_history(
         ImportHistory(
             content=content,
@@ -48,7 +50,7 @@ def _import(db: databases.Database, content: bytes) -> tuple[float, dict[str, An
         ),
         uow=UnitOfWork(db.engine),
     )
-    return time.perf_counter() - started, dict(outcome.summary)
+    return time.perf_counter() - started, time.process_time() - cpu, dict(outcome.summary)
 
 
 def _check(summary: dict[str, Any]) -> list[str]:
@@ -67,14 +69,15 @@ def _say(line: str) -> None:
 def measure(name: str, open_db: Callable[[], AbstractContextManager[databases.Database]]) -> bool:
     content = DATASET.read_bytes()
     with open_db() as db:
-        seconds, summary = _import(db, content)
+        seconds, cpu, summary = _import(db, content)
         _say(f"IMPORT_S online_retail_{name} {seconds:.1f}")
+        _say(f"IMPORT_CPU_S online_retail_{name} {cpu:.1f} (this process only)")
         for key, value in summary["imported"].items():
             _say(f"  {key} {value}")
         wrong = _check(summary)
         for problem in wrong:
             _say(f"  KNOWN FIGURE MISMATCH {problem}")
-        again, rerun = _import(db, content)
+        again, _, rerun = _import(db, content)
         _say(f"RERUN_S online_retail_{name} {again:.1f} orders {rerun['imported']['orders']}")
     return not wrong and rerun["imported"]["orders"] == 0
 

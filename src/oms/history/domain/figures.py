@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+
+@lru_cache(maxsize=65536)
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
 
 
 @dataclass(slots=True)
@@ -38,10 +44,11 @@ class FileFigures:
             self.countries.add(country)
         try:
             units = int(quantity)
-            self.quantity += units
-            self.amount += Decimal(price) * units
+            amount = _decimal(price) * units
         except (ValueError, InvalidOperation):
             return
+        self.quantity += units
+        self.amount += amount
 
     def as_dict(self) -> dict[str, int | str]:
         return {

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from itertools import count
 from random import getrandbits
 from time import time_ns
@@ -137,7 +138,9 @@ def parse_quantity(text: str, field: str = "quantity") -> int:
     return value
 
 
+@lru_cache(maxsize=65536)
 def parse_price(text: str, field: str = "unit_price") -> Decimal:
+    """A decimal price (cached: a file repeats a few thousand prices over all its lines)."""
     try:
         value = Decimal(text.strip())
     except ArithmeticError:

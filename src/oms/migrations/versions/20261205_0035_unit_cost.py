@@ -25,6 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("inventory_items") as batch:
-        batch.drop_column("cost_currency")
-        batch.drop_column("unit_cost_minor")
+    # Plain DROP COLUMN (SQLite >= 3.35 has it): a batch copy of the table would break the
+    # triggers on order_lines that name inventory_items while it is renamed.
+    op.drop_column("inventory_items", "cost_currency")
+    op.drop_column("inventory_items", "unit_cost_minor")

@@ -63,6 +63,10 @@ TAGS = [
         "description": "Webhook endpoints (Standard Webhooks signatures) and their deliveries.",
     },
     {"name": "events", "description": "The event catalogue: every event type's JSON schema."},
+    {
+        "name": "imports",
+        "description": "Order history imported from files: upload, a job to poll, its rejects.",
+    },
     {"name": "auth", "description": "API keys and their roles."},
     {"name": "health", "description": "Liveness of the server and its database."},
 ]

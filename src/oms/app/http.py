@@ -22,6 +22,7 @@ from oms.app.event_registry import registry as event_registry
 from oms.auth import api as auth_api
 from oms.catalog import api as catalog_api
 from oms.channels import api as channels_api
+from oms.customer_value import api as customer_value_api
 from oms.customers import api as customers_api
 from oms.demand import api as demand_api
 from oms.fulfilment import api as fulfilment_api
@@ -72,6 +73,7 @@ ROUTERS = (
     demand_api.router,
     reports_api.router,
     history_api.router,
+    customer_value_api.router,
 )
 
 DESCRIPTION = """

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from oms import customer_value, notifications, orders, payments
 from oms import demand as demand_jobs
-from oms import notifications, orders, payments
 from oms.app import event_registry
 from oms.history import handlers as history_jobs
 from oms.history import services as history_services
@@ -64,6 +64,7 @@ def job_handlers(engine: Engine, clock: Clock) -> dict[str, jobs.Handler]:
     return {
         demand_jobs.FORECAST_RUN: demand_jobs.forecast_run_handler(engine, clock),
         history_services.IMPORT: history_jobs.import_handler(engine, clock),
+        customer_value.SCORE_RUN: customer_value.score_run_handler(engine, clock),
     }
 
 
@@ -72,6 +73,19 @@ def forecast_schedule(engine: Engine, settings: Settings, clock: Clock) -> backg
     every = timedelta(hours=settings.forecast_interval_hours)
     return background.Periodic(
         "forecast-schedule", lambda: demand_jobs.schedule_due(engine, clock, every)
+    )
+
+
+def customer_value_schedule(
+    engine: Engine, settings: Settings, clock: Clock
+) -> background.Periodic:
+    """Queue a customer scoring run when the latest is older than
+    ``customer_value_interval_hours``."""
+    every = timedelta(hours=settings.customer_value_interval_hours)
+    discount = settings.customer_value_monthly_discount
+    return background.Periodic(
+        "customer-value-schedule",
+        lambda: customer_value.schedule_due(engine, clock, every, monthly_discount=discount),
     )
 
 
@@ -110,6 +124,11 @@ def start(
             forecast_schedule(engine, settings, clock),
             FORECAST_SCHEDULE_SECONDS,
             "forecast-schedule",
+        ),
+        background.start_in_thread(
+            customer_value_schedule(engine, settings, clock),
+            FORECAST_SCHEDULE_SECONDS,
+            "customer-value-schedule",
         ),
         background.start_in_thread(
             payments_sweeper(engine, settings, clock),

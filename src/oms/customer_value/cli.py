@@ -1,10 +1,12 @@
 """``oms clv ...``: customer lifetime value from the command line (the root CLI adds this group).
 
     oms clv check [--file ../shared/data/online_retail.csv.xz]
+    oms clv run [--wait]
 
 ``check`` fits BG/NBD + Gamma-Gamma on the first nine months of the purchases (the database's
 completed orders, or the retail dataset's file) and compares its predictions for the rest with
-what each customer did, next to the baseline "same rate as before".
+what each customer did, next to the baseline "same rate as before". ``run`` queues a scoring
+run for the worker, or with ``--wait`` runs it here with a progress bar.
 """
 
 from __future__ import annotations
@@ -15,13 +17,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from oms.customer_value.domain.holdout import Accuracy, HoldoutReport
 from oms.customer_value.repository import purchases as sources
+from oms.customer_value.services import SCORE_RUN, request_run, score_run_handler
 from oms.customer_value.services import check as run_check
+from oms.platform import jobs
 from oms.platform.database import create_database_engine
 from oms.platform.settings import Settings
+from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.clock import SystemClock
 
 clv_app = typer.Typer(help="Customer lifetime value and churn.", no_args_is_help=True)
 
@@ -122,3 +129,58 @@ def check(
     out.print(
         f"CLV_CHECK_S read={read:.1f} fit_and_check={time.perf_counter() - started - read:.1f}"
     )
+
+
+def _print_run(console: Console, job: jobs.Job) -> None:
+    result = job.result or {}
+    table = Table(title=f"Scoring run {job.id}: {result.get('scored', 0):,} customers scored")
+    for column in ("currency", "customers", "holdout MAE model", "baseline", "mean P(alive)"):
+        table.add_column(column, justify="left" if column == "currency" else "right")
+    for currency, fit in sorted(result.get("currencies", {}).items()):
+        model_mae, base_mae = fit.get("holdout_purchases_mae"), fit.get("baseline_purchases_mae")
+        table.add_row(
+            currency,
+            f"{fit['customers']:,}",
+            "-" if model_mae is None else f"{model_mae:.3f}",
+            "-" if base_mae is None else f"{base_mae:.3f}",
+            f"{fit['mean_probability_alive']:.3f}",
+        )
+    console.print(table)
+    for currency, reason in sorted(result.get("skipped", {}).items()):
+        console.print(f"{currency} not scored: {reason}")
+
+
+@clv_app.command("run")
+def run(
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Run it here now, with progress, instead of queueing.")
+    ] = False,
+) -> None:
+    """Rescore every customer's lifetime value and churn (a job, as the worker runs it)."""
+    out, err = Console(), Console(stderr=True)
+    settings = Settings()
+    clock = SystemClock()
+    engine = create_database_engine(settings.database_url)
+    try:
+        job = request_run(
+            UnitOfWork(engine, clock),
+            created_by="cli",
+            monthly_discount=settings.customer_value_monthly_discount,
+        )
+        if not wait:
+            out.print(f"scoring run {job.id} queued: the worker runs it (oms clv run --wait here)")
+            return
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("scoring", total=None)
+
+            def echo(done: int, total: int | None = None, message: str | None = None) -> None:
+                bar.update(task, completed=done, total=total, description=message or "scoring")
+
+            handler = score_run_handler(engine, clock, echo)
+            ended = jobs.Runner(engine, {SCORE_RUN: handler}, clock).run_now(job.id)
+    finally:
+        engine.dispose()
+    if ended.status != jobs.JobStatus.SUCCEEDED:
+        err.print(f"scoring run {ended.id} {ended.status}: {ended.error}")
+        raise typer.Exit(1)
+    _print_run(out, ended)

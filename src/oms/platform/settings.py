@@ -41,6 +41,19 @@ class Settings(BaseSettings):
         description="How often the worker recomputes demand forecasts (a run is queued when the "
         "latest is older); `POST /v1/forecasts/runs` or `oms forecast run` on demand.",
     )
+    customer_value_interval_hours: float = Field(
+        default=24,
+        gt=0,
+        description="How often the worker rescores customers' lifetime value and churn (a run "
+        "is queued when the latest is older); `POST /v1/customer-value/runs` or `oms clv run` "
+        "on demand.",
+    )
+    customer_value_monthly_discount: float = Field(
+        default=0.01,
+        ge=0,
+        lt=1,
+        description="Monthly discount rate of the 12-month customer lifetime value.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
     max_body_bytes: int = Field(default=1_048_576, description="Larger request bodies get 413.")

@@ -22,6 +22,9 @@ import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 from oms.customer_value.domain.purchases import DAYS_PER_WEEK, CustomerSummary
 
 MODEL = "bg-nbd+gamma-gamma"
+CODE_VERSION = "1"
+"""This package's way of turning purchases into scores (the RFM-T summary, the scaling, the
+CLV sum): bumped when a change would move a score that the library's version would not."""
 WEEKS_PER_MONTH = 365.25 / 12 / DAYS_PER_WEEK
 MINOR_PER_UNIT = 100.0
 """Gamma-Gamma is fitted on values scaled down by this (its scale parameter stays moderate);
@@ -33,8 +36,8 @@ Floats = np.ndarray[Any, np.dtype[np.float64]]
 
 
 def model_version() -> str:
-    """The library that fits the model and its version, recorded with every score."""
-    return f"pymc-marketing {version('pymc-marketing')}"
+    """The library that fits the model, its version and this code's, recorded with every score."""
+    return f"pymc-marketing {version('pymc-marketing')}, oms.customer_value {CODE_VERSION}"
 
 
 class TooFewCustomers(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +11,7 @@ from oms.customer_value.domain import holdout, model
 from oms.customer_value.domain.purchases import (
     DAYS_PER_WEEK,
     CustomerSummary,
+    Outcome,
     Purchase,
     outcomes,
     summarise,
@@ -33,6 +34,12 @@ class Period:
     def holdout_weeks(self) -> float:
         return (self.end - self.cutoff).days / DAYS_PER_WEEK
 
+    @property
+    def has_holdout(self) -> bool:
+        """Whether the history runs past the calibration months (a shorter one cannot be
+        checked; its scores cite the latest stored check)."""
+        return self.end > self.cutoff
+
 
 def periods_of(purchases: Sequence[Purchase], months: int = CALIBRATION_MONTHS) -> Period:
     """The first ``months`` calendar months from the first purchase's month, and the rest up to
@@ -53,6 +60,30 @@ def by_currency(summaries: Sequence[CustomerSummary]) -> dict[str, list[Customer
     return dict(grouped)
 
 
+def check_currency(
+    currency: str,
+    summaries: Sequence[CustomerSummary],
+    *,
+    actual: Mapping[tuple[str, str], Outcome],
+    period: Period,
+) -> holdout.HoldoutReport:
+    """Fit one currency's calibration summaries and compare the holdout with model and
+    baseline; ``model.TooFewCustomers`` when there is too little history to fit."""
+    fitted = model.fit(summaries)
+    scores = fitted.score(
+        summaries, weeks=period.holdout_weeks, horizon_months=1, monthly_discount=0.0
+    )
+    return holdout.report(
+        currency=currency,
+        summaries=summaries,
+        actual=actual,
+        holdout_weeks=period.holdout_weeks,
+        predicted_purchases=scores.expected_purchases,
+        expected_order_value_minor=scores.expected_order_value_minor,
+        probability_alive=scores.probability_alive,
+    )
+
+
 def check(
     purchases: Sequence[Purchase], *, step: Step | None = None
 ) -> list[holdout.HoldoutReport]:
@@ -65,21 +96,7 @@ def check(
         if step is not None:
             step(f"fitting {currency} on {len(summaries)} customers")
         try:
-            fitted = model.fit(summaries)
+            reports.append(check_currency(currency, summaries, actual=actual, period=period))
         except model.TooFewCustomers:
             continue
-        scores = fitted.score(
-            summaries, weeks=period.holdout_weeks, horizon_months=1, monthly_discount=0.0
-        )
-        reports.append(
-            holdout.report(
-                currency=currency,
-                summaries=summaries,
-                actual=actual,
-                holdout_weeks=period.holdout_weeks,
-                predicted_purchases=scores.expected_purchases,
-                expected_order_value_minor=scores.expected_order_value_minor,
-                probability_alive=scores.probability_alive,
-            )
-        )
     return reports

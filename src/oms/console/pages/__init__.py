@@ -11,6 +11,7 @@ from oms.console.pages import (
     order_actions,
     orders,
     reorder,
+    reports,
     returns,
     session,
     settings,
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     fulfilment.router,
     returns.router,
     finance.router,
+    reports.router,
     settings.router,
     track.router,
 )

@@ -8,11 +8,14 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
 
 from oms import customers
 from oms.app import tasks
+from oms.customer_value.cli import clv_app
 from oms.customer_value.domain.scores import CustomerScore
 from oms.customer_value.repository.scores import FittedCurrency, replace_scores
 from oms.customer_value.services import SCORE_RUN, schedule_due
@@ -152,3 +155,23 @@ def test_the_schedule_queues_one_run_when_none_is_recent(engine: Engine) -> None
     assert queued.params["monthly_discount"] == 0.02
     jobs.Runner(engine, tasks.job_handlers(engine, clock), clock)()
     assert schedule_due(engine, clock, day, monthly_discount=0.02) is False, "the latest is recent"
+
+
+def test_the_command_queues_a_run_or_runs_it_here_with_wait(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OMS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("OMS_CUSTOMER_VALUE_MONTHLY_DISCOUNT", "0.015")
+    queued = CliRunner().invoke(clv_app, ["run"])
+    assert queued.exit_code == 0, queued.output
+    assert "queued" in queued.output
+    with engine.connect() as conn:
+        (job,) = jobs.recent(conn, kind=SCORE_RUN)
+    assert job.status == jobs.JobStatus.QUEUED
+    assert job.params["monthly_discount"] == 0.015
+    ran = CliRunner().invoke(clv_app, ["run", "--wait"])
+    assert ran.exit_code == 0, ran.output
+    assert "0 customers scored" in ran.output
+    with engine.connect() as conn:
+        statuses = [j.status for j in jobs.recent(conn, kind=SCORE_RUN)]
+    assert statuses == [jobs.JobStatus.SUCCEEDED] * 2, "--wait runs the queued one before its own"

@@ -47,8 +47,14 @@ report_orders = Table(
     Column("day", String(10), nullable=False),
     Column("cancelled", Integer, nullable=False),
     *_money(
-        "ordered_units", "units", "gross_minor", "discounts_minor", "tax_minor",
-        "shipping_minor", "other_minor", "net_minor",
+        "ordered_units",
+        "units",
+        "gross_minor",
+        "discounts_minor",
+        "tax_minor",
+        "shipping_minor",
+        "other_minor",
+        "net_minor",
     ),  # fmt: skip
     Column("first_day", String(10), nullable=True),
     Column("first_of_day", Integer, nullable=False),
@@ -70,8 +76,14 @@ report_sales_days = Table(
     Column("country", String(60), primary_key=True),
     Column("currency", String(3), primary_key=True),
     *_money(
-        "orders", "units", "gross_minor", "discounts_minor", "tax_minor", "shipping_minor",
-        "other_minor", "net_minor",
+        "orders",
+        "units",
+        "gross_minor",
+        "discounts_minor",
+        "tax_minor",
+        "shipping_minor",
+        "other_minor",
+        "net_minor",
     ),  # fmt: skip
 )
 
@@ -84,7 +96,12 @@ report_product_days = Table(
     Column("country", String(60), primary_key=True),
     Column("currency", String(3), primary_key=True),
     *_money(
-        "lines", "orders", "units", "gross_minor", "discounts_minor", "net_minor",
+        "lines",
+        "orders",
+        "units",
+        "gross_minor",
+        "discounts_minor",
+        "net_minor",
         "ordered_units",
     ),  # fmt: skip
 )
@@ -94,7 +111,7 @@ report_order_returns = Table(
     metadata,
     Column("order_id", Uuid, primary_key=True),
     Column("kind", String(20), primary_key=True),
-    Column("reason", String(100), primary_key=True),
+    Column("reason", String(500), primary_key=True),
     Column("sku", String(64), primary_key=True),
     Column("day", String(10), nullable=False),
     Column("channel_code", String(40), nullable=False),
@@ -117,7 +134,9 @@ report_customer_days = Table(
         column
         for grain in GRAINS
         for column in _money(
-            f"customers_{grain}", f"new_customers_{grain}", f"new_orders_{grain}",
+            f"customers_{grain}",
+            f"new_customers_{grain}",
+            f"new_orders_{grain}",
             f"new_net_{grain}",
         )
     ),  # fmt: skip

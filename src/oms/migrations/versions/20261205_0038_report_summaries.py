@@ -86,7 +86,7 @@ def upgrade() -> None:
         "report_order_returns",
         sa.Column("order_id", sa.Uuid(), primary_key=True),
         sa.Column("kind", sa.String(20), primary_key=True),
-        sa.Column("reason", sa.String(100), primary_key=True),
+        sa.Column("reason", sa.String(500), primary_key=True),
         sa.Column("sku", sa.String(64), primary_key=True),
         sa.Column("day", sa.String(10), nullable=False),
         sa.Column("channel_code", sa.String(40), nullable=False),

@@ -7,6 +7,8 @@ their first order is the earliest of those ever (not only in the range).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Connection
 
 from oms.reports.domain import (
@@ -20,9 +22,36 @@ from oms.reports.domain import (
     rfm_segment_sql,
 )
 from oms.reports.repository.base import dialect_of, fetch, params, where
-from oms.reports.repository.sql import Dialect, order_filters, scope_filters
+from oms.reports.repository.sql import Dialect
 
-NOT_CANCELLED = "o.status <> 'cancelled'"
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a customer report reads orders from, aliased ``o``: the operational ``orders`` or
+    the reports' per-order facts (``report_orders``), which hold the same figures."""
+
+    table: str
+    not_cancelled: str
+    net: str
+    facts: bool
+
+    def country(self, d: Dialect) -> str:
+        return "o.country" if self.facts else d.country("o.shipping_address")
+
+    def scope(self, d: Dialect, filters: Filters) -> list[str]:
+        found = []
+        if filters.channel is not None:
+            found.append("o.channel_code = :channel")
+        if filters.country is not None:
+            found.append(f"{self.country(d)} = :country")
+        return found
+
+    def in_range(self, d: Dialect, filters: Filters) -> str:
+        return where("o.placed_at >= :start", "o.placed_at < :end", self.scope(d, filters))
+
+
+ORDERS = Source("orders", "o.status <> 'cancelled'", "o.total_minor - o.tax_minor", facts=False)
+FACTS = Source("report_orders", "o.cancelled = 0", "o.net_minor", facts=True)
 
 CUSTOMERS = columns(
     {
@@ -39,16 +68,16 @@ CUSTOMERS = columns(
 )
 
 
-def _firsts(d: Dialect, filters: Filters) -> str:
+def _firsts(d: Dialect, filters: Filters, source: Source) -> str:
     """Each customer's first order instant (a CTE body)."""
-    conditions = where(NOT_CANCELLED, scope_filters(d, filters))
+    conditions = where(source.not_cancelled, source.scope(d, filters))
     return (
-        "SELECT o.customer_id AS customer_id, MIN(o.placed_at) AS first_at FROM orders o "
-        f"WHERE {conditions} GROUP BY o.customer_id"
+        "SELECT o.customer_id AS customer_id, MIN(o.placed_at) AS first_at "
+        f"FROM {source.table} o WHERE {conditions} GROUP BY o.customer_id"
     )
 
 
-def customers(connection: Connection, filters: Filters) -> Report:
+def customers(connection: Connection, filters: Filters, source: Source = ORDERS) -> Report:
     """Per period and currency: customers who ordered, split into new (their first order is in
     that period) and returning, with their orders and net."""
     d = dialect_of(connection)
@@ -56,15 +85,15 @@ def customers(connection: Connection, filters: Filters) -> Report:
     new = f"{first} = {period}"
     found = fetch(
         connection,
-        f"WITH f AS ({_firsts(d, filters)}) SELECT {period}, o.currency, "
+        f"WITH f AS ({_firsts(d, filters, source)}) SELECT {period}, o.currency, "
         "COUNT(DISTINCT o.customer_id), "
         f"COUNT(DISTINCT CASE WHEN {new} THEN o.customer_id END), "
         f"COUNT(DISTINCT CASE WHEN {new} THEN NULL ELSE o.customer_id END), "
         f"SUM(CASE WHEN {new} THEN 1 ELSE 0 END), SUM(CASE WHEN {new} THEN 0 ELSE 1 END), "
-        f"SUM(CASE WHEN {new} THEN o.total_minor - o.tax_minor ELSE 0 END), "
-        f"SUM(CASE WHEN {new} THEN 0 ELSE o.total_minor - o.tax_minor END) "
-        "FROM orders o JOIN f ON f.customer_id = o.customer_id "
-        f"WHERE {order_filters(d, filters)} AND o.status <> 'cancelled' "
+        f"SUM(CASE WHEN {new} THEN {source.net} ELSE 0 END), "
+        f"SUM(CASE WHEN {new} THEN 0 ELSE {source.net} END) "
+        f"FROM {source.table} o JOIN f ON f.customer_id = o.customer_id "
+        f"WHERE {source.in_range(d, filters)} AND {source.not_cancelled} "
         f"GROUP BY {period}, o.currency",
         params(filters),
     )
@@ -91,15 +120,15 @@ def _month_number(month: str) -> str:
     return f"(CAST(substr({month}, 1, 4) AS INTEGER) * 12 + CAST(substr({month}, 6, 2) AS INTEGER))"
 
 
-def cohorts(connection: Connection, filters: Filters) -> Report:
+def cohorts(connection: Connection, filters: Filters, source: Source = ORDERS) -> Report:
     """Customers by the month of their first order (in the range), and how many of them
     ordered again 0, 1, 2, ... months after (always by month, whatever the granularity)."""
     d = dialect_of(connection)
     found = fetch(
         connection,
-        f"WITH f AS ({_firsts(d, filters)}), "
+        f"WITH f AS ({_firsts(d, filters, source)}), "
         f"a AS (SELECT DISTINCT o.customer_id AS customer_id, {d.month('o.placed_at')} AS month "
-        f"FROM orders o WHERE {order_filters(d, filters)} AND o.status <> 'cancelled'), "
+        f"FROM {source.table} o WHERE {source.in_range(d, filters)} AND {source.not_cancelled}), "
         f"c AS (SELECT a.customer_id AS customer_id, {d.month('f.first_at')} AS cohort, "
         "a.month AS month FROM a JOIN f ON f.customer_id = a.customer_id "
         "WHERE f.first_at >= :start) "
@@ -107,6 +136,11 @@ def cohorts(connection: Connection, filters: Filters) -> Report:
         "GROUP BY cohort, month",
         params(filters),
     )
+    return cohort_report(filters, found)
+
+
+def cohort_report(filters: Filters, found: list[tuple[Value, ...]]) -> Report:
+    """The cohorts report of (cohort month, months after, active customers) rows."""
     size = {row[0]: int(row[2] or 0) for row in found if row[1] == 0}
     rows: list[tuple[Value, ...]] = []
     for cohort, after, active in sorted(found, key=lambda r: (str(r[0]), int(r[1] or 0))):
@@ -127,19 +161,28 @@ RFM = columns(
 )
 
 
-def rfm(connection: Connection, filters: Filters) -> Report:
+def rfm(connection: Connection, filters: Filters, source: Source = ORDERS) -> Report:
     """Customers who ordered in the range, scored 1-5 by quintile per currency on the recency
     of their last order, their number of orders and their net (ties broken by customer id),
     counted per segment (``oms.reports.domain.RFM_SEGMENTS``)."""
     d = dialect_of(connection)
+    return rfm_report(
+        connection,
+        filters,
+        "SELECT o.customer_id AS customer_id, o.currency AS currency, "
+        f"MAX(o.placed_at) AS last_at, COUNT(*) AS orders, SUM({source.net}) AS monetary "
+        f"FROM {source.table} o WHERE {source.in_range(d, filters)} AND {source.not_cancelled} "
+        "GROUP BY o.customer_id, o.currency",
+    )
+
+
+def rfm_report(connection: Connection, filters: Filters, totals: str) -> Report:
+    """The RFM report of ``totals``: a query of (customer_id, currency, last_at, orders,
+    monetary), one row per customer and currency."""
     window = "OVER (PARTITION BY currency ORDER BY {}, customer_id)"
     found = fetch(
         connection,
-        "WITH c AS (SELECT o.customer_id AS customer_id, o.currency AS currency, "
-        "MAX(o.placed_at) AS last_at, COUNT(*) AS orders, "
-        "SUM(o.total_minor - o.tax_minor) AS monetary FROM orders o "
-        f"WHERE {order_filters(d, filters)} AND o.status <> 'cancelled' "
-        "GROUP BY o.customer_id, o.currency), "
+        f"WITH c AS ({totals}), "
         f"s AS (SELECT currency, orders, monetary, NTILE(5) {window.format('last_at')} AS r, "
         f"NTILE(5) {window.format('orders')} AS f, NTILE(5) {window.format('monetary')} AS m "
         "FROM c) "

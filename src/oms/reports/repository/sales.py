@@ -162,7 +162,7 @@ def returns(connection: Connection, filters: Filters) -> Report:
         "GROUP BY rl.reason, o.channel_code, l.sku, o.currency",
         values,
     )
-    credited = [] if filters.country is not None else _credits(connection, filters)
+    credited = [] if filters.country is not None else credits(connection, filters)
     ordered = fetch(
         connection,
         "SELECT o.channel_code, l.sku, o.currency, SUM(l.quantity) FROM orders o "
@@ -181,7 +181,7 @@ def returns(connection: Connection, filters: Filters) -> Report:
     return Report(ReportName.RETURNS, filters, RETURNS, rows)
 
 
-def _credits(connection: Connection, filters: Filters) -> list[tuple[Value, ...]]:
+def credits(connection: Connection, filters: Filters) -> list[tuple[Value, ...]]:
     """Standalone credits of the history import (credit-note lines that matched no order's
     units), by their own day: money back is negative in the table, positive here. They name no
     address, so a country filter leaves them out (the caller does not ask)."""

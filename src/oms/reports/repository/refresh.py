@@ -1,0 +1,367 @@
+"""Keeping the summary tables (``oms.reports.tables``) equal to the operational tables, set-wise.
+
+A refresh finds the orders whose figures may have changed, derives their facts again, then the
+facts of their customers and the day sums of every day they touch, each by delete-and-insert
+keyed by order, customer or day: refreshing an order twice, or all of them, gives the same
+rows. What changed is read from
+
+- ``orders.updated_at`` (every change of an order through the services sets it),
+- ``returns.updated_at`` (a return and its lines change without touching the order row),
+- ``history_imports.finished_at`` with the import's ``history_documents`` (the history import
+  writes orders and returns with their *historic* times, which no watermark of now catches),
+
+from the watermark ``checked_from`` (the previous refresh's start less ``WINDOW``, so a
+transaction that set its times before that refresh and committed after it is still read), and
+kept only where the order's fingerprint (version, ``updated_at``, its returns' latest
+``updated_at``) differs from the one its facts were derived from. A full refresh compares every
+order (and drops the facts of orders that are gone): the worker's schedule, and
+``oms report refresh --full`` after bulk writes made outside the services.
+
+Refreshers are serialised by the ``report_refresh`` row (``FOR UPDATE`` on PostgreSQL; SQLite
+has one writer at a time), and a refresher looks for changes again once it holds the lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text
+
+from oms.platform.database import UTCDateTime
+from oms.reports.repository.sql import Dialect
+from oms.reports.tables import GRAINS, report_refresh
+
+WINDOW = timedelta(minutes=15)
+NAME = "summaries"
+
+_PENDING = "SELECT order_id FROM report_pending"
+_PENDING_CUSTOMERS = "SELECT customer_id FROM report_pending_customers"
+_PENDING_DAYS = "SELECT day FROM report_pending_days"
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    orders: int
+    """Orders whose facts were derived again (0: nothing had changed)."""
+    days: int
+    customers: int
+
+
+def _dialect(connection: Connection) -> Dialect:
+    return Dialect(connection.dialect.name)
+
+
+def _run(connection: Connection, sql: str, **values: Any) -> Any:
+    statement = text(sql)
+    typed = [bindparam(n, type_=UTCDateTime()) for n in values if isinstance(values[n], datetime)]
+    if typed:
+        statement = statement.bindparams(*typed)
+    return connection.execute(statement, values)
+
+
+def _distinct(d: Dialect, a: str, b: str) -> str:
+    """``a`` and ``b`` differ, NULLs compared as values."""
+    return f"{a} IS DISTINCT FROM {b}" if d.is_postgres else f"{a} IS NOT {b}"
+
+
+def _fingerprint_differs(d: Dialect, order: str) -> str:
+    """The order aliased ``o`` has no facts ``f``, or not from its current rows."""
+    latest = f"(SELECT MAX(r.updated_at) FROM returns r WHERE r.order_id = {order})"
+    return (
+        f"(f.order_id IS NULL OR f.source_version <> o.version "
+        f"OR f.source_updated_at <> o.updated_at OR {_distinct(d, 'f.returns_at', latest)})"
+    )
+
+
+def _changed_sql(d: Dialect) -> str:
+    """Order ids that changed since ``:since`` (the quick refresh's candidates)."""
+    differs = _fingerprint_differs(d, "o.id")
+    return (
+        "SELECT o.id FROM orders o LEFT JOIN report_orders f ON f.order_id = o.id "
+        f"WHERE o.updated_at >= :since AND {differs} "
+        "UNION SELECT o.id FROM returns r JOIN orders o ON o.id = r.order_id "
+        "LEFT JOIN report_orders f ON f.order_id = o.id "
+        f"WHERE r.updated_at >= :since AND {differs} "
+        "UNION SELECT o.id FROM history_imports i "
+        "JOIN history_documents hd ON hd.import_id = i.id "
+        "JOIN orders o ON o.id = hd.order_id LEFT JOIN report_orders f ON f.order_id = o.id "
+        f"WHERE i.finished_at >= :since AND {differs}"
+    )
+
+
+def _all_changed_sql(d: Dialect) -> str:
+    """Every order whose facts are missing or stale, and every fact whose order is gone."""
+    return (
+        "SELECT o.id FROM orders o LEFT JOIN report_orders f ON f.order_id = o.id "
+        f"WHERE {_fingerprint_differs(d, 'o.id')} "
+        "UNION SELECT f.order_id FROM report_orders f "
+        "WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = f.order_id)"
+    )
+
+
+def watermark(connection: Connection) -> datetime | None:
+    """Where the next quick refresh reads changes from (None: never refreshed)."""
+    found: datetime | None = connection.execute(
+        select(report_refresh.c.checked_from).where(report_refresh.c.name == NAME)
+    ).scalar()
+    return found
+
+
+def stale(connection: Connection) -> bool:
+    """Whether a quick refresh has anything to do (read-only; cheap when nothing changed)."""
+    since = watermark(connection)
+    if since is None:
+        return True
+    found = _run(connection, f"SELECT 1 FROM ({_changed_sql(_dialect(connection))}) c LIMIT 1",
+                 since=since).first()  # fmt: skip
+    return found is not None
+
+
+def refresh(connection: Connection, *, now: datetime, full: bool = False) -> Refreshed:
+    """Bring the summaries up to date in the caller's (writing) transaction; ``full`` compares
+    every order instead of those changed since the watermark. A summary never refreshed is
+    refreshed fully."""
+    d = _dialect(connection)
+    _lock(connection, d)
+    since = watermark(connection)
+    for table in ("report_pending", "report_pending_customers", "report_pending_days"):
+        _run(connection, f"DELETE FROM {table}")
+    if full or since is None:
+        _run(connection, f"INSERT INTO report_pending (order_id) {_all_changed_sql(d)}")
+    else:
+        _run(connection, f"INSERT INTO report_pending (order_id) {_changed_sql(d)}", since=since)
+    count = int(_run(connection, "SELECT COUNT(*) FROM report_pending").scalar_one())
+    days = customers = 0
+    if count:
+        days, customers = _derive(connection, d)
+    _run(
+        connection,
+        "UPDATE report_refresh SET checked_from = :since, refreshed_at = :now, "
+        "orders_refreshed = orders_refreshed + :count WHERE name = :n",
+        since=now - WINDOW, now=now, count=count, n=NAME,
+    )  # fmt: skip
+    for table in ("report_pending", "report_pending_customers", "report_pending_days"):
+        _run(connection, f"DELETE FROM {table}")
+    return Refreshed(orders=count, days=days, customers=customers)
+
+
+def _lock(connection: Connection, d: Dialect) -> None:
+    """Take the refresh's lock row (created on first use)."""
+    if d.is_postgres:
+        _run(
+            connection,
+            "INSERT INTO report_refresh (name, orders_refreshed) VALUES (:n, 0) "
+            "ON CONFLICT (name) DO NOTHING",
+            n=NAME,
+        )
+        _run(connection, "SELECT name FROM report_refresh WHERE name = :n FOR UPDATE", n=NAME)
+    else:
+        _run(
+            connection,
+            "INSERT OR IGNORE INTO report_refresh (name, orders_refreshed) VALUES (:n, 0)",
+            n=NAME,
+        )
+
+
+def _derive(connection: Connection, d: Dialect) -> tuple[int, int]:
+    """Facts of the pending orders, their customers' facts, and the sums of the days touched."""
+    pending = f"IN ({_PENDING})"
+    # Customers and days of the facts about to be replaced (an order's customer may change).
+    _run(
+        connection,
+        "INSERT INTO report_pending_customers (customer_id) SELECT DISTINCT customer_id FROM ("
+        f"SELECT customer_id FROM report_orders WHERE order_id {pending} "
+        f"UNION SELECT customer_id FROM orders WHERE id {pending}) c "
+        "WHERE customer_id IS NOT NULL",
+    )
+    _run(
+        connection,
+        "INSERT INTO report_pending_days (day) SELECT DISTINCT day FROM report_orders "
+        f"WHERE order_id {pending} OR customer_id IN ({_PENDING_CUSTOMERS})",
+    )
+    _run(connection, f"DELETE FROM report_orders WHERE order_id {pending}")
+    _run(connection, f"DELETE FROM report_order_returns WHERE order_id {pending}")
+    _insert_facts(connection, d)
+    _insert_returns(connection, d)
+    _run(
+        connection,
+        "INSERT INTO report_pending_days (day) SELECT DISTINCT f.day FROM report_orders f "
+        f"WHERE (f.order_id {pending} OR f.customer_id IN ({_PENDING_CUSTOMERS})) "
+        f"AND f.day NOT IN ({_PENDING_DAYS})",
+    )
+    _customer_facts(connection, d)
+    _day_sums(connection, d)
+    days = int(_run(connection, "SELECT COUNT(*) FROM report_pending_days").scalar_one())
+    customers = int(_run(connection, "SELECT COUNT(*) FROM report_pending_customers").scalar_one())
+    return days, customers
+
+
+def _insert_facts(connection: Connection, d: Dialect) -> None:
+    pending = f"IN ({_PENDING})"
+    _run(
+        connection,
+        "INSERT INTO report_orders (order_id, customer_id, channel_code, country, currency, "
+        "placed_at, day, cancelled, ordered_units, units, gross_minor, discounts_minor, "
+        "tax_minor, shipping_minor, other_minor, net_minor, first_day, first_of_day, "
+        "first_of_week, first_of_month, first_of_month_any, source_version, "
+        "source_updated_at, returns_at) "
+        f"SELECT o.id, o.customer_id, o.channel_code, {d.country('o.shipping_address')}, "
+        f"o.currency, o.placed_at, {d.day('o.placed_at')}, "
+        "CASE WHEN o.status = 'cancelled' THEN 1 ELSE 0 END, "
+        "COALESCE(l.ordered, 0), COALESCE(l.units, 0), o.subtotal_minor, o.discount_minor, "
+        "o.tax_minor, o.shipping_minor, COALESCE(c.other, 0), o.total_minor - o.tax_minor, "
+        "NULL, 0, 0, 0, 0, o.version, o.updated_at, r.latest "
+        "FROM orders o "
+        "LEFT JOIN (SELECT order_id, SUM(quantity) AS ordered, "
+        "SUM(quantity - cancelled_quantity) AS units FROM order_lines "
+        f"WHERE order_id {pending} GROUP BY order_id) l ON l.order_id = o.id "
+        "LEFT JOIN (SELECT order_id, SUM(amount_minor) AS other FROM order_charges "
+        f"WHERE order_id {pending} AND kind NOT IN ('shipping', 'discount') "
+        "GROUP BY order_id) c ON c.order_id = o.id "
+        "LEFT JOIN (SELECT order_id, MAX(updated_at) AS latest FROM returns "
+        f"WHERE order_id {pending} GROUP BY order_id) r ON r.order_id = o.id "
+        f"WHERE o.id {pending}",
+    )
+
+
+def _insert_returns(connection: Connection, d: Dialect) -> None:
+    """Cancelled units (at the line's price, reason the order's) and returned units (returns
+    neither declined nor cancelled, reason the line's) of the pending orders."""
+    pending = f"IN ({_PENDING})"
+    where = f"{d.day('o.placed_at')}, o.channel_code, {d.country('o.shipping_address')}, o.currency"
+    _run(
+        connection,
+        "INSERT INTO report_order_returns (order_id, kind, reason, sku, day, channel_code, "
+        "country, currency, units, value_minor) "
+        f"SELECT o.id, 'cancellation', COALESCE(o.cancel_reason, ''), l.sku, {where}, "
+        "SUM(l.cancelled_quantity), SUM(l.cancelled_quantity * l.unit_price_minor) "
+        "FROM orders o JOIN order_lines l ON l.order_id = o.id "
+        f"WHERE o.id {pending} AND l.cancelled_quantity > 0 "
+        f"GROUP BY o.id, COALESCE(o.cancel_reason, ''), l.sku, {where}",
+    )
+    _run(
+        connection,
+        "INSERT INTO report_order_returns (order_id, kind, reason, sku, day, channel_code, "
+        "country, currency, units, value_minor) "
+        f"SELECT o.id, 'return', rl.reason, l.sku, {where}, SUM(rl.quantity), "
+        "SUM(rl.quantity * l.unit_price_minor) FROM returns r "
+        "JOIN return_lines rl ON rl.return_id = r.id JOIN order_lines l ON l.id = rl.line_id "
+        f"JOIN orders o ON o.id = r.order_id WHERE r.order_id {pending} "
+        "AND r.status NOT IN ('declined', 'cancelled') "
+        f"GROUP BY o.id, rl.reason, l.sku, {where}",
+    )
+
+
+def text_week(d: Dialect, day: str) -> str:
+    """The Monday (``YYYY-MM-DD``) of the ISO week of a ``YYYY-MM-DD`` text column."""
+    if d.is_postgres:
+        return f"to_char(date_trunc('week', CAST({day} AS date)), 'YYYY-MM-DD')"
+    return f"date({day}, '-6 days', 'weekday 1')"
+
+
+def text_period(d: Dialect, day: str, grain: str) -> str:
+    """A ``YYYY-MM-DD`` text column's day, week (its Monday) or month (``YYYY-MM``)."""
+    if grain == "day":
+        return day
+    if grain == "week":
+        return text_week(d, day)
+    return f"substr({day}, 1, 7)"
+
+
+def _customer_facts(connection: Connection, d: Dialect) -> None:
+    """The pending customers' first day, which of their orders come first in a day, week and
+    month (per currency, and per month across currencies), and their totals per currency."""
+    mine = f"customer_id IN ({_PENDING_CUSTOMERS})"
+    _run(
+        connection,
+        "UPDATE report_orders SET first_day = NULL, first_of_day = 0, first_of_week = 0, "
+        f"first_of_month = 0, first_of_month_any = 0 WHERE {mine}",
+    )
+
+    def first(*partition: str) -> str:
+        keys = ", ".join(partition)
+        return (
+            f"CASE WHEN ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY placed_at, order_id) = 1 "
+            "THEN 1 ELSE 0 END"
+        )
+
+    month = "substr(day, 1, 7)"
+    _run(
+        connection,
+        "UPDATE report_orders SET first_day = w.first_day, first_of_day = w.d, "
+        "first_of_week = w.w, first_of_month = w.m, first_of_month_any = w.a FROM ("
+        "SELECT order_id, MIN(day) OVER (PARTITION BY customer_id) AS first_day, "
+        f"{first('customer_id', 'currency', 'day')} AS d, "
+        f"{first('customer_id', 'currency', text_week(d, 'day'))} AS w, "
+        f"{first('customer_id', 'currency', month)} AS m, "
+        f"{first('customer_id', month)} AS a "
+        f"FROM report_orders WHERE {mine} AND cancelled = 0) w "
+        "WHERE report_orders.order_id = w.order_id",
+    )
+    _run(connection, f"DELETE FROM report_customer_totals WHERE {mine}")
+    _run(
+        connection,
+        "INSERT INTO report_customer_totals (customer_id, currency, last_at, orders, "
+        "monetary_minor) SELECT customer_id, currency, MAX(placed_at), COUNT(*), SUM(net_minor) "
+        f"FROM report_orders WHERE {mine} AND cancelled = 0 GROUP BY customer_id, currency",
+    )
+
+
+def _day_sums(connection: Connection, d: Dialect) -> None:
+    days = f"IN ({_PENDING_DAYS})"
+    for table in (
+        "report_sales_days", "report_product_days", "report_customer_days", "report_cohort_days",
+    ):  # fmt: skip
+        _run(connection, f"DELETE FROM {table} WHERE day {days}")
+    _run(
+        connection,
+        "INSERT INTO report_sales_days (day, channel_code, country, currency, orders, units, "
+        "gross_minor, discounts_minor, tax_minor, shipping_minor, other_minor, net_minor) "
+        "SELECT day, channel_code, country, currency, COUNT(*), SUM(units), SUM(gross_minor), "
+        "SUM(discounts_minor), SUM(tax_minor), SUM(shipping_minor), SUM(other_minor), "
+        f"SUM(net_minor) FROM report_orders WHERE day {days} AND cancelled = 0 "
+        "GROUP BY day, channel_code, country, currency",
+    )
+    kept = "CASE WHEN f.cancelled = 0 THEN {} ELSE 0 END"
+    _run(
+        connection,
+        "INSERT INTO report_product_days (day, sku, channel_code, country, currency, lines, "
+        "orders, units, gross_minor, discounts_minor, net_minor, ordered_units) "
+        "SELECT f.day, l.sku, f.channel_code, f.country, f.currency, "
+        f"SUM({kept.format('1')}), "
+        "COUNT(DISTINCT CASE WHEN f.cancelled = 0 THEN f.order_id END), "
+        f"SUM({kept.format('l.quantity - l.cancelled_quantity')}), "
+        f"SUM({kept.format('l.subtotal_minor')}), SUM({kept.format('l.discount_minor')}), "
+        f"SUM({kept.format('l.total_minor - l.tax_minor')}), SUM(l.quantity) "
+        "FROM report_orders f JOIN order_lines l ON l.order_id = f.order_id "
+        f"WHERE f.day {days} GROUP BY f.day, l.sku, f.channel_code, f.country, f.currency",
+    )
+    figures = []
+    for grain in GRAINS:
+        same = f"{text_period(d, 'first_day', grain)} = {text_period(d, 'day', grain)}"
+        figures += [
+            f"SUM(first_of_{grain})",
+            f"SUM(CASE WHEN first_of_{grain} = 1 AND {same} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {same} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {same} THEN net_minor ELSE 0 END)",
+        ]
+    names = [
+        f"{name}_{grain}"
+        for grain in GRAINS
+        for name in ("customers", "new_customers", "new_orders", "new_net")
+    ]
+    _run(
+        connection,
+        f"INSERT INTO report_customer_days (day, currency, orders, net_minor, {', '.join(names)}) "
+        f"SELECT day, currency, COUNT(*), SUM(net_minor), {', '.join(figures)} "
+        f"FROM report_orders WHERE day {days} AND cancelled = 0 GROUP BY day, currency",
+    )
+    _run(
+        connection,
+        "INSERT INTO report_cohort_days (day, cohort, active) "
+        "SELECT day, substr(first_day, 1, 7), SUM(first_of_month_any) FROM report_orders "
+        f"WHERE day {days} AND cancelled = 0 GROUP BY day, substr(first_day, 1, 7) "
+        "HAVING SUM(first_of_month_any) > 0",
+    )

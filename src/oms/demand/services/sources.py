@@ -30,8 +30,9 @@ DATASET_TIMEZONE = "Europe/London"
 
 
 def read_online_retail(path: Path) -> tuple[pd.DataFrame, datetime, datetime]:
-    """The dataset's product sales as line records, and the observed window (first and last
-    instant of the data, the last one minute later since times are to the minute)."""
+    """The dataset's product sales as line records, and the observed window: the first and the
+    last order (a sales invoice), the last one minute later since times are to the minute, as
+    the database path reads it from its orders."""
     raw = pd.read_csv(
         path,
         usecols=["InvoiceNo", "StockCode", "Quantity", "InvoiceDate"],
@@ -42,12 +43,12 @@ def read_online_retail(path: Path) -> tuple[pd.DataFrame, datetime, datetime]:
         .dt.tz_localize(DATASET_TIMEZONE, ambiguous="NaT", nonexistent="shift_forward")
         .dt.tz_convert(UTC)
     )
-    observed_from = placed.min().to_pydatetime()
-    observed_to = placed.max().to_pydatetime() + pd.Timedelta(minutes=1)
     code = raw["StockCode"]
+    order = ~raw["InvoiceNo"].str.startswith(("C", "A")) & (raw["Quantity"] > 0)
+    observed_from = placed[order].min().to_pydatetime()
+    observed_to = placed[order].max().to_pydatetime() + pd.Timedelta(minutes=1)
     sale = (
-        ~raw["InvoiceNo"].str.startswith(("C", "A"))
-        & (raw["Quantity"] > 0)
+        order
         & ~code.isin(NON_PRODUCT_CODES)
         & ~code.str.startswith(VOUCHER_PREFIX)
         & placed.notna()

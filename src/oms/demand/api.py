@@ -74,7 +74,11 @@ def list_reorder_settings(_: Reader, uow: UoW) -> list[ReorderSettingOut]:
     ]
 
 
-@router.put("/forecasts/reorder-settings/{scope}/{key}", responses=responses(401, 403, 422))
+@router.put(
+    "/forecasts/reorder-settings/{scope}/{key}",
+    status_code=204,
+    responses=responses(401, 403, 422),
+)
 def put_reorder_setting(
     scope: Literal["default", "supplier", "sku"],
     key: str,

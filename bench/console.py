@@ -43,6 +43,7 @@ from oms.fulfilment.tables.orders import fulfilment_orders
 from oms.orders.tables import order_counters, orders
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
+from oms.reports.domain import ReportName
 from oms.returns.tables.returns import returns
 
 RESULTS = Path(__file__).parent / "results"
@@ -160,7 +161,10 @@ def pages(db: Database, client: TestClient) -> dict[str, str]:
         "reconciliation": "/console/finance/reconciliation",
         "settings channels": "/console/settings/channels",
         "settings staff": "/console/settings/staff",
+        "reports": "/console/reports",
     }
+    # every report's page over the default range (the last 365 days), by month
+    found |= {f"report {name.value}": f"/console/reports/{name.value}" for name in ReportName}
     if fo is not None:
         found["fulfilment order"] = f"/console/fulfilment/orders/{fo}"
     if ret is not None:

@@ -34,6 +34,10 @@ from oms.reports.repository.sql import Dialect
 from oms.reports.tables import GRAINS, report_refresh
 
 WINDOW = timedelta(minutes=15)
+BULK = 5_000
+"""Orders derived at once past which the planner's statistics of the facts are renewed."""
+WORK_MEM = "256MB"
+"""PostgreSQL's sort memory for a refresh (a full one sorts every order by customer)."""
 NAME = "summaries"
 
 _PENDING = "SELECT order_id FROM report_pending"
@@ -125,6 +129,8 @@ def refresh(connection: Connection, *, now: datetime, full: bool = False) -> Ref
     refreshed fully."""
     d = _dialect(connection)
     _lock(connection, d)
+    if d.is_postgres:
+        _run(connection, f"SET LOCAL work_mem = '{WORK_MEM}'")
     since = watermark(connection)
     for table in ("report_pending", "report_pending_customers", "report_pending_days"):
         _run(connection, f"DELETE FROM {table}")
@@ -166,9 +172,11 @@ def _lock(connection: Connection, d: Dialect) -> None:
 
 
 def _derive(connection: Connection, d: Dialect) -> tuple[int, int]:
-    """Facts of the pending orders, their customers' facts, and the sums of the days touched."""
+    """Facts of the pending orders and of every other order of their customers (a customer's
+    first-order flags depend on all of their orders), their totals, and the sums of every day
+    those orders fall on."""
     pending = f"IN ({_PENDING})"
-    # Customers and days of the facts about to be replaced (an order's customer may change).
+    # Customers of the pending orders, before and after (an order's customer may change).
     _run(
         connection,
         "INSERT INTO report_pending_customers (customer_id) SELECT DISTINCT customer_id FROM ("
@@ -176,10 +184,22 @@ def _derive(connection: Connection, d: Dialect) -> tuple[int, int]:
         f"UNION SELECT customer_id FROM orders WHERE id {pending}) c "
         "WHERE customer_id IS NOT NULL",
     )
+    _analyze(connection, d, "report_pending", "report_pending_customers")
     _run(
         connection,
-        "INSERT INTO report_pending_days (day) SELECT DISTINCT day FROM report_orders "
-        f"WHERE order_id {pending} OR customer_id IN ({_PENDING_CUSTOMERS})",
+        "INSERT INTO report_pending (order_id) SELECT o.id FROM orders o "
+        f"WHERE o.customer_id IN ({_PENDING_CUSTOMERS}) AND o.id NOT {pending}",
+    )
+    _run(
+        connection,
+        "INSERT INTO report_pending (order_id) SELECT f.order_id FROM report_orders f "
+        f"WHERE f.customer_id IN ({_PENDING_CUSTOMERS}) AND f.order_id NOT {pending}",
+    )
+    _analyze(connection, d, "report_pending")
+    _run(
+        connection,
+        f"INSERT INTO report_pending_days (day) SELECT DISTINCT day FROM report_orders "
+        f"WHERE order_id {pending}",
     )
     _run(connection, f"DELETE FROM report_orders WHERE order_id {pending}")
     _run(connection, f"DELETE FROM report_order_returns WHERE order_id {pending}")
@@ -188,17 +208,38 @@ def _derive(connection: Connection, d: Dialect) -> tuple[int, int]:
     _run(
         connection,
         "INSERT INTO report_pending_days (day) SELECT DISTINCT f.day FROM report_orders f "
-        f"WHERE (f.order_id {pending} OR f.customer_id IN ({_PENDING_CUSTOMERS})) "
-        f"AND f.day NOT IN ({_PENDING_DAYS})",
+        f"WHERE f.order_id {pending} AND f.day NOT IN ({_PENDING_DAYS})",
     )
-    _customer_facts(connection, d)
+    _analyze(connection, d, "report_pending_days")
+    if int(_run(connection, "SELECT COUNT(*) FROM report_pending").scalar_one()) > BULK:
+        _analyze(connection, d, "report_orders")
+    _customer_totals(connection)
     _day_sums(connection, d)
     days = int(_run(connection, "SELECT COUNT(*) FROM report_pending_days").scalar_one())
     customers = int(_run(connection, "SELECT COUNT(*) FROM report_pending_customers").scalar_one())
     return days, customers
 
 
+def _analyze(connection: Connection, d: Dialect, *tables: str) -> None:
+    """Fresh planner statistics for tables whose size just changed (PostgreSQL plans the next
+    statements by them: a working set of 10 rows or of a million wants different joins)."""
+    if d.is_postgres:
+        for table in tables:
+            _run(connection, f"ANALYZE {table}")
+
+
+def _first(*partition: str) -> str:
+    """1 for the earliest order not cancelled of its partition (ties by id), else 0."""
+    keys = ", ".join((*partition, "cancelled"))
+    return (
+        "CASE WHEN cancelled = 0 AND ROW_NUMBER() OVER (PARTITION BY "
+        f"{keys} ORDER BY placed_at, order_id) = 1 THEN 1 ELSE 0 END"
+    )
+
+
 def _insert_facts(connection: Connection, d: Dialect) -> None:
+    """The pending orders' facts, with their customers' first day and which order comes
+    first in its day, week and month per currency, and in its month across currencies."""
     pending = f"IN ({_PENDING})"
     _run(
         connection,
@@ -207,13 +248,25 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
         "tax_minor, shipping_minor, other_minor, net_minor, first_day, first_of_day, "
         "first_of_week, first_of_month, first_of_month_any, source_version, "
         "source_updated_at, returns_at) "
-        f"SELECT o.id, o.customer_id, o.channel_code, {d.country('o.shipping_address')}, "
-        f"o.currency, o.placed_at, {d.day('o.placed_at')}, "
-        "CASE WHEN o.status = 'cancelled' THEN 1 ELSE 0 END, "
-        "COALESCE(l.ordered, 0), COALESCE(l.units, 0), o.subtotal_minor, o.discount_minor, "
-        "o.tax_minor, o.shipping_minor, COALESCE(c.other, 0), o.total_minor - o.tax_minor, "
-        "NULL, 0, 0, 0, 0, o.version, o.updated_at, r.latest "
-        "FROM orders o "
+        "SELECT order_id, customer_id, channel_code, country, currency, placed_at, day, "
+        "cancelled, ordered_units, units, gross_minor, discounts_minor, tax_minor, "
+        "shipping_minor, other_minor, net_minor, "
+        "MIN(CASE WHEN cancelled = 0 THEN day END) OVER (PARTITION BY customer_id), "
+        f"{_first('customer_id', 'currency', 'day')}, "
+        f"{_first('customer_id', 'currency', text_week(d, 'day'))}, "
+        f"{_first('customer_id', 'currency', 'substr(day, 1, 7)')}, "
+        f"{_first('customer_id', 'substr(day, 1, 7)')}, "
+        "source_version, source_updated_at, returns_at FROM ("
+        f"SELECT o.id AS order_id, o.customer_id AS customer_id, "
+        f"o.channel_code AS channel_code, {d.country('o.shipping_address')} AS country, "
+        f"o.currency AS currency, o.placed_at AS placed_at, {d.day('o.placed_at')} AS day, "
+        "CASE WHEN o.status = 'cancelled' THEN 1 ELSE 0 END AS cancelled, "
+        "COALESCE(l.ordered, 0) AS ordered_units, COALESCE(l.units, 0) AS units, "
+        "o.subtotal_minor AS gross_minor, o.discount_minor AS discounts_minor, "
+        "o.tax_minor AS tax_minor, o.shipping_minor AS shipping_minor, "
+        "COALESCE(c.other, 0) AS other_minor, o.total_minor - o.tax_minor AS net_minor, "
+        "o.version AS source_version, o.updated_at AS source_updated_at, "
+        "r.latest AS returns_at FROM orders o "
         "LEFT JOIN (SELECT order_id, SUM(quantity) AS ordered, "
         "SUM(quantity - cancelled_quantity) AS units FROM order_lines "
         f"WHERE order_id {pending} GROUP BY order_id) l ON l.order_id = o.id "
@@ -222,7 +275,7 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
         "GROUP BY order_id) c ON c.order_id = o.id "
         "LEFT JOIN (SELECT order_id, MAX(updated_at) AS latest FROM returns "
         f"WHERE order_id {pending} GROUP BY order_id) r ON r.order_id = o.id "
-        f"WHERE o.id {pending}",
+        f"WHERE o.id {pending}) b",
     )
 
 
@@ -270,36 +323,9 @@ def text_period(d: Dialect, day: str, grain: str) -> str:
     return f"substr({day}, 1, 7)"
 
 
-def _customer_facts(connection: Connection, d: Dialect) -> None:
-    """The pending customers' first day, which of their orders come first in a day, week and
-    month (per currency, and per month across currencies), and their totals per currency."""
+def _customer_totals(connection: Connection) -> None:
+    """Each pending customer's last order, orders and net per currency (for RFM)."""
     mine = f"customer_id IN ({_PENDING_CUSTOMERS})"
-    _run(
-        connection,
-        "UPDATE report_orders SET first_day = NULL, first_of_day = 0, first_of_week = 0, "
-        f"first_of_month = 0, first_of_month_any = 0 WHERE {mine}",
-    )
-
-    def first(*partition: str) -> str:
-        keys = ", ".join(partition)
-        return (
-            f"CASE WHEN ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY placed_at, order_id) = 1 "
-            "THEN 1 ELSE 0 END"
-        )
-
-    month = "substr(day, 1, 7)"
-    _run(
-        connection,
-        "UPDATE report_orders SET first_day = w.first_day, first_of_day = w.d, "
-        "first_of_week = w.w, first_of_month = w.m, first_of_month_any = w.a FROM ("
-        "SELECT order_id, MIN(day) OVER (PARTITION BY customer_id) AS first_day, "
-        f"{first('customer_id', 'currency', 'day')} AS d, "
-        f"{first('customer_id', 'currency', text_week(d, 'day'))} AS w, "
-        f"{first('customer_id', 'currency', month)} AS m, "
-        f"{first('customer_id', month)} AS a "
-        f"FROM report_orders WHERE {mine} AND cancelled = 0) w "
-        "WHERE report_orders.order_id = w.order_id",
-    )
     _run(connection, f"DELETE FROM report_customer_totals WHERE {mine}")
     _run(
         connection,

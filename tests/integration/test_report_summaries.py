@@ -1,0 +1,208 @@
+"""The reports' summary tables (ADR 0015) on SQLite and PostgreSQL: after live changes made
+through the services (units cancelled, a whole order cancelled, a return declined) a report
+shows the change on its next read, equal to the same report on the operational tables; ranges
+that cut a period and filters (the facts path) equal the operational SQL too; a refresh with
+nothing to do writes nothing; two refreshers at once never double-count; a full refresh
+rebuilds the same rows after the summaries were wiped.
+
+The demo merchant is loaded once per backend for the module.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from oms.app import demo, tasks
+from oms.orders.domain.commands import CancelOrder
+from oms.orders.services.cancellation import cancel_order
+from oms.orders.tables import order_lines, orders
+from oms.platform.unit_of_work import UnitOfWork
+from oms.reports.domain import Filters, Granularity, Report, ReportName, Value
+from oms.reports.repository import SUMMARISED
+from oms.reports.repository.refresh import Refreshed
+from oms.reports.services import refresh_summaries, run_plain_report, run_report
+from oms.returns.services.decisions import DecideReturn, decline_return
+from oms.returns.tables.returns import returns
+from tests.conftest import empty
+
+WIDE = Filters(start=date(2000, 1, 1), end=date.today() + timedelta(days=1))
+SUMMARY_TABLES = (
+    "report_orders", "report_sales_days", "report_product_days", "report_order_returns",
+    "report_customer_days", "report_cohort_days", "report_customer_totals",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def merchant(database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    empty(database)
+    demo.load(UnitOfWork(database), settlement_dir=tmp_path_factory.mktemp("demo"))
+    tasks.relay(database).drain()
+    yield database
+    empty(database)
+
+
+def rows(report: Report) -> list[tuple[Value, ...]]:
+    return sorted(report.rows, key=lambda row: tuple((v is None, str(v)) for v in row))
+
+
+def assert_equal_to_the_operational_tables(engine: Engine, filters: Filters = WIDE) -> None:
+    uow = UnitOfWork(engine)
+    for name in sorted(SUMMARISED):
+        assert rows(run_report(name, filters, uow=uow)) == rows(
+            run_plain_report(name, filters, uow=uow)
+        ), (name, filters)
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    with engine.connect() as c:
+        return {
+            table: sorted(tuple(map(str, r)) for r in c.execute(text(f"SELECT * FROM {table}")))  # noqa: S608
+            for table in SUMMARY_TABLES
+        }
+
+
+def test_a_refresh_with_nothing_changed_does_nothing(merchant: Engine) -> None:
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    assert refresh_summaries(uow=uow) == Refreshed(orders=0, days=0, customers=0)
+    with merchant.connect() as c:
+        facts = c.execute(text("SELECT COUNT(*) FROM report_orders")).scalar_one()
+        everyone = c.execute(select(orders.c.id)).all()
+    assert facts == len(everyone) > 20
+
+
+def test_ranges_that_cut_periods_and_filters_equal_the_operational_sql(merchant: Engine) -> None:
+    with merchant.connect() as c:
+        placed = sorted(p for (p,) in c.execute(select(orders.c.placed_at)).all())
+    middle = placed[len(placed) // 2].date()
+    for granularity in Granularity:
+        for filters in (
+            Filters(start=middle, end=WIDE.end, granularity=granularity),
+            Filters(start=WIDE.start, end=middle, granularity=granularity),
+            Filters(start=middle - timedelta(days=3), end=middle + timedelta(days=3),
+                    granularity=granularity),
+            Filters(start=WIDE.start, end=WIDE.end, channel="web", granularity=granularity),
+            Filters(start=WIDE.start, end=WIDE.end, country="DE", granularity=granularity),
+        ):  # fmt: skip
+            assert_equal_to_the_operational_tables(merchant, filters)
+
+
+def _sales_units(engine: Engine) -> int:
+    found = run_report(ReportName.SALES, WIDE, uow=UnitOfWork(engine)).as_dicts()
+    return sum(int(r["units"] or 0) for r in found)
+
+
+def _cancelled_units(engine: Engine) -> int:
+    found = run_report(ReportName.RETURNS, WIDE, uow=UnitOfWork(engine)).as_dicts()
+    return sum(int(r["units"] or 0) for r in found if r["kind"] == "cancellation")
+
+
+def test_cancelled_units_show_on_the_next_read(merchant: Engine) -> None:
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    before_sales, before_cancelled = _sales_units(merchant), _cancelled_units(merchant)
+    with merchant.connect() as c:
+        line = c.execute(
+            select(order_lines.c.id, order_lines.c.order_id)
+            .join(orders, orders.c.id == order_lines.c.order_id)
+            .where(
+                orders.c.status.in_(("open", "confirmed", "placed")),
+                order_lines.c.quantity - order_lines.c.cancelled_quantity
+                - order_lines.c.fulfilled_quantity >= 1,
+            )
+            .order_by(orders.c.placed_at)
+            .limit(1)
+        ).one()  # fmt: skip
+    cancel_order(
+        CancelOrder(order_id=line.order_id, reason="changed mind", actor="test",
+                    lines={line.id: 1}),
+        uow=uow,
+    )  # fmt: skip
+    assert _sales_units(merchant) == before_sales - 1
+    assert _cancelled_units(merchant) == before_cancelled + 1
+    assert_equal_to_the_operational_tables(merchant)
+
+
+def test_a_whole_order_cancelled_leaves_sales_and_customers(merchant: Engine) -> None:
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    with merchant.connect() as c:
+        order_id = c.execute(
+            select(orders.c.id)
+            .where(orders.c.status.in_(("open", "confirmed", "placed")))
+            .where(
+                ~select(order_lines.c.id)
+                .where(order_lines.c.order_id == orders.c.id, order_lines.c.fulfilled_quantity > 0)
+                .exists()
+            )
+            .order_by(orders.c.placed_at.desc())
+            .limit(1)
+        ).scalar_one()
+    before = run_report(ReportName.SALES, WIDE, uow=uow).as_dicts()
+    cancel_order(CancelOrder(order_id=order_id, reason="fraud", actor="test"), uow=uow)
+    after = run_report(ReportName.SALES, WIDE, uow=uow).as_dicts()
+    assert (
+        sum(int(r["orders"] or 0) for r in after) == sum(int(r["orders"] or 0) for r in before) - 1
+    )
+    assert_equal_to_the_operational_tables(merchant)
+
+
+def test_a_declined_return_leaves_the_returns_report(merchant: Engine) -> None:
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    with merchant.connect() as c:
+        requested = c.execute(
+            select(returns.c.id).where(returns.c.status == "requested").limit(1)
+        ).scalar()
+    if requested is None:
+        pytest.skip("the demo has no requested return")
+    before = run_report(ReportName.RETURNS, WIDE, uow=uow).as_dicts()
+    decline_return(DecideReturn(return_id=requested, actor="test", reason="worn"), uow=uow)
+    after = run_report(ReportName.RETURNS, WIDE, uow=uow).as_dicts()
+    returned = [sum(int(r["units"] or 0) for r in found if r["kind"] == "return")
+                for found in (before, after)]  # fmt: skip
+    assert returned[1] < returned[0]
+    assert_equal_to_the_operational_tables(merchant)
+
+
+def test_concurrent_refreshers_derive_each_change_once(merchant: Engine) -> None:
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    settled = snapshot(merchant)
+    with merchant.begin() as c:  # every order's facts stale at once, as after an import
+        c.execute(text("UPDATE report_orders SET source_version = 0"))
+    found: list[Refreshed] = []
+    errors: list[BaseException] = []
+
+    def refresher() -> None:
+        try:
+            found.append(refresh_summaries(uow=UnitOfWork(merchant), full=True))
+        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=refresher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(r.orders for r in found) == [0, len(settled["report_orders"])]
+    assert snapshot(merchant) == settled
+    assert_equal_to_the_operational_tables(merchant)
+
+
+def test_a_full_refresh_rebuilds_wiped_summaries(merchant: Engine) -> None:
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    settled = snapshot(merchant)
+    with merchant.begin() as c:
+        for table in SUMMARY_TABLES:
+            c.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+    done = refresh_summaries(uow=uow, full=True)
+    assert done.orders == len(settled["report_orders"])
+    assert snapshot(merchant) == settled

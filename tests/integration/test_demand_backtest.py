@@ -12,7 +12,13 @@ import pytest
 
 from oms.demand import services
 from oms.demand.services.backtest import SELECTED, run_backtest
-from oms.demand.services.candidates import BASELINES, CANDIDATES
+from oms.demand.services.candidates import (
+    BASELINES,
+    CANDIDATES,
+    COMBINATION,
+    COMBINED,
+    forecast_all,
+)
 from oms.demand.services.forecasting import forecast_series
 
 DATASET = Path(__file__).resolve().parents[3] / "shared" / "data" / "online_retail.csv.xz"
@@ -36,16 +42,30 @@ def backtest(sample: pd.DataFrame):  # type: ignore[no-untyped-def]
 
 def test_every_model_and_baseline_is_scored_on_the_scored_skus(backtest) -> None:  # type: ignore[no-untyped-def]
     summary = backtest.summary()
-    assert list(summary.index) == [SELECTED, *CANDIDATES, *BASELINES]
+    assert list(summary.index) == [SELECTED, COMBINATION, *CANDIDATES, *BASELINES]
     assert len(backtest.scored()) > 0
     assert np.isfinite(summary[["mase", "pinball"]].to_numpy()).all()
     assert (summary[["mase", "pinball"]] > 0).all().all()
 
 
-def test_the_chosen_model_is_never_worse_than_a_candidate_on_validation(backtest) -> None:  # type: ignore[no-untyped-def]
-    validation = backtest.validation.mae[list(CANDIDATES)]
-    chosen_error = np.array([validation.at[key, model] for key, model in backtest.chosen.items()])
-    assert (chosen_error <= validation.min(axis=1).to_numpy() + 1e-12).all()
+def test_the_model_used_is_the_combination_for_every_sku(backtest) -> None:  # type: ignore[no-untyped-def]
+    assert (backtest.chosen == COMBINATION).all()
+    assert backtest.summary().at[SELECTED, "mase"] == backtest.summary().at[COMBINATION, "mase"]
+
+
+def test_the_combination_is_the_weekly_median_of_its_members(sample: pd.DataFrame) -> None:
+    history = sample.iloc[:, :40].copy()
+    history.columns = pd.to_datetime(history.columns)
+    long = history.stack().rename("y").reset_index()
+    long.columns = pd.Index(["unique_id", "ds", "y"])
+    frame = forecast_all(long, horizon=12).frame
+    for suffix in ("", "-lo-95", "-lo-80", "-hi-80", "-hi-95"):
+        members = frame[[f"{name}{suffix}" for name in COMBINED]].to_numpy()
+        assert frame[f"{COMBINATION}{suffix}"].to_numpy() == pytest.approx(
+            np.median(members, axis=1)
+        )
+    assert (frame[f"{COMBINATION}-lo-95"] <= frame[COMBINATION] + 1e-9).all()
+    assert (frame[COMBINATION] <= frame[f"{COMBINATION}-hi-95"] + 1e-9).all()
 
 
 def test_the_selections_test_score_is_its_chosen_models_score(backtest) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +98,7 @@ def test_production_forecasts_have_ordered_bands_and_record_their_model(
     forecasts = list(forecast_series(sample.iloc[:4], horizon=12, step=4))
     assert len(forecasts) == 4
     for forecast in forecasts:
-        assert forecast.model in CANDIDATES
+        assert forecast.model == COMBINATION
         assert "statsforecast-" in forecast.model_version
         assert len(forecast.weeks) == 12
         for _, point, lo80, hi80, lo95, hi95 in forecast.weeks:

@@ -1,6 +1,7 @@
-"""Forecasts for production: each series gets the candidate that did best over its last
-``HORIZON`` complete weeks (same rolling origins as the backtest's validation), refitted on all
-its weeks and run ``HORIZON`` weeks ahead from the week after the last complete one.
+"""Forecasts for production: each series gets the combination (``candidates.COMBINATION``),
+scored over its last ``HORIZON`` complete weeks (same rolling origins as the backtest's
+validation), refitted on all its weeks and run ``HORIZON`` weeks ahead from the week after the
+last complete one.
 
 The week in progress (the current, incomplete one) is the first forecast week: its orders so
 far are not a week of demand, so it is forecast like any future week.
@@ -16,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from oms.demand.services.backtest import ProgressFn, score_window, select_models
-from oms.demand.services.candidates import CANDIDATES, HORIZON, MODEL_VERSION, forecast_all
+from oms.demand.services.candidates import COMBINATION, HORIZON, MODEL_VERSION, forecast_all
 
 MIN_WEEKS_TO_SELECT = 2 * HORIZON
-"""Below this, the validation window would leave too little to fit on: AutoETS is used."""
+"""Below this, the validation window would leave too little to fit on: the combination is used
+unscored."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,7 +42,7 @@ def forecast_series(
     step: int = 4,
     progress: ProgressFn | None = None,
 ) -> Iterator[SeriesForecast]:
-    """Choose a model per series on its last ``horizon`` weeks, then forecast with it."""
+    """Score the model used per series on its last ``horizon`` weeks, then forecast with it."""
     weeks = units.shape[1]
     if weeks >= MIN_WEEKS_TO_SELECT:
         scores = score_window(
@@ -50,8 +52,8 @@ def forecast_series(
         mase = scores.mase
         pinball = scores.pinball
     else:
-        chosen = pd.Series(CANDIDATES[0], index=units.index)
-        mase = pinball = pd.DataFrame(np.nan, index=units.index, columns=list(CANDIDATES))
+        chosen = pd.Series(COMBINATION, index=units.index)
+        mase = pinball = pd.DataFrame(np.nan, index=units.index, columns=[COMBINATION])
     history = units.copy()
     history.columns = pd.to_datetime(history.columns)
     long = history.stack().rename("y").reset_index()

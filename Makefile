@@ -163,7 +163,7 @@ DATASET := ../shared/data/online_retail.csv.xz
 INSIGHT_DIR := build/insight
 
 .PHONY: insight
-insight: $(STAMP) ## Full-dataset checks on the real data: the demand backtest (all SKUs); times in docs/insight.md
+insight: $(STAMP) ## Full-dataset checks on the real data: the demand backtest (all SKUs), the CLV holdout check, the reports; times in docs/insight.md
 	@mkdir -p $(INSIGHT_DIR)
 	@test -f $(DATASET) || { echo "$(DATASET) is missing"; exit 1; }
 	/usr/bin/time -f "DEMAND_BACKTEST_S %e" $(BIN)/oms forecast backtest --file $(DATASET) \

@@ -422,6 +422,21 @@ SEGMENT_ORDER = (
     "hibernating",
 )
 
+VALUE_TEXTS = (
+    N_("champions"),
+    N_("loyal"),
+    N_("new"),
+    N_("promising"),
+    N_("needs attention"),
+    N_("at risk"),
+    N_("hibernating"),
+    N_("cancellation"),
+    N_("return"),
+    N_("credit"),
+)
+"""The segment and kind values the report table translates (``_(value|replace("_", " "))`` in
+reports/show.html), marked here so that ``make console-messages`` extracts them."""
+
 CHARTS: dict[ReportName, Callable[[Report], list[Chart]]] = {
     ReportName.SALES: _sales,
     ReportName.PRODUCTS: _products,

@@ -19,6 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -209,9 +210,10 @@ def test_the_value_endpoint_answers_money_churn_and_the_model(scored: Scored) ->
     assert value["clv"] == {"amount": f"{best.clv_minor / 100:.2f}", "currency": "GBP"}
     assert value["currency"] == "GBP"
     assert value["horizon_months"] == 12
-    assert value["churn_probability"] == pytest.approx(1 - value["probability_alive"])
-    assert value["holdout"]["purchases_mae"] > 0
-    assert value["holdout"]["baseline_purchases_mae"] > 0
+    assert Decimal(value["churn_probability"]) == 1 - Decimal(value["probability_alive"])
+    assert Decimal(value["probability_alive"]) == round(Decimal(best.probability_alive), 6)
+    assert Decimal(value["holdout"]["purchases_mae"]) > 0
+    assert Decimal(value["holdout"]["baseline_purchases_mae"]) > 0
     assert value["customer_number"]
     assert value["customer_name"]
     marketing = scored.client.get(
@@ -256,11 +258,13 @@ def test_the_list_filters_by_churn_and_pages_most_at_risk_first(scored: Scored) 
     with scored.engine.connect() as conn:
         alive = sorted(conn.execute(select(customer_values.c.probability_alive)).scalars())
     churn_min = round(1 - alive[len(alive) // 2], 6)
-    listed = _all_pages(scored.client, scored.admin, f"churn_min={churn_min}&order=churn&limit=9")
+    listed = _all_pages(
+        scored.client, scored.admin, f"churn_min={churn_min:.6f}&order=churn&limit=9"
+    )
     assert len(listed) == sum(1 for p in alive if p <= 1 - churn_min)
-    churns = [item["churn_probability"] for item in listed]
+    churns = [Decimal(item["churn_probability"]) for item in listed]
     assert churns == sorted(churns, reverse=True)
-    assert all(c >= churn_min - 1e-9 for c in churns)
+    assert all(c >= round(Decimal(churn_min), 6) - Decimal("0.000001") for c in churns)
 
 
 def test_bad_list_filters_are_422(scored: Scored) -> None:

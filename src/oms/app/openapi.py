@@ -67,6 +67,11 @@ TAGS = [
         "name": "imports",
         "description": "Order history imported from files: upload, a job to poll, its rejects.",
     },
+    {
+        "name": "customer-value",
+        "description": "Customer lifetime value and churn probability (BG/NBD + Gamma-Gamma): "
+        "scoring runs, a customer's scores, customers filtered by value and churn risk.",
+    },
     {"name": "auth", "description": "API keys and their roles."},
     {"name": "health", "description": "Liveness of the server and its database."},
 ]

@@ -22,7 +22,7 @@ from oms.platform.schemas import AMOUNT_PATTERN
 from oms.platform.security import Permission, Principal, Requires
 from oms.platform.settings import Settings
 
-router = APIRouter(prefix="/v1", tags=["customer value"])
+router = APIRouter(prefix="/v1", tags=["customer-value"])
 
 Reader = Annotated[Principal, Depends(Requires(Permission.CUSTOMERS_READ))]
 Runner = Annotated[Principal, Depends(Requires(Permission.PREDICTIONS_RUN))]
@@ -90,7 +90,11 @@ def list_customer_values(
         ),
     ] = None,
     churn_min: Annotated[
-        float | None, Query(ge=0, le=1, description="At least this churn probability.")
+        str | None,
+        Query(
+            pattern=r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$",
+            description='At least this churn probability, from "0" to "1".',
+        ),
     ] = None,
     currency: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
     order: Annotated[
@@ -104,7 +108,7 @@ def list_customer_values(
     found = services.list_customer_values(
         uow=uow,
         clv_min=Decimal(clv_min) if clv_min is not None else None,
-        churn_min=churn_min,
+        churn_min=float(churn_min) if churn_min is not None else None,
         currency=currency,
         order=order,
         after=after,

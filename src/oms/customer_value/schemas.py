@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -10,15 +11,23 @@ from pydantic import BaseModel, Field
 
 from oms.customer_value.domain.scores import CustomerValue, Holdout
 from oms.platform import jobs
-from oms.platform.schemas import MoneyOut, Output
+from oms.platform.schemas import DecimalString, MoneyOut, Output
 from oms.shared.money import Money
+
+PLACES = Decimal("0.000001")
+
+
+def _decimal(value: float) -> Decimal:
+    """A model's real number as an exact decimal of six places (JSON carries it as a string,
+    as every non-integer figure of this API)."""
+    return Decimal(repr(value)).quantize(PLACES)
 
 
 class HoldoutOut(Output):
-    purchases_mae: float = Field(
+    purchases_mae: DecimalString = Field(
         description="The model's mean absolute error of purchases per customer in the holdout."
     )
-    baseline_purchases_mae: float = Field(
+    baseline_purchases_mae: DecimalString = Field(
         description='The same for the baseline "same rate as before".'
     )
     customers: int = Field(description="Customers the check compared.")
@@ -27,8 +36,8 @@ class HoldoutOut(Output):
     @classmethod
     def of(cls, holdout: Holdout) -> HoldoutOut:
         return cls(
-            purchases_mae=holdout.purchases_mae,
-            baseline_purchases_mae=holdout.baseline_purchases_mae,
+            purchases_mae=_decimal(holdout.purchases_mae),
+            baseline_purchases_mae=_decimal(holdout.baseline_purchases_mae),
             customers=holdout.customers,
             checked_at=holdout.checked_at,
         )
@@ -40,9 +49,11 @@ class CustomerValueOut(Output):
     customer_name: str
     currency: str = Field(examples=["GBP"])
     purchases: int = Field(description="Purchase days so far (a day's orders are one purchase).")
-    expected_purchases_90d: float = Field(description="Expected purchase days in the next 90.")
-    probability_alive: float = Field(ge=0, le=1)
-    churn_probability: float = Field(ge=0, le=1, description="1 - probability_alive.")
+    expected_purchases_90d: DecimalString = Field(
+        description="Expected purchase days in the next 90."
+    )
+    probability_alive: DecimalString = Field(description="From 0 to 1, six places.")
+    churn_probability: DecimalString = Field(description="1 - probability_alive.")
     expected_order_value_minor: int
     expected_order_value: MoneyOut
     clv_minor: int = Field(description="Lifetime value over `horizon_months`, discounted.")
@@ -65,9 +76,9 @@ class CustomerValueOut(Output):
             customer_name=value.customer_name,
             currency=value.currency,
             purchases=value.purchases,
-            expected_purchases_90d=value.expected_purchases_90d,
-            probability_alive=value.probability_alive,
-            churn_probability=value.churn_probability,
+            expected_purchases_90d=_decimal(value.expected_purchases_90d),
+            probability_alive=_decimal(value.probability_alive),
+            churn_probability=1 - _decimal(value.probability_alive),
             expected_order_value_minor=value.expected_order_value_minor,
             expected_order_value=MoneyOut.of(
                 Money.from_minor(value.expected_order_value_minor, value.currency)

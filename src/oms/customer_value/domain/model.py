@@ -105,11 +105,16 @@ class FittedModel:
         self._value = value
 
     @property
-    def parameters(self) -> dict[str, float]:
-        fitted: dict[str, float] = {}
+    def parameters(self) -> dict[str, float | None]:
+        """The fitted parameters by name (Gamma-Gamma's prefixed ``gg_``); a non-finite one is
+        None, as JSON (and PostgreSQL's json) has no NaN."""
+        fitted: dict[str, float | None] = {}
         for prefix, model in (("", self._purchases), ("gg_", self._value)):
             summary = model.fit_summary()
-            fitted |= {f"{prefix}{name}": float(v) for name, v in summary.items()}
+            fitted |= {
+                f"{prefix}{name}": float(v) if np.isfinite(float(v)) else None
+                for name, v in summary.items()
+            }
         return fitted
 
     def expected_purchases(self, summaries: Sequence[CustomerSummary], weeks: float) -> Floats:

@@ -30,7 +30,7 @@ class FittedCurrency:
     latest stored one), and the scores of its customers."""
 
     currency: str
-    parameters: Mapping[str, float]
+    parameters: Mapping[str, float | None]
     holdout: Mapping[str, Any] | None
     scores: Sequence[CustomerScore]
 

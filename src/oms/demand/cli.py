@@ -126,7 +126,7 @@ def _print(result: Backtest, first: str, last: str) -> None:
         table.add_column(column, justify="left" if column == "model" else "right")
     for name, row in result.summary().iterrows():
         label = (
-            "per-SKU choice"
+            "forecast used"
             if name == SELECTED
             else f"{name} (baseline)"
             if name in BASELINES

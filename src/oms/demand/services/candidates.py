@@ -113,7 +113,7 @@ def forecast_all(history: pd.DataFrame, *, horizon: int = HORIZON) -> Forecasts:
     intermittent = StatsForecast(models=_intermittent_models(horizon, conformal), freq="W-MON")
     points = intermittent.forecast(df=history, h=horizon, level=levels if conformal else None)
     frame = frame.merge(points, on=["unique_id", "ds"])
-    names = CANDIDATES + BASELINES
+    names: tuple[str, ...] = CANDIDATES + BASELINES
     for name in names:
         for level in LEVELS:
             for side in ("lo", "hi"):

@@ -1,5 +1,6 @@
-"""Demand: weekly forecasts per SKU (and SKU × location), chosen per series by backtest, and the
-reorder points and suggested quantities they give. The worker runs forecast runs as jobs."""
+"""Demand: weekly forecasts per SKU (and SKU × location), the median of three models chosen by
+backtest, and the reorder points and suggested quantities they give. The worker runs forecast
+runs as jobs."""
 
 from oms.demand.domain.errors import NoForecast, UnknownSku
 from oms.demand.services import ReorderLine, SkuForecast, reorder_list, sku_forecast

@@ -64,7 +64,7 @@ def backtest(
     step: int = 4,
     progress: ProgressFn | None = None,
 ) -> Backtest:
-    """Backtest the per-series selection against every candidate and the baselines."""
+    """Backtest the forecast used (the combination) against every candidate and the baselines."""
     return run_backtest(
         sample_series(demand, sample), horizon=horizon, step=step, progress=progress
     )

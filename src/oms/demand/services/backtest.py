@@ -1,5 +1,5 @@
-"""Rolling-origin evaluation of every candidate on weekly series, per-series selection on a
-validation window, and the backtest that scores the selection on a later holdout.
+"""Rolling-origin evaluation of every candidate on weekly series on a validation window, and the
+backtest that scores the forecast used (the combination) on a later holdout.
 
 Windows, in weeks counted back from the last complete week (horizon 12, step 4 by default)::
 
@@ -197,7 +197,7 @@ class Backtest:
         return pd.DataFrame(rows, columns=["model", "mase", "pinball", "chosen"]).set_index("model")
 
     def improvement_over_seasonal_naive(self) -> float:
-        """How much lower the selection's mean MASE is than seasonal naive's (0.2 = 20%)."""
+        """How much lower the used forecast's mean MASE is than seasonal naive's (0.2 = 20%)."""
         summary = self.summary()
         return 1.0 - float(summary.loc[SELECTED, "mase"]) / float(
             summary.loc["SeasonalNaive", "mase"]
@@ -217,8 +217,8 @@ def run_backtest(
     step: int = 4,
     progress: ProgressFn | None = None,
 ) -> Backtest:
-    """Choose a model per series on the ``holdout`` weeks before the last ``holdout`` weeks,
-    then score the choice, every candidate and the baselines on those last weeks."""
+    """Score every model on the ``holdout`` weeks before the last ``holdout`` weeks (validation),
+    then score the combination used, every candidate and the baselines on those last weeks."""
     began = time.monotonic()
     weeks = units.shape[1]
     test_start = weeks - holdout

@@ -1,4 +1,4 @@
-"""The forecasting models oms chooses from, built on statsforecast, and one call that fits them
+"""The forecasting models oms combines, built on statsforecast, and one call that fits them
 all at a forecast origin.
 
 Smooth series get exponential smoothing (AutoETS) and the Theta method (OptimizedTheta);

@@ -55,7 +55,7 @@ report_orders = Table(
         "shipping_minor",
         "other_minor",
         "net_minor",
-    ),  # fmt: skip
+    ),
     Column("first_day", String(10), nullable=True),
     Column("first_of_day", Integer, nullable=False),
     Column("first_of_week", Integer, nullable=False),
@@ -84,7 +84,7 @@ report_sales_days = Table(
         "shipping_minor",
         "other_minor",
         "net_minor",
-    ),  # fmt: skip
+    ),
 )
 
 report_product_days = Table(
@@ -103,7 +103,7 @@ report_product_days = Table(
         "discounts_minor",
         "net_minor",
         "ordered_units",
-    ),  # fmt: skip
+    ),
 )
 
 report_order_returns = Table(
@@ -139,7 +139,7 @@ report_customer_days = Table(
             f"new_orders_{grain}",
             f"new_net_{grain}",
         )
-    ),  # fmt: skip
+    ),
 )
 
 report_cohort_days = Table(

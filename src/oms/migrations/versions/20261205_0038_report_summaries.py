@@ -43,9 +43,15 @@ def upgrade() -> None:
         sa.Column("day", sa.String(10), nullable=False),
         sa.Column("cancelled", sa.Integer(), nullable=False),
         *_money(
-            "ordered_units", "units", "gross_minor", "discounts_minor", "tax_minor",
-            "shipping_minor", "other_minor", "net_minor",
-        ),  # fmt: skip
+            "ordered_units",
+            "units",
+            "gross_minor",
+            "discounts_minor",
+            "tax_minor",
+            "shipping_minor",
+            "other_minor",
+            "net_minor",
+        ),
         sa.Column("first_day", sa.String(10), nullable=True),
         sa.Column("first_of_day", sa.Integer(), nullable=False),
         sa.Column("first_of_week", sa.Integer(), nullable=False),
@@ -66,9 +72,15 @@ def upgrade() -> None:
         sa.Column("country", sa.String(60), primary_key=True),
         sa.Column("currency", sa.String(3), primary_key=True),
         *_money(
-            "orders", "units", "gross_minor", "discounts_minor", "tax_minor", "shipping_minor",
-            "other_minor", "net_minor",
-        ),  # fmt: skip
+            "orders",
+            "units",
+            "gross_minor",
+            "discounts_minor",
+            "tax_minor",
+            "shipping_minor",
+            "other_minor",
+            "net_minor",
+        ),
     )
     op.create_table(
         "report_product_days",
@@ -78,9 +90,14 @@ def upgrade() -> None:
         sa.Column("country", sa.String(60), primary_key=True),
         sa.Column("currency", sa.String(3), primary_key=True),
         *_money(
-            "lines", "orders", "units", "gross_minor", "discounts_minor", "net_minor",
+            "lines",
+            "orders",
+            "units",
+            "gross_minor",
+            "discounts_minor",
+            "net_minor",
             "ordered_units",
-        ),  # fmt: skip
+        ),
     )
     op.create_table(
         "report_order_returns",
@@ -104,10 +121,12 @@ def upgrade() -> None:
             column
             for grain in GRAINS
             for column in _money(
-                f"customers_{grain}", f"new_customers_{grain}", f"new_orders_{grain}",
+                f"customers_{grain}",
+                f"new_customers_{grain}",
+                f"new_orders_{grain}",
                 f"new_net_{grain}",
             )
-        ),  # fmt: skip
+        ),
     )
     op.create_table(
         "report_cohort_days",

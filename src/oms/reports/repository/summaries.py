@@ -31,7 +31,6 @@ from oms.reports.repository import customers as plain_customers
 from oms.reports.repository import sales as plain_sales
 from oms.reports.repository.base import dialect_of, fetch, params, where
 from oms.reports.repository.refresh import text_period
-from oms.reports.repository.sql import Dialect
 
 
 def _days(filters: Filters, **more: Any) -> dict[str, Any]:
@@ -196,18 +195,17 @@ def customers(connection: Connection, filters: Filters) -> Report:
     return Report(ReportName.CUSTOMERS, filters, plain_customers.CUSTOMERS, rows)
 
 
-def _month_number(d: Dialect, month: str) -> str:
+def _month_number(month: str) -> str:
     return f"(CAST(substr({month}, 1, 4) AS INTEGER) * 12 + CAST(substr({month}, 6, 2) AS INTEGER))"
 
 
 def cohorts(connection: Connection, filters: Filters) -> Report:
     if not (_unfiltered(filters) and _whole_periods(connection, filters, Granularity.MONTH)):
         return plain_customers.cohorts(connection, filters, plain_customers.FACTS)
-    d = dialect_of(connection)
     month = "substr(s.day, 1, 7)"
     found = fetch(
         connection,
-        f"SELECT s.cohort, {_month_number(d, month)} - {_month_number(d, 's.cohort')}, "
+        f"SELECT s.cohort, {_month_number(month)} - {_month_number('s.cohort')}, "
         f"SUM(s.active) FROM report_cohort_days s WHERE {_scope(filters)} "
         f"AND s.cohort >= :first_month GROUP BY s.cohort, {month}",
         _days(filters, first_month=filters.start.isoformat()[:7]),

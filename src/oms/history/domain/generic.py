@@ -13,7 +13,7 @@ Columns (header names, any order; extra columns are ignored):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from oms.history.domain.source import (
@@ -23,6 +23,7 @@ from oms.history.domain.source import (
     SourceLine,
     parse_price,
     parse_quantity,
+    priced,
 )
 from oms.shared.money import is_currency
 
@@ -76,6 +77,16 @@ def _kinds(values: Mapping[str, str]) -> tuple[DocumentKind, LineKind]:
     return _DOCUMENT_KINDS[document], _LINE_KINDS[line]
 
 
+class Parser:
+    """Lines of a generic file (values in the order of its ``header``) as ``SourceLine``s."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        self._header = list(header)
+
+    def __call__(self, row: int, values: Sequence[str]) -> SourceLine:
+        return parse_line(row, dict(zip(self._header, values, strict=False)))
+
+
 def parse_line(row: int, values: Mapping[str, str]) -> SourceLine:
     """One line of a generic file as a ``SourceLine``, or ``BadLine`` naming the field."""
     document = _text(values, "order_id", 100)
@@ -100,6 +111,7 @@ def parse_line(row: int, values: Mapping[str, str]) -> SourceLine:
     if email is not None and "@" not in email:
         raise BadLine("email", f"not an email address: {email!r}")
     country = _country(values)
+    money = priced(quantity, price, currency)
     return SourceLine(
         row=row,
         document=document,
@@ -116,5 +128,8 @@ def parse_line(row: int, values: Mapping[str, str]) -> SourceLine:
         quantity=quantity,
         unit_price=price,
         kind=kind,
+        exact_amount=money.exact_amount,
+        amount_minor=money.amount_minor,
+        unit_price_minor=money.unit_price_minor,
         original_document=_text(values, "original_order_id", 100) or None,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +14,7 @@ from oms.history.domain.matching import (
     PlannedReturn,
     plan_adjustment,
     plan_credit_note,
+    wanted_keys,
 )
 from oms.history.domain.plan import Catalogue, Known, PlannedOrder, group_documents, plan_order
 from oms.history.domain.source import DocumentKind, Id, Reject, SourceLine
@@ -103,27 +104,51 @@ def _reject(line: SourceLine, name: str, reason: str) -> Reject:
     )
 
 
+def new_documents(
+    lines: Iterable[SourceLine], imported: Set[str]
+) -> tuple[dict[str, list[SourceLine]], int]:
+    """The lines of documents not imported before, by document (in order of first
+    appearance), and how many documents were skipped as imported."""
+    grouped = group_documents(lines)
+    if not imported:
+        return grouped, 0
+    fresh = {document: kept for document, kept in grouped.items() if document not in imported}
+    return fresh, len(grouped) - len(fresh)
+
+
 def plan_import(
     lines: Iterable[SourceLine], known: Known, channel: str, rejects: list[Reject]
 ) -> Plan:
-    """Plan every document not imported before: orders first, then credit notes and
-    adjustments in time order, so a credit note finds the orders placed before it."""
+    """Plan every document of ``lines`` not imported before (``known.documents``)."""
+    documents, skipped = new_documents(lines, known.documents)
+    return plan_documents(documents, skipped, known, channel, rejects)
+
+
+def plan_documents(
+    documents: Mapping[str, list[SourceLine]],
+    skipped: int,
+    known: Known,
+    channel: str,
+    rejects: list[Reject],
+) -> Plan:
+    """Plan new ``documents``: orders first, then credit notes and adjustments in time order,
+    so a credit note finds the orders placed before it."""
     catalogue = Catalogue(known=known, channel=channel)
     orders: list[PlannedOrder] = []
     others: list[tuple[str, list[SourceLine]]] = []
-    skipped = 0
     exact = Decimal(0)
-    for document, grouped in group_documents(lines).items():
-        if document in known.documents:
-            skipped += 1
-            continue
+    for document, grouped in documents.items():
         kept = _consistent(grouped, rejects)
         exact += sum((line.exact_amount for line in kept), Decimal(0))
         if kept[0].document_kind is DocumentKind.ORDER:
             orders.append(plan_order(document, kept, catalogue))
         else:
             others.append((document, kept))
-    matcher = Matcher(orders)
+    credit_lines = (
+        line for _, kept in others if kept[0].document_kind is DocumentKind.CANCELLATION
+        for line in kept if line.original_document is None
+    )  # fmt: skip
+    matcher = Matcher(orders, wanted_keys(credit_lines, catalogue))
     credit_plan = CreditPlan()
     others.sort(key=lambda item: (min(line.placed_at for line in item[1]), item[0]))
     for document, kept in others:

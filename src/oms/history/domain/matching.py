@@ -12,7 +12,7 @@ left over, lines without a customer, and lines that are not goods become ``histo
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -71,14 +71,21 @@ class _Candidate:
 class Matcher:
     """Open units by (customer, SKU key), oldest first, taken back latest first."""
 
-    def __init__(self, orders: Iterable[PlannedOrder]) -> None:
+    def __init__(
+        self, orders: Iterable[PlannedOrder], wanted: Set[tuple[str, str]] | None = None
+    ) -> None:
+        """Index ``orders``' lines; only those of the (customer key, SKU key) pairs in
+        ``wanted`` when given (what the credit notes ask for: a few thousand of half a
+        million lines)."""
         self._open: dict[tuple[str, str], list[_Candidate]] = {}
         self._by_document: dict[str, PlannedOrder] = {}
         for order in sorted(orders, key=lambda o: o.placed_at):
             self._by_document[order.document] = order
+            customer_key = order.customer_key
             for line in order.lines:
-                key = (order.customer_key, line.sku_key)
-                self._open.setdefault(key, []).append(_Candidate(order.placed_at, order, line))
+                key = (customer_key, line.sku_key)
+                if wanted is None or key in wanted:
+                    self._open.setdefault(key, []).append(_Candidate(order.placed_at, order, line))
 
     def candidates(self, line: SourceLine, customer_key: str) -> list[_Candidate]:
         """Lines that may give units back to ``line``, the one to take from first first."""
@@ -99,6 +106,16 @@ class Matcher:
 class CreditPlan:
     returns: list[PlannedReturn] = field(default_factory=list)
     credits: list[PlannedCredit] = field(default_factory=list)
+
+
+def wanted_keys(lines: Iterable[SourceLine], catalogue: Catalogue) -> set[tuple[str, str]]:
+    """The (customer key, SKU key) pairs credit-note ``lines`` may match (``Matcher``)."""
+    wanted: set[tuple[str, str]] = set()
+    for line in lines:
+        if line.kind is LineKind.PRODUCT and (line.customer_ref or line.email):
+            email = catalogue.customer_identity(line)[0]
+            wanted.add((email.lower(), line.code.upper()))
+    return wanted
 
 
 def plan_credit_note(
@@ -218,5 +235,6 @@ def _give_back(
     else:
         given.quantity += take
     candidate.line.returned_quantity += take
+    order.returned_units += take
     planned.refund_minor += refund
     order.refunded_minor += refund

@@ -13,19 +13,21 @@ What each kind of line becomes is decided here (docs/import.md has the table):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import lru_cache
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from oms.history.domain.source import (
     BadLine,
     DocumentKind,
     LineKind,
+    Priced,
     SourceLine,
     parse_price,
     parse_quantity,
+    priced,
 )
 
 COLUMNS = (
@@ -114,7 +116,6 @@ def line_kind(code: str) -> LineKind:
     return CODE_KINDS.get(upper, LineKind.PRODUCT)
 
 
-@lru_cache(maxsize=65536)
 def parse_invoice_date(text: str) -> datetime:
     """``M/D/YYYY H:MM`` in UK local time, as an aware UTC instant."""
     try:
@@ -127,12 +128,22 @@ def parse_invoice_date(text: str) -> datetime:
     return local.astimezone(UTC)
 
 
-def _document_kind(invoice: str) -> DocumentKind:
+def _document(text: str) -> tuple[str, DocumentKind]:
+    invoice = text.strip()
+    if not invoice or len(invoice) > 100:
+        raise BadLine("InvoiceNo", "missing" if not invoice else "longer than 100 characters")
     if invoice.startswith("C"):
-        return DocumentKind.CANCELLATION
+        return invoice, DocumentKind.CANCELLATION
     if invoice.startswith("A"):
-        return DocumentKind.ADJUSTMENT
-    return DocumentKind.ORDER
+        return invoice, DocumentKind.ADJUSTMENT
+    return invoice, DocumentKind.ORDER
+
+
+def _code(text: str) -> tuple[str, LineKind]:
+    code = text.strip()
+    if not code or len(code) > 64:
+        raise BadLine("StockCode", "missing" if not code else "longer than 64 characters")
+    return code, line_kind(code)
 
 
 def _customer_ref(text: str) -> str | None:
@@ -142,52 +153,119 @@ def _customer_ref(text: str) -> str | None:
     return ref or None
 
 
-def parse_line(row: int, values: Mapping[str, str]) -> SourceLine:
-    """One line of the file as a ``SourceLine``, or ``BadLine`` naming the field and why."""
-    invoice = values["InvoiceNo"].strip()
-    if not invoice or len(invoice) > 100:
-        raise BadLine("InvoiceNo", "missing" if not invoice else "longer than 100 characters")
-    code = values["StockCode"].strip()
-    if not code or len(code) > 64:
-        raise BadLine("StockCode", "missing" if not code else "longer than 64 characters")
-    quantity = parse_quantity(values["Quantity"], "Quantity")
-    price = parse_price(values["UnitPrice"], "UnitPrice")
-    placed_at = parse_invoice_date(values["InvoiceDate"])
-    country_name = values["Country"].strip()
-    country = COUNTRIES.get(country_name)
+def _country(text: str) -> tuple[str, str]:
+    name = text.strip()
+    country = COUNTRIES.get(name)
     if country is None:
-        raise BadLine("Country", f"unknown country {country_name!r}")
-    document_kind = _document_kind(invoice)
-    kind = LineKind.BAD_DEBT if document_kind is DocumentKind.ADJUSTMENT else line_kind(code)
-    _check_signs(document_kind, quantity, price)
-    return SourceLine(
-        row=row,
-        document=invoice,
-        document_kind=document_kind,
-        placed_at=placed_at,
-        customer_ref=_customer_ref(values["CustomerID"]),
-        email=None,
-        name=None,
-        country=country,
-        country_name=country_name,
-        currency=CURRENCY,
-        code=code,
-        description=values["Description"].strip()[:300] or code,
-        quantity=quantity,
-        unit_price=price,
-        kind=kind,
-    )
+        raise BadLine("Country", f"unknown country {name!r}")
+    return country, name
+
+
+_NEGATIVE_OUTSIDE_A_CREDIT_NOTE = (
+    "negative quantity outside a credit note: a stock adjustment, not a sale "
+    "(history does not move stock)"
+)
+
+
+_Document = tuple[str, DocumentKind, int, datetime, str | None, str, str]
+"""What a line's invoice, date, customer and country texts say: (document, kind, its
+``_RULES`` number, placed_at, customer ref, ISO country, country as written)."""
+_Item = tuple[str, LineKind, str]
+"""What a line's code and description texts say: (code, kind of line, description)."""
+
+
+_RULES = {DocumentKind.ORDER: 0, DocumentKind.CANCELLATION: 1, DocumentKind.ADJUSTMENT: 2}
+"""The sign rules of each kind of document as a plain number: cache keys hash it at C speed
+(an enum member's hash is a Python call)."""
+_ADJUSTMENT = _RULES[DocumentKind.ADJUSTMENT]
+_BAD_DEBT = LineKind.BAD_DEBT
+
+
+class Parser:
+    """Lines of one file (values in the order of its ``header``) as ``SourceLine``s, or
+    ``BadLine`` naming the field and why.
+
+    A year of a shop's lines repeats a few tens of thousands of invoices (each with its date,
+    customer and country), a few thousand codes with their descriptions and a few thousand
+    (quantity, price) pairs: each distinct combination is read once (``Decimal`` once per
+    price, a date once per ``InvoiceDate``, codes and names shared by every line that has
+    them), so a line costs three dictionary look-ups. A combination not seen before takes the
+    one checked path (``_checked``), field by field in the file's order, which fills the
+    caches when the whole line is good. The caches live as long as the parser: one file."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        self._fields = itemgetter(*(header.index(name) for name in COLUMNS))
+        self._documents: dict[tuple[str, str, str, str], _Document] = {}
+        self._items: dict[tuple[str, str], _Item] = {}
+        self._money: dict[tuple[int, str, str], Priced] = {}
+
+    def __call__(self, row: int, values: Sequence[str]) -> SourceLine:
+        invoice, code, description, quantity, date, price, ref, where = self._fields(values)
+        try:
+            document, document_kind, rule, placed_at, customer_ref, country, country_name = (
+                self._documents[invoice, date, ref, where]
+            )
+            code, kind, description = self._items[code, description]
+            money = self._money[rule, quantity, price]
+        except KeyError:
+            return self._checked(row, values)
+        return SourceLine(
+            row,
+            document,
+            document_kind,
+            placed_at,
+            customer_ref,
+            None,
+            None,
+            country,
+            country_name,
+            CURRENCY,
+            code,
+            description,
+            money.quantity,
+            money.unit_price,
+            _BAD_DEBT if rule == _ADJUSTMENT else kind,
+            money.exact_amount,
+            money.amount_minor,
+            money.unit_price_minor,
+        )
+
+    def _checked(self, row: int, values: Sequence[str]) -> SourceLine:
+        """The line read field by field (the first bad field is the one a reject names); its
+        readings cached once it is known good."""
+        invoice_text, code_text, description_text, quantity_text, date_text, price_text = (
+            self._fields(values)[:6]
+        )
+        ref_text, where = self._fields(values)[6:]
+        document, document_kind = _document(invoice_text)
+        code, kind = _code(code_text)
+        quantity = parse_quantity(quantity_text, "Quantity")
+        price = parse_price(price_text, "UnitPrice")
+        placed_at = parse_invoice_date(date_text)
+        country, country_name = _country(where)
+        if document_kind is not DocumentKind.ADJUSTMENT:
+            _check_signs(document_kind, quantity, price)
+        rule = _RULES[document_kind]
+        self._documents[invoice_text, date_text, ref_text, where] = (
+            document, document_kind, rule, placed_at, _customer_ref(ref_text), country,
+            country_name,
+        )  # fmt: skip
+        self._items[code_text, description_text] = (
+            code, kind, description_text.strip()[:300] or code,
+        )  # fmt: skip
+        self._money[rule, quantity_text, price_text] = priced(quantity, price, CURRENCY)
+        return self(row, values)
+
+
+def parse_line(row: int, values: Mapping[str, str]) -> SourceLine:
+    """One line, given by column name, as a ``SourceLine`` (a parser of its own: for a single
+    line; a file is read with one ``Parser``)."""
+    return Parser(COLUMNS)(row, [values[name] for name in COLUMNS])
 
 
 def _check_signs(document_kind: DocumentKind, quantity: int, price: Decimal) -> None:
-    if document_kind is DocumentKind.ADJUSTMENT:
-        return
     if document_kind is DocumentKind.ORDER and quantity < 0:
-        raise BadLine(
-            "Quantity",
-            "negative quantity outside a credit note: a stock adjustment, not a sale "
-            "(history does not move stock)",
-        )
+        raise BadLine("Quantity", _NEGATIVE_OUTSIDE_A_CREDIT_NOTE)
     if document_kind is DocumentKind.CANCELLATION and quantity > 0:
         raise BadLine("Quantity", "positive quantity on a credit note")
     if price < 0:

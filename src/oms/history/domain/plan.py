@@ -43,8 +43,10 @@ class NewProduct:
     created_at: datetime
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class PlannedLine:
+    """An order line to write (built positionally, in field order, by ``plan_order``)."""
+
     id: Id
     line_no: int
     variant_id: Id
@@ -84,9 +86,10 @@ class PlannedOrder:
     charges: list[PlannedCharge] = field(default_factory=list)
     refunded_minor: int = 0
 
-    @property
-    def subtotal_minor(self) -> int:
-        return sum(line.subtotal_minor for line in self.lines)
+    subtotal_minor: int = 0
+    """The lines' totals (set by ``plan_order`` once its lines are planned)."""
+    returned_units: int = 0
+    """Units of the lines given back so far (``matching``)."""
 
     def charged(self, kind: LineKind) -> int:
         return sum(c.amount_minor for c in self.charges if c.kind is kind)
@@ -107,8 +110,7 @@ class PlannedOrder:
 
     @property
     def return_status(self) -> str:
-        returned = sum(line.returned_quantity for line in self.lines)
-        if returned == 0:
+        if self.returned_units == 0:
             return "none"
         if all(line.returned_quantity == line.quantity for line in self.lines):
             return "returned"
@@ -133,6 +135,8 @@ class Catalogue:
     new_products: dict[str, NewProduct] = field(default_factory=dict)
     reused_customers: set[str] = field(default_factory=set)
     reused_variants: set[str] = field(default_factory=set)
+    _by_code: dict[str, tuple[Id, str]] = field(default_factory=dict)
+    """(variant id, SKU key) by code as written: a file repeats each code over many lines."""
 
     def customer_identity(self, line: SourceLine) -> tuple[str, str, str | None]:
         """(email, name, source ref) of the buyer; a synthesised, undeliverable address
@@ -164,7 +168,17 @@ class Catalogue:
 
     def variant(self, line: SourceLine) -> Id:
         """The variant of ``line``'s SKU (matched case-insensitively), created if unknown."""
-        key = line.code.upper()
+        return self.variant_and_key(line)[0]
+
+    def variant_and_key(self, line: SourceLine) -> tuple[Id, str]:
+        """(variant id, SKU key) of ``line``'s code."""
+        found = self._by_code.get(line.code)
+        if found is None:
+            key = line.code.upper()
+            found = self._by_code[line.code] = (self._variant(line, key), key)
+        return found
+
+    def _variant(self, line: SourceLine, key: str) -> Id:
         existing = self.known.variants.get(key)
         if existing is not None:
             self.reused_variants.add(key)
@@ -208,19 +222,22 @@ def plan_order(document: str, lines: list[SourceLine], catalogue: Catalogue) -> 
         currency=first.currency,
         placed_at=first.placed_at,
     )
+    variant = catalogue.variant_and_key
+    order_lines = order.lines
     for line in lines:
-        if line.kind is LineKind.PRODUCT:
-            order.lines.append(
+        if line.kind is _PRODUCT:
+            variant_id, sku_key = variant(line)
+            order_lines.append(
                 PlannedLine(
-                    id=new_id(),
-                    line_no=len(order.lines) + 1,
-                    variant_id=catalogue.variant(line),
-                    sku=line.code,
-                    sku_key=line.code.upper(),
-                    name=line.description,
-                    quantity=line.quantity,
-                    unit_price_minor=line.unit_price_minor,
-                    subtotal_minor=line.amount_minor,
+                    new_id(),
+                    len(order_lines) + 1,
+                    variant_id,
+                    line.code,
+                    sku_key,
+                    line.description,
+                    line.quantity,
+                    line.unit_price_minor,
+                    line.amount_minor,
                 )
             )
         else:
@@ -235,7 +252,11 @@ def plan_order(document: str, lines: list[SourceLine], catalogue: Catalogue) -> 
                     amount_minor=-abs(amount) if line.kind is LineKind.DISCOUNT else amount,
                 )
             )
+    order.subtotal_minor = sum(line.subtotal_minor for line in order_lines)
     return order
+
+
+_PRODUCT = LineKind.PRODUCT
 
 
 def is_order(lines: list[SourceLine]) -> bool:

@@ -25,10 +25,20 @@ SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 """How SQLAlchemy's SQLite dialect stores a (naive, UTC here) datetime: reads compare as text."""
 
 
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).strftime(SQLITE_DATETIME)
+def _sqlite_datetime() -> Any:
+    """A converter of datetimes to SQLite's text, remembering each value's text (an import's
+    rows share a few tens of thousands of times)."""
+    texts: dict[datetime, str] = {}
+
+    def convert(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        text = texts.get(value)
+        if text is None:
+            text = texts[value] = value.astimezone(UTC).strftime(SQLITE_DATETIME)
+        return text
+
+    return convert
 
 
 def _json(value: Any) -> str | None:
@@ -42,7 +52,7 @@ def _converters(table: Table, columns: Sequence[str], sqlite: bool) -> list[tupl
         if isinstance(kind, JSON):
             found.append((i, _json))
         elif sqlite and isinstance(kind, UTCDateTime):
-            found.append((i, _sqlite_datetime))
+            found.append((i, _sqlite_datetime()))
         elif sqlite and isinstance(kind, Boolean):
             found.append((i, lambda value: None if value is None else int(value)))
     return found

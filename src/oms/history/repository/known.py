@@ -35,16 +35,28 @@ def channel_locale(conn: Connection, channel: str) -> str | None:
     ).scalar_one_or_none()
 
 
-def load_known(
-    conn: Connection, channel: str, email_keys: Iterable[str], sku_keys: Iterable[str]
-) -> Known:
-    documents = frozenset(
+def imported_documents(conn: Connection, channel: str) -> frozenset[str]:
+    """The document numbers of ``channel`` imported before, in one query."""
+    return frozenset(
         conn.execute(
             select(history_documents.c.external_id).where(
                 history_documents.c.channel_code == channel
             )
         ).scalars()
     )
+
+
+def load_known(
+    conn: Connection,
+    channel: str,
+    email_keys: Iterable[str],
+    sku_keys: Iterable[str],
+    documents: frozenset[str] | None = None,
+) -> Known:
+    """What the database holds of ``channel``'s documents (``documents`` when the caller
+    has loaded them already) and of the customers and variants by the keys given."""
+    if documents is None:
+        documents = imported_documents(conn, channel)
     found_customers: dict[str, str] = {}
     for chunk in _chunks(email_keys):
         for row in conn.execute(

@@ -53,10 +53,40 @@ def _backorder_trigger_lifted(conn: Connection) -> Iterator[None]:
     conn.exec_driver_sql(found)
 
 
+SQLITE_CACHE_KIB = 262_144
+"""SQLite's page cache for the import's connection while it writes, in KiB (256 MiB; the
+default is 2 MiB). Half a million order lines and their four indexes do not fit the default:
+SQLite then writes dirty pages out to the WAL in the middle of the transaction and reads them
+back (measured on 538,850 lines: 16.6 s of CPU against 9.9 s). The cache is memory of this
+connection only, used as the transaction fills it; durability and locking are unchanged."""
+
+
+@contextmanager
+def _sqlite_cache_widened(conn: Connection) -> Iterator[None]:
+    """On SQLite, ``SQLITE_CACHE_KIB`` of page cache for the block, then the connection's own
+    setting again (the connection goes back to the pool)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
 def write_plan(
     conn: Connection, plan: Plan, *, channel: str, locale: str, import_id: str, note: str
 ) -> None:
     """Insert everything ``plan`` holds (the import's own row must exist already)."""
+    with _sqlite_cache_widened(conn):
+        _write_plan(conn, plan, channel=channel, locale=locale, import_id=import_id, note=note)
+
+
+def _write_plan(
+    conn: Connection, plan: Plan, *, channel: str, locale: str, import_id: str, note: str
+) -> None:
     _customers(conn, plan)
     _products(conn, plan)
     numbers = dict(

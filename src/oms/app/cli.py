@@ -27,7 +27,7 @@ from oms.platform.database import create_database_engine, normalise_url
 from oms.platform.observability import configure_logging
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
-from oms.reports.cli import export_app, report_command
+from oms.reports.cli import export_app, refresh_command, report_command
 from oms.returns.cli import returns_app
 from oms.shared.errors import DomainError, Invalid
 
@@ -57,6 +57,7 @@ app.add_typer(clv_app, name="clv")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 app.command("report")(report_command)
+app.command("report-refresh")(refresh_command)
 
 console = Console(stderr=True)
 startup_log = structlog.get_logger("oms.startup")

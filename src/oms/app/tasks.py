@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from oms import customer_value, notifications, orders, payments
+from oms import customer_value, notifications, orders, payments, reports
 from oms import demand as demand_jobs
 from oms.app import event_registry
 from oms.history import handlers as history_jobs
@@ -129,6 +129,11 @@ def start(
             customer_value_schedule(engine, settings, clock),
             FORECAST_SCHEDULE_SECONDS,
             "customer-value-schedule",
+        ),
+        background.start_in_thread(
+            background.Periodic("report-summaries", reports.summary_keeper(engine, clock)),
+            reports.REFRESH_SECONDS,
+            "report-summaries",
         ),
         background.start_in_thread(
             payments_sweeper(engine, settings, clock),

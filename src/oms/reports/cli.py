@@ -121,3 +121,18 @@ def export_parquet(
     for name, (rows, files) in summary.items():
         table.add_row(name, str(rows), str(files))
     Console().print(table)
+
+
+def refresh_command(
+    full: Annotated[
+        bool, typer.Option("--full", help="Compare every order, not only the changed ones.")
+    ] = False,
+) -> None:
+    """Bring the reports' summary tables up to date (ADR 0015); ``--full`` after bulk writes
+    made outside oms's services. Reports refresh them before each read anyway."""
+    uow = UnitOfWork(create_database_engine(Settings().database_url))
+    done = services.refresh_summaries(uow=uow, full=full)
+    Console().print(
+        f"{done.orders:,} orders derived again, {done.days:,} days and "
+        f"{done.customers:,} customers summed again"
+    )

@@ -9,11 +9,24 @@ stay fast after a burst of changes and bulk writes made outside the services are
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
 from oms.platform.unit_of_work import UnitOfWork
 from oms.reports.domain import Filters, Report, ReportName, scoped
 from oms.reports.repository import REPORTS, SUMMARISED
 from oms.reports.repository.refresh import Refreshed
+from oms.shared.clock import Clock
 from oms.shared.errors import Invalid
+
+REFRESH_SECONDS = 60.0
+"""How often the worker refreshes the summaries (the changes since the watermark)."""
+FULL_EVERY = timedelta(hours=6)
+"""How often the worker's refresh compares every order with its facts instead: it catches
+what no watermark shows (bulk writes outside the services, a transaction longer than
+``refresh.WINDOW``)."""
 
 UNSCOPED = frozenset({ReportName.SETTLEMENTS})
 """Reports of data that names no channel or country (settlement files)."""
@@ -54,3 +67,19 @@ def refresh_summaries(*, uow: UnitOfWork, full: bool = False) -> Refreshed:
                 return Refreshed(orders=0, days=0, customers=0)
     with uow.begin() as tx:
         return tx.repo(REPORTS).refresh(now=tx.now, full=full)
+
+
+def summary_keeper(engine: Engine, clock: Clock) -> Callable[[], Refreshed]:
+    """The worker's loop body: a quick refresh each call, a full one on the first call and
+    then every ``FULL_EVERY`` (after an import the next call derives the imported orders)."""
+    last_full: list[datetime] = []
+
+    def keep() -> Refreshed:
+        now = clock.now()
+        full = not last_full or now - last_full[0] >= FULL_EVERY
+        done = refresh_summaries(uow=UnitOfWork(engine, clock), full=full)
+        if full:
+            last_full[:] = [now]
+        return done
+
+    return keep

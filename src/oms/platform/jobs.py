@@ -290,7 +290,6 @@ def run(engine: Engine, job: Job, handler: Handler, clock: Clock) -> Job:
     return ended
 
 
-
 class Runner:
     """The worker's loop body: run every queued job of the registered kinds, oldest first."""
 

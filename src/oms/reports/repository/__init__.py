@@ -35,6 +35,7 @@ RUNNERS: dict[ReportName, Runner] = {
     ReportName.SALES: summaries.sales,
     ReportName.PRODUCTS: summaries.products,
     ReportName.RETURNS: summaries.returns,
+    ReportName.INVENTORY: summaries.inventory,
     ReportName.CUSTOMERS: summaries.customers,
     ReportName.COHORTS: summaries.cohorts,
     ReportName.RFM: summaries.rfm,

@@ -3,6 +3,8 @@ value at cost, weeks of cover, stock-outs)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection
 
 from oms.reports.domain import Filters, Kind, Report, ReportName, Value, basis_points, columns
@@ -90,20 +92,12 @@ INVENTORY = columns(
 )
 
 
-def inventory(connection: Connection, filters: Filters) -> Report:
-    """Stock now per SKU (summed over locations) with its value at cost, the units ordered in
-    the 28 days up to the range's end, the days that stock covers at that pace, and whether it
-    is out. Channel and country narrow the demand, not the stock."""
+Demand = Callable[[Connection, Filters], dict[Value, int]]
+
+
+def demand_28d(connection: Connection, filters: Filters) -> dict[Value, int]:
+    """Units ordered per SKU (not cancelled) in the 28 days ending with the range's end."""
     d = dialect_of(connection)
-    stock = fetch(
-        connection,
-        "SELECT i.sku, i.cost_currency, COUNT(*), SUM(s.on_hand), SUM(s.allocated), "
-        "SUM(s.unavailable), SUM(s.on_hand * i.unit_cost_minor), "
-        "SUM(CASE WHEN s.on_hand - s.allocated - s.unavailable <= 0 THEN 1 ELSE 0 END) "
-        "FROM stock_levels s JOIN inventory_items i ON i.variant_id = s.variant_id "
-        "GROUP BY i.sku, i.cost_currency",
-        {},
-    )
     recent = where("o.placed_at >= :demand_start", "o.placed_at < :end", scope_filters(d, filters))
     demand = fetch(
         connection,
@@ -113,7 +107,23 @@ def inventory(connection: Connection, filters: Filters) -> Report:
         "AND o.status <> 'cancelled' GROUP BY l.sku",
         params(filters),
     )
-    demand_of = {row[0]: int(row[1] or 0) for row in demand}
+    return {row[0]: int(row[1] or 0) for row in demand}
+
+
+def inventory(connection: Connection, filters: Filters, demand: Demand = demand_28d) -> Report:
+    """Stock now per SKU (summed over locations) with its value at cost, the units ordered in
+    the 28 days up to the range's end, the days that stock covers at that pace, and whether it
+    is out. Channel and country narrow the demand, not the stock."""
+    stock = fetch(
+        connection,
+        "SELECT i.sku, i.cost_currency, COUNT(*), SUM(s.on_hand), SUM(s.allocated), "
+        "SUM(s.unavailable), SUM(s.on_hand * i.unit_cost_minor), "
+        "SUM(CASE WHEN s.on_hand - s.allocated - s.unavailable <= 0 THEN 1 ELSE 0 END) "
+        "FROM stock_levels s JOIN inventory_items i ON i.variant_id = s.variant_id "
+        "GROUP BY i.sku, i.cost_currency",
+        {},
+    )
+    demand_of = demand(connection, filters)
     rows: list[tuple[Value, ...]] = []
     for row in sorted(stock, key=lambda r: str(r[0])):
         locations, on_hand, allocated, unavailable, value, out = (

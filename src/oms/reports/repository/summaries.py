@@ -28,6 +28,7 @@ from oms.reports.domain import (
     quotient,
 )
 from oms.reports.repository import customers as plain_customers
+from oms.reports.repository import operations as plain_operations
 from oms.reports.repository import sales as plain_sales
 from oms.reports.repository.base import dialect_of, fetch, params, where
 from oms.reports.repository.refresh import text_period
@@ -226,3 +227,20 @@ def rfm(connection: Connection, filters: Filters) -> Report:
         "SELECT customer_id, currency, last_at, orders, monetary_minor AS monetary "
         "FROM report_customer_totals",
     )
+
+
+def demand_28d(connection: Connection, filters: Filters) -> dict[Value, int]:
+    """``operations.demand_28d`` from the day sums of products."""
+    start = filters.end_exclusive - timedelta(days=28)
+    recent = Filters(start=start, end=filters.end, channel=filters.channel, country=filters.country)
+    found = fetch(
+        connection,
+        f"SELECT s.sku, SUM(s.units) FROM report_product_days s WHERE {_scope(recent)} "
+        "GROUP BY s.sku",
+        _days(recent),
+    )
+    return {row[0]: int(row[1] or 0) for row in found}
+
+
+def inventory(connection: Connection, filters: Filters) -> Report:
+    return plain_operations.inventory(connection, filters, demand_28d)

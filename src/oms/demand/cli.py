@@ -132,7 +132,7 @@ def _print(result: Backtest, first: str, last: str) -> None:
             if name in BASELINES
             else str(name)
         )
-        chosen = "" if name in BASELINES else f"{row.chosen:,}"
+        chosen = "" if name in BASELINES else f"{int(row.chosen):,}"
         table.add_row(label, f"{row.mase:.3f}", f"{row.pinball:.3f}", chosen)
     console.print(table)
     console.print(

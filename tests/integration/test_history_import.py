@@ -289,3 +289,50 @@ def test_imports_need_the_import_permission(client: TestClient, key_for: Any) ->
         data={"format": "generic"},
     )
     assert response.status_code == 403
+
+
+def test_writing_widens_sqlites_page_cache_for_the_import_only(engine: Engine) -> None:
+    from oms.history.repository.writes import SQLITE_CACHE_KIB, _sqlite_cache_widened
+
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            pytest.skip("a SQLite setting")
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        with _sqlite_cache_widened(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -SQLITE_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == before
+
+
+def test_an_import_that_fails_while_writing_leaves_nothing_and_the_collector_on(
+    engine: Engine,
+) -> None:
+    """A line whose amount no BIGINT holds fails the write: nothing of the file stays, and
+    Python's garbage collector (paused for the import) is on again."""
+    import gc
+
+    from oms import channels
+
+    channels.create_channel(
+        channels.CreateChannel(
+            code="shop", name="Shop", kind=channels.ChannelKind.WEB, currency="EUR",
+            default_locale="de-DE",
+        ),
+        uow=UnitOfWork(engine),
+    )  # fmt: skip
+    content = _generic(
+        "1001,order,2024-03-01T10:00:00Z,c1,ann@example.com,Ann,DE,EUR,MUG-1,Mug,2,9.99,,",
+        "1002,order,2024-03-01T11:00:00Z,c1,ann@example.com,Ann,DE,EUR,MUG-1,Mug,"
+        "2000000000,99999999999,,",
+    )
+    assert gc.isenabled()
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the driver's own overflow error
+        import_history(
+            ImportHistory(
+                content=content, file_name="g.csv", format=ImportFormat.GENERIC,
+                channel="shop", actor="test",
+            ),
+            uow=UnitOfWork(engine),
+        )  # fmt: skip
+    assert gc.isenabled()
+    assert [_count(engine, table) for table in TABLES] == [0] * len(TABLES)
+    assert _count(engine, history_documents) == 0

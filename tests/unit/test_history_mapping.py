@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from oms.history.domain.figures import FileFigures
 from oms.history.domain.importing import Plan, plan_import
-from oms.history.domain.online_retail import line_kind, parse_invoice_date, parse_line
+from oms.history.domain.online_retail import Parser, line_kind, parse_invoice_date, parse_line
 from oms.history.domain.plan import Known
 from oms.history.domain.reading import ImportFormat, read
 from oms.history.domain.source import BadLine, LineKind, Reject, to_minor
@@ -107,3 +108,68 @@ def test_a_file_is_read_with_its_own_figures_and_its_rejects() -> None:
     assert [(r.row, r.field) for r in found.rejects] == [(4, "Quantity")]
     assert found.figures.as_dict()["documents"] == 2
     assert found.figures.as_dict()["amount"] == "33.30"
+
+
+def test_a_parser_reads_each_line_as_a_line_read_alone_would_be_read() -> None:
+    """The parser's caches (per invoice/date/customer/country, code/description and
+    quantity/price) hand every line the readings it would get on its own."""
+    rows = [
+        _row("536365", "85123A", 6, "2.55"),
+        _row("536365", "85123A", 6, "2.55"),
+        _row("536365", "85123a", 2, "2.55"),
+        _row("C536366", "85123A", -6, "2.55"),
+        _row("A563185", "B", 1, "11062.06", customer=""),
+        _row("536367", "POST", 1, "18", customer="12583.0"),
+    ]
+    parser = Parser(list(rows[0]))
+    for number, row in enumerate(rows, start=2):
+        assert parser(number, list(row.values())) == parse_line(number, row)
+    again = parser(9, list(rows[0].values()))
+    assert (again.row, again.amount_minor, again.unit_price_minor) == (9, 1530, 255)
+    assert parser(7, list(rows[5].values())).customer_ref == "12583"
+    assert parser(6, list(rows[4].values())).kind is LineKind.BAD_DEBT
+
+
+def test_a_bad_line_names_its_first_bad_field_even_when_its_other_fields_were_seen() -> None:
+    parser = Parser(list(_row("536365", "85123A", 6, "2.55")))
+    parser(2, list(_row("536365", "85123A", 6, "2.55").values()))
+    faults = {
+        "Quantity": _row("536365", "85123A", -6, "2.55"),  # a stock adjustment
+        "UnitPrice": {**_row("536365", "85123A", 6, "2.55"), "UnitPrice": "x"},
+        "InvoiceDate": {**_row("536365", "85123A", 6, "2.55"), "InvoiceDate": "yesterday"},
+        "Country": {**_row("536365", "85123A", 6, "2.55"), "Country": "Atlantis"},
+        "StockCode": {**_row("536365", "", 6, "2.55"), "Country": "Atlantis"},
+    }
+    for field, row in faults.items():
+        with pytest.raises(BadLine) as refused:
+            parser(3, list(row.values()))
+        assert refused.value.field == field
+    # the good readings stay usable after the faults
+    assert parser(4, list(_row("536365", "85123A", 6, "2.55").values())).amount_minor == 1530
+
+
+def test_the_files_sums_count_each_quantity_and_price_as_often_as_it_occurs() -> None:
+    figures = FileFigures()
+    for _ in range(3):
+        figures.add("536365", "85123A", "17850", "EIRE", "6", "2.55")
+    figures.add("536366", "POST", "", "", "-1", "0.001")
+    figures.add("536367", "X", "", "", "x", "1")  # unreadable: counted as a line only
+    assert figures.as_dict() == {
+        "lines": 5, "documents": 3, "codes": 3, "customers": 1, "countries": 1,
+        "quantity": 17, "amount": "45.899",
+    }  # fmt: skip
+
+
+def test_credit_notes_match_only_the_customer_and_sku_pairs_they_ask_for() -> None:
+    plan, _ = _plan(
+        _row("536365", "85123A", 6, "2.55"),
+        _row("536365", "71053", 6, "3.39"),
+        _row("536366", "85123A", 4, "2.55", customer="13047"),
+        _row("C536400", "85123A", -2, "2.55"),
+    )
+    orders = {o.document: o for o in plan.orders}
+    assert [line.returned_quantity for line in orders["536365"].lines] == [2, 0]
+    assert [line.returned_quantity for line in orders["536366"].lines] == [0]
+    assert orders["536365"].return_status == "partially_returned"
+    assert orders["536366"].return_status == "none"
+    assert plan.figures()["credits"] == 0

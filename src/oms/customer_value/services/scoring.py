@@ -18,7 +18,13 @@ from typing import Any
 from uuid import UUID
 
 from oms.customer_value.domain import model
-from oms.customer_value.domain.purchases import DAYS_PER_WEEK, Purchase, outcomes, summarise
+from oms.customer_value.domain.purchases import (
+    DAYS_PER_WEEK,
+    CustomerSummary,
+    Purchase,
+    outcomes,
+    summarise,
+)
 from oms.customer_value.domain.scores import (
     EXPECTED_PURCHASES_DAYS,
     HORIZON_MONTHS,
@@ -81,6 +87,41 @@ def _holdout(
         return repository.latest_holdout(tx.connection, currency)
 
 
+def _fitted(
+    currency: str,
+    summaries: list[CustomerSummary],
+    holdout: dict[str, Any] | None,
+    monthly_discount: float,
+) -> repository.FittedCurrency:
+    """Fit one currency's whole history and score its customers (``TooFewCustomers`` when
+    there is too little to fit)."""
+    fit = model.fit(summaries)
+    scores = fit.score(
+        summaries,
+        weeks=EXPECTED_PURCHASES_DAYS / DAYS_PER_WEEK,
+        horizon_months=HORIZON_MONTHS,
+        monthly_discount=monthly_discount,
+    )
+    return repository.FittedCurrency(
+        currency=currency,
+        parameters=fit.parameters,
+        holdout=holdout,
+        scores=customer_scores(summaries, scores),
+    )
+
+
+def _described(fit: repository.FittedCurrency) -> dict[str, Any]:
+    """A currency's fit as the run's result reports it."""
+    holdout = fit.holdout
+    return {
+        "customers": len(fit.scores),
+        "parameters": dict(fit.parameters),
+        "holdout_purchases_mae": holdout["model"]["purchases_mae"] if holdout else None,
+        "baseline_purchases_mae": holdout["baseline"]["purchases_mae"] if holdout else None,
+        "mean_probability_alive": sum(s.probability_alive for s in fit.scores) / len(fit.scores),
+    }
+
+
 def score_customers(
     uow: UnitOfWork,
     *,
@@ -97,38 +138,16 @@ def score_customers(
     groups = by_currency(summarise(purchases, end=periods_of(purchases).end)) if purchases else {}
     total = 2 * len(groups) + 1
     fitted: list[repository.FittedCurrency] = []
-    summary = RunSummary(run_id=run_id, purchases=len(purchases), scored=0)
+    skipped: dict[str, str] = {}
     for step, (currency, summaries) in enumerate(sorted(groups.items())):
         in_currency = [p for p in purchases if p.currency == currency]
         progress(2 * step, total, f"{currency}: holdout check on {len(summaries)} customers")
         holdout = _holdout(currency, in_currency, uow, now.isoformat())
         progress(2 * step + 1, total, f"{currency}: fitting on {len(summaries)} customers")
         try:
-            fit = model.fit(summaries)
+            fitted.append(_fitted(currency, summaries, holdout, monthly_discount))
         except model.TooFewCustomers as error:
-            summary.skipped[currency] = str(error)
-            continue
-        scores = customer_scores(
-            summaries,
-            fit.score(
-                summaries,
-                weeks=EXPECTED_PURCHASES_DAYS / DAYS_PER_WEEK,
-                horizon_months=HORIZON_MONTHS,
-                monthly_discount=monthly_discount,
-            ),
-        )
-        fitted.append(
-            repository.FittedCurrency(
-                currency=currency, parameters=fit.parameters, holdout=holdout, scores=scores
-            )
-        )
-        summary.currencies[currency] = {
-            "customers": len(scores),
-            "parameters": fit.parameters,
-            "holdout_purchases_mae": holdout["model"]["purchases_mae"] if holdout else None,
-            "baseline_purchases_mae": holdout["baseline"]["purchases_mae"] if holdout else None,
-            "mean_probability_alive": sum(s.probability_alive for s in scores) / len(scores),
-        }
+            skipped[currency] = str(error)
     progress(total - 1, total, "storing the scores")
     with uow.begin() as tx:
         scored = repository.replace_scores(
@@ -146,7 +165,7 @@ def score_customers(
         run_id=run_id,
         purchases=len(purchases),
         scored=scored,
-        currencies=summary.currencies,
-        skipped=summary.skipped,
+        currencies={fit.currency: _described(fit) for fit in fitted},
+        skipped=skipped,
         seconds=time.perf_counter() - started,
     )

@@ -12,6 +12,7 @@ Prints ``IMPORT_S online_retail_<database> <seconds>`` per database, the summary
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -77,8 +78,12 @@ def measure(name: str, open_db: Callable[[], AbstractContextManager[databases.Da
         wrong = _check(summary)
         for problem in wrong:
             _say(f"  KNOWN FIGURE MISMATCH {problem}")
-        again, _, rerun = _import(db, content)
-        _say(f"RERUN_S online_retail_{name} {again:.1f} orders {rerun['imported']['orders']}")
+        again, again_cpu, rerun = _import(db, content)
+        _say(
+            f"RERUN_S online_retail_{name} {again:.1f} (CPU {again_cpu:.1f}) "
+            f"orders {rerun['imported']['orders']}"
+        )
+        _say(f"LOAD_AVERAGE {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     return not wrong and rerun["imported"]["orders"] == 0
 
 
@@ -90,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"the dataset is absent: {DATASET}" + "\n")
         return 2
     _say(f"file: {', '.join(f'{k} {v}' for k, v in KNOWN.items())} (known)")
+    _say(f"LOAD_AVERAGE {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     ok = True
     if args.only in (None, "sqlite"):
         ok &= measure("sqlite", databases.sqlite)

@@ -178,6 +178,7 @@ def test_every_console_page_as_admin(
             tour.append((path + "?low=true", "inventory low stock"))
         if route == "/console/customers":
             tour.append((path + "?q=" + records.email.split("@")[0], "customers search"))
+            tour.append((path + "?clv_min=100&churn_min=0", "customers by value and churn"))
     shown = {route for route in routes if route not in NOT_PAGES}
     assert len(tour) >= len(shown) - 2, "a console page has no real record to show"
     log_in(page, live, "admin")

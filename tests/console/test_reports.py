@@ -23,7 +23,7 @@ from oms.console.pages.reports import TABLE_ROWS, cohort_table, return_rates
 from oms.payments.settlements import services as settlements
 from oms.payments.settlements.domain import StatementFormat
 from oms.platform.unit_of_work import UnitOfWork
-from oms.reports.domain import Filters, Granularity, Kind, Report, ReportName
+from oms.reports.domain import Filters, Granularity, Kind, Report, ReportName, columns
 from oms.reports.services import run_report
 from oms.reports.views import report_csv
 from oms.shared.money import Money
@@ -183,6 +183,12 @@ def test_cohorts_and_returns_show_their_derived_tables(
     assert [row[:2] for row in shown] == [[c, str(size)] for c, size, _ in table.rows]
     first_month = [row[2] for row in shown]
     assert all(cell == "100.0%" for cell in first_month)  # everyone ordered in their own month
+    assert table.months == list(range(len(table.months)))
+    for row, (_, _, retention) in zip(shown, table.rows, strict=True):
+        assert row[2:] == [
+            "" if bp is None else format_percent(bp / 10_000, "#,##0.0%", locale="en")
+            for bp in retention
+        ]
     assert sum(size for _, size, _ in table.rows) == sum(
         int(r["cohort_customers"] or 0) for r in cohorts.as_dicts() if r["months_after"] == 0
     )
@@ -193,6 +199,35 @@ def test_cohorts_and_returns_show_their_derived_tables(
     assert sum(units for units, _ in rates.values()) == sum(
         int(r["units"] or 0) for r in returns.as_dicts()
     )
+
+
+def test_the_cohort_table_fills_the_months_nobody_ordered_in() -> None:
+    """The report has no row for a month without orders: inside the range it is 0%, past the
+    range's end it is empty."""
+    report = Report(
+        ReportName.COHORTS,
+        Filters(start=date(2026, 1, 1), end=date(2026, 3, 31)),
+        columns(
+            {
+                "cohort": Kind.DIMENSION,
+                "months_after": Kind.COUNT,
+                "cohort_customers": Kind.COUNT,
+                "active_customers": Kind.COUNT,
+                "retention_bp": Kind.BASIS_POINTS,
+            }
+        ),
+        [
+            ("2026-01", 0, 10, 10, 10_000),
+            ("2026-01", 2, 10, 3, 3_000),
+            ("2026-03", 0, 5, 5, 10_000),
+        ],
+    )
+    table = cohort_table(report)
+    assert table.months == [0, 1, 2]
+    assert table.rows == [
+        ("2026-01", 10, [10_000, 0, 3_000]),
+        ("2026-03", 5, [10_000, None, None]),
+    ]
 
 
 def test_bad_filters_are_422_next_to_their_fields_with_the_values_kept(

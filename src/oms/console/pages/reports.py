@@ -373,18 +373,24 @@ class CohortTable:
 
 
 def cohort_table(report: Report) -> CohortTable:
-    found: dict[str, dict[int, int | None]] = defaultdict(dict)
+    """Every month after the first order from 0 to the last one seen: a month inside the range
+    that no cohort member ordered in is 0 (the report has no row for it), one past the range's
+    end is empty."""
+    found: dict[str, dict[int, int]] = defaultdict(dict)
     sizes: dict[str, int] = {}
     for r in report.as_dicts():
         cohort = str(r["cohort"])
-        found[cohort][_int(r["months_after"])] = (
-            r["retention_bp"] if isinstance(r["retention_bp"], int) else None
-        )
+        found[cohort][_int(r["months_after"])] = _int(r["retention_bp"])
         sizes[cohort] = _int(r["cohort_customers"])
-    months = sorted({m for by_month in found.values() for m in by_month})
-    rows = [
-        (cohort, sizes[cohort], [found[cohort].get(m) for m in months]) for cohort in sorted(found)
-    ]
+    last = max((m for by_month in found.values() for m in by_month), default=-1)
+    months = list(range(last + 1))
+    end = report.filters.end.year * 12 + report.filters.end.month - 1
+    rows = []
+    for cohort in sorted(found):
+        year, month = (int(part) for part in cohort.split("-")[:2])
+        left = end - (year * 12 + month - 1)
+        retention = [found[cohort].get(m, 0) if m <= left else None for m in months]
+        rows.append((cohort, sizes[cohort], retention))
     return CohortTable(months, rows)
 
 

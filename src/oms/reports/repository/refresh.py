@@ -132,12 +132,11 @@ def refresh(connection: Connection, *, now: datetime, full: bool = False) -> Ref
     if d.is_postgres:
         _run(connection, f"SET LOCAL work_mem = '{WORK_MEM}'")
     since = watermark(connection)
-    for table in ("report_pending", "report_pending_customers", "report_pending_days"):
-        _run(connection, f"DELETE FROM {table}")
     if full or since is None:
         _run(connection, f"INSERT INTO report_pending (order_id) {_all_changed_sql(d)}")
     else:
         _run(connection, f"INSERT INTO report_pending (order_id) {_changed_sql(d)}", since=since)
+    _analyze(connection, d, "report_pending")
     count = int(_run(connection, "SELECT COUNT(*) FROM report_pending").scalar_one())
     days = customers = 0
     if count:
@@ -148,9 +147,21 @@ def refresh(connection: Connection, *, now: datetime, full: bool = False) -> Ref
         "orders_refreshed = orders_refreshed + :count WHERE name = :n",
         since=now - WINDOW, now=now, count=count, n=NAME,
     )  # fmt: skip
-    for table in ("report_pending", "report_pending_customers", "report_pending_days"):
-        _run(connection, f"DELETE FROM {table}")
+    _clear_working_sets(connection, d, big=count > BULK)
     return Refreshed(orders=count, days=days, customers=customers)
+
+
+def _clear_working_sets(connection: Connection, d: Dialect, *, big: bool) -> None:
+    """Empty the working sets (a refresh leaves them empty; one that fails rolls back). A big
+    set is TRUNCATEd on PostgreSQL: a DELETE of a million pending orders would leave their
+    dead rows for every later refresh to scan (the lock row already serialises refreshers, so
+    TRUNCATE's exclusive lock waits on nobody)."""
+    tables = ("report_pending", "report_pending_customers", "report_pending_days")
+    if d.is_postgres and big:
+        _run(connection, f"TRUNCATE {', '.join(tables)}")
+        return
+    for table in tables:
+        _run(connection, f"DELETE FROM {table}")
 
 
 def _lock(connection: Connection, d: Dialect) -> None:
@@ -201,6 +212,7 @@ def _derive(connection: Connection, d: Dialect) -> tuple[int, int]:
         f"INSERT INTO report_pending_days (day) SELECT DISTINCT day FROM report_orders "
         f"WHERE order_id {pending}",
     )
+    _analyze(connection, d, "report_pending_days")
     _run(connection, f"DELETE FROM report_orders WHERE order_id {pending}")
     _run(connection, f"DELETE FROM report_order_returns WHERE order_id {pending}")
     _insert_facts(connection, d)

@@ -44,18 +44,21 @@ def test_reorder_settings_are_kept_and_bad_ones_refused(
 ) -> None:
     put = client.put(
         "/v1/forecasts/reorder-settings/default/*",
-        json={"lead_time_days": 21, "service_level_pct": 97.5},
+        json={"lead_time_days": 21, "service_level_pct": "97.5"},
         headers=admin,
     )
     assert put.status_code == 204
     rows = client.get("/v1/forecasts/reorder-settings", headers=admin).json()
-    assert [(r["scope"], r["key"], r["lead_time_days"]) for r in rows] == [("default", "*", 21)]
-    bad = client.put(
-        "/v1/forecasts/reorder-settings/sku/ABC",
-        json={"service_level_pct": 100},
-        headers=admin,
-    )
-    assert bad.status_code == 422
+    assert [(r["scope"], r["key"], r["lead_time_days"], r["service_level_pct"]) for r in rows] == [
+        ("default", "*", 21, "97.500")
+    ]
+    for refused in ("100", 97.5):
+        bad = client.put(
+            "/v1/forecasts/reorder-settings/sku/ABC",
+            json={"service_level_pct": refused},
+            headers=admin,
+        )
+        assert bad.status_code == 422, refused
     wrong_key = client.put("/v1/forecasts/reorder-settings/default/ABC", json={}, headers=admin)
     assert wrong_key.status_code == 422
 

@@ -68,6 +68,16 @@ TAGS = [
         "description": "Order history imported from files: upload, a job to poll, its rejects.",
     },
     {
+        "name": "reports",
+        "description": "Sales, products, returns, fulfilment, inventory, payments, settlements, "
+        "customers, cohorts and RFM segments, exact to the cent, as JSON or CSV.",
+    },
+    {
+        "name": "forecasts",
+        "description": "Weekly demand forecasts per SKU with their bands, reorder points and "
+        "suggested quantities, forecast runs and reorder settings.",
+    },
+    {
         "name": "customer-value",
         "description": "Customer lifetime value and churn probability (BG/NBD + Gamma-Gamma): "
         "scoring runs, a customer's scores, customers filtered by value and churn risk.",

@@ -92,7 +92,7 @@ def put_reorder_setting(
         scope=scope,
         key=key,
         lead_time_days=body.lead_time_days,
-        service_level_pct=body.service_level_pct,
+        service_level_pct=None if body.service_level_pct is None else float(body.service_level_pct),
         review_days=body.review_days,
         supplier=body.supplier,
         uow=uow,

@@ -3,30 +3,44 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from oms.demand.services import LocationAdvice, SkuForecast
 from oms.platform import jobs
-from oms.platform.schemas import Input
+from oms.platform.schemas import DecimalAmount, DecimalString, Input
+
+PLACES = Decimal("0.001")
+
+
+def _decimal(value: float) -> Decimal:
+    """A model's float as an exact decimal string of three places (units, scores, percents)."""
+    return Decimal(repr(value)).quantize(PLACES)
+
+
+def _maybe(value: float | None) -> Decimal | None:
+    return None if value is None else _decimal(value)
 
 
 class WeekOut(BaseModel):
     week_on: date = Field(description="The week's Monday.")
-    units: float = Field(description="Point forecast of the week's units.")
-    lo_80: float
-    hi_80: float
-    lo_95: float
-    hi_95: float
+    units: DecimalString = Field(description="Point forecast of the week's units.")
+    lo_80: DecimalString
+    hi_80: DecimalString
+    lo_95: DecimalString
+    hi_95: DecimalString
 
 
 class LocationForecastOut(BaseModel):
     location_code: str = Field(description='"" for all locations together (the network).')
     model: str
-    backtest_mase: float | None = Field(description="MASE of the model over the last 12 weeks.")
-    backtest_pinball: float | None = Field(description="Scaled pinball loss, same weeks.")
+    backtest_mase: DecimalString | None = Field(
+        description="MASE of the model over the last 12 weeks."
+    )
+    backtest_pinball: DecimalString | None = Field(description="Scaled pinball loss, same weeks.")
     available: int = Field(description="On hand minus allocated.")
     reorder_point: int
     order_up_to: int
@@ -40,8 +54,8 @@ class LocationForecastOut(BaseModel):
         return cls(
             location_code=item.location_code,
             model=item.model,
-            backtest_mase=item.backtest_mase,
-            backtest_pinball=item.backtest_pinball,
+            backtest_mase=_maybe(item.backtest_mase),
+            backtest_pinball=_maybe(item.backtest_pinball),
             available=advice.available,
             reorder_point=advice.reorder_point,
             order_up_to=advice.order_up_to,
@@ -50,11 +64,11 @@ class LocationForecastOut(BaseModel):
             weeks=[
                 WeekOut(
                     week_on=w.week_on,
-                    units=w.units,
-                    lo_80=w.lo_80,
-                    hi_80=w.hi_80,
-                    lo_95=w.lo_95,
-                    hi_95=w.hi_95,
+                    units=_decimal(w.units),
+                    lo_80=_decimal(w.lo_80),
+                    hi_80=_decimal(w.hi_80),
+                    lo_95=_decimal(w.lo_95),
+                    hi_95=_decimal(w.hi_95),
                 )
                 for w in item.weeks
             ],
@@ -63,7 +77,7 @@ class LocationForecastOut(BaseModel):
 
 class PolicyOut(BaseModel):
     lead_time_days: int
-    service_level_pct: float
+    service_level_pct: DecimalString
     review_days: int
     supplier: str | None
 
@@ -86,7 +100,7 @@ class SkuForecastOut(BaseModel):
             computed_at=found.computed_at,
             policy=PolicyOut(
                 lead_time_days=policy.lead_time_days,
-                service_level_pct=policy.service_level_pct,
+                service_level_pct=_decimal(policy.service_level_pct),
                 review_days=policy.review_days,
                 supplier=policy.supplier,
             ),
@@ -122,7 +136,9 @@ class ForecastRunOut(BaseModel):
 
 class ReorderSettingIn(Input):
     lead_time_days: int | None = Field(default=None, ge=0, le=365)
-    service_level_pct: float | None = Field(default=None, ge=50, lt=100)
+    service_level_pct: DecimalAmount | None = Field(
+        default=None, description='At least 50 and below 100, as a string: "97.5".'
+    )
     review_days: int | None = Field(default=None, ge=0, le=365)
     supplier: str | None = Field(default=None, min_length=1, max_length=64)
 
@@ -131,7 +147,12 @@ class ReorderSettingOut(BaseModel):
     scope: str
     key: str
     lead_time_days: int | None
-    service_level_pct: float | None
+    service_level_pct: DecimalString | None
     review_days: int | None
     supplier: str | None
     updated_at: datetime
+
+    @field_validator("service_level_pct", mode="before")
+    @classmethod
+    def _places(cls, value: float | None) -> Decimal | None:
+        return _maybe(value)

@@ -84,7 +84,7 @@ unit: $(STAMP) translations ## Unit tests only (no database, seconds)
 	$(BIN)/pytest -q tests/unit
 
 .PHONY: check
-check: $(STAMP) translations ## ruff, mypy --strict, import-linter contracts and unit tests
+check: $(STAMP) translations pdf-fonts ## ruff, mypy --strict, import-linter contracts and unit tests
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/ruff format --check src tests tools bench
 	$(BIN)/mypy src

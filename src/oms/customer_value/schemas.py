@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from oms.customer_value.domain.scores import CustomerValue, Holdout
-from oms.platform import jobs
-from oms.platform.schemas import DecimalString, MoneyOut, Output
+from oms.platform.schemas import DecimalString, JobOut, MoneyOut, Output
 from oms.shared.money import Money
 
 PLACES = Decimal("0.000001")
@@ -99,27 +97,5 @@ class CustomerValuesOut(Output):
     values: list[CustomerValueOut] = Field(description="One per currency the customer bought in.")
 
 
-class ScoreRunOut(BaseModel):
+class ScoreRunOut(JobOut):
     id: UUID = Field(description="The run's job id: poll GET /v1/customer-value/runs/{id}.")
-    status: str
-    progress_done: int
-    progress_total: int | None
-    message: str
-    result: dict[str, Any] | None
-    error: str | None
-    created_at: datetime
-    finished_at: datetime | None
-
-    @classmethod
-    def of(cls, job: jobs.Job) -> ScoreRunOut:
-        return cls(
-            id=job.id,
-            status=str(job.status),
-            progress_done=job.progress_done,
-            progress_total=job.progress_total,
-            message=job.message,
-            result=dict(job.result) if job.result is not None else None,
-            error=job.error,
-            created_at=job.created_at,
-            finished_at=job.finished_at,
-        )

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field, field_validator
 
 from oms.demand.services import LocationAdvice, SkuForecast
-from oms.platform import jobs
-from oms.platform.schemas import DecimalAmount, DecimalString, Input
+from oms.platform.schemas import DecimalAmount, DecimalString, Input, JobOut
 
 PLACES = Decimal("0.001")
 
@@ -108,30 +106,8 @@ class SkuForecastOut(BaseModel):
         )
 
 
-class ForecastRunOut(BaseModel):
+class ForecastRunOut(JobOut):
     id: UUID = Field(description="The run's job id: poll GET /v1/forecasts/runs/{id}.")
-    status: str
-    progress_done: int
-    progress_total: int | None
-    message: str
-    result: dict[str, Any] | None
-    error: str | None
-    created_at: datetime
-    finished_at: datetime | None
-
-    @classmethod
-    def of(cls, job: jobs.Job) -> ForecastRunOut:
-        return cls(
-            id=job.id,
-            status=str(job.status),
-            progress_done=job.progress_done,
-            progress_total=job.progress_total,
-            message=job.message,
-            result=dict(job.result) if job.result is not None else None,
-            error=job.error,
-            created_at=job.created_at,
-            finished_at=job.finished_at,
-        )
 
 
 class ReorderSettingIn(Input):

@@ -8,8 +8,10 @@ terms a generated client understands: amounts as decimal strings with a pattern,
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
+from uuid import UUID
 
 from pydantic import (
     BaseModel,
@@ -23,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from oms.platform import jobs
 from oms.platform.inputs import refuse_invisible
 from oms.shared.address import Address
 from oms.shared.money import Money
@@ -135,3 +138,32 @@ class AddressOut(Output):
     @classmethod
     def of(cls, address: Address) -> AddressOut:
         return cls(**address.as_dict())
+
+
+class JobOut(BaseModel):
+    """A background job as a client polls it; each kind's API subclasses it to name its own
+    polling path in ``id``'s description (and so keeps a schema title of its own)."""
+
+    id: UUID
+    status: str
+    progress_done: int
+    progress_total: int | None
+    message: str
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: jobs.Job) -> Self:
+        return cls(
+            id=job.id,
+            status=str(job.status),
+            progress_done=job.progress_done,
+            progress_total=job.progress_total,
+            message=job.message,
+            result=dict(job.result) if job.result is not None else None,
+            error=job.error,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+        )

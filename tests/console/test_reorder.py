@@ -4,7 +4,7 @@ one on the demo merchant (its guard, inventory:read, is walked by the access mat
 from __future__ import annotations
 
 from oms.app import demo
-from oms.demand.services import demand_from_database, run_forecasts
+from oms.demand.services.runs import demand_from_database, run_forecasts
 from oms.platform.unit_of_work import UnitOfWork
 from tests.console.conftest import StaffFor
 

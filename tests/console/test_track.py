@@ -22,7 +22,7 @@ from oms.platform.unit_of_work import UnitOfWork
 from oms.returns.services import customer
 from oms.shared.clock import FixedClock
 from tests.integration.test_fulfilment_shipping import open_shop, place
-from tests.integration.test_fulfilment_tracking import event, shipped_order
+from tests.integration.test_fulfilment_tracking import DAY1, DAY2, event, shipped_order
 
 EMAIL = "ada@example.com"
 LINK = re.compile(r"^/track/(SO-\d+)\?t=([0-9a-f]{32}\.\d+\.[A-Za-z0-9_-]+)")
@@ -44,8 +44,8 @@ def delivered_order(
     invoice issued on capture."""
     order, parcels = shipped_order(engine, uow, client, admin, paid=True)
     for parcel in parcels:
-        assert event(client, admin, parcel, "in_transit", "2026-12-04T18:00:00+01:00").is_success
-        assert event(client, admin, parcel, "delivered", "2026-12-05T10:00:00+01:00").is_success
+        assert event(client, admin, parcel, "in_transit", f"{DAY1}T18:00:00+01:00").is_success
+        assert event(client, admin, parcel, "delivered", f"{DAY2}T10:00:00+01:00").is_success
     tasks.relay(engine).drain()
     return orders.get_order(order.id, uow=uow)
 

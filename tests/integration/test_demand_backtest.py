@@ -10,15 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oms.demand import services
-from oms.demand.services.backtest import SELECTED, run_backtest
-from oms.demand.services.candidates import (
-    BASELINES,
-    CANDIDATES,
-    COMBINATION,
-    COMBINED,
-    forecast_all,
-)
+from oms.demand.domain.method import BASELINES, CANDIDATES, COMBINATION, COMBINED, SELECTED
+from oms.demand.services import runs
+from oms.demand.services.backtest import run_backtest
+from oms.demand.services.candidates import forecast_all
 from oms.demand.services.forecasting import forecast_series
 
 DATASET = Path(__file__).resolve().parents[3] / "shared" / "data" / "online_retail.csv.xz"
@@ -30,9 +25,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def sample() -> pd.DataFrame:
-    demand = services.demand_from_file(DATASET)
+    demand = runs.demand_from_file(DATASET)
     assert demand.units.shape[1] == 52, "the complete weeks 2010-12-06 to 2011-11-28"
-    return services.sample_series(demand, 12)
+    return runs.sample_series(demand, 12)
 
 
 @pytest.fixture(scope="module")

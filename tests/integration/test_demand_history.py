@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from oms.demand.services import demand_from_database, demand_from_file
+from oms.demand.services.runs import demand_from_database, demand_from_file
 from oms.history.domain.reading import ImportFormat
 from oms.history.services import ImportHistory, import_history
 from oms.platform.unit_of_work import UnitOfWork

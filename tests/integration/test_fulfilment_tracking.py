@@ -5,6 +5,7 @@ reported and skipped, the same file twice changing nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ from tests.integration.test_fulfilment_shipping import (
 )
 
 pytestmark = pytest.mark.usefixtures("balanced_ledger")
+
+DAY1 = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+DAY2 = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+"""Carrier events happen after the labels bought in the test (now), whenever the suite runs."""
 
 
 def shipped_order(
@@ -77,9 +82,9 @@ def test_events_out_of_order_and_twice_leave_the_latest_status_and_keep_every_ev
 ) -> None:
     _, (first, _) = shipped_order(engine, uow, client, admin, paid=False)
 
-    late = event(client, admin, first, "out_for_delivery", "2026-12-05T08:00:00+01:00")
-    early = event(client, admin, first, "in_transit", "2026-12-04T18:00:00+01:00")
-    again = event(client, admin, first, "in_transit", "2026-12-04T18:00:00+01:00")
+    late = event(client, admin, first, "out_for_delivery", f"{DAY2}T08:00:00+01:00")
+    early = event(client, admin, first, "in_transit", f"{DAY1}T18:00:00+01:00")
+    again = event(client, admin, first, "in_transit", f"{DAY1}T18:00:00+01:00")
 
     assert (late.status_code, early.status_code, again.status_code) == (201, 201, 200)
     assert again.json()["recorded"] is False
@@ -94,10 +99,10 @@ def test_delivering_every_package_delivers_the_order_and_completes_it_when_paid(
 ) -> None:
     order, (first, second) = shipped_order(engine, uow, client, admin, paid=True)
 
-    event(client, admin, first, "delivered", "2026-12-05T10:00:00+01:00")
+    event(client, admin, first, "delivered", f"{DAY2}T10:00:00+01:00")
     halfway = orders.get_order(order.id, uow=uow)
-    event(client, admin, second, "delivered", "2026-12-05T11:00:00+01:00")
-    event(client, admin, second, "in_transit", "2026-12-04T11:00:00+01:00")  # arrives late
+    event(client, admin, second, "delivered", f"{DAY2}T11:00:00+01:00")
+    event(client, admin, second, "in_transit", f"{DAY1}T11:00:00+01:00")  # arrives late
 
     assert halfway.fulfilment_status.value == "partially_delivered"
     done = orders.get_order(order.id, uow=uow)
@@ -117,7 +122,7 @@ def test_a_delivered_order_not_yet_paid_waits_to_complete(
     order, shipments = shipped_order(engine, uow, client, admin, paid=False)
 
     for s in shipments:
-        event(client, admin, s, "delivered", "2026-12-05T10:00:00Z")
+        event(client, admin, s, "delivered", f"{DAY2}T10:00:00Z")
 
     after = orders.get_order(order.id, uow=uow)
     assert after.fulfilment_status.value == "delivered"
@@ -129,8 +134,8 @@ def test_bad_tracking_events_are_problems_naming_the_field(
 ) -> None:
     _, (first, _) = shipped_order(engine, uow, client, admin, paid=False)
 
-    unknown = event(client, admin, first, "teleported", "2026-12-05T10:00:00Z")
-    naive = event(client, admin, first, "in_transit", "2026-12-05T10:00:00")
+    unknown = event(client, admin, first, "teleported", f"{DAY2}T10:00:00Z")
+    naive = event(client, admin, first, "in_transit", f"{DAY2}T10:00:00")
 
     for answer in (unknown, naive):
         assert answer.status_code == 422
@@ -152,11 +157,11 @@ def test_a_carrier_csv_is_imported_with_bad_rows_reported_and_again_changes_noth
     file = tmp_path / "events.csv"
     file.write_text(
         "tracking_number,shipment,status,occurred_at,location,description\n"
-        f"{first['tracking_number']},,in_transit,2026-12-04T18:00:00+01:00,Hamburg,hub\n"
-        f",{second['number']},delivered,2026-12-05T10:00:00+01:00,Berlin,front door\n"
-        f"{first['tracking_number']},,teleported,2026-12-05T10:00:00+01:00,,\n"
+        f"{first['tracking_number']},,in_transit,{DAY1}T18:00:00+01:00,Hamburg,hub\n"
+        f",{second['number']},delivered,{DAY2}T10:00:00+01:00,Berlin,front door\n"
+        f"{first['tracking_number']},,teleported,{DAY2}T10:00:00+01:00,,\n"
         f"{first['tracking_number']},,delivered,yesterday,,\n"
-        "999999999999,,delivered,2026-12-05T10:00:00+01:00,,\n",
+        f"999999999999,,delivered,{DAY2}T10:00:00+01:00,,\n",
         encoding="utf-8",
     )
 

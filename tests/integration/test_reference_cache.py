@@ -94,6 +94,29 @@ LIVE_TABLES = {
     "webhook_attempts",
     "staff_users",  # read per login and session, by key: not cached
     "staff_sessions",
+    "order_charges",
+    "jobs",
+    "job_files",
+    "history_imports",
+    "history_documents",
+    "history_credits",
+    "forecast_runs",
+    "demand_forecasts",
+    "reorder_settings",  # read per forecast page and run, off the hot path: not cached
+    "customer_value_runs",
+    "customer_values",
+    # the reports' summaries (ADR 0015): derived from orders by the refresh
+    "report_refresh",
+    "report_pending",
+    "report_pending_days",
+    "report_pending_customers",
+    "report_orders",
+    "report_order_returns",
+    "report_sales_days",
+    "report_product_days",
+    "report_customer_days",
+    "report_customer_totals",
+    "report_cohort_days",
 }
 """Tables that are NOT reference data: what orders change, and the platform's own. A new table
 must be put here or in REFERENCE_TABLES (with its triggers): the first test insists."""

@@ -13,22 +13,23 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from oms.customer_value.domain.holdout import Accuracy, HoldoutReport
 from oms.customer_value.repository import purchases as sources
 from oms.customer_value.services import SCORE_RUN, request_run, score_run_handler
-from oms.customer_value.services import check as run_check
 from oms.platform import jobs
 from oms.platform.database import create_database_engine
 from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import SystemClock
+
+if TYPE_CHECKING:
+    from oms.customer_value.domain.holdout import Accuracy, HoldoutReport
 
 clv_app = typer.Typer(help="Customer lifetime value and churn.", no_args_is_help=True)
 
@@ -120,7 +121,9 @@ def check(
     if not purchases:
         err.print("no completed orders of known customers to check")
         raise typer.Exit(1)
-    reports = run_check(purchases, step=err.print)
+    from oms.customer_value.services.checking import check  # numpy and pandas: only here
+
+    reports = check(purchases, step=err.print)
     if not reports:
         err.print("no currency has enough customers who bought again to fit the model")
         raise typer.Exit(1)

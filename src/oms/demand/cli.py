@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,8 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from oms.demand import services
-from oms.demand.services.backtest import SELECTED, Backtest
-from oms.demand.services.candidates import BASELINES, HORIZON, MODEL_VERSION, SEASON_LENGTH
+from oms.demand.domain.method import BASELINES, HORIZON, MODEL_VERSION, SEASON_LENGTH, SELECTED
 from oms.demand.services.jobs import FORECAST_RUN, forecast_run_handler, request_run
 from oms.platform import jobs
 from oms.platform.database import create_database_engine
@@ -22,6 +21,9 @@ from oms.platform.settings import Settings
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import SystemClock
 from oms.shared.errors import DomainError
+
+if TYPE_CHECKING:
+    from oms.demand.services.backtest import Backtest
 
 forecast_app = typer.Typer(help="Demand forecasts and reorder points.", no_args_is_help=True)
 console = Console()
@@ -58,14 +60,16 @@ def backtest(
 ) -> None:
     """Backtest every model and the baselines over the last HORIZON complete weeks (rolling
     origin), choosing per SKU on the HORIZON weeks before them."""
+    from oms.demand.services import runs  # pandas and statsforecast load only for this command
+
     if file is not None and not file.exists():
         raise _fail(f"{file} does not exist")
     if file is not None:
-        demand = services.demand_from_file(file)
+        demand = runs.demand_from_file(file)
     else:
         engine = create_database_engine(Settings().database_url)
         try:
-            demand = services.demand_from_database(UnitOfWork(engine))
+            demand = runs.demand_from_database(UnitOfWork(engine))
         finally:
             engine.dispose()
     if demand.units.empty:
@@ -73,7 +77,7 @@ def backtest(
     with Progress(console=errors, transient=True) as bar:
         task = bar.add_task("backtest", total=None)
         try:
-            result = services.backtest(
+            result = runs.backtest(
                 demand,
                 sample=sample,
                 horizon=horizon,

@@ -6,19 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from oms.channels.tables import locations
 from oms.demand.domain.reorder import ReorderPolicy, WeekForecast
-from oms.demand.domain.series import LINE_COLUMNS
 from oms.demand.tables import demand_forecasts, forecast_runs, reorder_settings
 from oms.fulfilment.tables.orders import fulfilment_order_lines, fulfilment_orders
 from oms.inventory.tables import inventory_items, stock_levels
 from oms.orders.tables import order_lines, orders
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CANCELLED = "cancelled"
 
@@ -36,6 +37,10 @@ class DemandHistory:
 def read_demand(conn: Connection, *, by_location: bool) -> DemandHistory:
     """Every non-cancelled order's lines (per SKU), or its fulfilment order lines with the
     location that fulfils them (per SKU and location)."""
+    import pandas as pd  # only forecast runs read demand; the API and console never load pandas
+
+    from oms.demand.domain.series import LINE_COLUMNS
+
     first, last = conn.execute(
         select(func.min(orders.c.placed_at), func.max(orders.c.placed_at))
     ).one()

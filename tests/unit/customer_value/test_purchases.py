@@ -16,7 +16,7 @@ import pytest
 
 from oms.customer_value.domain.purchases import Purchase, outcomes, summarise
 from oms.customer_value.repository.purchases import from_retail_file
-from oms.customer_value.services import periods_of
+from oms.customer_value.services.checking import periods_of
 
 DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "online_retail.csv.xz"
 LINES = 5_000

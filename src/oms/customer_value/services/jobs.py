@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import Engine, select
 
 from oms.customer_value.domain.errors import RunNotFound
 from oms.customer_value.repository import scores as repository
-from oms.customer_value.services.scoring import Progress, score_customers
 from oms.platform import jobs
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.clock import Clock
+
+if TYPE_CHECKING:
+    from oms.customer_value.services.scoring import Progress
 
 SCORE_RUN = "customer_value.score"
 DEFAULT_MONTHLY_DISCOUNT = 0.01
@@ -33,6 +35,8 @@ def score_run_handler(engine: Engine, clock: Clock, echo: Progress | None = None
             progress(done, total, message)
             if echo is not None:
                 echo(done, total, message)
+
+        from oms.customer_value.services.scoring import score_customers  # numpy, pandas, pymc
 
         summary = score_customers(
             UnitOfWork(engine, clock), run_id=job.id, monthly_discount=discount, progress=report

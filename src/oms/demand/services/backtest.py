@@ -23,20 +23,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from oms.demand.domain.scores import QUANTILES, naive_scale
-from oms.demand.services.candidates import (
+from oms.demand.domain.method import (
     BASELINES,
     CANDIDATES,
     COMBINATION,
     HORIZON,
     SEASON_LENGTH,
-    forecast_all,
+    SELECTED,
 )
+from oms.demand.domain.scores import QUANTILES, naive_scale
+from oms.demand.services.candidates import forecast_all
 
 ProgressFn = Callable[[int, int, str], None]
-
-SELECTED = "Selected"
-"""The per-series choice, scored as a model of its own."""
 
 _BOUND = {0.025: "lo-95", 0.1: "lo-80", 0.9: "hi-80", 0.975: "hi-95"}
 

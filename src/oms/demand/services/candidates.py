@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsforecast
 from statsforecast import StatsForecast
 from statsforecast.models import (
     ADIDA,
@@ -41,32 +40,16 @@ from statsforecast.models import (
 )
 from statsforecast.utils import ConformalIntervals
 
-SELECTION_VERSION = "2"
-"""Bumped whenever the candidates, their settings or the selection rule change."""
-
-MODEL_VERSION = f"statsforecast-{statsforecast.__version__}/selection-{SELECTION_VERSION}"
-
-LEVELS = (80, 95)
-HORIZON = 12
-CONFORMAL_WINDOWS = 2
-
-SEASON_LENGTH = 4
-"""The seasonal naive baseline's period, in weeks; see docs/insight.md for why 4."""
-
-CANDIDATES = ("AutoETS", "OptimizedTheta", "CrostonSBA", "TSB", "ADIDA", "IMAPA")
-BASELINES = ("Naive", "SeasonalNaive")
-
-COMBINATION = "Combination"
-"""The production forecast: per week, the median of :data:`COMBINED`'s forecasts (point and
-each band bound). Decided on the two 12-week windows before the backtest's test weeks (see
-docs/insight.md): the median of a few diverse models beat every single model and the
-per-series choice there, as forecast combinations usually do."""
-
-COMBINED = ("TSB", "IMAPA", "Naive")
-"""The members: of every mean and median of 2 to 5 of the candidates and naive (182 in all),
-the one with the lowest MASE relative to seasonal naive averaged over two windows before the
-test weeks (weeks 16–27 and 28–39, a fixed sample of 400 SKUs). Runners-up within 0.3%: the
-medians of ADIDA, IMAPA and naive, and of Theta, TSB, ADIDA, IMAPA and naive."""
+from oms.demand.domain.method import (
+    BASELINES,
+    CANDIDATES,
+    COMBINATION,
+    COMBINED,
+    CONFORMAL_WINDOWS,
+    HORIZON,
+    LEVELS,
+    SEASON_LENGTH,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from oms.demand.domain.method import COMBINATION, HORIZON, MODEL_VERSION
 from oms.demand.services.backtest import ProgressFn, score_window, select_models
-from oms.demand.services.candidates import COMBINATION, HORIZON, MODEL_VERSION, forecast_all
+from oms.demand.services.candidates import forecast_all
 
 MIN_WEEKS_TO_SELECT = 2 * HORIZON
 """Below this, the validation window would leave too little to fit on: the combination is used

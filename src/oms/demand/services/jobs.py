@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select
 
-from oms.demand import repository, services
+from oms.demand import repository
 from oms.demand.domain.errors import RunNotFound
 from oms.platform import jobs
 from oms.platform.unit_of_work import UnitOfWork
@@ -23,8 +23,10 @@ def forecast_run_handler(engine: Engine, clock: Clock) -> jobs.Handler:
     """The handler that recomputes every forecast, reporting each origin it fits."""
 
     def handle(job: jobs.Job, progress: jobs.Progress) -> Mapping[str, Any]:
+        from oms.demand.services.runs import run_forecasts  # statsforecast: only when run
+
         progress(0, None, "reading orders")
-        summary = services.run_forecasts(
+        summary = run_forecasts(
             UnitOfWork(engine, clock),
             job_id=job.id,
             progress=progress,

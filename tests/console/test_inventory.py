@@ -278,6 +278,47 @@ def check_location_binding(uow: UnitOfWork, staff_for: StaffFor) -> None:
     assert level(uow, sku, "store-paris").on_hand >= 4
 
 
+def check_unit_cost(uow: UnitOfWork, staff_for: StaffFor) -> None:
+    sku, _, _ = stocked_sku(uow)
+    clerk = staff_for("warehouse")
+    path = f"/console/inventory/{sku}"
+    demo_cost = inventory.get_stock(sku, uow=uow).unit_cost
+    assert demo_cost is not None and demo_cost.currency == "EUR", "the demo costs its stock"
+    assert 'name="cost_amount"' in clerk.get(path).text
+
+    done = clerk.post(f"{path}/cost", {"cost_amount": "3,40", "cost_currency": "gbp"})
+    assert done.status_code == 303
+    assert done.headers["location"] == f"{path}?done=costed"
+    page = clerk.get(done.headers["location"]).text
+    assert "The unit cost is saved." in page
+    assert "Unit cost: £3.40" in page
+    cost = inventory.get_stock(sku, uow=uow).unit_cost
+    assert cost is not None and (str(cost.amount), cost.currency) == ("3.40", "GBP")
+
+    for amount, currency, message in (
+        ("3.401", "GBP", "GBP allows 2 decimal places"),
+        ("-1", "GBP", "must be zero or more"),
+        ("lots", "GBP", "must be an amount such as 1.25"),
+        ("2", "XYZ", "is not an ISO 4217 currency"),
+    ):
+        refused = clerk.post(f"{path}/cost", {"cost_amount": amount, "cost_currency": currency})
+        assert refused.status_code == 422, amount
+        assert message in refused.text
+        assert f'value="{amount}"' in refused.text, "the typed value is kept"
+    assert inventory.get_stock(sku, uow=uow).unit_cost == cost, "nothing changed"
+
+    paris = staff_for("warehouse", location="store-paris")
+    assert 'name="cost_amount"' not in paris.get(path).text
+    refused = paris.post(f"{path}/cost", {"cost_amount": "1", "cost_currency": "EUR"})
+    assert refused.status_code == 403
+    assert inventory.get_stock(sku, uow=uow).unit_cost == cost
+
+    forgotten = clerk.post(f"{path}/cost", {"cost_amount": "", "cost_currency": ""})
+    assert forgotten.status_code == 303
+    assert inventory.get_stock(sku, uow=uow).unit_cost is None
+    assert "Unit cost unknown" in clerk.get(path).text
+
+
 def test_staff_find_skus_read_their_stock_atp_and_ledger_and_list_low_stock(
     demo_merchant: demo.Summary, uow: UnitOfWork, staff_for: StaffFor
 ) -> None:
@@ -300,6 +341,7 @@ def test_receipts_adjustments_and_counts_book_stock_with_errors_next_to_their_fi
     check_bad_input(uow, staff_for)
     check_location_binding(uow, staff_for)
     check_movement_paging(uow, staff_for)
+    check_unit_cost(uow, staff_for)
 
 
 @pytest.mark.parametrize("role", ["csr", "finance", "marketing"])

@@ -445,7 +445,52 @@ def test_settings_must_change_something(
         "allows_backorders",
         "preorder_release_on",
         "preorder_cap",
+        "unit_cost",
     ]
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_unit_cost_is_set_shown_to_staff_only_and_forgotten(
+    client: TestClient, admin: Headers, key_for: KeyMaker
+) -> None:
+    body = {"unit_cost": {"amount": "1.25", "currency": "eur"}}
+    item = client.put("/v1/inventory/TS-1/settings", json=body, headers=admin)
+    assert item.status_code == 200, item.text
+    assert item.json()["unit_cost"] == {"amount": "1.25", "currency": "EUR"}
+    assert item.json()["low_stock_threshold"] == 0
+    shown = client.get("/v1/inventory/TS-1", headers=admin).json()
+    assert shown["unit_cost"] == {"amount": "1.25", "currency": "EUR"}
+    web = key_for("channel", channel="web")
+    assert client.get("/v1/inventory/TS-1", headers=web).json()["unit_cost"] is None
+    threshold = {"low_stock_threshold": 3}
+    kept = client.put("/v1/inventory/TS-1/settings", json=threshold, headers=admin).json()
+    assert kept["unit_cost"] == {"amount": "1.25", "currency": "EUR"}
+    forgotten = client.put("/v1/inventory/TS-1/settings", json={"unit_cost": None}, headers=admin)
+    assert forgotten.json()["unit_cost"] is None
+    assert forgotten.json()["low_stock_threshold"] == 3
+    assert client.get("/v1/inventory/TS-1", headers=admin).json()["unit_cost"] is None
+
+
+@pytest.mark.usefixtures("shop")
+@pytest.mark.parametrize(
+    ("cost", "field"),
+    [
+        ({"amount": "-0.01", "currency": "EUR"}, "unit_cost.amount"),
+        ({"amount": "1.255", "currency": "EUR"}, "unit_cost.amount"),
+        ({"amount": "1", "currency": "EUX"}, "unit_cost.currency"),
+        ({"amount": 1.5, "currency": "EUR"}, "unit_cost.amount"),
+    ],
+)
+def test_a_bad_unit_cost_is_422_naming_the_field_and_changes_nothing(
+    client: TestClient, admin: Headers, cost: dict[str, Any], field: str
+) -> None:
+    good = {"unit_cost": {"amount": "2.00", "currency": "GBP"}}
+    client.put("/v1/inventory/TS-1/settings", json=good, headers=admin)
+    refused = client.put("/v1/inventory/TS-1/settings", json={"unit_cost": cost}, headers=admin)
+    assert refused.status_code == 422, refused.text
+    assert field in fields(refused)
+    shown = client.get("/v1/inventory/TS-1", headers=admin).json()
+    assert shown["unit_cost"] == {"amount": "2.00", "currency": "GBP"}
 
 
 @pytest.mark.usefixtures("shop")

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from oms import auth
+from oms import auth, inventory
 from oms.app import demo, tasks
 from oms.app.http import create_app
 from oms.orders.tables import order_lines, orders
@@ -172,6 +172,22 @@ def test_cancelled_units_are_in_the_returns_report_at_their_price(merchant: Engi
     assert sum(int(r["value_minor"] or 0) for r in rows) == sum(q * p for q, p in cancelled)
     for r in rows:
         assert r["rate_bp"] == int(r["units"] or 0) * 10_000 // int(r["ordered_units"] or 1)
+
+
+def test_stock_is_valued_at_each_skus_unit_cost(merchant: Engine) -> None:
+    rows = report(merchant, ReportName.INVENTORY).as_dicts()
+    costed = [row for row in rows if row["value_at_cost_minor"] is not None]
+    assert costed, "the demo costs its stocked SKUs"
+    uow = UnitOfWork(merchant)
+    for row in costed[:25]:
+        stock = inventory.get_stock(str(row["sku"]), uow=uow)
+        assert stock.unit_cost is not None
+        assert row["currency"] == stock.unit_cost.currency
+        on_hand = sum(level.on_hand for level in stock.locations)
+        assert (row["on_hand"], row["value_at_cost_minor"]) == (
+            on_hand,
+            on_hand * stock.unit_cost.minor,
+        )
 
 
 def test_every_customer_who_ordered_is_new_once(merchant: Engine) -> None:

@@ -127,13 +127,15 @@ def list_movements(
 
 @router.put("/inventory/{sku}/settings", responses=responses(401, 403, 404, 422))
 def change_settings(sku: str, body: StockSettingsIn, _: StockWriter, uow: UoW) -> InventoryItemOut:
-    """Change a SKU's low-stock threshold or whether it may be backordered (only those given)."""
+    """Change a SKU's low-stock threshold, whether it may be backordered, its pre-order settings
+    or its unit cost (only those given)."""
     command = services.ChangeStockSettings(
         sku=sku,
         low_stock_threshold=body.low_stock_threshold,
         allows_backorders=body.allows_backorders,
         preorder_release_on=body.preorder_release_on,
         preorder_cap=body.preorder_cap,
+        unit_cost=body.cost(),
         cleared=body.cleared(),
     )
     return InventoryItemOut.of(services.change_stock_settings(command, uow=uow))

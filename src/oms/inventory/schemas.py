@@ -24,7 +24,9 @@ from oms.inventory.views import (
     SkuStock,
     StockChange,
 )
-from oms.platform.schemas import Input, Output
+from oms.platform.inputs import exact_money
+from oms.platform.schemas import Input, MoneyIn, MoneyOut, Output
+from oms.shared.money import Money
 
 SKU = Field(min_length=1, max_length=64, examples=["TS-1"])
 LOCATION = Field(min_length=1, max_length=40, examples=["wh-de"], description="A location code.")
@@ -127,14 +129,25 @@ class StockSettingsIn(Input):
         description="At most this many units may wait at once (null: no cap; an explicit null "
         "removes it). An order that would pass it is refused with 409 `preorder-cap-reached`.",
     )
+    unit_cost: MoneyIn | None = Field(
+        default=None,
+        description="What one unit cost the merchant; the inventory report values stock at it "
+        "(`value_at_cost_minor`). An explicit null forgets it.",
+    )
 
     def cleared(self) -> frozenset[str]:
-        """The pre-order settings the body sets to null explicitly (to end them)."""
+        """The settings the body sets to null explicitly (to end or forget them)."""
         return frozenset(
             name
-            for name in ("preorder_release_on", "preorder_cap")
+            for name in ("preorder_release_on", "preorder_cap", "unit_cost")
             if name in self.model_fields_set and getattr(self, name) is None
         )
+
+    def cost(self) -> Money | None:
+        """The unit cost given, exact to the currency's minor unit (422 for more places)."""
+        if self.unit_cost is None:
+            return None
+        return exact_money(self.unit_cost.amount, self.unit_cost.currency, field="unit_cost")
 
 
 class LevelSettingsIn(Input):
@@ -237,6 +250,9 @@ class SkuStockOut(Output):
     allows_backorders: bool
     locations: list[LocationLevelOut] = Field(description="Every location holding a level.")
     channels: list[ChannelAvailabilityOut]
+    unit_cost: MoneyOut | None = Field(
+        default=None, description="What one unit cost the merchant (not shown to channel keys)."
+    )
 
     @classmethod
     def of(cls, stock: SkuStock) -> SkuStockOut:
@@ -246,6 +262,7 @@ class SkuStockOut(Output):
             allows_backorders=stock.allows_backorders,
             locations=[LocationLevelOut.of(s) for s in stock.locations],
             channels=[ChannelAvailabilityOut.of(c) for c in stock.channels],
+            unit_cost=None if stock.unit_cost is None else MoneyOut.of(stock.unit_cost),
         )
 
 
@@ -305,6 +322,7 @@ class InventoryItemOut(Output):
     allows_backorders: bool
     preorder_release_on: date | None = None
     preorder_cap: int | None = None
+    unit_cost: MoneyOut | None = None
 
     @classmethod
     def of(cls, item: InventoryItem) -> InventoryItemOut:
@@ -314,4 +332,5 @@ class InventoryItemOut(Output):
             allows_backorders=item.allows_backorders,
             preorder_release_on=item.preorder_release_on,
             preorder_cap=item.preorder_cap,
+            unit_cost=None if item.unit_cost is None else MoneyOut.of(item.unit_cost),
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from oms.inventory.domain import Movement, Posting
+from oms.shared.money import Money
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +79,8 @@ class SkuStock:
     allows_backorders: bool
     locations: tuple[LocationStock, ...]
     channels: tuple[ChannelAvailability, ...]
+    unit_cost: Money | None = None
+    """What one unit cost the merchant (never shown to a channel)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from rich.console import Console
@@ -27,6 +28,7 @@ from oms.app.demo import (
 )
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import DomainError
+from oms.shared.money import Money
 
 CUSTOMER_COUNT = 220
 ORDER_COUNT = 60
@@ -96,9 +98,10 @@ def load(
         returns.apply_policies(uow)
         notifications.apply_mail_settings(uow)
         bar.advance(task)
-        skus = _load_assortment(uow)
+        prices = _load_assortment(uow)
+        skus = list(prices)
         bar.advance(task)
-        units = _load_stock(uow, skus, rng)
+        units = _load_stock(uow, prices, rng)
         bar.advance(task)
         everyone = people.customers(CUSTOMER_COUNT, seed)
         _load_customers(uow, everyone)
@@ -152,8 +155,13 @@ def _variants(item: assortment.Item, index: int) -> list[catalog.NewVariant]:
     return variants
 
 
-def _load_assortment(uow: UnitOfWork) -> list[str]:
-    skus: list[str] = []
+COST_SHARE = Decimal("0.4")
+"""The demo's unit costs: 40% of the euro price (what the inventory report values stock at)."""
+
+
+def _load_assortment(uow: UnitOfWork) -> dict[str, Decimal]:
+    """Every SKU with its euro price, in catalogue order."""
+    skus: dict[str, Decimal] = {}
     for index, item in enumerate(assortment.ITEMS):
         translations = {
             locale: catalog.Translation(
@@ -178,7 +186,7 @@ def _load_assortment(uow: UnitOfWork) -> list[str]:
         )
         for variant in product.variants:
             _price(uow, variant.sku, item)
-            skus.append(variant.sku)
+            skus[variant.sku] = item.price_eur
     return skus
 
 
@@ -224,14 +232,18 @@ STOCK_RANGES = {
 }
 
 
-def _load_stock(uow: UnitOfWork, skus: list[str], rng: random.Random) -> int:
-    """Opening stock as ledger receipts, so the demo's levels have a history that explains them."""
+def _load_stock(uow: UnitOfWork, prices: dict[str, Decimal], rng: random.Random) -> int:
+    """Opening stock as ledger receipts, so the demo's levels have a history that explains them;
+    each stocked SKU's threshold and unit cost."""
     units = 0
-    for sku in skus:
+    for sku, price in prices.items():
         if fulfilment.item_code(sku) in fulfilment.NOT_STOCKED:
             continue
+        cost = Money(price * COST_SHARE, "EUR")
         inventory.change_stock_settings(
-            inventory.ChangeStockSettings(sku=sku, low_stock_threshold=rng.choice((5, 10, 15))),
+            inventory.ChangeStockSettings(
+                sku=sku, low_stock_threshold=rng.choice((5, 10, 15)), unit_cost=cost
+            ),
             uow=uow,
         )
         for location, (low, high) in STOCK_RANGES.items():

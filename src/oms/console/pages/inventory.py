@@ -1,6 +1,7 @@
 """Console pages: inventory. Find a SKU as you type (SKU prefix or product name) or list low
 stock; a SKU's page shows its stock per location, what each channel may promise and why, and
-its ledger; receipts, adjustments and cycle counts are booked there.
+its ledger; receipts, adjustments and cycle counts are booked there, and its unit cost (which
+the inventory report values stock at) is set there.
 
 Reading needs ``inventory:read`` and moving stock ``inventory:write``, as in the API; the forms
 call the same services with the same commands. A warehouse user bound to a location moves stock
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -27,8 +29,10 @@ from oms.console.shell import ConsoleRequires, Staff, attempt, form_data, render
 from oms.console.shell.forms import FormErrors, text
 from oms.console.shell.guard import uow_of
 from oms.inventory.services.overview import level_settings, stock_totals
+from oms.platform.inputs import exact_money
 from oms.platform.pagination import BY_CODE_AND_ID, BY_TIME, encode_cursor, read_cursor
 from oms.platform.security import Permission
+from oms.shared.money import Money
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -261,3 +265,58 @@ def adjust(request: Request, staff: Writer, sku: str, form: Form) -> Response:
 def count(request: Request, staff: Writer, sku: str, form: Form) -> Response:
     """Record a cycle count against the on-hand the page showed (``inventory.count_stock``)."""
     return _move(request, staff, sku, form, "count")
+
+
+# -- the unit cost ---------------------------------------------------------------------------
+
+
+def _cost(form: FormData, problems: dict[str, str]) -> Money | None:
+    """The cost the form sets: an amount and its currency; None (with no problem) when the
+    amount is left empty, to forget it."""
+    raw = text(form, "cost_amount").replace(",", ".")
+    currency = text(form, "cost_currency").upper()
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        problems["cost_amount"] = "must be an amount such as 1.25"
+        return None
+    if not amount.is_finite() or amount < 0:
+        problems["cost_amount"] = "must be zero or more"
+        return None
+    cost, errors = attempt(lambda: exact_money(amount, currency, field="cost"))
+    if errors is not None:
+        named = {f"cost_{name.rpartition('.')[2]}": m for name, m in errors.fields.items()}
+        problems.update(named or {"cost_amount": errors.message})
+    return cost
+
+
+@router.post("/inventory/{sku}/cost")
+def set_cost(request: Request, staff: Writer, sku: str, form: Form) -> Response:
+    """Set or forget what one unit cost (``inventory.change_stock_settings``, as the API's
+    ``unit_cost``). The cost is the SKU's, not a location's: a user bound to a location may not
+    set it (403)."""
+    values = {name: text(form, name) for name in ("cost_amount", "cost_currency")}
+    problems: dict[str, str] = {}
+    cost = _cost(form, problems)
+    status = 422
+    errors: FormErrors | None = None
+    if staff.principal.location_code:
+        message = "the unit cost is set by staff not bound to a location"
+        errors, status = FormErrors(message, {"cost_amount": message}, "forbidden"), 403
+    elif problems:
+        errors = FormErrors("the form has invalid fields", problems)
+    else:
+        command = inventory.ChangeStockSettings(
+            sku=sku,
+            unit_cost=cost,
+            cleared=frozenset() if cost else frozenset({"unit_cost"}),
+        )
+        uow = uow_of(request)
+        _, errors = attempt(lambda: inventory.change_stock_settings(command, uow=uow))
+    if errors is None:
+        return RedirectResponse(f"/console/inventory/{sku}?done=costed", status_code=303)
+    context = _sku_context(request, staff, sku, None)
+    context |= {"form": "cost", "errors": errors, "values": values}
+    return render(request, "console/inventory/sku.html", context, status=status)

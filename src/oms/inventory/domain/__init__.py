@@ -41,6 +41,7 @@ from oms.inventory.domain.errors import (
     StaleCount as StaleCount,
 )
 from oms.shared.errors import DomainError, FieldProblem
+from oms.shared.money import Money
 
 MAX_QUANTITY = 1_000_000_000
 """Far above any real movement; keeps sums inside 64-bit columns whatever the history."""
@@ -218,6 +219,9 @@ class InventoryItem:
     the stock, and allocated on release (oldest order first)."""
     preorder_cap: int | None = None
     """At most this many units of the SKU may wait at once (the database's CHECK holds it)."""
+    unit_cost: Money | None = None
+    """What one unit cost the merchant (the inventory report values stock at it); None while
+    unknown."""
 
     def is_preorder(self, today: date) -> bool:
         """Whether orders placed ``today`` pre-order this SKU."""
@@ -315,8 +319,15 @@ def line_totals(lines: Sequence[StockLine]) -> list[StockLine]:
     ]
 
 
-SETTINGS = ("low_stock_threshold", "allows_backorders", "preorder_release_on", "preorder_cap")
-"""The per-SKU settings a change may give (the pre-order ones may be set to null: cleared)."""
+SETTINGS = (
+    "low_stock_threshold",
+    "allows_backorders",
+    "preorder_release_on",
+    "preorder_cap",
+    "unit_cost",
+)
+"""The per-SKU settings a change may give (the pre-order ones and the cost may be set to null:
+cleared)."""
 
 
 def settings_problems(changes: Mapping[str, object]) -> list[FieldProblem]:
@@ -335,6 +346,9 @@ def settings_problems(changes: Mapping[str, object]) -> list[FieldProblem]:
         problems.append(FieldProblem("low_stock_threshold", "must be a number"))
     if "allows_backorders" in changes and changes["allows_backorders"] is None:
         problems.append(FieldProblem("allows_backorders", "must be true or false"))
+    cost = changes.get("unit_cost_minor")
+    if isinstance(cost, int) and cost < 0:
+        problems.append(FieldProblem("unit_cost.amount", "must not be negative"))
     return problems
 
 

@@ -156,3 +156,6 @@ class InventoryItemChanged(Event):
     preorder_release_on: str | None = None
     """ISO date until which orders of the SKU are pre-orders (None: not a pre-order SKU)."""
     preorder_cap: int | None = None
+    unit_cost_minor: int | None = None
+    """What one unit cost the merchant, in minor units of ``cost_currency`` (None: unknown)."""
+    cost_currency: str | None = None

@@ -39,6 +39,7 @@ from oms.inventory.domain import (
 )
 from oms.inventory.tables import PREORDER_CAP, inventory_items, stock_levels, stock_movements
 from oms.platform.driver_sql import Binder, DriverInsert, DriverSql, binder
+from oms.shared.money import Money
 
 _levels_key = tuple_(stock_levels.c.variant_id, stock_levels.c.location_id)
 _settings = (
@@ -47,6 +48,8 @@ _settings = (
     inventory_items.c.allows_backorders,
     inventory_items.c.preorder_release_on,
     inventory_items.c.preorder_cap,
+    inventory_items.c.unit_cost_minor,
+    inventory_items.c.cost_currency,
 )
 """The item columns a level is listed with (its own ``variant_id`` completes the item)."""
 
@@ -218,6 +221,9 @@ def _item(row: Row[Any]) -> InventoryItem:
         allows_backorders=row.allows_backorders,
         preorder_release_on=row.preorder_release_on,
         preorder_cap=row.preorder_cap,
+        unit_cost=None
+        if row.unit_cost_minor is None
+        else Money.from_minor(row.unit_cost_minor, row.cost_currency),
     )
 
 

@@ -32,6 +32,7 @@ from oms.inventory.views import (
 from oms.platform.reference import PRELOAD_BOUND
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import collect
+from oms.shared.money import Money
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,8 +50,10 @@ class ChangeStockSettings:
     """Orders placed before this day pre-order the SKU (backordered, allocated on release)."""
     preorder_cap: int | None = None
     """At most this many units of the SKU may wait at once."""
+    unit_cost: Money | None = None
+    """What one unit cost the merchant (values the stock in the inventory report)."""
     cleared: frozenset[str] = frozenset()
-    """Pre-order settings set back to none (``preorder_release_on``, ``preorder_cap``)."""
+    """Settings set back to none (``preorder_release_on``, ``preorder_cap``, ``unit_cost``)."""
 
     def changes(self) -> dict[str, object]:
         given: dict[str, object] = {
@@ -61,6 +64,13 @@ class ChangeStockSettings:
         }
         changes = {name: value for name, value in given.items() if value is not None}
         changes |= {name: None for name in self.cleared & {"preorder_release_on", "preorder_cap"}}
+        if self.unit_cost is not None:
+            changes |= {
+                "unit_cost_minor": self.unit_cost.minor,
+                "cost_currency": self.unit_cost.currency,
+            }
+        elif "unit_cost" in self.cleared:
+            changes |= {"unit_cost_minor": None, "cost_currency": None}
         return changes
 
 
@@ -131,6 +141,7 @@ def get_stock(sku: str, *, uow: UnitOfWork, visible_to: str | None = None) -> Sk
         channels=tuple(
             channel_availability(code, serving[code], stock) for code in sorted(serving)
         ),
+        unit_cost=item.unit_cost if visible_to is None else None,
     )
 
 
@@ -217,6 +228,8 @@ def change_stock_settings(cmd: ChangeStockSettings, *, uow: UnitOfWork) -> Inven
                 if item.preorder_release_on is None
                 else item.preorder_release_on.isoformat(),
                 preorder_cap=item.preorder_cap,
+                unit_cost_minor=None if item.unit_cost is None else item.unit_cost.minor,
+                cost_currency=None if item.unit_cost is None else item.unit_cost.currency,
             )
         )
     return item

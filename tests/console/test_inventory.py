@@ -283,7 +283,8 @@ def check_unit_cost(uow: UnitOfWork, staff_for: StaffFor) -> None:
     clerk = staff_for("warehouse")
     path = f"/console/inventory/{sku}"
     demo_cost = inventory.get_stock(sku, uow=uow).unit_cost
-    assert demo_cost is not None and demo_cost.currency == "EUR", "the demo costs its stock"
+    assert demo_cost is not None, "the demo costs its stock"
+    assert demo_cost.currency == "EUR"
     assert 'name="cost_amount"' in clerk.get(path).text
 
     done = clerk.post(f"{path}/cost", {"cost_amount": "3,40", "cost_currency": "gbp"})
@@ -293,7 +294,8 @@ def check_unit_cost(uow: UnitOfWork, staff_for: StaffFor) -> None:
     assert "The unit cost is saved." in page
     assert "Unit cost: £3.40" in page
     cost = inventory.get_stock(sku, uow=uow).unit_cost
-    assert cost is not None and (str(cost.amount), cost.currency) == ("3.40", "GBP")
+    assert cost is not None
+    assert (str(cost.amount), cost.currency) == ("3.40", "GBP")
 
     for amount, currency, message in (
         ("3.401", "GBP", "GBP allows 2 decimal places"),

@@ -219,6 +219,50 @@ def test_a_product_is_patched(client: TestClient, admin: dict[str, str]) -> None
     assert client.get(f"/v1/products/{product['id']}", headers=admin).json() == body
 
 
+def test_a_category_is_filed_filtered_by_and_removed(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    shirt = created(client, admin, SHIRT | {"category": " Apparel>Tops "})
+    assert shirt["category"] == "Apparel > Tops"
+    created(client, admin, {"name": "Hoodie", "category": "Apparel", "variants": [{"sku": "H-1"}]})
+    created(client, admin, {"name": "Apparel% Mug", "category": "Apparelware",
+                            "variants": [{"sku": "MUG-1"}]})  # fmt: skip
+    created(client, admin, {"name": "Cap", "variants": [{"sku": "CAP-1"}]})
+
+    def names(category: str) -> list[str]:
+        page = client.get("/v1/products", params={"category": category}, headers=admin).json()
+        return [p["name"] for p in page["items"]]
+
+    assert names("Apparel") == ["T-shirt", "Hoodie"], "a category and those under it"
+    assert names("apparel > tops") == [], "categories are matched as written"
+    assert names("Apparel>Tops") == ["T-shirt"]
+    assert names("Apparel%") == []
+
+    path = f"/v1/products/{shirt['id']}"
+    moved = client.patch(path, json={"category": "Apparel > Tees"}, headers=admin).json()
+    assert moved["category"] == "Apparel > Tees"
+    assert client.patch(path, json={"name": "Tee"}, headers=admin).json()["category"] == (
+        "Apparel > Tees"
+    ), "left out, it stays"
+    assert client.patch(path, json={"category": None}, headers=admin).json()["category"] is None
+    assert names("Apparel") == ["Hoodie"]
+
+
+@pytest.mark.parametrize("category", ["Apparel > > Tops", "x" * 121, "> Tops"])
+def test_a_bad_category_is_422_and_changes_nothing(
+    category: str, client: TestClient, admin: dict[str, str]
+) -> None:
+    refused = create(client, admin, SHIRT | {"category": category})
+    assert refused.status_code == 422, refused.text
+    assert errors(refused) == ["category"]
+    product = created(client, admin, SHIRT | {"category": "Apparel"})
+    path = f"/v1/products/{product['id']}"
+    patched = client.patch(path, json={"category": category}, headers=admin)
+    assert patched.status_code == 422
+    assert errors(patched) == ["category"]
+    assert client.get(path, headers=admin).json()["category"] == "Apparel"
+
+
 def test_an_unknown_product_is_404(client: TestClient, admin: dict[str, str]) -> None:
     missing = "01900000-0000-7000-8000-000000000000"
     assert client.get(f"/v1/products/{missing}", headers=admin).status_code == 404

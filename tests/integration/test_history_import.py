@@ -231,6 +231,44 @@ def test_the_generic_format_imports_orders_charges_and_a_matched_credit(engine: 
     assert row.placed_at.isoformat() == "2024-03-01T09:00:00+00:00"
 
 
+def test_the_generic_formats_category_files_the_products_it_creates(engine: Engine) -> None:
+    from oms import catalog, channels
+
+    uow = UnitOfWork(engine)
+    channels.create_channel(
+        channels.CreateChannel(
+            code="shop",
+            name="Shop",
+            kind=channels.ChannelKind.WEB,
+            currency="EUR",
+            default_locale="en",
+        ),
+        uow=uow,
+    )
+    header = "order_id,placed_at,currency,sku,product_name,category,quantity,unit_price"
+    content = "\n".join([
+        header,
+        "7,2024-03-01T10:00:00Z,EUR,MUG-1,Mug, Home>Kitchen ,1,9.99",
+        "7,2024-03-01T10:00:00Z,EUR,PEN-1,Pen,,1,1.50",
+        "8,2024-03-02T10:00:00Z,EUR,CUP-1,Cup,Home > > Kitchen,1,3.00",
+    ]).encode()  # fmt: skip
+    outcome = import_history(
+        ImportHistory(
+            content=content, file_name="c.csv", format=ImportFormat.GENERIC, channel="shop",
+            actor="test",
+        ),
+        uow=uow,
+    )  # fmt: skip
+    assert outcome.summary["imported"]["orders"] == 1
+    assert outcome.rejects_csv.splitlines()[1].startswith("4,8,category,")
+    filed = {
+        v.sku: p.category
+        for p in catalog.list_products(uow=uow, after=None, limit=10)
+        for v in p.variants
+    }
+    assert filed == {"MUG-1": "Home > Kitchen", "PEN-1": None}
+
+
 def _wait_for_job(engine: Engine, job_id: str) -> None:
     runner = jobs.Runner(engine, tasks.job_handlers(engine, SystemClock()))
     runner()

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from oms import auth, inventory
+from oms import auth, catalog, inventory
 from oms.app import demo, tasks
 from oms.app.http import create_app
 from oms.orders.tables import order_lines, orders
@@ -97,6 +97,30 @@ def test_sales_add_up_to_the_orders_not_cancelled(merchant: Engine) -> None:
         assert row["average_order_minor"] == int(row["net_minor"] or 0) // int(row["orders"] or 1)
     assert got == expected
     assert sum(f[0] for f in got.values()) > 20
+
+
+def test_categories_hold_every_line_under_its_products_category(merchant: Engine) -> None:
+    category_of = {
+        sku: product.category
+        for product in catalog.list_products(uow=UnitOfWork(merchant), after=None, limit=500)
+        for sku in (v.sku for v in product.variants)
+    }
+    with merchant.connect() as c:
+        lines = c.execute(
+            select(order_lines.c.sku, order_lines.c.total_minor, order_lines.c.tax_minor,
+                   orders.c.currency)
+            .join(orders, orders.c.id == order_lines.c.order_id)
+            .where(orders.c.status != "cancelled")
+        ).all()  # fmt: skip
+    expected: Counter[tuple[str, str]] = Counter()
+    for line in lines:
+        expected[(category_of[line.sku] or "", line.currency)] += line.total_minor - line.tax_minor
+    rows = report(merchant, ReportName.CATEGORIES).as_dicts()
+    assert {(str(r["category"]), str(r["currency"])): r["net_minor"] for r in rows} == expected
+    assert "Apparel > Tops" in {r["category"] for r in rows}
+    for currency in {r["currency"] for r in rows}:
+        nets = [r["net_minor"] for r in rows if r["currency"] == currency]
+        assert nets == sorted(nets, reverse=True)  # type: ignore[type-var]
 
 
 def test_sales_by_day_week_and_month_hold_the_same_totals(merchant: Engine) -> None:

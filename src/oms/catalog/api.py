@@ -49,7 +49,7 @@ def _locale(locale: str | None) -> str | None:
 
 
 @router.get("/products", responses=responses(401, 403, 422))
-def list_products(
+def list_products(  # noqa: PLR0913, PLR0917 (the list's filters are its query parameters)
     principal: Reader,
     uow: UoW,
     limit: Limit = 50,
@@ -57,6 +57,10 @@ def list_products(
     q: Annotated[str | None, Query(max_length=200, description="Name or SKU contains.")] = None,
     sku: Annotated[str | None, Query(max_length=64, description="Has this SKU.")] = None,
     active: bool | None = None,
+    category: Annotated[
+        str | None,
+        Query(max_length=200, description="Filed under this category or one below it."),
+    ] = None,
     locale: Locale = None,
 ) -> Page[ProductOut]:
     """Products oldest first, with variants and prices (a channel key sees only its prices)."""
@@ -68,6 +72,7 @@ def list_products(
         q=q,
         sku=sku,
         active=active,
+        category=category,
         visible_to=principal.channel_scope,
     )
     return Page.of(found, limit, lambda p: (p.id,), lambda p: ProductOut.of(p, shown))
@@ -103,6 +108,7 @@ def create_product(body: ProductIn, _: Writer, uow: UoW, idempotency: Idempotenc
         translations={k: v.to_domain() for k, v in body.translations.items()},
         tax_category=body.tax_category,
         returnable=body.returnable,
+        category=body.category,
         option_names=tuple(body.option_names),
         active=body.active,
         variants=tuple(v.to_command() for v in body.variants),
@@ -121,7 +127,8 @@ def update_product(
     response: Tagged,
     if_match: IfMatch,
 ) -> ProductOut:
-    """Change a product's texts, translations, tax category, returnable or active flag.
+    """Change a product's texts, translations, tax category, category, returnable or active
+    flag.
 
     With `If-Match` (optional), a product changed since that ETag is refused with 412.
     """
@@ -134,6 +141,7 @@ def update_product(
         else None,
         tax_category=body.tax_category,
         returnable=body.returnable,
+        category=body.category_change(),
         active=body.active,
         expected=if_match,
     )

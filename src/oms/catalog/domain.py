@@ -78,6 +78,9 @@ class Product:
     translations: Mapping[str, Translation] = field(default_factory=dict)
     tax_category: TaxCategory = TaxCategory.STANDARD
     returnable: bool = True
+    category: str | None = None
+    """Where the merchant files the product, a path such as ``Home > Kitchen`` (the reports rank
+    categories by it); None: uncategorised."""
     option_names: tuple[str, ...] = ()
     active: bool = True
     variants: tuple[Variant, ...] = ()

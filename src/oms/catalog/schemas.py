@@ -105,6 +105,13 @@ class ProductIn(Input):
     )
     tax_category: TaxCategory = TaxCategory.STANDARD
     returnable: bool = True
+    category: str | None = Field(
+        default=None,
+        max_length=200,
+        examples=["Home > Kitchen"],
+        description="Where the product is filed, levels joined by `>` (the products report ranks "
+        "categories by it).",
+    )
     option_names: list[str] = Field(default_factory=list, max_length=10, examples=[["colour"]])
     active: bool = True
     variants: list[VariantIn] = Field(min_length=1, max_length=500)
@@ -118,7 +125,16 @@ class ProductPatch(Input):
     )
     tax_category: TaxCategory | None = None
     returnable: bool | None = None
+    category: str | None = Field(
+        default=None, max_length=200, description="`null` or an empty text removes it."
+    )
     active: bool | None = None
+
+    def category_change(self) -> str | None:
+        """What the command expects: None keeps the category, an empty string removes it."""
+        if "category" in self.model_fields_set and self.category is None:
+            return ""
+        return self.category
 
 
 class VariantPatch(Input):
@@ -197,6 +213,7 @@ class ProductOut(Output):
     translations: dict[str, TranslationOut]
     tax_category: TaxCategory
     returnable: bool
+    category: str | None
     option_names: list[str]
     active: bool
     variants: list[VariantOut]
@@ -220,6 +237,7 @@ class ProductOut(Output):
             },
             tax_category=product.tax_category,
             returnable=product.returnable,
+            category=product.category,
             option_names=list(product.option_names),
             active=product.active,
             variants=[

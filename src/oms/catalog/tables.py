@@ -33,6 +33,7 @@ products = Table(
     Column("translations", JSON, nullable=False),
     Column("tax_category", String(20), nullable=False),
     Column("returnable", Boolean, nullable=False),
+    Column("category", String(120), nullable=True),
     Column("option_names", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("version", Integer, nullable=False, default=1, server_default=text("1")),

@@ -43,8 +43,9 @@ def get_report(  # noqa: PLR0913, PLR0917 (the report's filters are its query pa
     granularity: Annotated[Literal["day", "week", "month"] | None, Query()] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Any:
-    """A report: `sales`, `products`, `returns`, `fulfilment`, `inventory`, `payments`,
-    `settlements`, `customers`, `cohorts` or `rfm` (docs/reports.md defines every figure).
+    """A report: `sales`, `products`, `categories`, `returns`, `fulfilment`, `inventory`,
+    `payments`, `settlements`, `customers`, `cohorts` or `rfm` (docs/reports.md defines every
+    figure).
 
     The range defaults to the last 365 days; `granularity` (default `month`) sets the period
     of reports that have one. Money is integer minor units beside the row's `currency`.

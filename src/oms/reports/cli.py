@@ -46,7 +46,9 @@ def _fail(error: DomainError) -> NoReturn:
 
 
 def report_command(
-    name: Annotated[str, typer.Argument(help="sales, products, returns, fulfilment, ...")],
+    name: Annotated[
+        str, typer.Argument(help="sales, products, categories, returns, fulfilment, ...")
+    ],
     start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
     channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,

@@ -23,6 +23,7 @@ DEFAULT_DAYS = 365
 class ReportName(enum.StrEnum):
     SALES = "sales"
     PRODUCTS = "products"
+    CATEGORIES = "categories"
     RETURNS = "returns"
     FULFILMENT = "fulfilment"
     INVENTORY = "inventory"

@@ -179,6 +179,7 @@ def _load_assortment(uow: UnitOfWork) -> dict[str, Decimal]:
                 translations=translations,
                 tax_category=catalog.TaxCategory(item.tax_category),
                 returnable=item.returnable,
+                category=assortment.CATEGORIES[item.code],
                 option_names=("colour", "size") if item.sizes else ("colour",),
                 variants=tuple(_variants(item, index)),
             ),

@@ -327,3 +327,26 @@ def usd_price(eur: Decimal) -> Decimal:
     if eur < 5:
         return Decimal("2.99")
     return (eur * Decimal("1.08")).to_integral_value() - Decimal("0.01")
+
+
+CATEGORIES: dict[str, str] = {
+    "TSH": "Apparel > Tops",
+    "HOD": "Apparel > Tops",
+    "SWT": "Apparel > Knitwear",
+    "JKT": "Apparel > Outerwear",
+    "PRK": "Apparel > Outerwear",
+    "CHN": "Apparel > Trousers",
+    "JNS": "Apparel > Trousers",
+    "DRS": "Apparel > Dresses",
+    "SNK": "Footwear",
+    "BOT": "Footwear",
+    "SCK": "Accessories > Socks",
+    "CAP": "Accessories > Headwear",
+    "BNE": "Accessories > Headwear",
+    "SCF": "Accessories > Scarves and gloves",
+    "GLV": "Accessories > Scarves and gloves",
+    "BPK": "Bags",
+    "TOT": "Bags",
+    "GFT": "Gift cards",
+}
+"""Where each product is filed (the categories report ranks them)."""

@@ -51,11 +51,13 @@ from oms.shared.versions import StaleVersion
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProductFilter:
-    """``q`` matches a name or SKU substring (any case); ``sku`` one SKU exactly (any case)."""
+    """``q`` matches a name or SKU substring (any case); ``sku`` one SKU exactly (any case);
+    ``category`` a category and everything filed under it (``Home`` finds ``Home > Kitchen``)."""
 
     q: str | None = None
     sku: str | None = None
     active: bool | None = None
+    category: str | None = None
 
 
 def _dimensions(row: Row[Any]) -> Dimensions | None:
@@ -126,6 +128,7 @@ def _products(c: Connection, rows: Sequence[Row[Any]], channel: str | None) -> l
             },
             tax_category=TaxCategory(row.tax_category),
             returnable=row.returnable,
+            category=row.category,
             option_names=tuple(row.option_names),
             active=row.active,
             variants=tuple(variants[row.id]),
@@ -150,6 +153,13 @@ def _conditions(where: ProductFilter) -> list[ColumnElement[bool]]:
             exists().where(
                 product_variants.c.product_id == products.c.id,
                 product_variants.c.sku_key == sku_key(where.sku),
+            )
+        )
+    if where.category is not None:
+        conditions.append(
+            or_(
+                products.c.category == where.category,
+                products.c.category.like(f"{_escaped(where.category)} > %", escape="\\"),
             )
         )
     if where.q:
@@ -179,6 +189,7 @@ def _product_values(product: Product) -> dict[str, Any]:
         },
         "tax_category": product.tax_category.value,
         "returnable": product.returnable,
+        "category": product.category,
         "option_names": list(product.option_names),
         "active": product.active,
     }

@@ -34,6 +34,7 @@ from oms.catalog.domain import (
 from oms.catalog.repository import PRODUCTS, ProductFilter, Products
 from oms.platform.reference import PRELOAD_BOUND
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.categories import category_path, check_category
 from oms.shared.errors import FieldProblem, Invalid, collect
 from oms.shared.ids import new_id
 from oms.shared.locale import normalise_locale
@@ -62,14 +63,15 @@ class CreateProduct:
     translations: Mapping[str, Translation] = field(default_factory=dict)
     tax_category: TaxCategory = TaxCategory.STANDARD
     returnable: bool = True
+    category: str | None = None
     option_names: tuple[str, ...] = ()
     active: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateProduct:
-    """Only the fields given (not None) change; ``translations`` replaces them all;
-    ``expected`` is the caller's ``If-Match``."""
+    """Only the fields given (not None) change; ``translations`` replaces them all; an empty
+    ``category`` removes it; ``expected`` is the caller's ``If-Match``."""
 
     product_id: UUID
     name: str | None = None
@@ -77,6 +79,7 @@ class UpdateProduct:
     translations: Mapping[str, Translation] | None = None
     tax_category: TaxCategory | None = None
     returnable: bool | None = None
+    category: str | None = None
     active: bool | None = None
     expected: ExpectedVersion | None = None
 
@@ -150,11 +153,13 @@ def _new_product(cmd: CreateProduct) -> Product:
         translations=translations,
         tax_category=cmd.tax_category,
         returnable=cmd.returnable,
+        category=category_path(cmd.category),
         option_names=option_names,
         active=cmd.active,
         variants=tuple(_variant(v, product_id) for v in cmd.variants),
     )
     problems += bad + check_handle(product.handle) + check_option_names(option_names)
+    problems += check_category(cmd.category)
     problems += check_names(product.name, product.description, translations, default_locale)
     if not product.variants:
         problems.append(FieldProblem("variants", "must list at least one variant"))
@@ -198,6 +203,9 @@ def update_product(cmd: UpdateProduct, *, uow: UnitOfWork) -> Product:
     }
     changes.update({k: changes[k].strip() for k in ("name", "description") if k in changes})
     problems: list[FieldProblem] = []
+    if cmd.category is not None:
+        problems += check_category(cmd.category)
+        changes["category"] = category_path(cmd.category)
     if cmd.translations is not None:
         changes["translations"], problems = _translations(cmd.translations)
     with uow.begin() as tx:
@@ -303,10 +311,12 @@ def list_products(
     q: str | None = None,
     sku: str | None = None,
     active: bool | None = None,
+    category: str | None = None,
     visible_to: str | None = None,
 ) -> list[Product]:
-    """Products in creation order, filtered; ``q`` matches a name or SKU substring."""
-    where = ProductFilter(q=q, sku=sku, active=active)
+    """Products in creation order, filtered; ``q`` matches a name or SKU substring, ``category``
+    a category and those under it."""
+    where = ProductFilter(q=q, sku=sku, active=active, category=category_path(category))
     with uow.read() as tx:
         return tx.repo(PRODUCTS).page(where=where, after=after, limit=limit, channel=visible_to)
 

@@ -54,6 +54,7 @@ PERIODIC = frozenset(
 TITLES: dict[ReportName, str] = {
     ReportName.SALES: N_("Sales"),
     ReportName.PRODUCTS: N_("Top products"),
+    ReportName.CATEGORIES: N_("Top categories"),
     ReportName.RETURNS: N_("Returns and cancellations"),
     ReportName.FULFILMENT: N_("Fulfilment"),
     ReportName.INVENTORY: N_("Inventory"),
@@ -70,6 +71,10 @@ DESCRIPTIONS: dict[ReportName, str] = {
         "and currency; cancelled orders left out."
     ),
     ReportName.PRODUCTS: N_("The 50 SKUs with the highest net sales in each currency."),
+    ReportName.CATEGORIES: N_(
+        "The 50 product categories with the highest net sales in each currency, each SKU under "
+        "its product's category now; an empty category holds the uncategorised products."
+    ),
     ReportName.RETURNS: N_(
         "Cancelled, returned and credited units and their value by reason, channel and SKU, "
         "with the rate against the units ordered."
@@ -169,6 +174,7 @@ COLUMN_LABELS: dict[str, str] = {
 CHART_LABELS: dict[ReportName, str] = {
     ReportName.SALES: N_("Net sales per period by channel in %(currency)s"),
     ReportName.PRODUCTS: N_("Net sales of the top 20 SKUs in %(currency)s"),
+    ReportName.CATEGORIES: N_("Net sales of the top 20 categories in %(currency)s"),
     ReportName.RETURNS: N_(
         "Rate by reason: units cancelled, returned or credited per 100 units ordered of the "
         "SKUs concerned"
@@ -270,20 +276,28 @@ def _settlements(report: Report) -> list[Chart]:
     return _per_period(report, "net_minor", "currency")
 
 
-def _products(report: Report) -> list[Chart]:
+def _ranking(report: Report, key: str) -> list[Chart]:
+    """Net sales of the first ``TOP_PRODUCTS`` rows per currency, labelled by ``key``."""
     charts = []
     for currency, rows in _by(report.as_dicts(), "currency").items():
         top = sorted(rows, key=lambda r: _int(r["rank"]))[:TOP_PRODUCTS]
         data = {
-            "labels": [str(r["sku"]) for r in top],
+            "labels": [str(r[key]) or "—" for r in top],
             "datasets": [
                 {"label": "net", "data": [_major(_int(r["net_minor"]), currency) for r in top]}
             ],
         }
-        charts.append(
-            Chart(f"chart-products-{currency}", "bar", data, CHART_LABELS[report.name], currency)
-        )
+        chart_id = f"chart-{report.name.value}-{currency}"
+        charts.append(Chart(chart_id, "bar", data, CHART_LABELS[report.name], currency))
     return charts
+
+
+def _products(report: Report) -> list[Chart]:
+    return _ranking(report, "sku")
+
+
+def _categories(report: Report) -> list[Chart]:
+    return _ranking(report, "category")
 
 
 def return_rates(report: Report) -> dict[str, tuple[int, int]]:
@@ -446,6 +460,7 @@ reports/show.html), marked here so that ``make console-messages`` extracts them.
 CHARTS: dict[ReportName, Callable[[Report], list[Chart]]] = {
     ReportName.SALES: _sales,
     ReportName.PRODUCTS: _products,
+    ReportName.CATEGORIES: _categories,
     ReportName.RETURNS: _returns,
     ReportName.FULFILMENT: _fulfilment,
     ReportName.INVENTORY: _inventory,

@@ -25,6 +25,7 @@ from oms.history.domain.source import (
     parse_quantity,
     priced,
 )
+from oms.shared.categories import category_path, check_category
 from oms.shared.money import is_currency
 
 REQUIRED = ("order_id", "placed_at", "currency", "sku", "quantity", "unit_price")
@@ -65,6 +66,14 @@ def _country(values: Mapping[str, str]) -> str:
     if len(country) != 2 or not country.isalpha():
         raise BadLine("country", f"not an ISO 3166-1 alpha-2 code: {country!r}")
     return country
+
+
+def _category(values: Mapping[str, str]) -> str | None:
+    raw = _text(values, "category", 200)
+    problems = check_category(raw)
+    if problems:
+        raise BadLine("category", problems[0].message)
+    return category_path(raw)
 
 
 def _kinds(values: Mapping[str, str]) -> tuple[DocumentKind, LineKind]:
@@ -132,4 +141,5 @@ def parse_line(row: int, values: Mapping[str, str]) -> SourceLine:
         amount_minor=money.amount_minor,
         unit_price_minor=money.unit_price_minor,
         original_document=_text(values, "original_order_id", 100) or None,
+        category=_category(values),
     )

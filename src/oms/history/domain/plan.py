@@ -41,6 +41,7 @@ class NewProduct:
     sku: str
     name: str
     created_at: datetime
+    category: str | None = None
 
 
 @dataclass(slots=True)
@@ -191,6 +192,7 @@ class Catalogue:
                 sku=line.code,
                 name=line.description[:200],
                 created_at=line.placed_at,
+                category=line.category,
             )
             self.new_products[key] = new
         return new.variant_id

@@ -72,6 +72,8 @@ class SourceLine:
     unit_price_minor: int
     """The unit price in minor units, rounded half-even."""
     original_document: str | None = None
+    category: str | None = None
+    """The category a product the import creates is filed under (the generic format's)."""
 
 
 @dataclass(frozen=True, slots=True)

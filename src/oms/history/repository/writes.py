@@ -133,7 +133,7 @@ def _customers(conn: Connection, plan: Plan) -> None:
 
 PRODUCT_COLUMNS = (
     "id", "name", "description", "default_locale", "translations", "tax_category", "returnable",
-    "option_names", "active", "version", "created_at", "updated_at",
+    "category", "option_names", "active", "version", "created_at", "updated_at",
 )  # fmt: skip
 VARIANT_COLUMNS = (
     "id", "product_id", "sku", "sku_key", "options", "active", "position", "created_at",
@@ -144,8 +144,8 @@ VARIANT_COLUMNS = (
 def _products(conn: Connection, plan: Plan) -> None:
     new = list(plan.catalogue.new_products.values())
     append(conn, products, PRODUCT_COLUMNS, (
-        (p.product_id, p.name, "", LOCALE, {}, TAX_CATEGORY, True, [], True, 1, p.created_at,
-         p.created_at)
+        (p.product_id, p.name, "", LOCALE, {}, TAX_CATEGORY, True, p.category, [], True, 1,
+         p.created_at, p.created_at)
         for p in new
     ))  # fmt: skip
     append(conn, product_variants, VARIANT_COLUMNS, (

@@ -19,6 +19,7 @@ Runner = Callable[[Connection, Filters], Report]
 PLAIN: dict[ReportName, Runner] = {
     ReportName.SALES: sales.sales,
     ReportName.PRODUCTS: sales.products,
+    ReportName.CATEGORIES: sales.categories,
     ReportName.RETURNS: sales.returns,
     ReportName.FULFILMENT: operations.fulfilment,
     ReportName.INVENTORY: operations.inventory,
@@ -34,6 +35,7 @@ RUNNERS: dict[ReportName, Runner] = {
     **PLAIN,
     ReportName.SALES: summaries.sales,
     ReportName.PRODUCTS: summaries.products,
+    ReportName.CATEGORIES: summaries.categories,
     ReportName.RETURNS: summaries.returns,
     ReportName.INVENTORY: summaries.inventory,
     ReportName.CUSTOMERS: summaries.customers,

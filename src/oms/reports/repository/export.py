@@ -34,6 +34,7 @@ from sqlalchemy import (
     select,
 )
 
+from oms.catalog.tables import product_variants, products
 from oms.fulfilment.tables.orders import fulfilment_orders
 from oms.fulfilment.tables.shipments import shipments
 from oms.history.tables import history_credits
@@ -123,6 +124,12 @@ TABLES: tuple[Export, ...] = (
          "status", "shipped_at", "delivered_at")],
         shipments,
         "shipped_at",
+    ),
+    Export(
+        "product_categories",
+        [product_variants.c.id.label("variant_id"), product_variants.c.sku, products.c.category],
+        product_variants.join(products, products.c.id == product_variants.c.product_id),
+        None,
     ),
     Export(
         "inventory_items",

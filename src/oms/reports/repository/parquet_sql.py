@@ -90,6 +90,21 @@ def _products(f: Filters) -> str:
     ORDER BY currency, rank"""
 
 
+def _categories(f: Filters) -> str:
+    return f"""
+    WITH s AS (
+      SELECT coalesce(c.category, '') AS category, o.currency, count(DISTINCT l.variant_id) AS k,
+             count(*) AS n, sum(quantity - cancelled_quantity) u, sum(l.subtotal_minor) g,
+             sum(l.discount_minor) d, sum(l.total_minor - l.tax_minor) net
+      FROM order_lines l JOIN orders o ON o.id = l.order_id
+           JOIN product_categories c ON c.variant_id = l.variant_id
+      WHERE {_scope(f)} AND o.status != 'cancelled' GROUP BY ALL),
+    r AS (SELECT *, row_number() OVER (PARTITION BY currency ORDER BY net DESC, category) AS rank
+          FROM s)
+    SELECT rank, category, currency, k, n, u, g, d, net FROM r WHERE rank <= 50
+    ORDER BY currency, rank"""
+
+
 def _returns(f: Filters) -> str:
     credits = (
         ""
@@ -249,6 +264,7 @@ def _rfm(f: Filters) -> str:
 QUERIES = {
     ReportName.SALES: _sales,
     ReportName.PRODUCTS: _products,
+    ReportName.CATEGORIES: _categories,
     ReportName.RETURNS: _returns,
     ReportName.FULFILMENT: _fulfilment,
     ReportName.INVENTORY: _inventory,

@@ -1,4 +1,5 @@
-"""Sales, top products, and returns and cancellations: figures of orders by their placement day."""
+"""Sales, top products and categories, and returns and cancellations: figures of orders by their
+placement day."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from oms.reports.repository.base import dialect_of, fetch, params, where
 from oms.reports.repository.sql import order_filters
 
 TOP = 50
-"""How many products the products report lists."""
+"""How many products (and categories) per currency the products (categories) report lists."""
 
 SALES = columns(
     {
@@ -112,6 +113,27 @@ def products(connection: Connection, filters: Filters) -> Report:
         f"ORDER BY currency, position",
         params(filters),
     )
+    return Report(ReportName.PRODUCTS, filters, PRODUCTS, ranked(found))
+
+
+CATEGORIES = columns(
+    {
+        "rank": Kind.COUNT,
+        "category": Kind.DIMENSION,
+        "currency": Kind.DIMENSION,
+        "skus": Kind.COUNT,
+        "lines": Kind.COUNT,
+        "units": Kind.COUNT,
+        "gross_minor": Kind.MONEY,
+        "discounts_minor": Kind.MONEY,
+        "net_minor": Kind.MONEY,
+    }
+)
+
+
+def ranked(found: list[tuple[Value, ...]]) -> list[tuple[Value, ...]]:
+    """Rows ordered by currency then position, each with its rank within its currency first
+    (the second column is the currency)."""
     rows: list[tuple[Value, ...]] = []
     rank = 0
     currency: Value = None
@@ -119,7 +141,31 @@ def products(connection: Connection, filters: Filters) -> Report:
         rank = rank + 1 if row[1] == currency else 1
         currency = row[1]
         rows.append((rank, *row))
-    return Report(ReportName.PRODUCTS, filters, PRODUCTS, rows)
+    return rows
+
+
+def categories(connection: Connection, filters: Filters) -> Report:
+    """The ``TOP`` categories by net revenue per currency (ties by category, bytewise), by the
+    products' categories now; ``''`` holds the uncategorised."""
+    d = dialect_of(connection)
+    category = "COALESCE(p.category, '')"
+    found = fetch(
+        connection,
+        "SELECT category, currency, skus, lines, units, gross, discounts, net FROM ("
+        f"SELECT {category} AS category, o.currency AS currency, "
+        "COUNT(DISTINCT l.variant_id) AS skus, COUNT(*) AS lines, "
+        "SUM(l.quantity - l.cancelled_quantity) AS units, SUM(l.subtotal_minor) AS gross, "
+        "SUM(l.discount_minor) AS discounts, SUM(l.total_minor - l.tax_minor) AS net, "
+        "ROW_NUMBER() OVER (PARTITION BY o.currency ORDER BY SUM(l.total_minor - l.tax_minor) "
+        f"DESC, {d.bytewise(category)}) AS position "
+        "FROM orders o JOIN order_lines l ON l.order_id = o.id "
+        "JOIN product_variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id "
+        f"WHERE {order_filters(d, filters)} AND o.status <> 'cancelled' "
+        f"GROUP BY {category}, o.currency) ranked WHERE position <= {TOP} "
+        "ORDER BY currency, position",
+        params(filters),
+    )
+    return Report(ReportName.CATEGORIES, filters, CATEGORIES, ranked(found))
 
 
 RETURNS = columns(

@@ -88,14 +88,29 @@ def products(connection: Connection, filters: Filters) -> Report:
         "ORDER BY currency, position",
         _days(filters),
     )
-    rows: list[tuple[Value, ...]] = []
-    rank = 0
-    currency: Value = None
-    for row in found:
-        rank = rank + 1 if row[1] == currency else 1
-        currency = row[1]
-        rows.append((rank, *row))
-    return Report(ReportName.PRODUCTS, filters, plain_sales.PRODUCTS, rows)
+    return Report(ReportName.PRODUCTS, filters, plain_sales.PRODUCTS, plain_sales.ranked(found))
+
+
+def categories(connection: Connection, filters: Filters) -> Report:
+    """The day sums of SKUs, each SKU under its product's category now."""
+    d = dialect_of(connection)
+    category = "COALESCE(p.category, '')"
+    found = fetch(
+        connection,
+        "SELECT category, currency, skus, lines, units, gross, discounts, net FROM ("
+        f"SELECT {category} AS category, s.currency AS currency, "
+        "COUNT(DISTINCT CASE WHEN s.lines > 0 THEN s.sku END) AS skus, SUM(s.lines) AS lines, "
+        "SUM(s.units) AS units, "
+        "SUM(s.gross_minor) AS gross, SUM(s.discounts_minor) AS discounts, "
+        "SUM(s.net_minor) AS net, ROW_NUMBER() OVER (PARTITION BY s.currency "
+        f"ORDER BY SUM(s.net_minor) DESC, {d.bytewise(category)}) AS position "
+        "FROM report_product_days s JOIN product_variants v ON v.sku = s.sku "
+        f"JOIN products p ON p.id = v.product_id WHERE {_scope(filters)} "
+        f"GROUP BY {category}, s.currency HAVING SUM(s.lines) > 0) ranked "
+        f"WHERE position <= {plain_sales.TOP} ORDER BY currency, position",
+        _days(filters),
+    )
+    return Report(ReportName.CATEGORIES, filters, plain_sales.CATEGORIES, plain_sales.ranked(found))
 
 
 def returns(connection: Connection, filters: Filters) -> Report:

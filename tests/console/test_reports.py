@@ -13,6 +13,7 @@ import json
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -171,6 +172,37 @@ def test_the_sales_chart_is_net_per_period_per_channel(
                     drawn[(currency, dataset["label"], period)] = round(amount * 100)
     assert drawn == {k: v for k, v in totals.items() if v}
     assert len(charts) == len({c for c, _, _ in totals})
+
+
+def charts_of(page: str) -> dict[str, dict[str, Any]]:
+    return {
+        m.group(1): json.loads(html.unescape(m.group(2)))
+        for m in re.finditer(
+            r'<canvas id="([^"]+)" data-chart="\w+" data-chart-data="([^"]+)"', page
+        )
+    }
+
+
+def test_the_charts_words_are_in_the_readers_language(
+    engine: Engine, staff_for: StaffFor, demo_merchant: demo.Summary
+) -> None:
+    english = charts_of(staff_for("admin").get("/console/reports/rfm" + query()).text)
+    german = staff_for("admin", locale="de")
+    rfm = charts_of(german.get("/console/reports/rfm" + query()).text)["chart-rfm"]
+    segments = english["chart-rfm"]["labels"]
+    assert "needs attention" in segments or "champions" in segments
+    assert "needs_attention" not in segments
+    assert len(rfm["labels"]) == len(segments)
+    if "champions" in segments:
+        assert rfm["labels"][segments.index("champions")] == "Spitzenkunden"
+    assert {d["label"] for d in rfm["datasets"]} <= {"EUR", "USD", "GBP"}, "codes stay"
+    stock = charts_of(german.get("/console/reports/inventory").text)["chart-inventory"]
+    assert stock["labels"] == ["auf Lager", "nicht auf Lager"]
+    top = charts_of(german.get("/console/reports/categories" + query()).text)
+    assert top, "a chart per currency"
+    for data in top.values():
+        assert [d["label"] for d in data["datasets"]] == ["netto"]
+        assert any(label.startswith("Apparel > ") for label in data["labels"]), "as filed"
 
 
 def test_cohorts_and_returns_show_their_derived_tables(

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from oms import channels
 from oms.console.shell import N_, ConsoleRequires, FormErrors, Staff, render
 from oms.console.shell.guard import uow_of
+from oms.console.shell.templating import language_of, translations
 from oms.platform.security import Permission
 from oms.reports.domain import Filters, Kind, Report, ReportName, parse_filters
 from oms.reports.services import UNSCOPED, run_report
@@ -191,13 +192,29 @@ CHART_LABELS: dict[ReportName, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """One chart of the page: its id, Chart.js kind, data and (untranslated) label."""
+    """One chart of the page: its id, Chart.js kind, data and (untranslated) label. With
+    ``words`` its axis labels are words to translate (segments, stock states), not values."""
 
     id: str
     kind: str
     data: dict[str, Any]
     label: str
     currency: str = ""
+    words: bool = False
+
+    def translated(self, gettext: Callable[[str], str]) -> Chart:
+        """The chart with its series names (and its word labels) in the reader's language;
+        what the catalogue does not hold (channel codes, currencies, months) stays as it is."""
+        labels = self.data.get("labels", [])
+        data = {
+            **self.data,
+            "labels": [gettext(str(x).replace("_", " ")) for x in labels] if self.words else labels,
+            "datasets": [
+                {**d, "label": gettext(str(d.get("label", "")))}
+                for d in self.data.get("datasets", [])
+            ],
+        }
+        return Chart(self.id, self.kind, data, self.label, self.currency, self.words)
 
 
 def _major(amount: int | None, currency: str) -> float:
@@ -351,7 +368,7 @@ def _inventory(report: Report) -> list[Chart]:
         "labels": ["in stock", "out of stock"],
         "datasets": [{"label": "SKUs", "data": [len(rows) - out, out]}],
     }
-    return [Chart("chart-inventory", "doughnut", data, CHART_LABELS[report.name])]
+    return [Chart("chart-inventory", "doughnut", data, CHART_LABELS[report.name], words=True)]
 
 
 def _customers(report: Report) -> list[Chart]:
@@ -429,7 +446,7 @@ def _rfm(report: Report) -> list[Chart]:
         counts = {str(r["segment"]): _int(r["customers"]) for r in mine}
         datasets.append({"label": currency, "data": [counts.get(s, 0) for s in segments]})
     data = {"labels": segments, "datasets": datasets}
-    return [Chart("chart-rfm", "bar", data, CHART_LABELS[report.name])]
+    return [Chart("chart-rfm", "bar", data, CHART_LABELS[report.name], words=True)]
 
 
 SEGMENT_ORDER = (
@@ -453,9 +470,19 @@ VALUE_TEXTS = (
     N_("cancellation"),
     N_("return"),
     N_("credit"),
+    N_("net"),
+    N_("shipped"),
+    N_("late"),
+    N_("SKUs"),
+    N_("in stock"),
+    N_("out of stock"),
+    N_("returning"),
+    N_("captured"),
+    N_("refunded"),
 )
 """The segment and kind values the report table translates (``_(value|replace("_", " "))`` in
-reports/show.html), marked here so that ``make console-messages`` extracts them."""
+reports/show.html) and the words the charts show (``Chart.translated``), marked here so that
+``make console-messages`` extracts them."""
 
 CHARTS: dict[ReportName, Callable[[Report], list[Chart]]] = {
     ReportName.SALES: _sales,
@@ -544,7 +571,8 @@ def report_page(name: ReportName) -> Callable[..., Response]:
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
             )
-        context |= _report_context(report)
+        gettext = translations(language_of(staff.user.locale)).gettext
+        context |= _report_context(report, gettext)
         return render(request, "console/reports/show.html", context)
 
     page.__name__ = f"{name.value}_report"
@@ -552,7 +580,7 @@ def report_page(name: ReportName) -> Callable[..., Response]:
     return page
 
 
-def _report_context(report: Report) -> dict[str, Any]:
+def _report_context(report: Report, gettext: Callable[[str], str]) -> dict[str, Any]:
     f = report.filters
     shown = {
         "from": f.start.isoformat(),
@@ -565,7 +593,9 @@ def _report_context(report: Report) -> dict[str, Any]:
         "report": report,
         "rows": report.as_dicts()[:TABLE_ROWS],
         "total_rows": len(report.rows),
-        "charts": CHARTS[report.name](report) if report.rows else [],
+        "charts": [c.translated(gettext) for c in CHARTS[report.name](report)]
+        if report.rows
+        else [],
         "cohorts": cohort_table(report) if report.name is ReportName.COHORTS else None,
         "rates": return_rates(report) if report.name is ReportName.RETURNS else None,
         "csv_query": urlencode({**{k: v for k, v in shown.items() if v}, "format": "csv"}),

@@ -95,6 +95,7 @@ report_product_days = Table(
     Column("channel_code", String(40), primary_key=True),
     Column("country", String(60), primary_key=True),
     Column("currency", String(3), primary_key=True),
+    Column("variant_id", Uuid, nullable=True),
     *_money(
         "lines",
         "orders",

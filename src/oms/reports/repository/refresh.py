@@ -365,16 +365,17 @@ def _day_sums(connection: Connection, d: Dialect) -> None:
     kept = "CASE WHEN f.cancelled = 0 THEN {} ELSE 0 END"
     _run(
         connection,
-        "INSERT INTO report_product_days (day, sku, channel_code, country, currency, lines, "
-        "orders, units, gross_minor, discounts_minor, net_minor, ordered_units) "
-        "SELECT f.day, l.sku, f.channel_code, f.country, f.currency, "
+        "INSERT INTO report_product_days (day, sku, variant_id, channel_code, country, currency, "
+        "lines, orders, units, gross_minor, discounts_minor, net_minor, ordered_units) "
+        "SELECT f.day, l.sku, l.variant_id, f.channel_code, f.country, f.currency, "
         f"SUM({kept.format('1')}), "
         "COUNT(DISTINCT CASE WHEN f.cancelled = 0 THEN f.order_id END), "
         f"SUM({kept.format('l.quantity - l.cancelled_quantity')}), "
         f"SUM({kept.format('l.subtotal_minor')}), SUM({kept.format('l.discount_minor')}), "
         f"SUM({kept.format('l.total_minor - l.tax_minor')}), SUM(l.quantity) "
         "FROM report_orders f JOIN order_lines l ON l.order_id = f.order_id "
-        f"WHERE f.day {days} GROUP BY f.day, l.sku, f.channel_code, f.country, f.currency",
+        f"WHERE f.day {days} "
+        "GROUP BY f.day, l.sku, l.variant_id, f.channel_code, f.country, f.currency",
     )
     figures = []
     for grain in GRAINS:

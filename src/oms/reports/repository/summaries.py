@@ -99,12 +99,13 @@ def categories(connection: Connection, filters: Filters) -> Report:
         connection,
         "SELECT category, currency, skus, lines, units, gross, discounts, net FROM ("
         f"SELECT {category} AS category, s.currency AS currency, "
-        "COUNT(DISTINCT CASE WHEN s.lines > 0 THEN s.sku END) AS skus, SUM(s.lines) AS lines, "
+        "COUNT(DISTINCT CASE WHEN s.lines > 0 THEN s.variant_id END) AS skus, "
+        "SUM(s.lines) AS lines, "
         "SUM(s.units) AS units, "
         "SUM(s.gross_minor) AS gross, SUM(s.discounts_minor) AS discounts, "
         "SUM(s.net_minor) AS net, ROW_NUMBER() OVER (PARTITION BY s.currency "
         f"ORDER BY SUM(s.net_minor) DESC, {d.bytewise(category)}) AS position "
-        "FROM report_product_days s JOIN product_variants v ON v.sku = s.sku "
+        "FROM report_product_days s JOIN product_variants v ON v.id = s.variant_id "
         f"JOIN products p ON p.id = v.product_id WHERE {_scope(filters)} "
         f"GROUP BY {category}, s.currency HAVING SUM(s.lines) > 0) ranked "
         f"WHERE position <= {plain_sales.TOP} ORDER BY currency, position",

@@ -31,6 +31,7 @@ def test_a_settings_change_names_every_setting_when_it_changes_none() -> None:
         "allows_backorders",
         "preorder_release_on",
         "preorder_cap",
+        "unit_cost",
     ]
 
 
@@ -95,3 +96,11 @@ def test_the_undo_of_an_accepted_change_is_accepted_and_restores_the_level(delta
         before.allocated,
         before.unavailable,
     )
+
+
+@pytest.mark.parametrize(
+    ("minor", "bad"), [(0, []), (125, []), (None, []), (-1, ["unit_cost.amount"])]
+)
+def test_a_unit_cost_is_zero_or_more_or_forgotten(minor: int | None, bad: list[str]) -> None:
+    changes = {"unit_cost_minor": minor, "cost_currency": None if minor is None else "EUR"}
+    assert [p.field for p in settings_problems(changes)] == bad

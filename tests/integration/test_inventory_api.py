@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 
-from oms import catalog
+from oms import auth, catalog
 from oms.channels import ChannelKind, LocationKind
 from oms.platform.pagination import encode_cursor
 from oms.platform.unit_of_work import UnitOfWork
@@ -491,6 +491,48 @@ def test_a_bad_unit_cost_is_422_naming_the_field_and_changes_nothing(
     assert field in fields(refused)
     shown = client.get("/v1/inventory/TS-1", headers=admin).json()
     assert shown["unit_cost"] == {"amount": "2.00", "currency": "GBP"}
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_key_bound_to_a_location_moves_stock_only_there(
+    client: TestClient, admin: Headers, uow: UnitOfWork
+) -> None:
+    issued = auth.create_api_key(
+        auth.CreateApiKey(name="scanner", role=auth.Role.WAREHOUSE, location_code="wh-fr"),
+        uow=uow,
+    )
+    scanner = {"Authorization": f"Bearer {issued.secret}"}
+    receive(client, admin, "TS-1", "wh-de", 5)
+    here = {"sku": "TS-1", "location": "wh-fr", "quantity": 3}
+    assert post(client, scanner, "receipts", here, "b-1").status_code == 201
+    refused = {
+        "receipts": {"sku": "TS-1", "location": "wh-de", "quantity": 3},
+        "adjustments": {"sku": "TS-1", "location": "wh-de", "delta": -1, "reason": "lost"},
+        "counts": {"sku": "TS-1", "location": "wh-de", "counted": 1, "expected_on_hand": 5},
+        "unavailable": {"sku": "TS-1", "location": "wh-de", "delta": 1, "reason": "damaged"},
+        "transfers": {"sku": "TS-1", "from_location": "wh-de", "to_location": "wh-fr",
+                      "quantity": 1},
+    }  # fmt: skip
+    for path, body in refused.items():
+        answer = post(client, scanner, path, body, f"b-{path}")
+        assert answer.status_code == 403, (path, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert "wh-fr" in answer.json()["detail"]
+    out = {"sku": "TS-1", "from_location": "wh-fr", "to_location": "wh-de", "quantity": 1}
+    assert post(client, scanner, "transfers", out, "b-out").status_code == 201
+    assert levels(client, admin, "TS-1") == {"wh-de": (6, 0, 0), "wh-fr": (2, 0, 0)}
+    level = {"safety_stock": 1, "bin": "A-1"}
+    assert (
+        client.put("/v1/inventory/TS-1/locations/wh-fr", json=level, headers=scanner).status_code
+        == 200
+    )
+    assert (
+        client.put("/v1/inventory/TS-1/locations/wh-de", json=level, headers=scanner).status_code
+        == 403
+    )
+    cost = {"unit_cost": {"amount": "1.00", "currency": "EUR"}}
+    assert client.put("/v1/inventory/TS-1/settings", json=cost, headers=scanner).status_code == 403
+    assert client.get("/v1/inventory/TS-1", headers=admin).json()["unit_cost"] is None
 
 
 @pytest.mark.usefixtures("shop")

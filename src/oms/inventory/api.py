@@ -1,7 +1,10 @@
 """HTTP routes of the inventory context: stock levels, ATP, movements and their history.
 
 Every movement route requires an ``Idempotency-Key``: a retried receipt must not book the goods
-twice. The key's id is recorded as the movement's actor.
+twice. The key's id is recorded as the movement's actor. A warehouse key bound to a location
+moves stock and sets level settings only there (a transfer only out of it), and leaves the
+SKU-wide settings (threshold, backorders, pre-orders, unit cost) to unbound keys: 403 otherwise,
+as in the console.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from oms.platform.pagination import (
 from oms.platform.problems import responses
 from oms.platform.security import Permission, Principal, Requires
 from oms.platform.unit_of_work import UnitOfWork
+from oms.shared.errors import Forbidden
 
 router = APIRouter(prefix="/v1", tags=["inventory"])
 
@@ -52,6 +56,22 @@ LocationCode = Annotated[
 ]
 
 MOVE_PROBLEMS = responses(400, 401, 403, 409, 422)
+
+
+def _own_location(principal: Principal, code: str, field: str = "location") -> None:
+    """Refuse a location-bound caller acting at another location (403)."""
+    bound = principal.location_code
+    if bound is not None and code.casefold() != bound.casefold():
+        raise Forbidden(f"this key works only at location {bound!r}", **{field: code})
+
+
+def _unbound(principal: Principal) -> None:
+    """Refuse a location-bound caller a SKU-wide change (403)."""
+    if principal.location_code is not None:
+        raise Forbidden(
+            f"this key works only at location {principal.location_code!r}; a SKU's settings "
+            "are set by keys not bound to a location"
+        )
 
 
 def _moved(
@@ -126,9 +146,12 @@ def list_movements(
 
 
 @router.put("/inventory/{sku}/settings", responses=responses(401, 403, 404, 422))
-def change_settings(sku: str, body: StockSettingsIn, _: StockWriter, uow: UoW) -> InventoryItemOut:
+def change_settings(
+    sku: str, body: StockSettingsIn, principal: StockWriter, uow: UoW
+) -> InventoryItemOut:
     """Change a SKU's low-stock threshold, whether it may be backordered, its pre-order settings
     or its unit cost (only those given)."""
+    _unbound(principal)
     command = services.ChangeStockSettings(
         sku=sku,
         low_stock_threshold=body.low_stock_threshold,
@@ -143,10 +166,11 @@ def change_settings(sku: str, body: StockSettingsIn, _: StockWriter, uow: UoW) -
 
 @router.put("/inventory/{sku}/locations/{code}", responses=responses(401, 403, 404, 422))
 def change_level_settings(
-    sku: str, code: str, body: LevelSettingsIn, _: StockWriter, uow: UoW
+    sku: str, code: str, body: LevelSettingsIn, principal: StockWriter, uow: UoW
 ) -> LevelSettingsOut:
     """Set a SKU's safety stock and bin at one location (sourcing leaves the safety stock there;
     pick lists walk the bins in order)."""
+    _own_location(principal, code)
     command = services.ChangeLevelSettings(
         sku=sku, location=code, safety_stock=body.safety_stock, bin=body.bin
     )
@@ -164,6 +188,7 @@ def receive_stock(
     body: StockReceiptIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Book goods received at a location."""
+    _own_location(principal, body.location)
     command = services.ReceiveStock(
         sku=body.sku,
         location=body.location,
@@ -184,6 +209,7 @@ def adjust_stock(
     body: StockAdjustmentIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Correct on-hand stock by a signed delta with a reason; reason `damage` writes it off."""
+    _own_location(principal, body.location)
     command = services.AdjustStock(
         sku=body.sku,
         location=body.location,
@@ -205,6 +231,7 @@ def count_stock(
     body: StockCountIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Record a cycle count; 409 `stale-count` if on-hand is no longer `expected_on_hand`."""
+    _own_location(principal, body.location)
     command = services.CountStock(
         sku=body.sku,
         location=body.location,
@@ -226,6 +253,7 @@ def transfer_stock(
     body: StockTransferIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Move stock between two locations; both sides are booked together."""
+    _own_location(principal, body.from_location, "from_location")
     command = services.TransferStock(
         sku=body.sku,
         from_location=body.from_location,
@@ -248,6 +276,7 @@ def change_unavailable(
     body: UnavailableStockIn, principal: StockWriter, uow: UoW, idempotency: IdempotencyKey
 ) -> Response:
     """Set stock aside as unavailable (damaged, quality control, safety stock) or release it."""
+    _own_location(principal, body.location)
     command = services.ChangeUnavailable(
         sku=body.sku,
         location=body.location,

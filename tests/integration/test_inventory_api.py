@@ -18,7 +18,8 @@ from tests.conftest import KeyMaker
 pytestmark = pytest.mark.usefixtures("balanced_ledger")
 
 Headers = dict[str, str]
-NOT_A_PREORDER = {"preorder_release_on": None, "preorder_cap": None}
+UNSET = {"preorder_release_on": None, "preorder_cap": None, "unit_cost": None}
+"""Settings an item has none of until given: not a pre-order, no unit cost."""
 
 
 @pytest.fixture
@@ -370,7 +371,7 @@ def test_low_stock_lists_levels_at_or_below_their_skus_threshold(
         "sku": "TS-1",
         "low_stock_threshold": 5,
         "allows_backorders": False,
-        **NOT_A_PREORDER,
+        **UNSET,
     }
     low = client.get("/v1/inventory/low-stock", headers=admin).json()["items"]
     assert [(s["sku"], s["location"], s["available"], s["low_stock_threshold"]) for s in low] == [
@@ -416,7 +417,7 @@ def test_backorders_are_allowed_per_sku_without_touching_its_threshold(
         "sku": "TS-1",
         "low_stock_threshold": 4,
         "allows_backorders": True,
-        **NOT_A_PREORDER,
+        **UNSET,
     }
     shown = client.get("/v1/inventory/TS-1", headers=admin).json()
     assert (shown["low_stock_threshold"], shown["allows_backorders"]) == (4, True)
@@ -429,7 +430,7 @@ def test_backorders_are_allowed_per_sku_without_touching_its_threshold(
         "sku": "TS-1",
         "low_stock_threshold": 2,
         "allows_backorders": False,
-        **NOT_A_PREORDER,
+        **UNSET,
     }
 
 

@@ -246,6 +246,7 @@ def test_a_settings_change_must_change_something(uow: UnitOfWork, world: dict[st
         "allows_backorders",
         "preorder_release_on",
         "preorder_cap",
+        "unit_cost",
     ]
     with pytest.raises(inventory.SkuNotFound):
         inventory.change_stock_settings(

@@ -45,7 +45,7 @@ def fulfilment(connection: Connection, filters: Filters) -> Report:
         "SUM(CASE WHEN f.shipped_at > f.ship_by THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN f.delivered_at IS NOT NULL THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN f.delivered_at IS NOT NULL THEN {delivered} - {created} ELSE 0 END) "
-        "FROM fulfilment_orders f JOIN orders o ON o.id = f.order_id "
+        f"FROM fulfilment_orders f {d.join_in_order} orders o ON o.id = f.order_id "
         f"WHERE {order_filters(d, filters)} AND f.status <> 'cancelled' "
         f"GROUP BY {period}, o.channel_code",
         params(filters),
@@ -53,8 +53,8 @@ def fulfilment(connection: Connection, filters: Filters) -> Report:
     split = fetch(
         connection,
         f"SELECT period, channel_code, COUNT(*) FROM (SELECT {period} AS period, "
-        "o.channel_code AS channel_code, o.id AS id FROM orders o "
-        "JOIN fulfilment_orders f ON f.order_id = o.id "
+        "o.channel_code AS channel_code, o.id AS id "
+        f"FROM fulfilment_orders f {d.join_in_order} orders o ON o.id = f.order_id "
         f"LEFT JOIN shipments s ON s.fulfilment_order_id = f.id "
         f"WHERE {order_filters(d, filters)} AND f.status <> 'cancelled' "
         f"GROUP BY {period}, o.channel_code, o.id "

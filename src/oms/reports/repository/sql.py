@@ -48,6 +48,14 @@ class Dialect:
             return f"COALESCE({address} ->> 'country', '')"
         return f"COALESCE(json_extract({address}, '$.country'), '')"
 
+    @property
+    def join_in_order(self) -> str:
+        """An inner join whose left table drives the plan: SQLite's ``CROSS JOIN`` (its planner
+        never reorders it), PostgreSQL's ``JOIN`` (whose planner weighs both sides by their
+        statistics). For a small table joined to a big one filtered by a range: without it
+        SQLite walks the big table's range even when the small one is empty."""
+        return "JOIN" if self.is_postgres else "CROSS JOIN"
+
     def epoch(self, column: str) -> str:
         """Whole seconds since 1970 (fractions dropped), as an integer."""
         if self.is_postgres:

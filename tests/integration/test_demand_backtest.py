@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oms.demand.domain.method import BASELINES, CANDIDATES, COMBINATION, COMBINED, SELECTED
+from oms.demand.domain.method import (
+    BANDED,
+    BASELINES,
+    CANDIDATES,
+    COMBINATION,
+    COMBINED,
+    SELECTED,
+)
 from oms.demand.services import runs
 from oms.demand.services.backtest import run_backtest
 from oms.demand.services.candidates import forecast_all
@@ -48,17 +55,22 @@ def test_the_model_used_is_the_combination_for_every_sku(backtest) -> None:  # t
     assert backtest.summary().at[SELECTED, "mase"] == backtest.summary().at[COMBINATION, "mase"]
 
 
-def test_the_combination_is_the_weekly_median_of_its_members(sample: pd.DataFrame) -> None:
+def test_the_combination_is_the_weekly_median_of_its_members_points_and_bands(
+    sample: pd.DataFrame,
+) -> None:
     history = sample.iloc[:, :40].copy()
     history.columns = pd.to_datetime(history.columns)
     long = history.stack().rename("y").reset_index()
     long.columns = pd.Index(["unique_id", "ds", "y"])
     frame = forecast_all(long, horizon=12).frame
-    for suffix in ("", "-lo-95", "-lo-80", "-hi-80", "-hi-95"):
-        members = frame[[f"{name}{suffix}" for name in COMBINED]].to_numpy()
-        assert frame[f"{COMBINATION}{suffix}"].to_numpy() == pytest.approx(
-            np.median(members, axis=1)
-        )
+    point = np.median(frame[list(COMBINED)].to_numpy(), axis=1)
+    assert frame[COMBINATION].to_numpy() == pytest.approx(point)
+    for suffix, hold in (("-lo-95", np.minimum), ("-lo-80", np.minimum),
+                         ("-hi-80", np.maximum), ("-hi-95", np.maximum)):  # fmt: skip
+        bands = np.median(frame[[f"{name}{suffix}" for name in BANDED]].to_numpy(), axis=1)
+        assert frame[f"{COMBINATION}{suffix}"].to_numpy() == pytest.approx(hold(bands, point))
+    assert (frame[f"{COMBINATION}-lo-95"] <= frame[f"{COMBINATION}-lo-80"] + 1e-9).all()
+    assert (frame[f"{COMBINATION}-hi-80"] <= frame[f"{COMBINATION}-hi-95"] + 1e-9).all()
     assert (frame[f"{COMBINATION}-lo-95"] <= frame[COMBINATION] + 1e-9).all()
     assert (frame[COMBINATION] <= frame[f"{COMBINATION}-hi-95"] + 1e-9).all()
 

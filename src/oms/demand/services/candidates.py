@@ -3,9 +3,8 @@ all at a forecast origin.
 
 Smooth series get exponential smoothing (AutoETS) and the Theta method (OptimizedTheta);
 intermittent ones (many zero weeks) Croston's method with the Syntetos–Boylan correction, TSB
-and the temporal aggregations ADIDA and IMAPA. Every candidate is fitted on every series and the
-backtest picks per series (see ``backtest``), so a smooth-looking series that behaves
-intermittently is not forced into the wrong family.
+and the temporal aggregations ADIDA and IMAPA. Every candidate is fitted on every series and scored
+by the backtest (see ``backtest``).
 
 The forecast oms uses is none of them alone but their combination (:data:`COMBINATION`): per
 week the median of a few diverse members' forecasts, which is less often far off than any one
@@ -17,7 +16,10 @@ only a point forecast in statsforecast, so theirs are split-conformal
 horizons and the quantiles of its absolute errors there, per step ahead, give the bands. They
 are honest in the sense that they come from the model's own out-of-sample errors on that series,
 never from the evaluated weeks. Bands of demand are cut at zero. The combination's bounds are
-the members' bounds' medians (the median is monotone, so its bands stay ordered).
+the medians of ETS's, Theta's and naive's bounds (:data:`BANDED`; the median is monotone, so
+they stay ordered), widened where needed to hold the combination's point: the intermittent
+members' conformal bands need two horizons of history of their own and even then held far too
+few weeks on the windows the method was chosen on (docs/insight.md).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from statsforecast.models import (
 from statsforecast.utils import ConformalIntervals
 
 from oms.demand.domain.method import (
+    BANDED,
     BASELINES,
     CANDIDATES,
     COMBINATION,
@@ -105,9 +108,13 @@ def forecast_all(history: pd.DataFrame, *, horizon: int = HORIZON) -> Forecasts:
                     frame[column] = frame[name]
     numeric = frame.columns.difference(["unique_id", "ds"])
     frame[numeric] = np.maximum(frame[numeric].to_numpy(dtype=np.float64), 0.0)
-    for suffix in ("", *(f"-{side}-{level}" for level in LEVELS for side in ("lo", "hi"))):
-        members = frame[[f"{name}{suffix}" for name in COMBINED]].to_numpy(dtype=np.float64)
-        frame[f"{COMBINATION}{suffix}"] = np.median(members, axis=1)
+    point = np.median(frame[list(COMBINED)].to_numpy(dtype=np.float64), axis=1)
+    frame[COMBINATION] = point
+    for level in LEVELS:
+        for side, hold in (("lo", np.minimum), ("hi", np.maximum)):
+            suffix = f"-{side}-{level}"
+            members = frame[[f"{name}{suffix}" for name in BANDED]].to_numpy(dtype=np.float64)
+            frame[f"{COMBINATION}{suffix}"] = hold(np.median(members, axis=1), point)
     names = (COMBINATION, *names)
     frame.attrs["conformal"] = conformal
     return Forecasts(frame=frame, models=names)

@@ -260,6 +260,10 @@ def test_a_bad_category_is_422_and_changes_nothing(
     patched = client.patch(path, json={"category": category}, headers=admin)
     assert patched.status_code == 422
     assert errors(patched) == ["category"]
+    with_texts = {"category": category, "translations": {"fr": {"name": "Tee-shirt"}}}
+    patched = client.patch(path, json=with_texts, headers=admin)
+    assert patched.status_code == 422, "named with other valid changes too"
+    assert errors(patched) == ["category"]
     assert client.get(path, headers=admin).json()["category"] == "Apparel"
 
 

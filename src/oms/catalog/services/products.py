@@ -203,11 +203,11 @@ def update_product(cmd: UpdateProduct, *, uow: UnitOfWork) -> Product:
     }
     changes.update({k: changes[k].strip() for k in ("name", "description") if k in changes})
     problems: list[FieldProblem] = []
+    if cmd.translations is not None:
+        changes["translations"], problems = _translations(cmd.translations)
     if cmd.category is not None:
         problems += check_category(cmd.category)
         changes["category"] = category_path(cmd.category)
-    if cmd.translations is not None:
-        changes["translations"], problems = _translations(cmd.translations)
     with uow.begin() as tx:
         products = tx.repo(PRODUCTS)
         current = products.by_id(cmd.product_id, lock=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -214,7 +214,7 @@ class Chart:
                 for d in self.data.get("datasets", [])
             ],
         }
-        return Chart(self.id, self.kind, data, self.label, self.currency, self.words)
+        return replace(self, data=data)
 
 
 def _major(amount: int | None, currency: str) -> float:

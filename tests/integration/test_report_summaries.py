@@ -1,5 +1,6 @@
 """The reports' summary tables (ADR 0015) on SQLite and PostgreSQL: after live changes made
-through the services (units cancelled, a whole order cancelled, a return declined) a report
+through the services (units cancelled, a whole order cancelled, a return declined, a
+fulfilment order shipped in two parcels and delivered) a report
 shows the change on its next read, equal to the same report on the operational tables; ranges
 that cut a period and filters (the facts path) equal the operational SQL too; a refresh with
 nothing to do writes nothing; two refreshers at once never double-count; a full refresh
@@ -12,12 +13,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, select, text
 
 from oms.app import demo, tasks
+from oms.fulfilment.domain.shipments import Package, TrackingStatus
+from oms.fulfilment.providers.carriers import Carrier, CarrierAccount
+from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS
+from oms.fulfilment.services import shipping, tracking
+from oms.fulfilment.tables.orders import fulfilment_orders
 from oms.orders.domain.commands import CancelOrder
 from oms.orders.services.cancellation import cancel_order
 from oms.orders.tables import order_lines, orders
@@ -42,6 +48,7 @@ WIDE = Filters(start=date(2000, 1, 1), end=date.today() + timedelta(days=1))
 SUMMARY_TABLES = (
     "report_orders", "report_sales_days", "report_product_days", "report_order_returns",
     "report_customer_days", "report_cohort_days", "report_customer_totals",
+    "report_fulfilment_days",
 )  # fmt: skip
 
 
@@ -195,6 +202,104 @@ def test_a_return_requested_then_declined_shows_on_the_next_reads(merchant: Engi
     else:
         cancel_return(decision, uow=uow)
     assert returned() == before
+    assert_equal_to_the_operational_tables(merchant)
+
+
+def _fulfilled(engine: Engine) -> dict[str, int]:
+    found = run_report(ReportName.FULFILMENT, WIDE, uow=UnitOfWork(engine)).as_dicts()
+    return {
+        name: sum(int(r[name] or 0) for r in found)
+        for name in ("orders", "split_orders", "fulfilment_orders", "shipped", "delivered")
+    }
+
+
+def _no_label(account: CarrierAccount) -> Carrier:
+    raise AssertionError(f"tracking numbers are given; no label from {account.carrier}")
+
+
+def test_a_fulfilment_order_shipped_in_two_parcels_then_delivered_shows_on_the_next_reads(
+    merchant: Engine,
+) -> None:
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    with merchant.connect() as c:
+        candidates = c.execute(
+            select(fulfilment_orders.c.id)
+            .where(fulfilment_orders.c.status == "open", fulfilment_orders.c.delivery == "ship")
+            .order_by(fulfilment_orders.c.number)
+        ).scalars().all()  # fmt: skip
+        with uow.read() as tx:
+            repo = tx.repo(FULFILMENT_ORDERS)
+            fo = next(
+                fo
+                for fo in (repo.get(fo_id) for fo_id in candidates)
+                if sum(fo.open_units.values()) >= 2 and len(repo.for_order(fo.order_id)) == 1
+            )
+    units = [line for line, count in fo.open_units.items() for _ in range(count)]
+    halves = (units[: len(units) // 2], units[len(units) // 2 :])
+    before = _fulfilled(merchant)
+
+    made = shipping.ship_packages(
+        shipping.ShipPackages(
+            fulfilment_order_id=fo.id,
+            packages=tuple(
+                Package(weight_grams=500, lines={line: half.count(line) for line in set(half)})
+                for half in halves
+            ),
+            tracking_numbers=("REPORTS1", "REPORTS2"),
+            actor="test",
+        ),
+        uow=uow,
+        carriers=_no_label,
+    )
+    shipped = _fulfilled(merchant)
+    assert shipped["shipped"] == before["shipped"] + 1
+    assert shipped["split_orders"] == before["split_orders"] + 1
+    assert shipped["delivered"] == before["delivered"]
+    assert_equal_to_the_operational_tables(merchant)
+
+    for shipment in made.shipments:
+        tracking.report_event(
+            tracking.ReportEvent(
+                shipment=shipment.id, status=TrackingStatus.DELIVERED,
+                occurred_at=datetime.now(UTC), actor="carrier",
+            ),
+            uow=uow,
+        )  # fmt: skip
+    assert _fulfilled(merchant)["delivered"] == before["delivered"] + 1
+    assert_equal_to_the_operational_tables(merchant)
+
+
+def test_a_fulfilment_order_changed_without_its_order_shows_on_the_next_read(
+    merchant: Engine,
+) -> None:
+    """Only the fulfilment order's ``updated_at`` tells: a shipped one's promise moved to the
+    other side of its shipping (late becomes on time, or the reverse), the order's row
+    untouched."""
+    uow = UnitOfWork(merchant)
+    refresh_summaries(uow=uow)
+    before = run_report(ReportName.FULFILMENT, WIDE, uow=uow).as_dicts()
+    with merchant.begin() as c:
+        fo = c.execute(
+            select(
+                fulfilment_orders.c.id, fulfilment_orders.c.shipped_at, fulfilment_orders.c.ship_by
+            )
+            .where(fulfilment_orders.c.status.in_(("shipped", "delivered")))
+            .order_by(fulfilment_orders.c.number)
+            .limit(1)
+        ).one()
+        was_late = fo.shipped_at > fo.ship_by
+        c.execute(
+            fulfilment_orders.update()
+            .where(fulfilment_orders.c.id == fo.id)
+            .values(
+                ship_by=fo.shipped_at + timedelta(days=1 if was_late else -1),
+                updated_at=datetime.now(UTC),
+            )
+        )
+    after = run_report(ReportName.FULFILMENT, WIDE, uow=uow).as_dicts()
+    late = [sum(int(r["late"] or 0) for r in found) for found in (before, after)]
+    assert late[1] == late[0] + (-1 if was_late else 1)
     assert_equal_to_the_operational_tables(merchant)
 
 

@@ -5,9 +5,13 @@ context (``oms.reports.repository.refresh``, ADR 0015), never written by anyone 
   customer, units and money figures), with the fingerprint it was derived from (the order's
   version and ``updated_at``, its returns' latest ``updated_at``) and its customer's first-order
   facts (the customer's first day, and whether the order is the customer's first in its day,
-  week and month per currency, and in its month across currencies).
+  week and month per currency, and in its month across currencies), and its fulfilment figures
+  (its fulfilment orders not cancelled, how many shipped, were late and were delivered, their
+  seconds to ship and to deliver, whether it was split) with their fingerprint (the latest
+  ``updated_at`` of its fulfilment orders).
 - ``report_sales_days``, ``report_product_days``: sums per day x channel x country x currency
   (x SKU), so any range, granularity and filter is a sum of day rows.
+- ``report_fulfilment_days``: the fulfilment figures summed per day x channel x country.
 - ``report_order_returns``: cancelled and returned units per order x reason x SKU.
 - ``report_customer_days``, ``report_cohort_days``, ``report_customer_totals``: new and
   returning customers per day and currency, cohort activity per day, and each customer's
@@ -15,20 +19,35 @@ context (``oms.reports.repository.refresh``, ADR 0015), never written by anyone 
 - ``report_refresh``: the lock row and watermark of the refresh; ``report_pending*``: the
   refresh's working sets (empty between refreshes).
 
-Two indexes on other contexts' tables belong to the refresh and are declared here:
-``ix_orders_updated`` and ``ix_returns_updated`` find what changed since the watermark.
+Three indexes on other contexts' tables belong to the refresh and are declared here:
+``ix_orders_updated``, ``ix_returns_updated`` and ``ix_fulfilment_orders_updated`` find what
+changed since the watermark.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Uuid
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Uuid, text
 
+from oms.fulfilment.tables.orders import fulfilment_orders
 from oms.orders.tables import orders
 from oms.platform.database import UTCDateTime, metadata
 from oms.returns.tables.returns import returns
 
 ix_orders_updated = Index("ix_orders_updated", orders.c.updated_at)
 ix_returns_updated = Index("ix_returns_updated", returns.c.updated_at)
+ix_fulfilment_orders_updated = Index("ix_fulfilment_orders_updated", fulfilment_orders.c.updated_at)
+
+FULFILMENT_FIGURES = (
+    "fulfilment_orders",
+    "shipped",
+    "ship_seconds",
+    "late",
+    "delivered",
+    "deliver_seconds",
+    "split",
+)
+"""An order's fulfilment figures in ``report_orders`` (``split`` is 0 or 1), summed per day in
+``report_fulfilment_days`` (whose ``orders`` counts the orders with a fulfilment order)."""
 
 
 def _money(*names: str) -> list[Column[int]]:
@@ -64,6 +83,11 @@ report_orders = Table(
     Column("source_version", Integer, nullable=False),
     Column("source_updated_at", UTCDateTime, nullable=False),
     Column("returns_at", UTCDateTime, nullable=True),
+    *(
+        Column(name, BigInteger, nullable=False, server_default=text("0"))
+        for name in FULFILMENT_FIGURES
+    ),
+    Column("fulfilment_at", UTCDateTime, nullable=True),
     Index("ix_report_orders_day", "day"),
     Index("ix_report_orders_customer", "customer_id", "currency", "placed_at"),
 )
@@ -105,6 +129,15 @@ report_product_days = Table(
         "net_minor",
         "ordered_units",
     ),
+)
+
+report_fulfilment_days = Table(
+    "report_fulfilment_days",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("channel_code", String(40), primary_key=True),
+    Column("country", String(60), primary_key=True),
+    *_money("orders", *FULFILMENT_FIGURES),
 )
 
 report_order_returns = Table(

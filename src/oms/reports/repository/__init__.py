@@ -37,6 +37,7 @@ RUNNERS: dict[ReportName, Runner] = {
     ReportName.PRODUCTS: summaries.products,
     ReportName.CATEGORIES: summaries.categories,
     ReportName.RETURNS: summaries.returns,
+    ReportName.FULFILMENT: summaries.fulfilment,
     ReportName.INVENTORY: summaries.inventory,
     ReportName.CUSTOMERS: summaries.customers,
     ReportName.COHORTS: summaries.cohorts,

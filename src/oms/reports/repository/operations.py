@@ -3,7 +3,7 @@ value at cost, weeks of cover, stock-outs)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection
 
@@ -63,11 +63,21 @@ def fulfilment(connection: Connection, filters: Filters) -> Report:
         params(filters),
     )
     split_of = {row[:2]: row[2] for row in split}
+    return fulfilment_report(
+        filters, [(*row[:3], split_of.get(row[:2]), *row[3:]) for row in found]
+    )
+
+
+def fulfilment_report(filters: Filters, found: Sequence[Sequence[Value]]) -> Report:
+    """The report from its sums per period x channel: orders, split orders, fulfilment
+    orders, shipped, seconds to ship, late, delivered, seconds to deliver."""
     rows: list[tuple[Value, ...]] = []
     for row in sorted(found, key=lambda r: (str(r[0]), str(r[1]))):
-        orders, count, ships, ship_s, late, deliveries, deliver_s = (int(v or 0) for v in row[2:])
+        orders, split, count, ships, ship_s, late, deliveries, deliver_s = (
+            int(v or 0) for v in row[2:]
+        )
         rows.append(
-            (row[0], row[1], orders, int(split_of.get(row[:2]) or 0), count, ships, ship_s,
+            (row[0], row[1], orders, split, count, ships, ship_s,
              ship_s // ships if ships else None, late, basis_points(late, ships), deliveries,
              deliver_s, deliver_s // deliveries if deliveries else None)
         )  # fmt: skip

@@ -7,15 +7,17 @@ rows. What changed is read from
 
 - ``orders.updated_at`` (every change of an order through the services sets it),
 - ``returns.updated_at`` (a return and its lines change without touching the order row),
+- ``fulfilment_orders.updated_at`` (a fulfilment order is shipped or delivered without touching
+  the order row; a shipment is only ever added with its fulfilment order's change),
 - ``history_imports.finished_at`` with the import's ``history_documents`` (the history import
   writes orders and returns with their *historic* times, which no watermark of now catches),
 
 from the watermark ``checked_from`` (the previous refresh's start less ``WINDOW``, so a
 transaction that set its times before that refresh and committed after it is still read), and
-kept only where the order's fingerprint (version, ``updated_at``, its returns' latest
-``updated_at``) differs from the one its facts were derived from. A full refresh compares every
-order (and drops the facts of orders that are gone): the worker's schedule, and
-``oms report refresh --full`` after bulk writes made outside the services.
+kept only where the order's fingerprint (version, ``updated_at``, its returns' and its
+fulfilment orders' latest ``updated_at``) differs from the one its facts were derived from. A
+full refresh compares every order (and drops the facts of orders that are gone): the worker's
+schedule, and ``oms report refresh --full`` after bulk writes made outside the services.
 
 Refreshers are serialised by the ``report_refresh`` row (``FOR UPDATE`` on PostgreSQL; SQLite
 has one writer at a time), and a refresher looks for changes again once it holds the lock.
@@ -31,7 +33,7 @@ from sqlalchemy import Connection, bindparam, select, text
 
 from oms.platform.database import UTCDateTime
 from oms.reports.repository.sql import Dialect
-from oms.reports.tables import GRAINS, report_refresh
+from oms.reports.tables import FULFILMENT_FIGURES, GRAINS, report_refresh
 
 WINDOW = timedelta(minutes=15)
 BULK = 5_000
@@ -72,10 +74,12 @@ def _distinct(d: Dialect, a: str, b: str) -> str:
 
 def _fingerprint_differs(d: Dialect, order: str) -> str:
     """The order aliased ``o`` has no facts ``f``, or not from its current rows."""
-    latest = f"(SELECT MAX(r.updated_at) FROM returns r WHERE r.order_id = {order})"
+    returned = f"(SELECT MAX(r.updated_at) FROM returns r WHERE r.order_id = {order})"
+    fulfilled = f"(SELECT MAX(x.updated_at) FROM fulfilment_orders x WHERE x.order_id = {order})"
     return (
         f"(f.order_id IS NULL OR f.source_version <> o.version "
-        f"OR f.source_updated_at <> o.updated_at OR {_distinct(d, 'f.returns_at', latest)})"
+        f"OR f.source_updated_at <> o.updated_at OR {_distinct(d, 'f.returns_at', returned)} "
+        f"OR {_distinct(d, 'f.fulfilment_at', fulfilled)})"
     )
 
 
@@ -88,6 +92,9 @@ def _changed_sql(d: Dialect) -> str:
         "UNION SELECT o.id FROM returns r JOIN orders o ON o.id = r.order_id "
         "LEFT JOIN report_orders f ON f.order_id = o.id "
         f"WHERE r.updated_at >= :since AND {differs} "
+        "UNION SELECT o.id FROM fulfilment_orders x JOIN orders o ON o.id = x.order_id "
+        "LEFT JOIN report_orders f ON f.order_id = o.id "
+        f"WHERE x.updated_at >= :since AND {differs} "
         "UNION SELECT o.id FROM history_imports i "
         "JOIN history_documents hd ON hd.import_id = i.id "
         "JOIN orders o ON o.id = hd.order_id LEFT JOIN report_orders f ON f.order_id = o.id "
@@ -253,13 +260,20 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
     """The pending orders' facts, with their customers' first day and which order comes
     first in its day, week and month per currency, and in its month across currencies."""
     pending = f"IN ({_PENDING})"
+    figures = ", ".join(FULFILMENT_FIGURES)
+    fulfilled = ", ".join(
+        [
+            *(f"COALESCE(fo.{name}, 0) AS {name}" for name in FULFILMENT_FIGURES[:-1]),
+            "CASE WHEN fo.fulfilment_orders > 1 OR fo.shipments > 1 THEN 1 ELSE 0 END AS split",
+        ]
+    )
     _run(
         connection,
         "INSERT INTO report_orders (order_id, customer_id, channel_code, country, currency, "
         "placed_at, day, cancelled, ordered_units, units, gross_minor, discounts_minor, "
         "tax_minor, shipping_minor, other_minor, net_minor, first_day, first_of_day, "
         "first_of_week, first_of_month, first_of_month_any, source_version, "
-        "source_updated_at, returns_at) "
+        f"source_updated_at, returns_at, {figures}, fulfilment_at) "
         "SELECT order_id, customer_id, channel_code, country, currency, placed_at, day, "
         "cancelled, ordered_units, units, gross_minor, discounts_minor, tax_minor, "
         "shipping_minor, other_minor, net_minor, "
@@ -268,7 +282,7 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
         f"{_first('customer_id', 'currency', text_week(d, 'day'))}, "
         f"{_first('customer_id', 'currency', 'substr(day, 1, 7)')}, "
         f"{_first('customer_id', 'substr(day, 1, 7)')}, "
-        "source_version, source_updated_at, returns_at FROM ("
+        f"source_version, source_updated_at, returns_at, {figures}, fulfilment_at FROM ("
         f"SELECT o.id AS order_id, o.customer_id AS customer_id, "
         f"o.channel_code AS channel_code, {d.country('o.shipping_address')} AS country, "
         f"o.currency AS currency, o.placed_at AS placed_at, {d.day('o.placed_at')} AS day, "
@@ -278,7 +292,8 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
         "o.tax_minor AS tax_minor, o.shipping_minor AS shipping_minor, "
         "COALESCE(c.other, 0) AS other_minor, o.total_minor - o.tax_minor AS net_minor, "
         "o.version AS source_version, o.updated_at AS source_updated_at, "
-        "r.latest AS returns_at FROM orders o "
+        "r.latest AS returns_at, "
+        f"{fulfilled}, fo.latest AS fulfilment_at FROM orders o "
         "LEFT JOIN (SELECT order_id, SUM(quantity) AS ordered, "
         "SUM(quantity - cancelled_quantity) AS units FROM order_lines "
         f"WHERE order_id {pending} GROUP BY order_id) l ON l.order_id = o.id "
@@ -287,7 +302,36 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
         "GROUP BY order_id) c ON c.order_id = o.id "
         "LEFT JOIN (SELECT order_id, MAX(updated_at) AS latest FROM returns "
         f"WHERE order_id {pending} GROUP BY order_id) r ON r.order_id = o.id "
+        f"LEFT JOIN ({_fulfilment_sql(d)}) fo ON fo.order_id = o.id "
         f"WHERE o.id {pending}) b",
+    )
+
+
+def _fulfilment_sql(d: Dialect) -> str:
+    """Per pending order with a fulfilment order: the latest ``updated_at`` of them all, and
+    the figures of those not cancelled (``operations.fulfilment`` defines them): how many, how
+    many shipped, were late and were delivered, their seconds from creation to shipping and to
+    delivery, and whether the order was split (more than one of them, or more than one
+    shipment among them)."""
+    created, shipped, delivered = (d.epoch(f"x.{c}") for c in ("created_at", "shipped_at",
+                                                              "delivered_at"))  # fmt: skip
+    kept = "CASE WHEN x.status <> 'cancelled' {} ELSE 0 END"
+    return (
+        "SELECT x.order_id AS order_id, MAX(x.updated_at) AS latest, "
+        f"SUM({kept.format('THEN 1')}) AS fulfilment_orders, "
+        f"SUM({kept.format('AND x.shipped_at IS NOT NULL THEN 1')}) AS shipped, "
+        f"SUM({kept.format(f'AND x.shipped_at IS NOT NULL THEN {shipped} - {created}')}) "
+        "AS ship_seconds, "
+        f"SUM({kept.format('AND x.shipped_at > x.ship_by THEN 1')}) AS late, "
+        f"SUM({kept.format('AND x.delivered_at IS NOT NULL THEN 1')}) AS delivered, "
+        f"SUM({kept.format(f'AND x.delivered_at IS NOT NULL THEN {delivered} - {created}')}) "
+        "AS deliver_seconds, "
+        f"SUM({kept.format('THEN s.shipments')}) AS shipments "
+        "FROM fulfilment_orders x LEFT JOIN (SELECT s.fulfilment_order_id AS id, "
+        "COUNT(*) AS shipments FROM shipments s "
+        "JOIN fulfilment_orders y ON y.id = s.fulfilment_order_id "
+        f"WHERE y.order_id IN ({_PENDING}) GROUP BY s.fulfilment_order_id) s ON s.id = x.id "
+        f"WHERE x.order_id IN ({_PENDING}) GROUP BY x.order_id"
     )
 
 
@@ -351,6 +395,7 @@ def _day_sums(connection: Connection, d: Dialect) -> None:
     days = f"IN ({_PENDING_DAYS})"
     for table in (
         "report_sales_days", "report_product_days", "report_customer_days", "report_cohort_days",
+        "report_fulfilment_days",
     ):  # fmt: skip
         _run(connection, f"DELETE FROM {table} WHERE day {days}")
     _run(
@@ -361,6 +406,14 @@ def _day_sums(connection: Connection, d: Dialect) -> None:
         "SUM(discounts_minor), SUM(tax_minor), SUM(shipping_minor), SUM(other_minor), "
         f"SUM(net_minor) FROM report_orders WHERE day {days} AND cancelled = 0 "
         "GROUP BY day, channel_code, country, currency",
+    )
+    fulfilled = ", ".join(FULFILMENT_FIGURES)
+    _run(
+        connection,
+        f"INSERT INTO report_fulfilment_days (day, channel_code, country, orders, {fulfilled}) "
+        "SELECT day, channel_code, country, COUNT(*), "
+        f"{', '.join(f'SUM({name})' for name in FULFILMENT_FIGURES)} FROM report_orders "
+        f"WHERE day {days} AND fulfilment_orders > 0 GROUP BY day, channel_code, country",
     )
     kept = "CASE WHEN f.cancelled = 0 THEN {} ELSE 0 END"
     _run(

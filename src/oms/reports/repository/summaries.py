@@ -245,6 +245,21 @@ def rfm(connection: Connection, filters: Filters) -> Report:
     )
 
 
+def fulfilment(connection: Connection, filters: Filters) -> Report:
+    """The orders' fulfilment figures summed per day (each order under its placement day)."""
+    d = dialect_of(connection)
+    period = text_period(d, "s.day", _grain(filters.granularity))
+    found = fetch(
+        connection,
+        f"SELECT {period}, s.channel_code, SUM(s.orders), SUM(s.split), "
+        "SUM(s.fulfilment_orders), SUM(s.shipped), SUM(s.ship_seconds), SUM(s.late), "
+        "SUM(s.delivered), SUM(s.deliver_seconds) FROM report_fulfilment_days s "
+        f"WHERE {_scope(filters)} GROUP BY {period}, s.channel_code",
+        _days(filters),
+    )
+    return plain_operations.fulfilment_report(filters, found)
+
+
 def demand_28d(connection: Connection, filters: Filters) -> dict[Value, int]:
     """``operations.demand_28d`` from the day sums of products."""
     start = filters.end_exclusive - timedelta(days=28)

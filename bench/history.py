@@ -1,7 +1,10 @@
 """The merchant's past: customers and the orders they placed, generated and bulk-loaded.
 
 Stored orders are completed (every unit fulfilled), so they hold no stock and need no
-allocations; they exist to make the tables and their indexes as large as a busy shop's.
+allocations; they exist to make the tables and their indexes as large as a busy shop's. Given
+locations, each order also gets the fulfilment that completed it: one delivered fulfilment order
+at one of them (a third shipped after its promise) and its parcels (one in ten orders split in
+two), what the fulfilment report reads.
 Numbers continue the ``SO`` counter, times spread over the last two years, newest last; on
 PostgreSQL the ``order_numbers`` sequence is moved past them, as the service numbers from it.
 """
@@ -22,6 +25,8 @@ from bench.databases import Database
 from bench.merchant import Sku
 from bench.workload import buyer, totals
 from oms.customers.tables import customer_counters, customers
+from oms.fulfilment.tables.orders import fulfilment_orders
+from oms.fulfilment.tables.shipments import shipments
 from oms.orders.tables import order_counters, order_lines, orders
 
 FIRST_CUSTOMER_NUMBER = 100001
@@ -36,6 +41,17 @@ ORDER_COLUMNS = (
     "shipping_minor", "shipping_tax_minor", "discount_minor", "tax_minor", "total_minor",
     "placed_at", "updated_at",
 )  # fmt: skip
+FO_COLUMNS = (
+    "id", "number", "order_id", "order_number", "channel_code", "location_id", "location_code",
+    "delivery", "status", "ship_by", "created_at", "updated_at", "shipped_at", "delivered_at",
+    "version",
+)  # fmt: skip
+SHIPMENT_COLUMNS = (
+    "id", "number", "fulfilment_order_id", "order_id", "location_code", "carrier", "service",
+    "status", "weight_grams", "created_at", "shipped_at", "delivered_at", "kind",
+)  # fmt: skip
+PROMISE = timedelta(hours=48)
+"""A fulfilment order's ``ship_by`` after its creation (shipped within 2-72 hours: a third late)."""
 LINE_COLUMNS = (
     "id", "order_id", "line_no", "variant_id", "sku", "name", "tax_category", "quantity",
     "cancelled_quantity", "backordered_quantity", "fulfilled_quantity", "unit_price_minor",
@@ -80,8 +96,16 @@ class Batch:
     since: datetime
 
 
-def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, seed: int) -> None:
-    """Append ``count`` completed orders of 1-5 lines, numbered after the counter's value.
+def store_orders(
+    db: Database,
+    skus: Sequence[Sku],
+    buyers: int,
+    count: int,
+    seed: int,
+    locations: dict[str, uuid.UUID] | None = None,
+) -> None:
+    """Append ``count`` completed orders of 1-5 lines, numbered after the counter's value,
+    each with its fulfilment at one of ``locations`` (code -> id) when given.
 
     On PostgreSQL the indexes that back no constraint are built once at the end.
     """
@@ -92,12 +116,17 @@ def store_orders(db: Database, skus: Sequence[Sku], buyers: int, count: int, see
         count=count,
         since=datetime.now(UTC) - TWO_YEARS,
     )
-    with bulk.secondary_indexes_deferred(db, ("orders", "order_lines")):
+    tables = ("orders", "order_lines", *(("fulfilment_orders", "shipments") if locations else ()))
+    with bulk.secondary_indexes_deferred(db, tables):
         for start in range(0, count, CHUNK):
             rng = random.Random(f"{seed}-{start}")  # noqa: S311 (benchmark data, not secrets)
             order_rows, line_rows = _chunk(rng, skus, buyers, batch, start)
             bulk.load(db, orders, ORDER_COLUMNS, order_rows)
             bulk.load(db, order_lines, LINE_COLUMNS, line_rows)
+            if locations:
+                fo_rows, shipment_rows = _fulfilment(rng, order_rows, sorted(locations.items()))
+                bulk.load(db, fulfilment_orders, FO_COLUMNS, fo_rows)
+                bulk.load(db, shipments, SHIPMENT_COLUMNS, shipment_rows)
     with db.engine.begin() as c:
         if last is None:
             c.execute(order_counters.insert().values(name="SO", value=batch.first + count - 1))
@@ -143,3 +172,28 @@ def _chunk(
             *money.values(), placed, placed + timedelta(days=3),
         ))  # fmt: skip
     return order_rows, line_rows
+
+
+def _fulfilment(
+    rng: random.Random, order_rows: Sequence[Row], locations: Sequence[tuple[str, uuid.UUID]]
+) -> tuple[list[Row], list[Row]]:
+    """Each order's delivered fulfilment order and its one or two parcels."""
+    fo_rows: list[Row] = []
+    shipment_rows: list[Row] = []
+    for order in order_rows:
+        order_id, number, channel, placed = order[0], order[1], order[2], order[-2]
+        code, location_id = rng.choice(locations)
+        created = placed + timedelta(minutes=rng.randint(1, 30))
+        shipped = created + timedelta(minutes=rng.randint(120, 72 * 60))
+        delivered = shipped + timedelta(hours=rng.randint(20, 96))
+        fo_id, fo_number = _time_id(rng, created), f"{number}-F1"
+        fo_rows.append((
+            fo_id, fo_number, order_id, number, channel, location_id, code, "ship", "delivered",
+            created + PROMISE, created, delivered, shipped, delivered, 4,
+        ))  # fmt: skip
+        for index in range(1, 3 if rng.random() < 0.1 else 2):
+            shipment_rows.append((
+                _time_id(rng, shipped), f"{fo_number}-{index}", fo_id, order_id, code, "dhl",
+                "standard", "delivered", 900, shipped, shipped, delivered, "parcel",
+            ))  # fmt: skip
+    return fo_rows, shipment_rows

@@ -3,7 +3,8 @@ the time of every report on PostgreSQL and SQLite, over generated history of the
 real dataset (25,900 orders of 4,372 buyers, the UCI file's invoices and customers) and over
 1,000,000 orders (docs/decisions/0015).
 
-The merchant is set up through the services, the history bulk-loaded (``bench.history``, timed:
+The merchant is set up through the services, the history bulk-loaded with its fulfilment
+(``bench.history``: each order a delivered fulfilment order and its parcels; timed:
 ``LOAD_S``), statistics refreshed, then the summaries built by a full refresh (``REFRESH_S
 full_...``, ADR 0015). Each report then runs through ``oms.reports.services.run_report`` over
 the whole history (two years, by month) once to warm the cache and ``REPEAT`` times measured:
@@ -104,7 +105,7 @@ def load(db: Database, orders: int, buyers: int) -> None:
     merchant = setup(db, 300)
     history.store_customers(db, buyers)
     started = time.perf_counter()
-    history.store_orders(db, merchant.skus, buyers, orders, seed=14)
+    history.store_orders(db, merchant.skus, buyers, orders, seed=14, locations=merchant.locations)
     bulk.analyze(db)
     out.print(f"LOAD_S {db.kind}_{orders} {time.perf_counter() - started:.0f}")
 

@@ -303,7 +303,8 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
         "COALESCE(c.other, 0) AS other_minor, o.total_minor - o.tax_minor AS net_minor, "
         "o.version AS source_version, o.updated_at AS source_updated_at, "
         "r.latest AS returns_at, "
-        f"{fulfilled}, fo.latest AS fulfilment_at FROM orders o "
+        f"{fulfilled}, fo.latest AS fulfilment_at "
+        f"FROM report_pending p {d.join_in_order} orders o ON o.id = p.order_id "
         "LEFT JOIN (SELECT order_id, SUM(quantity) AS ordered, "
         "SUM(quantity - cancelled_quantity) AS units FROM order_lines "
         f"WHERE order_id {pending} GROUP BY order_id) l ON l.order_id = o.id "
@@ -312,8 +313,7 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
         "GROUP BY order_id) c ON c.order_id = o.id "
         "LEFT JOIN (SELECT order_id, MAX(updated_at) AS latest FROM returns "
         f"WHERE order_id {pending} GROUP BY order_id) r ON r.order_id = o.id "
-        f"LEFT JOIN ({_fulfilment_sql(d)}) fo ON fo.order_id = o.id "
-        f"WHERE o.id {pending}) b",
+        f"LEFT JOIN ({_fulfilment_sql(d)}) fo ON fo.order_id = o.id) b",
     )
 
 

@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=None, help="only this many orders")
     parser.add_argument("--no-plain", action="store_true", help="skip the operational SQL")
     args = parser.parse_args()
-    scales = ((2_000, 500),) if args.quick else SCALES
+    scales: tuple[tuple[int, int], ...] = ((2_000, 500),) if args.quick else SCALES
     if args.scale is not None:
         scales = tuple(s for s in SCALES if s[0] == args.scale) or ((args.scale, args.scale // 10),)
     for orders, buyers in scales:

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine
 
 from oms import auth
 from oms.app import demo
-from oms.app.schema import metadata
-from oms.platform.reference import cache_for, reference_version
 from oms.platform.unit_of_work import UnitOfWork
+from tests import demo_snapshot
 
 PASSWORD = "correct horse battery staple"
 BASE_URL = "https://testserver"
@@ -106,53 +104,6 @@ def staff_for(app: FastAPI, engine: Engine) -> Iterator[StaffFor]:
         client.__exit__(None, None, None)
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    summary: demo.Summary
-    rows: dict[str, list[dict[str, Any]]]
-    sequences: dict[str, int]
-
-
-_SNAPSHOTS: dict[str, _Snapshot] = {}
-"""One loaded demo merchant per backend (and per xdist worker), kept as rows: loading it takes
-seconds, putting its rows back a fraction of that."""
-
-
-def _sequences(engine: Engine) -> dict[str, int]:
-    if engine.dialect.name != "postgresql":
-        return {}
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
-        )
-        return {name: value for name, value in rows if value is not None}
-
-
-def _take(engine: Engine, summary: demo.Summary) -> _Snapshot:
-    with engine.connect() as conn:
-        rows = {
-            table.name: [dict(row) for row in conn.execute(select(table)).mappings()]
-            for table in metadata.sorted_tables
-        }
-    return _Snapshot(summary, rows, _sequences(engine))
-
-
-def _put_back(engine: Engine, snapshot: _Snapshot) -> None:
-    """Write the snapshot's rows into the test's database, sequences where they were. What the
-    test's other fixtures wrote first (a staff user) stays; the one-row reference version is
-    the snapshot's, and the process's reference cache starts afresh."""
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            rows = snapshot.rows[table.name]
-            if rows and table is not reference_version:
-                conn.execute(table.insert(), rows)
-        conn.execute(reference_version.delete())  # triggers bumped it while the rows went in
-        conn.execute(reference_version.insert(), snapshot.rows[reference_version.name])
-        for name, value in snapshot.sequences.items():
-            conn.execute(text("SELECT setval(:name, :value)"), {"name": name, "value": value})
-    cache_for(engine).clear()
-
-
 @pytest.fixture
 def demo_merchant(
     engine: Engine, uow: UnitOfWork, tmp_path_factory: pytest.TempPathFactory
@@ -160,11 +111,4 @@ def demo_merchant(
     """The demo merchant (channels, locations, catalogue, stock, customers, orders, payments,
     waiting fulfilment orders, delivered orders to return) in the test's database: loaded by
     the first test of the backend, put back row for row for the others."""
-    key = engine.url.render_as_string(hide_password=False)
-    snapshot = _SNAPSHOTS.get(key)
-    if snapshot is None:
-        summary = demo.load(uow, settlement_dir=tmp_path_factory.mktemp("demo"))
-        _SNAPSHOTS[key] = _take(engine, summary)
-        return summary
-    _put_back(engine, snapshot)
-    return snapshot.summary
+    return demo_snapshot.merchant(engine, uow, tmp_path_factory)

@@ -6,13 +6,12 @@ nearest location that has everything, saying why."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from oms import channels, inventory, orders, sourcing
-from oms.app import demo, tasks
+from oms.app import tasks
 from oms.app.demo import fulfilment as demo_fulfilment
 from oms.app.demo import network
 from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS
@@ -20,12 +19,13 @@ from oms.fulfilment.services.settings import get_location_settings
 from oms.orders.tables import order_lines
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.address import Address
+from tests import demo_snapshot
 
 
 @pytest.fixture
-def loaded(uow: UnitOfWork, engine: Engine, tmp_path: Path) -> None:
-    demo.load(uow, settlement_dir=tmp_path)
-    tasks.relay(engine).drain()
+def loaded(uow: UnitOfWork, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The demo loaded and its events relayed (loaded once per backend, then put back)."""
+    demo_snapshot.merchant(engine, uow, tmp_path_factory, drained=True)
 
 
 @pytest.mark.usefixtures("loaded")

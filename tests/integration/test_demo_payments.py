@@ -15,19 +15,22 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from oms import orders
-from oms.app import demo
 from oms.app.cli import app as oms_cli
 from oms.app.demo import payments as demo_payments
 from oms.payments.tables.ledger import payments
 from oms.platform.unit_of_work import UnitOfWork
+from tests import demo_snapshot
 from tests.conftest import KeyMaker
 
 
 @pytest.fixture
-def settlement(uow: UnitOfWork, tmp_path: Path) -> Path:
-    """The demo loaded, and the path of the payout file it wrote."""
-    summary = demo.load(uow, settlement_dir=tmp_path / "demo")
-    assert summary.settlement_file == tmp_path / "demo" / demo_payments.SETTLEMENT_FILE
+def settlement(uow: UnitOfWork, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo loaded (once per backend, then put back), and the path of the payout file
+    it wrote."""
+    summary = demo_snapshot.merchant(engine, uow, tmp_path_factory)
+    assert summary.settlement_file is not None
+    assert summary.settlement_file.name == demo_payments.SETTLEMENT_FILE
+    assert summary.settlement_file.is_file()
     return summary.settlement_file
 
 

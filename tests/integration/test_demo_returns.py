@@ -5,13 +5,12 @@ customer, paid and delivered from Hamburg, one a few days ago (inside the window
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from oms import orders
-from oms.app import demo, tasks
+from oms.app import demo
 from oms.app.demo import returns as demo_returns
 from oms.fulfilment.repository.shipments import SHIPMENTS
 from oms.platform.unit_of_work import UnitOfWork
@@ -23,13 +22,15 @@ from oms.returns.domain.returns import ReturnReason
 from oms.returns.services.labels import return_label
 from oms.returns.services.policies import get_return_policy
 from oms.returns.services.requests import RequestCustomerReturn, request_customer_return
+from tests import demo_snapshot
 
 
 @pytest.fixture
-def summary(uow: UnitOfWork, engine: Engine, tmp_path: Path) -> demo.Summary:
-    loaded = demo.load(uow, settlement_dir=tmp_path)
-    tasks.relay(engine).drain()
-    return loaded
+def summary(
+    uow: UnitOfWork, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> demo.Summary:
+    """The demo loaded and its events relayed (loaded once per backend, then put back)."""
+    return demo_snapshot.merchant(engine, uow, tmp_path_factory, drained=True)
 
 
 def test_the_demo_has_a_recent_and_an_old_delivered_order_to_return(

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select, text
 
-from oms.app import demo, tasks
 from oms.fulfilment.domain.shipments import Package, TrackingStatus
 from oms.fulfilment.providers.carriers import Carrier, CarrierAccount
 from oms.fulfilment.repository.fulfilment_orders import FULFILMENT_ORDERS
@@ -42,6 +41,7 @@ from oms.returns.domain.values import ReturnReason
 from oms.returns.services.decisions import DecideReturn, cancel_return, decline_return
 from oms.returns.services.requests import RequestReturn, request_return
 from oms.shared.clock import SystemClock
+from tests import demo_snapshot
 from tests.conftest import empty
 
 WIDE = Filters(start=date(2000, 1, 1), end=date.today() + timedelta(days=1))
@@ -55,8 +55,7 @@ SUMMARY_TABLES = (
 @pytest.fixture(scope="module")
 def merchant(database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     empty(database)
-    demo.load(UnitOfWork(database), settlement_dir=tmp_path_factory.mktemp("demo"))
-    tasks.relay(database).drain()
+    demo_snapshot.merchant(database, UnitOfWork(database), tmp_path_factory, drained=True)
     yield database
     empty(database)
 

@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from oms import auth, catalog, inventory
-from oms.app import demo, tasks
 from oms.app.http import create_app
 from oms.orders.tables import order_lines, orders
 from oms.payments.settlements import services as settlements
@@ -32,6 +31,7 @@ from oms.reports.domain import Filters, Granularity, Report, ReportName, Value
 from oms.reports.repository import export, parquet_sql
 from oms.reports.services import run_report
 from oms.shared.errors import Invalid
+from tests import demo_snapshot
 from tests.conftest import empty
 
 WIDE = Filters(start=date(2000, 1, 1), end=date.today() + timedelta(days=1))
@@ -41,8 +41,7 @@ WIDE = Filters(start=date(2000, 1, 1), end=date.today() + timedelta(days=1))
 def merchant(database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     empty(database)
     uow = UnitOfWork(database)
-    summary = demo.load(uow, settlement_dir=tmp_path_factory.mktemp("demo"))
-    tasks.relay(database).drain()
+    summary = demo_snapshot.merchant(database, uow, tmp_path_factory, drained=True)
     assert summary.settlement_file is not None
     settlements.reconcile_file(
         settlements.ReconcileFile(

@@ -271,12 +271,7 @@ def _insert_facts(connection: Connection, d: Dialect) -> None:
     first in its day, week and month per currency, and in its month across currencies."""
     pending = f"IN ({_PENDING})"
     figures = ", ".join(FULFILMENT_FIGURES)
-    fulfilled = ", ".join(
-        [
-            *(f"COALESCE(fo.{name}, 0) AS {name}" for name in FULFILMENT_FIGURES[:-1]),
-            "CASE WHEN fo.fulfilment_orders > 1 OR fo.shipments > 1 THEN 1 ELSE 0 END AS split",
-        ]
-    )
+    fulfilled = ", ".join(f"COALESCE(fo.{name}, 0) AS {name}" for name in FULFILMENT_FIGURES)
     _run(
         connection,
         "INSERT INTO report_orders (order_id, customer_id, channel_code, country, currency, "
@@ -336,7 +331,8 @@ def _fulfilment_sql(d: Dialect) -> str:
         f"SUM({kept.format('AND x.delivered_at IS NOT NULL THEN 1')}) AS delivered, "
         f"SUM({kept.format(f'AND x.delivered_at IS NOT NULL THEN {delivered} - {created}')}) "
         "AS deliver_seconds, "
-        f"SUM({kept.format('THEN s.shipments')}) AS shipments "
+        f"CASE WHEN SUM({kept.format('THEN 1')}) > 1 "
+        f"OR SUM({kept.format('THEN s.shipments')}) > 1 THEN 1 ELSE 0 END AS split "
         "FROM fulfilment_orders x LEFT JOIN (SELECT s.fulfilment_order_id AS id, "
         "COUNT(*) AS shipments FROM shipments s "
         "JOIN fulfilment_orders y ON y.id = s.fulfilment_order_id "

@@ -1,9 +1,9 @@
 """A client generated from the served OpenAPI document places, reads and cancels an order.
 
 This is what a new integrator does: run ``openapi-python-client`` against ``/openapi.json``
-and call the API through the generated code. The generator runs as a subprocess against a live
-server on a loopback port (no network beyond it), with ``--fail-on-warning``: a model or an
-operation it has to drop (as ``POST /v1/orders`` once was, over two schemas titled
+and call the API through the generated code. The generator runs as a subprocess on the document
+a live server on a loopback port serves (no network beyond it), with ``--fail-on-warning``: a
+model or an operation it has to drop (as ``POST /v1/orders`` once was, over two schemas titled
 ``CustomerIn``) fails the test. Every call below goes through the generated package.
 """
 
@@ -68,12 +68,19 @@ def generated(server: str, tmp_path: Path) -> Iterator[ModuleType]:
         f"post_hooks: []\npackage_name_override: {PACKAGE}\n"
         "content_type_overrides:\n  application/pdf: application/octet-stream\n"
     )
+    # The document is fetched here, not by the generator: it reads ``--url`` with httpx's default
+    # 5 s timeout, and building the schema of the whole API on a loaded 2-core machine can take
+    # longer than that (CI once failed so). It is still the served document, byte for byte.
+    served = httpx.get(f"{server}/openapi.json", timeout=120)
+    assert served.status_code == 200, served.text
+    document = tmp_path / "openapi.json"
+    document.write_bytes(served.content)
     result = subprocess.run(
         [
             str(GENERATOR) if GENERATOR.exists() else "openapi-python-client",
             "generate",
-            "--url",
-            f"{server}/openapi.json",
+            "--path",
+            str(document),
             "--meta",
             "none",
             "--config",

@@ -188,6 +188,35 @@ def test_delivery_makes_the_order_delivered_and_payment_completes_it(
     check(engine, done, shop)
 
 
+def test_an_order_held_when_its_last_unit_arrives_completes_when_the_hold_is_released(
+    engine: Engine, shop: UnitOfWork
+) -> None:
+    order = place(shop, ("TS-1", 1))
+    line = order.lines[0].id
+    pay(shop, order)
+    orders.ship_units(
+        order.id, location="wh-de", units={line: 1}, reference="S-1", actor="wh", uow=shop
+    )
+    held = orders.place_hold(
+        orders.PlaceHold(order_id=order.id, reason=orders.HoldReason.MANUAL, actor="csr"),
+        uow=shop,
+    )
+    delivered = orders.deliver_units(
+        order.id, units={line: 1}, how="delivered", actor="carrier", uow=shop
+    )
+    assert delivered.fulfilment_status is orders.FulfilmentStatus.DELIVERED
+    assert delivered.status is orders.OrderStatus.IN_PROGRESS, "a hold stops completion"
+    assert not orders.complete_if_done(order.id, actor="system", uow=shop)
+    released = orders.release_hold(
+        orders.ReleaseHold(order_id=order.id, hold_id=held.open_holds[0].id, actor="csr"),
+        uow=shop,
+    )
+    assert released.status is orders.OrderStatus.COMPLETED
+    kinds = [e.kind for _, e in orders_timeline(shop, order.id)]
+    assert kinds[-2:] == ["hold_released", "completed"]
+    check(engine, released, shop)
+
+
 def test_a_marketplace_order_completes_on_delivery(engine: Engine, shop: UnitOfWork) -> None:
     order = place(shop, ("TS-1", 1), channel="mkt")
     line = order.lines[0].id

@@ -72,7 +72,7 @@ def deliver_units(
         order = orders.get(order_id, lock=True)
         order.deliver(units, how=how, actor=actor, at=tx.now)
         order.check_invariants()
-        _complete_when_done(order, actor=actor, at=tx.now, uow=uow)
+        complete_when_done(order, actor=actor, at=tx.now, uow=uow)
         orders.save(order)
         tx.record(*order.drain_events())
     return order
@@ -86,14 +86,14 @@ def complete_if_done(order_id: UUID, *, actor: str, uow: UnitOfWork) -> bool:
     with uow.begin() as tx:
         orders = tx.repo(ORDERS)
         order = orders.get(order_id, lock=True)
-        if not _complete_when_done(order, actor=actor, at=tx.now, uow=uow):
+        if not complete_when_done(order, actor=actor, at=tx.now, uow=uow):
             return False
         orders.save(order)
         tx.record(*order.drain_events())
     return True
 
 
-def _complete_when_done(order: Order, *, actor: str, at: datetime, uow: UnitOfWork) -> bool:
+def complete_when_done(order: Order, *, actor: str, at: datetime, uow: UnitOfWork) -> bool:
     """The one completion rule. The channel is read (cached reference data) only once every
     unit arrived, the one moment its kind can matter."""
     if not order.all_delivered:

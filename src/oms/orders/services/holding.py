@@ -12,6 +12,7 @@ from oms.orders.domain import (
 from oms.orders.domain.commands import PlaceHold, ReleaseHold, SetHoldRule
 from oms.orders.repository import HOLD_RULES, ORDERS
 from oms.orders.services import hold_rules
+from oms.orders.services.fulfilment import complete_when_done
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 
@@ -34,11 +35,14 @@ def place_hold(cmd: PlaceHold, *, uow: UnitOfWork, visible_to: str | None = None
 
 
 def release_hold(cmd: ReleaseHold, *, uow: UnitOfWork, visible_to: str | None = None) -> Order:
-    """Release one hold; the last one out lets a pending order be confirmed."""
+    """Release one hold; the last one out lets a pending order be confirmed, and completes an
+    order whose units all arrived and which is paid while it was held (a hold stops completion,
+    so nothing else would complete it)."""
     with uow.begin() as tx:
         orders = tx.repo(ORDERS)
         order = orders.get(cmd.order_id, lock=True, visible_to=visible_to)
         order.release(cmd.hold_id, note=cmd.note, actor=cmd.actor, at=tx.now)
+        complete_when_done(order, actor=cmd.actor, at=tx.now, uow=uow)
         orders.save(order)
         tx.record(*order.drain_events())
     return order

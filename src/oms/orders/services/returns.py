@@ -15,6 +15,7 @@ from uuid import UUID
 
 from oms.orders.domain import HoldReason, Order
 from oms.orders.repository import ORDERS
+from oms.orders.services.fulfilment import complete_when_done
 from oms.platform.unit_of_work import UnitOfWork
 
 
@@ -74,6 +75,7 @@ def release_return_hold(order_id: UUID, *, actor: str, uow: UnitOfWork) -> Order
             return order
         for hold in waiting:
             order.release(hold.id, note="the returned goods arrived", actor=actor, at=tx.now)
+        complete_when_done(order, actor=actor, at=tx.now, uow=uow)
         orders.save(order)
         tx.record(*order.drain_events())
     return order

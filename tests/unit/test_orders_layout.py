@@ -36,7 +36,14 @@ USE_CASES = {
     "insight",
     "references",
 }
-STEPS = {"validation", "sourcing", "repricing", "changes.revision", "hold_rules"}
+STEPS = {
+    "validation",
+    "sourcing",
+    "repricing",
+    "changes.revision",
+    "hold_rules",
+    "completion",
+}
 
 
 def module_name(path: Path) -> str:

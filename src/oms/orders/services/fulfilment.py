@@ -12,16 +12,14 @@ it holds already instead of taking one after the fulfilment order's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from oms import channels
-from oms.channels import ChannelKind
 from oms.orders.domain import Order
 from oms.orders.domain.timeline import TimelineEntry
 from oms.orders.repository import ORDERS
 from oms.orders.services import sourcing
+from oms.orders.services.completion import complete_when_done
 from oms.platform.unit_of_work import UnitOfWork
 
 
@@ -90,18 +88,6 @@ def complete_if_done(order_id: UUID, *, actor: str, uow: UnitOfWork) -> bool:
             return False
         orders.save(order)
         tx.record(*order.drain_events())
-    return True
-
-
-def complete_when_done(order: Order, *, actor: str, at: datetime, uow: UnitOfWork) -> bool:
-    """The one completion rule. The channel is read (cached reference data) only once every
-    unit arrived, the one moment its kind can matter."""
-    if not order.all_delivered:
-        return False
-    collects = channels.get_channel(order.channel, uow=uow).kind is ChannelKind.MARKETPLACE
-    if not order.is_done(channel_collects=collects):
-        return False
-    order.complete(actor=actor, at=at, channel_collects=collects)
     return True
 
 

@@ -12,7 +12,7 @@ from oms.orders.domain import (
 from oms.orders.domain.commands import PlaceHold, ReleaseHold, SetHoldRule
 from oms.orders.repository import HOLD_RULES, ORDERS
 from oms.orders.services import hold_rules
-from oms.orders.services.fulfilment import complete_when_done
+from oms.orders.services.completion import complete_when_done
 from oms.platform.unit_of_work import UnitOfWork
 from oms.shared.errors import Invalid
 

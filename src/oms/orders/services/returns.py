@@ -15,7 +15,7 @@ from uuid import UUID
 
 from oms.orders.domain import HoldReason, Order
 from oms.orders.repository import ORDERS
-from oms.orders.services.fulfilment import complete_when_done
+from oms.orders.services.completion import complete_when_done
 from oms.platform.unit_of_work import UnitOfWork
 
 
